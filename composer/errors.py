@@ -1,0 +1,73 @@
+"""The exceptions ``composer`` raises, drawn as a tree.
+
+Two families are kept apart, as the user sees them differently:
+
+    ComposerError                 base of everything raised on purpose
+    ├── KnownError                "the world said no": shown as one plain sentence
+    │   ├── InvalidFileError      a request, context, people or cURL input is malformed
+    │   │                         (carries the file, and the row or position when known)
+    │   ├── StoreError            the workspace cannot be opened, migrated or written
+    │   │   └── NotFoundError     a named request, person or delivery does not exist
+    │   ├── SecretStoreError      the keychain refused (locked, absent, denied)
+    │   └── SendError             a request could not be sent at all (not an HTTP failure)
+    └── BugError                  an invariant broke: worth a report, never a plain message
+
+Anything that is not a ``ComposerError`` escaping to the command line or the window is
+treated like a ``BugError``.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "BugError",
+    "ComposerError",
+    "InvalidFileError",
+    "KnownError",
+    "NotFoundError",
+    "SecretStoreError",
+    "SendError",
+    "StoreError",
+]
+
+
+class ComposerError(Exception):
+    """Base of every exception raised on purpose by ``composer``."""
+
+
+class KnownError(ComposerError):
+    """The outside world refused something; ``str(error)`` is the sentence to show."""
+
+
+class InvalidFileError(KnownError):
+    """A file or pasted text is malformed.
+
+    ``source`` names the file (or "<stdin>", "<text>"); ``where`` is an optional location
+    inside it such as "row 7" or "line 3, column 12".
+    """
+
+    def __init__(self, source: str, reason: str, where: str | None = None) -> None:
+        self.source = source
+        self.reason = reason
+        self.where = where
+        location = f"{source}: {where}" if where else source
+        super().__init__(f"{location}: {reason}")
+
+
+class StoreError(KnownError):
+    """The workspace could not be opened, migrated or written."""
+
+
+class NotFoundError(StoreError):
+    """A named request, person or delivery is not in the workspace."""
+
+
+class SecretStoreError(KnownError):
+    """The keychain could not be used."""
+
+
+class SendError(KnownError):
+    """A request could not be sent at all (as opposed to an HTTP-level failure)."""
+
+
+class BugError(ComposerError):
+    """An invariant of ``composer`` itself broke."""
