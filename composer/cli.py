@@ -1,0 +1,107 @@
+"""The ``webhook-composer`` command line.
+
+Without a command it opens the desktop app. Each command lives in its own module that
+exposes ``register(subparsers)``; the module's handler takes the parsed arguments and
+returns the exit code. Shared conventions, from the design document:
+
+* exit 0 on success, 1 when the work itself failed (a render error, a final send failure,
+  a person failing ``check``), 2 with exactly one line on stderr on bad usage or an
+  unreadable or invalid file;
+* ``--json`` output is one JSON document on stdout;
+* secrets never appear in anything printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+from composer.errors import ComposerError, KnownError
+
+__all__ = ["COMMAND_MODULES", "CommandError", "data_dir_of", "emit_json", "main"]
+
+COMMAND_MODULES: tuple[str, ...] = ("composer.cli_render",)
+"""Modules that add commands; each has ``register(subparsers)``."""
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+class CommandError(Exception):
+    """Ends a command with exit 2 and the message as the one line on stderr."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ``ArgumentParser`` whose usage errors are one line and exit 2."""
+
+    def error(self, message: str) -> NoReturn:
+        raise CommandError(f"{self.prog}: {message}")
+
+
+def data_dir_of(args: argparse.Namespace) -> Path | None:
+    """The ``--data-dir`` given on the command line, if any."""
+    value = getattr(args, "data_dir", None)
+    return Path(value) if value else None
+
+
+def emit_json(value: Any) -> None:
+    """Print one JSON document (UTF-8, non-ASCII kept) and a newline."""
+    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")
+    sys.stdout.flush()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="webhook-composer",
+        description="Design, preview and send Customer.io-style webhook requests.",
+    )
+    parser.add_argument("--data-dir", metavar="DIR", help="workspace folder (default: per user)")
+    parser.add_argument(
+        "--exit-after-startup",
+        action="store_true",
+        help="open the window, draw the first preview, print the start-up time and exit",
+    )
+    parser.add_argument("--screenshots", metavar="OUT", help="save every page as a PNG and exit")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub)
+    return parser
+
+
+def _run_app(args: argparse.Namespace) -> int:
+    try:
+        from ui.app import run  # noqa: PLC0415 - Qt is loaded only for the window
+    except ImportError as exc:
+        raise CommandError(f"the desktop app cannot start: {exc}") from exc
+    return int(run(data_dir_of(args), args.exit_after_startup, args.screenshots))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the process exit code."""
+    try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        if args.command is None:
+            return _run_app(args)
+        handler: Handler = args.handler
+        return handler(args)
+    except CommandError as exc:
+        print(str(exc).splitlines()[0], file=sys.stderr)
+        return 2
+    except KnownError as exc:
+        print(f"webhook-composer: {str(exc).splitlines()[0]}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # The reader went away (``| head``); stay quiet like other Unix tools.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    except ComposerError as exc:
+        print(f"webhook-composer: internal error: {exc}", file=sys.stderr)
+        return 3

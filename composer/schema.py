@@ -1,0 +1,99 @@
+"""The workspace's SQLite schema, as a list of forward-only migrations.
+
+``MIGRATIONS[i]`` takes a database from ``PRAGMA user_version = i`` to ``i + 1``. Entries
+are only ever appended: a released migration is never edited or reordered. Each runs
+inside one transaction together with the ``user_version`` bump.
+
+Conventions: times are Unix seconds as REAL (UTC); JSON columns hold UTF-8 JSON text;
+secrets never appear in any column (deliveries keep the *masked* rendering).
+"""
+
+from __future__ import annotations
+
+__all__ = ["MIGRATIONS", "SCHEMA_VERSION"]
+
+_V1 = """
+CREATE TABLE requests (
+    id          INTEGER PRIMARY KEY,
+    name        TEXT NOT NULL UNIQUE,
+    data        TEXT NOT NULL,              -- the request file (JSON), name included
+    created_at  REAL NOT NULL,
+    updated_at  REAL NOT NULL
+);
+
+CREATE TABLE people (
+    id          TEXT PRIMARY KEY,           -- Customer.io's id
+    email       TEXT NOT NULL DEFAULT '',
+    attributes  TEXT NOT NULL DEFAULT '{}', -- JSON object
+    created_at  REAL NOT NULL,
+    updated_at  REAL NOT NULL
+);
+CREATE INDEX people_email ON people (email);
+
+CREATE TABLE events (
+    id          INTEGER PRIMARY KEY,
+    person_id   TEXT NOT NULL REFERENCES people (id) ON DELETE CASCADE ON UPDATE CASCADE,
+    name        TEXT NOT NULL,
+    data        TEXT NOT NULL DEFAULT '{}', -- JSON object
+    timestamp   INTEGER NOT NULL            -- Unix seconds
+);
+CREATE INDEX events_person ON events (person_id, timestamp);
+
+-- One send of a request for a person. Rows outlive the request and the person they
+-- name (history), so those are copied in, not referenced.
+CREATE TABLE deliveries (
+    id                INTEGER PRIMARY KEY,
+    request_name      TEXT NOT NULL,
+    person_id         TEXT,
+    event_id          INTEGER,
+    state             TEXT NOT NULL CHECK (state IN
+                        ('draft', 'queued', 'sending', 'waiting_retry',
+                         'succeeded', 'failed', 'cancelled')),
+    request_snapshot  TEXT NOT NULL,        -- the request file as it was when sent
+    context_snapshot  TEXT NOT NULL,        -- the Liquid globals used (no secrets)
+    rendered          TEXT NOT NULL,        -- masked rendering: {"method","url","headers","body"}
+    rendered_at       REAL NOT NULL,        -- the instant 'now' meant for this rendering
+    idempotency_key   TEXT,                 -- stable across attempts when opted in
+    max_retries       INTEGER NOT NULL,
+    backoff_base      REAL NOT NULL,
+    next_attempt_at   REAL,                 -- when state is queued or waiting_retry
+    attribute_updates TEXT,                 -- JSON object applied to the person, on success
+    error             TEXT,                 -- last plain-language error, if any
+    created_at        REAL NOT NULL,
+    updated_at        REAL NOT NULL
+);
+CREATE INDEX deliveries_due ON deliveries (state, next_attempt_at);
+CREATE INDEX deliveries_person ON deliveries (person_id);
+
+CREATE TABLE attempts (
+    id                 INTEGER PRIMARY KEY,
+    delivery_id        INTEGER NOT NULL REFERENCES deliveries (id) ON DELETE CASCADE,
+    n                  INTEGER NOT NULL,    -- 1 for the first try
+    started_at         REAL NOT NULL,
+    elapsed_ms         REAL,                -- NULL while in flight
+    status             INTEGER,             -- HTTP status, NULL when none arrived
+    error              TEXT,                -- plain-language error, NULL on an HTTP answer
+    error_kind         TEXT,                -- dns, refused, tls, timeout, reset, invalid, ...
+    response_headers   TEXT,                -- JSON [[name, value], ...]
+    response_body      BLOB,                -- at most 1 MiB
+    response_size      INTEGER,             -- bytes the server sent in all
+    response_truncated INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (delivery_id, n)
+);
+
+CREATE TABLE settings (
+    key    TEXT PRIMARY KEY,
+    value  TEXT NOT NULL                    -- JSON
+);
+
+-- Names of the secrets the workspace uses; the values live in the OS keychain only.
+CREATE TABLE secret_names (
+    name  TEXT PRIMARY KEY
+);
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1,)
+"""SQL scripts, one per schema version; append only."""
+
+SCHEMA_VERSION = len(MIGRATIONS)
+"""The ``user_version`` a fully migrated workspace has."""
