@@ -1,6 +1,8 @@
 """The ``webhook-composer`` command line.
 
-Without a command it opens the desktop app. Each command lives in its own module that
+Without a command it opens the desktop app through the ``open_app`` callable that the
+``ui`` package passes in (``composer`` itself never imports Qt; ``python -m composer``
+offers the commands only). Each command lives in its own module that
 exposes ``register(subparsers)``; the module's handler takes the parsed arguments and
 returns the exit code. Shared conventions, from the design document:
 
@@ -24,9 +26,16 @@ from typing import Any, NoReturn
 
 from composer.errors import ComposerError, KnownError
 
-__all__ = ["COMMAND_MODULES", "CommandError", "data_dir_of", "emit_json", "main"]
+__all__ = [
+    "COMMAND_MODULES",
+    "AppOpener",
+    "CommandError",
+    "data_dir_of",
+    "emit_json",
+    "main",
+]
 
-COMMAND_MODULES: tuple[str, ...] = ("composer.cli_render",)
+COMMAND_MODULES: tuple[str, ...] = ("composer.cli_render", "composer.cli_store")
 """Modules that add commands; each has ``register(subparsers)``."""
 
 Handler = Callable[[argparse.Namespace], int]
@@ -73,21 +82,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _run_app(args: argparse.Namespace) -> int:
-    try:
-        from ui.app import run  # noqa: PLC0415 - Qt is loaded only for the window
-    except ImportError as exc:
-        raise CommandError(f"the desktop app cannot start: {exc}") from exc
-    return int(run(data_dir_of(args), args.exit_after_startup, args.screenshots))
+AppOpener = Callable[[argparse.Namespace], int]
+"""Opens the desktop app for parsed arguments (``--data-dir``, ``--exit-after-startup``,
+``--screenshots``) and returns its exit code."""
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, open_app: AppOpener | None = None) -> int:
     """Run the command line; returns the process exit code."""
     try:
         parser = build_parser()
         args = parser.parse_args(argv)
         if args.command is None:
-            return _run_app(args)
+            if open_app is None:
+                raise CommandError(
+                    "webhook-composer: name a command (the desktop app starts from the "
+                    "webhook-composer launcher)"
+                )
+            return open_app(args)
         handler: Handler = args.handler
         return handler(args)
     except CommandError as exc:

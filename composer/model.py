@@ -274,7 +274,9 @@ class _RequestReader:
         obj = cast(dict[str, object], data)
         unknown = [k for k in obj if k not in self._KEYS]
         if unknown:
-            raise self.fail(unknown[0], "unknown field (expected one of: " + ", ".join(self._KEYS) + ")")
+            raise self.fail(
+                unknown[0], "unknown field (expected one of: " + ", ".join(self._KEYS) + ")"
+            )
         for required in ("name", "url"):
             if required not in obj:
                 raise self.fail(required, "missing required field")
@@ -283,7 +285,9 @@ class _RequestReader:
             raise self.fail("name", "must not be empty")
         method = self.string(obj, "method", "POST")
         if method not in METHODS:
-            raise self.fail("method", f"unknown method {method!r} (use one of {', '.join(METHODS)})")
+            raise self.fail(
+                "method", f"unknown method {method!r} (use one of {', '.join(METHODS)})"
+            )
         send_mode = self.string(obj, "send_mode", "automatic")
         if send_mode not in SEND_MODES:
             raise self.fail("send_mode", f"must be 'automatic' or 'draft', not {send_mode!r}")
@@ -337,7 +341,9 @@ class _RequestReader:
                 raise self.fail(where, f"expected an object, got {_kind(item)}")
             extra = [k for k in item if k not in names]
             if extra:
-                raise self.fail(f"{where}.{extra[0]}", f"unknown field (expected {' and '.join(names)})")
+                raise self.fail(
+                    f"{where}.{extra[0]}", f"unknown field (expected {' and '.join(names)})"
+                )
             values = []
             for name in names:
                 if name not in item:

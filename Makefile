@@ -1,0 +1,39 @@
+# Webhook Composer — the commands a newcomer needs.
+#   make run     set up .venv and open the app on the sample workspace
+#   make test    set up .venv and run the whole suite, headless
+#   make check   ruff format --check, ruff check, mypy (strict on composer/)
+#   make bench   print each performance figure beside its budget
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: run test check bench fmt clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(VENV)/bin/webhook-composer
+
+test: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
+
+check: $(STAMP)
+	$(VENV)/bin/ruff format --check composer ui tests
+	$(VENV)/bin/ruff check composer ui tests
+	$(VENV)/bin/mypy composer ui
+
+fmt: $(STAMP)
+	$(VENV)/bin/ruff format composer ui tests
+	$(VENV)/bin/ruff check --fix composer ui tests
+
+bench: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(PY) tests/bench.py
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,56 @@
+"""``webhook-composer render REQUEST --context CTX [--json]``.
+
+Prints the request as it would be sent, secrets shown as ``••••••``. Without ``--json``
+the request goes to stdout as an HTTP message (request line, headers, blank line, body)
+and the diagnostics go to stderr, one per line as ``where:line:column: severity: message``.
+Exit 0 when no diagnostic is an error, 1 when one is, 2 on bad usage or a bad file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from composer.cli import CommandError, emit_json
+from composer.liquid_env import zone_named
+from composer.model import Request, load_context
+from composer.render import RenderedRequest, render
+
+__all__ = ["format_http", "register"]
+
+
+def register(sub: Any) -> None:
+    parser = sub.add_parser("render", help="print a request as it would be sent")
+    parser.add_argument("request", metavar="REQUEST", help="a request file (JSON)")
+    parser.add_argument("--context", metavar="CTX", help="a context file (JSON globals)")
+    parser.add_argument("--json", action="store_true", help="print JSON")
+    parser.add_argument(
+        "--zone", default="UTC", help="time zone dates render in (IANA name; default UTC)"
+    )
+    parser.set_defaults(handler=run)
+
+
+def format_http(rendered: RenderedRequest) -> str:
+    """The rendered request as an HTTP/1.1 message a person can read."""
+    lines = [f"{rendered.method} {rendered.url}"]
+    lines += [f"{name}: {value}" for name, value in rendered.headers]
+    return "\n".join(lines) + "\n\n" + rendered.body
+
+
+def run(args: argparse.Namespace) -> int:
+    request = Request.from_file(args.request)
+    context = load_context(args.context) if args.context else {}
+    try:
+        zone = zone_named(args.zone)
+    except (KeyError, ValueError) as exc:
+        raise CommandError(f"webhook-composer render: unknown time zone {args.zone!r}") from exc
+    rendered = render(request, context, zone=zone)
+    if args.json:
+        emit_json(rendered.to_dict())
+    else:
+        text = format_http(rendered)
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        for diagnostic in rendered.diagnostics:
+            print(diagnostic, file=sys.stderr)
+    return 1 if rendered.has_errors else 0
