@@ -1,0 +1,421 @@
+"""People in and out of the workspace, as a JSON list or a CSV file.
+
+**JSON** is the shape ``people list --json`` prints::
+
+    [{"id": "42", "email": "ana@example.com", "attributes": {"plan": "pro"},
+      "events": [{"name": "signup", "data": {"source": "ad"}, "timestamp": 1700000000}]}]
+
+``id`` is a non-empty string; ``email`` (a string), ``attributes`` (an object) and
+``events`` are optional; an event has a ``name`` and optionally ``data`` (an object) and
+``timestamp`` (whole Unix seconds). Unknown fields are refused, so a typo is not silently
+dropped. ``NaN`` and ``Infinity`` are refused: they are not JSON.
+
+**CSV** has a header row with an ``id`` column; ``email`` is optional and every other
+column is an attribute (``id`` and ``email`` are matched ignoring case). A cell becomes:
+nothing when it is empty (the attribute is absent); ``true``/``false`` the booleans; a
+number only when the number prints back as exactly the same text (``42`` and ``1.5`` do;
+``02134``, ``+15551234567``, ``1.50``, ``1e3`` and ``nan`` stay text); an object or array
+when it is JSON that prints back identically (which is how the CSV export writes nested
+values); anything else text. Rows whose cells are all empty are skipped.
+
+**Errors** name the file, where, and why: JSON people are counted as ``item N`` (1-based
+position in the list); CSV rows as ``row N`` the way a spreadsheet numbers them, the
+header being row 1, so the first person is row 2 (a row whose quoted cells span several
+lines also says the line). A file that is not UTF-8 gives the line and the 1-based byte.
+
+**All or nothing.** The whole file is read and validated before the workspace is touched,
+then every person is written in one transaction. People whose id is already stored are
+updated (email and attributes replaced, i.e. an upsert); their events are replaced when
+the file gives ``events`` for them and kept otherwise. The same id twice in one file is
+an error.
+
+**Export** writes JSON with events (lossless) or CSV with the columns ``id``, ``email``
+and the sorted union of attribute names; in CSV a nil attribute is an empty cell and
+nested values are JSON text.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, cast
+
+from composer.errors import InvalidFileError, StoreError
+from composer.model import Event, Person
+from composer.store import Database
+from composer.store_people import RESERVED_ATTRIBUTES
+
+__all__ = [
+    "ABSENT",
+    "ImportResult",
+    "PersonRecord",
+    "cell_value",
+    "export_people",
+    "import_people",
+    "parse_people",
+    "people_to_csv",
+    "people_to_json",
+    "read_people",
+    "write_people",
+]
+
+ABSENT: Any = object()
+"""What :func:`cell_value` returns for an empty cell: the attribute is not set."""
+
+_PERSON_KEYS = ("id", "email", "attributes", "events")
+_EVENT_KEYS = ("name", "data", "timestamp")
+
+
+@dataclass(frozen=True, slots=True)
+class PersonRecord:
+    """One person read from a file."""
+
+    person: Person
+    """The person."""
+    events: tuple[Event, ...] | None = None
+    """Their events, or None when the file says nothing about events."""
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    """What an import did."""
+
+    created: int
+    """People that were new to the workspace."""
+    updated: int
+    """People whose id was already stored and who were replaced."""
+    events: int
+    """Events stored."""
+
+
+# -- reading -----------------------------------------------------------------------
+
+
+def cell_value(text: str) -> Any:
+    """A CSV cell's value by the rules in the module docstring."""
+    if text == "":
+        return ABSENT
+    if text in ("true", "false"):
+        return text == "true"
+    try:
+        number = int(text)
+    except ValueError:
+        pass
+    else:
+        return number if str(number) == text else text
+    try:
+        real = float(text)
+    except ValueError:
+        pass
+    else:
+        return real if math.isfinite(real) and repr(real) == text else text
+    if text[0] in "[{":
+        try:
+            nested = json.loads(text, parse_constant=_refuse_constant)
+        except ValueError:
+            return text
+        if json.dumps(nested, ensure_ascii=False) == text:
+            return nested
+    return text
+
+
+def read_people(path: Path | str) -> list[PersonRecord]:
+    """Read and validate a people file (``.json``, ``.csv``, or sniffed by its first byte)."""
+    source = str(path)
+    try:
+        raw = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise InvalidFileError(source, "no such file") from None
+    except IsADirectoryError:
+        raise InvalidFileError(source, "is a folder, not a file") from None
+    except OSError as exc:
+        raise InvalidFileError(source, f"cannot be read ({exc.strerror})") from None
+    suffix = Path(path).suffix.lower()
+    kind = "json" if suffix == ".json" else "csv" if suffix == ".csv" else None
+    return parse_people(raw, source, kind)
+
+
+def parse_people(raw: bytes, source: str, kind: str | None = None) -> list[PersonRecord]:
+    """Validate a people file's bytes; ``kind`` is "json", "csv" or None to sniff."""
+    if not raw:
+        raise InvalidFileError(
+            source, "is empty (0 bytes); expected a JSON list of people or a CSV with a header row"
+        )
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise InvalidFileError(
+            source, "is not UTF-8 text; save it as UTF-8", f"line {line}, byte {exc.start + 1}"
+        ) from None
+    if not text.strip():
+        raise InvalidFileError(
+            source, "holds only blank space; expected a JSON list of people or a CSV header row"
+        )
+    if kind is None:
+        kind = "json" if text.lstrip()[0] in "[{" else "csv"
+    if kind == "json":
+        return _parse_json(text, source)
+    return _parse_csv(text, source)
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON value")
+
+
+def _kind(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "an array"
+    return "an object" if isinstance(value, dict) else type(value).__name__
+
+
+def _parse_json(text: str, source: str) -> list[PersonRecord]:
+    try:
+        data = json.loads(text, parse_constant=_refuse_constant)
+    except json.JSONDecodeError as exc:
+        raise InvalidFileError(
+            source, f"invalid JSON: {exc.msg}", f"line {exc.lineno}, column {exc.colno}"
+        ) from None
+    except ValueError as exc:
+        raise InvalidFileError(source, f"invalid JSON: {exc}") from None
+    if not isinstance(data, list):
+        raise InvalidFileError(
+            source, f'expected a JSON list of people like [{{"id": "1"}}], got {_kind(data)}'
+        )
+    records: list[PersonRecord] = []
+    first_seen: dict[str, int] = {}
+    for n, item in enumerate(cast(list[object], data), start=1):
+        where = f"item {n}"
+        record = _json_record(item, source, where)
+        person_id = record.person.id
+        if person_id in first_seen:
+            raise InvalidFileError(
+                source,
+                f'id "{person_id}" appears again (first at item {first_seen[person_id]})',
+                where,
+            )
+        first_seen[person_id] = n
+        records.append(record)
+    return records
+
+
+def _json_record(item: object, source: str, where: str) -> PersonRecord:
+    def fail(reason: str) -> InvalidFileError:
+        return InvalidFileError(source, reason, where)
+
+    if not isinstance(item, dict):
+        raise fail(f"expected an object with an id, got {_kind(item)}")
+    obj = cast(dict[str, object], item)
+    unknown = [key for key in obj if key not in _PERSON_KEYS]
+    if unknown:
+        raise fail(f'unknown field "{unknown[0]}" (expected {", ".join(_PERSON_KEYS)})')
+    if "id" not in obj:
+        raise fail('missing "id"')
+    person_id = obj["id"]
+    if not isinstance(person_id, str):
+        raise fail(f'"id" must be a string, got {_kind(person_id)}')
+    if not person_id:
+        raise fail('"id" must not be empty')
+    email = obj.get("email", "")
+    if not isinstance(email, str):
+        raise fail(f'"email" must be a string, got {_kind(email)}')
+    attributes = obj.get("attributes", {})
+    if not isinstance(attributes, dict):
+        raise fail(f'"attributes" must be an object, got {_kind(attributes)}')
+    reserved = sorted(RESERVED_ATTRIBUTES.intersection(attributes))
+    if reserved:
+        raise fail(
+            f'attribute "{reserved[0]}" is reserved; give it as the top-level "{reserved[0]}"'
+        )
+    events: tuple[Event, ...] | None = None
+    if "events" in obj:
+        raw_events = obj["events"]
+        if not isinstance(raw_events, list):
+            raise fail(f'"events" must be an array, got {_kind(raw_events)}')
+        events = tuple(
+            _json_event(event, fail, i) for i, event in enumerate(cast(list[object], raw_events))
+        )
+    person = Person(id=person_id, email=email, attributes=cast(dict[str, Any], attributes))
+    return PersonRecord(person, events)
+
+
+def _json_event(item: object, fail: Any, i: int) -> Event:
+    at = f"events[{i}]"
+    if not isinstance(item, dict):
+        raise fail(f"{at} must be an object, got {_kind(item)}")
+    obj = cast(dict[str, object], item)
+    unknown = [key for key in obj if key not in _EVENT_KEYS]
+    if unknown:
+        raise fail(f'{at} has an unknown field "{unknown[0]}" (expected {", ".join(_EVENT_KEYS)})')
+    name = obj.get("name")
+    if not isinstance(name, str) or not name:
+        raise fail(f'{at} needs a "name" string, got {_kind(name)}')
+    data = obj.get("data", {})
+    if not isinstance(data, dict):
+        raise fail(f"{at}.data must be an object, got {_kind(data)}")
+    timestamp = obj.get("timestamp", 0)
+    if isinstance(timestamp, bool) or not isinstance(timestamp, int):
+        raise fail(f"{at}.timestamp must be whole Unix seconds, got {_kind(timestamp)}")
+    return Event(name=name, data=cast(dict[str, Any], data), timestamp=timestamp)
+
+
+def _parse_csv(text: str, source: str) -> list[PersonRecord]:
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    row_number = 0
+    header: list[str] = []
+    records: list[PersonRecord] = []
+    first_seen: dict[str, int] = {}
+
+    def where() -> str:
+        line = reader.line_num
+        return f"row {row_number}" if line == row_number else f"row {row_number} (line {line})"
+
+    try:
+        for cells in reader:
+            row_number += 1
+            if row_number == 1:
+                header = _csv_header(cells, source)
+                continue
+            if not any(cells):
+                continue  # a blank row, or one of empty cells
+            if len(cells) != len(header):
+                more_or_fewer = "too many" if len(cells) > len(header) else "too few"
+                raise InvalidFileError(
+                    source,
+                    f"{more_or_fewer} cells: {len(cells)} where the header row has {len(header)}",
+                    where(),
+                )
+            person_id, email, attributes = "", "", {}
+            for name, cell in zip(header, cells, strict=True):
+                if name == "id":
+                    person_id = cell
+                elif name == "email":
+                    email = cell
+                else:
+                    value = cell_value(cell)
+                    if value is not ABSENT:
+                        attributes[name] = value
+            if not person_id:
+                raise InvalidFileError(source, "the id cell is empty", where())
+            if person_id in first_seen:
+                raise InvalidFileError(
+                    source,
+                    f'id "{person_id}" appears again (first at row {first_seen[person_id]})',
+                    where(),
+                )
+            first_seen[person_id] = row_number
+            records.append(PersonRecord(Person(person_id, email, attributes)))
+    except csv.Error as exc:
+        raise InvalidFileError(source, f"malformed CSV: {exc}", f"row {row_number + 1}") from None
+    return records
+
+
+def _csv_header(cells: Sequence[str], source: str) -> list[str]:
+    header: list[str] = []
+    for i, cell in enumerate(cells, start=1):
+        name = cell.strip()
+        if name.lower() in ("id", "email"):
+            name = name.lower()
+        if not name:
+            raise InvalidFileError(source, f"column {i} of the header row has no name", "row 1")
+        if name in header:
+            raise InvalidFileError(source, f'column "{name}" appears twice in the header', "row 1")
+        header.append(name)
+    if "id" not in header:
+        found = ", ".join(f'"{name}"' for name in header)
+        raise InvalidFileError(
+            source, f'the header row needs an "id" column (it has {found})', "row 1"
+        )
+    return header
+
+
+# -- writing -----------------------------------------------------------------------
+
+
+def write_people(db: Database, records: Iterable[PersonRecord]) -> ImportResult:
+    """Store validated people in one transaction (upsert by id)."""
+    created = updated = events = 0
+    repo = db.people
+    with db.transaction():
+        for record in records:
+            if repo.upsert(record.person):
+                created += 1
+            else:
+                updated += 1
+            if record.events is not None:
+                repo.replace_events(record.person.id, record.events)
+                events += len(record.events)
+    return ImportResult(created=created, updated=updated, events=events)
+
+
+def import_people(db: Database, path: Path | str) -> ImportResult:
+    """Validate a whole people file, then store all of it or, on any error, nothing."""
+    return write_people(db, read_people(path))
+
+
+def people_to_json(db: Database, *, events: bool = True) -> str:
+    """Every person as the JSON import takes it (with ``events`` when asked)."""
+    repo = db.people
+    out: list[dict[str, Any]] = []
+    for person in repo.list():
+        item = person.to_dict()
+        if events:
+            item["events"] = [
+                {"name": e.event.name, "data": dict(e.event.data), "timestamp": e.event.timestamp}
+                for e in repo.events(person.id)
+            ]
+        out.append(item)
+    return json.dumps(out, ensure_ascii=False, indent=2) + "\n"
+
+
+def people_to_csv(people: Sequence[Person]) -> str:
+    """People as CSV: id, email, then the sorted union of attribute names."""
+    names = sorted({name for person in people for name in person.attributes})
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["id", "email", *names])
+    for person in people:
+        row = [person.id, person.email]
+        row.extend(_cell_text(person.attributes.get(name)) for name in names)
+        writer.writerow(row)
+    return buffer.getvalue()
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False)
+
+
+def export_people(db: Database, path: Path | str) -> Path:
+    """Write every person to ``path``: CSV when it ends in ``.csv``, else JSON with events."""
+    target = Path(path)
+    if target.suffix.lower() == ".csv":
+        text = people_to_csv(db.people.list())
+    else:
+        text = people_to_json(db)
+    partial = target.with_name(target.name + ".partial")
+    try:
+        partial.write_text(text, encoding="utf-8", newline="")
+        partial.replace(target)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise StoreError(f"{target} cannot be written ({exc.strerror}).") from None
+    return target

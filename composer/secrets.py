@@ -1,0 +1,192 @@
+"""Named secrets: names in the workspace, values in the operating system's keychain.
+
+Templates use a secret as ``{{ secrets.NAME }}``. The workspace's ``secret_names`` table
+lists the names (so the window can show them and a missing one can be named); the values
+are stored through keyring under the service ``webhook-composer``, the secret's name being
+keyring's "username". No value is ever written to the workspace, an export or a log.
+
+A keychain is usable when keyring's chosen backend is a real one. These are refused, each
+with one plain sentence in :attr:`SecretStore.problem`:
+
+* keyring's ``fail`` backend (nothing found), its ``null`` backend, or a chainer with no
+  viable backend behind it (its writes would vanish silently);
+* a backend from ``keyrings.alt`` (their file backends keep values in a plain file);
+* any error from the backend when it is first asked for a value (a locked or absent
+  Secret Service, D-Bus not running, access denied).
+
+Without a usable keychain :class:`SecretStore` keeps values in this process's memory for
+the session only; a keychain that fails later in the session switches it to the same
+fallback. Names are still recorded in the workspace, so the name is known next time and a
+render then reports the missing value instead of sending an empty one.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterable
+from typing import Any
+
+import keyring
+import keyring.errors
+from keyring.backends import chainer, fail, null
+
+from composer.errors import SecretStoreError
+from composer.paths import APP_NAME
+from composer.store import Database
+
+__all__ = [
+    "NAME_PATTERN",
+    "SERVICE",
+    "SecretNameError",
+    "SecretStore",
+    "check_name",
+    "keychain_problem",
+]
+
+SERVICE = APP_NAME
+"""The keychain service name every secret is stored under."""
+NAME_PATTERN = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+"""A secret's name: a Liquid identifier, so that ``{{ secrets.NAME }}`` works."""
+_PROBE = "webhook-composer keychain probe"
+_FALLBACK = "secrets are kept in memory for this session only and are not saved."
+
+
+class SecretNameError(SecretStoreError):
+    """A secret's name is not a Liquid identifier."""
+
+
+def check_name(name: str) -> str:
+    """Return ``name`` if it can follow ``secrets.`` in a template; else SecretNameError."""
+    if not NAME_PATTERN.fullmatch(name):
+        raise SecretNameError(
+            f'"{name}" cannot name a secret: use letters, digits, "_" and "-", starting with '
+            'a letter or "_" (for example "trello_key"), so that {{ secrets.NAME }} works.'
+        )
+    return name
+
+
+def _backend_problem(backend: Any) -> str | None:
+    """Why keyring's ``backend`` is not a usable keychain (None when it looks usable)."""
+    if isinstance(backend, fail.Keyring):
+        return f"No keychain was found on this system, so {_FALLBACK}"
+    if isinstance(backend, null.Keyring):
+        return f"The keychain is switched off (keyring's null backend), so {_FALLBACK}"
+    if isinstance(backend, chainer.ChainerBackend):
+        inner = list(backend.backends)
+        if not inner:
+            return f"No keychain was found on this system, so {_FALLBACK}"
+        for each in inner:
+            problem = _backend_problem(each)
+            if problem:
+                return problem
+    if type(backend).__module__.startswith("keyrings.alt"):
+        return (
+            f"The only keychain found ({type(backend).__name__}) may keep values in a plain "
+            f"file, so it is not used and {_FALLBACK}"
+        )
+    return None
+
+
+def _describe(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return text.rstrip(".")
+
+
+def keychain_problem(backend: Any = None) -> str | None:
+    """One plain sentence saying why no keychain is usable, or None when one is."""
+    backend = keyring.get_keyring() if backend is None else backend
+    problem = _backend_problem(backend)
+    if problem:
+        return problem
+    try:
+        backend.get_password(SERVICE, _PROBE)
+    except Exception as exc:  # any backend failure means "not usable", said plainly
+        return f"The keychain cannot be used ({_describe(exc)}), so {_FALLBACK}"
+    return None
+
+
+class SecretStore:
+    """The workspace's secrets. ``available`` is False when values live only in memory."""
+
+    def __init__(self, db: Database, backend: Any = None) -> None:
+        self._db = db
+        self._backend = keyring.get_keyring() if backend is None else backend
+        self._memory: dict[str, str] = {}
+        self._lock = threading.Lock()
+        self.problem: str | None = keychain_problem(self._backend)
+        """Why values are held in memory only (a plain sentence), or None."""
+
+    @property
+    def available(self) -> bool:
+        """Whether values are kept in the OS keychain."""
+        return self.problem is None
+
+    def _give_up(self, exc: BaseException) -> None:
+        self.problem = f"The keychain stopped working ({_describe(exc)}), so {_FALLBACK}"
+
+    # -- names ----------------------------------------------------------------------
+
+    def names(self) -> list[str]:
+        """The secret names the workspace uses, sorted."""
+        rows = self._db.fetchall("SELECT name FROM secret_names ORDER BY name")
+        return [row["name"] for row in rows]
+
+    # -- values ---------------------------------------------------------------------
+
+    def get(self, name: str) -> str | None:
+        """The secret's value, or None when it has none (here or in the keychain)."""
+        with self._lock:
+            if name in self._memory or not self.available:
+                return self._memory.get(name)
+            try:
+                value = self._backend.get_password(SERVICE, name)
+            except Exception as exc:
+                self._give_up(exc)
+                return None
+            return None if value is None else str(value)
+
+    def set(self, name: str, value: str) -> None:
+        """Keep ``value`` under ``name`` (in the keychain, or in memory without one)."""
+        check_name(name)
+        if value == "":
+            raise SecretStoreError(f'The secret "{name}" needs a value; it was empty.')
+        with self._lock:
+            if self.available:
+                try:
+                    self._backend.set_password(SERVICE, name, value)
+                except Exception as exc:
+                    self._give_up(exc)
+                else:
+                    self._memory.pop(name, None)
+            if not self.available:
+                self._memory[name] = value
+        with self._db.transaction():
+            self._db.execute("INSERT OR IGNORE INTO secret_names (name) VALUES (?)", (name,))
+
+    def delete(self, name: str) -> None:
+        """Forget the secret: its value everywhere and its name in the workspace."""
+        with self._lock:
+            self._memory.pop(name, None)
+            if self.available:
+                try:
+                    self._backend.delete_password(SERVICE, name)
+                except keyring.errors.PasswordDeleteError:
+                    pass  # the keychain held no value for it
+                except Exception as exc:
+                    self._give_up(exc)
+        with self._db.transaction():
+            self._db.execute("DELETE FROM secret_names WHERE name = ?", (name,))
+
+    def values_for(self, names: Iterable[str]) -> dict[str, str]:
+        """The values of ``names`` that are set (a missing one is simply left out)."""
+        values: dict[str, str] = {}
+        for name in names:
+            value = self.get(name)
+            if value is not None:
+                values[name] = value
+        return values
+
+    def all_values(self) -> dict[str, str]:
+        """Every set value of the workspace's secrets, for rendering what goes on the wire."""
+        return self.values_for(self.names())

@@ -1,0 +1,295 @@
+"""The workspace database: one SQLite file, opened by a :class:`Database` that is passed in.
+
+Decisions:
+
+* **One connection per** :class:`Database`, shared by the threads that hold the object and
+  guarded by a re-entrant lock; :meth:`Database.transaction` holds that lock from
+  ``BEGIN IMMEDIATE`` to ``COMMIT``, so there is one writer at a time in the process, and
+  SQLite's own lock (with ``busy_timeout``) keeps other processes in line. A nested
+  ``transaction()`` becomes a ``SAVEPOINT``: it rolls back alone when it fails, and nothing
+  is visible to other connections until the outermost block commits.
+* **WAL journal** so that readers (the window, a second process) see the last committed
+  state while a writer works, and never half a transaction. Foreign keys are on.
+* **Forward-only migrations** from :data:`composer.schema.MIGRATIONS`, tracked in
+  ``PRAGMA user_version``. Each migration runs in one ``BEGIN IMMEDIATE`` transaction with
+  its version bump; the version is read again inside it, so two processes opening a new
+  file at once migrate it once. Before migrating a file that already holds data, a copy
+  is taken with SQLite's backup API beside it (``workspace.sqlite3.v1.bak`` for a file at
+  version 1). A file newer than this code is refused, never touched.
+* The requests, people and settings live in small repository classes
+  (:mod:`composer.store_requests`, :mod:`composer.store_people`), reached as
+  ``db.requests``, ``db.people`` and ``db.settings``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from composer import schema
+from composer.errors import StoreError
+
+if TYPE_CHECKING:
+    from composer.store_people import PeopleRepo
+    from composer.store_requests import RequestRepo
+
+__all__ = ["BUSY_TIMEOUT_MS", "Database", "Settings", "split_script"]
+
+BUSY_TIMEOUT_MS = 5000
+"""How long a connection waits for another process's write lock before giving up."""
+
+Params = Sequence[Any] | dict[str, Any]
+
+
+def split_script(script: str) -> list[str]:
+    """Split an SQL script into complete statements (SQLite's own tokenizer decides)."""
+    statements: list[str] = []
+    buffer = ""
+    for piece in script.split(";"):
+        buffer += piece + ";"
+        if sqlite3.complete_statement(buffer):
+            if buffer.strip(" \t\r\n;"):
+                statements.append(buffer.strip())
+            buffer = ""
+    return statements
+
+
+class Database:
+    """An open workspace file.
+
+    Use it as a context manager or call :meth:`close`. ``created`` tells whether the file
+    was new (absent or empty) when it was opened, which is when the sample workspace is
+    seeded (:mod:`composer.seed`).
+    """
+
+    def __init__(self, path: Path | str, migrations: Sequence[str] | None = None) -> None:
+        self.path = Path(path)
+        """The workspace file."""
+        self._migrations = tuple(schema.MIGRATIONS if migrations is None else migrations)
+        self._lock = threading.RLock()
+        self._depth = 0
+        self.backup_path: Path | None = None
+        """The copy taken before this open migrated the file, if it did."""
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(
+                f"The workspace folder {self.path.parent} cannot be created ({exc.strerror})."
+            ) from None
+        existed = self.path.exists() and self.path.stat().st_size > 0
+        try:
+            self._conn = sqlite3.connect(
+                self.path, isolation_level=None, check_same_thread=False, timeout=0
+            )
+        except sqlite3.Error as exc:
+            raise StoreError(f"The workspace {self.path} cannot be opened ({exc}).") from None
+        try:
+            self._conn.row_factory = sqlite3.Row
+            self._conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            self._conn.execute("PRAGMA foreign_keys = ON")
+            self._conn.execute("PRAGMA journal_mode = WAL")
+            self._conn.execute("PRAGMA synchronous = NORMAL")
+            self.created = not existed or self._is_blank()
+            """Whether the file was new (absent or empty) when it was opened."""
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            self._conn.close()
+            raise StoreError(
+                f"The workspace {self.path} cannot be opened: it is not a readable "
+                f"SQLite database ({exc})."
+            ) from None
+        except BaseException:
+            self._conn.close()
+            raise
+
+    # -- lifecycle ------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Close the file (a checkpoint folds the WAL back into it)."""
+        with self._lock:
+            self._conn.close()
+
+    def __enter__(self) -> Database:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- queries --------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """Run the block as one transaction: all of it is committed, or none of it."""
+        with self._lock:
+            depth = self._depth
+            if depth == 0:
+                self._execute("BEGIN IMMEDIATE")
+            else:
+                self._execute(f"SAVEPOINT sp{depth}")
+            self._depth += 1
+            try:
+                yield self._conn
+            except BaseException:
+                self._depth -= 1
+                if self._conn.in_transaction:  # SQLite may have rolled back already
+                    if depth == 0:
+                        self._conn.execute("ROLLBACK")
+                    else:
+                        self._conn.execute(f"ROLLBACK TO sp{depth}")
+                        self._conn.execute(f"RELEASE sp{depth}")
+                raise
+            self._depth -= 1
+            if depth == 0:
+                self._execute("COMMIT")
+            else:
+                self._execute(f"RELEASE sp{depth}")
+
+    @property
+    def in_transaction(self) -> bool:
+        """Whether the calling code is inside :meth:`transaction`."""
+        return self._depth > 0
+
+    def execute(self, sql: str, params: Params = ()) -> sqlite3.Cursor:
+        """Run one statement (under the lock) and return its cursor."""
+        with self._lock:
+            return self._execute(sql, params)
+
+    def fetchall(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
+        """Run a query and return every row."""
+        with self._lock:
+            return list(self._execute(sql, params).fetchall())
+
+    def fetchone(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
+        """Run a query and return its first row, if any."""
+        with self._lock:
+            row: sqlite3.Row | None = self._execute(sql, params).fetchone()
+            return row
+
+    def _execute(self, sql: str, params: Params = ()) -> sqlite3.Cursor:
+        try:
+            return self._conn.execute(sql, params)
+        except sqlite3.OperationalError as exc:
+            message = str(exc)
+            if "locked" in message or "busy" in message:
+                raise StoreError(
+                    f"The workspace {self.path} is busy: another program is writing to it."
+                ) from None
+            if "disk" in message or "full" in message or "readonly" in message:
+                raise StoreError(
+                    f"The workspace {self.path} cannot be written ({message})."
+                ) from None
+            raise
+
+    # -- repositories ---------------------------------------------------------------
+
+    @property
+    def requests(self) -> RequestRepo:
+        """The stored requests."""
+        from composer.store_requests import RequestRepo  # imported here: they import this module
+
+        return RequestRepo(self)
+
+    @property
+    def people(self) -> PeopleRepo:
+        """The stored people and their events."""
+        from composer.store_people import PeopleRepo  # imported here: they import this module
+
+        return PeopleRepo(self)
+
+    @property
+    def settings(self) -> Settings:
+        """Workspace settings (JSON values by key)."""
+        return Settings(self)
+
+    # -- schema ---------------------------------------------------------------------
+
+    @property
+    def version(self) -> int:
+        """The file's ``PRAGMA user_version``."""
+        row = self.fetchone("PRAGMA user_version")
+        return int(row[0]) if row else 0
+
+    def _is_blank(self) -> bool:
+        row = self._conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return int(row[0]) == 0 and self.version == 0
+
+    def _migrate(self) -> None:
+        known = len(self._migrations)
+        current = self.version
+        if current > known:
+            raise StoreError(
+                f"The workspace {self.path} was written by a newer Webhook Composer "
+                f"(schema version {current}; this one knows up to {known}), so it is left "
+                "untouched; please update Webhook Composer."
+            )
+        if current == known:
+            return
+        if not self.created:
+            self.backup_path = self.backup(current)
+        while True:
+            with self.transaction():
+                current = self.version
+                if current >= known:
+                    return
+                for statement in split_script(self._migrations[current]):
+                    self._conn.execute(statement)
+                self._conn.execute(f"PRAGMA user_version = {current + 1}")
+
+    def backup(self, version: int | None = None) -> Path:
+        """Copy the whole file beside itself (``NAME.vN.bak``) with SQLite's backup API."""
+        version = self.version if version is None else version
+        target = self.path.with_name(f"{self.path.name}.v{version}.bak")
+        partial = target.with_name(target.name + ".partial")
+        partial.unlink(missing_ok=True)
+        try:
+            copy = sqlite3.connect(partial)
+            try:
+                with self._lock:
+                    self._conn.backup(copy)
+            finally:
+                copy.close()
+            partial.replace(target)
+        except (OSError, sqlite3.Error) as exc:
+            partial.unlink(missing_ok=True)
+            raise StoreError(
+                f"The workspace {self.path} was not migrated, because a copy of it could not "
+                f"be written first ({exc})."
+            ) from None
+        return target
+
+
+class Settings:
+    """Workspace settings: JSON values by key, in the ``settings`` table."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """The value stored under ``key``, or ``default``."""
+        row = self._db.fetchone("SELECT value FROM settings WHERE key = ?", (key,))
+        return default if row is None else json.loads(row["value"])
+
+    def set(self, key: str, value: Any) -> None:
+        """Store a JSON-serialisable value under ``key``."""
+        text = json.dumps(value, ensure_ascii=False)
+        with self._db.transaction():
+            self._db.execute(
+                "INSERT INTO settings (key, value) VALUES (?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (key, text),
+            )
+
+    def delete(self, key: str) -> None:
+        """Forget ``key`` (nothing happens when it is not set)."""
+        with self._db.transaction():
+            self._db.execute("DELETE FROM settings WHERE key = ?", (key,))
+
+    def all(self) -> dict[str, Any]:
+        """Every setting."""
+        rows = self._db.fetchall("SELECT key, value FROM settings ORDER BY key")
+        return {row["key"]: json.loads(row["value"]) for row in rows}

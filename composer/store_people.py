@@ -1,0 +1,245 @@
+"""Stored people and their events.
+
+A person is a row of ``people`` (``id``, ``email``, ``attributes`` as a JSON object);
+their events are rows of ``events`` that go when the person goes (``ON DELETE CASCADE``).
+Lists keep the order people were first stored in (the ``rowid``), so an imported file
+lists in its own order and the sample people in theirs; ``limit``/``offset`` page it.
+
+Search matches, case-insensitively for ASCII, a piece of text anywhere in the id, the email
+or any attribute *value*, nested ones included (through SQLite's ``json_tree``, so a quote
+or a non-ASCII letter is matched as written, not as its JSON escape). ``%`` and ``_`` in the
+text are matched literally.
+
+Attribute names ``id`` and ``email`` are refused: those live in their own columns and
+:func:`composer.model.context_for` would hide an attribute of the same name.
+"""
+
+from __future__ import annotations
+
+import builtins
+import json
+import sqlite3
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from composer.errors import NotFoundError, StoreError
+from composer.model import Event, Person
+from composer.store import Database
+
+__all__ = ["RESERVED_ATTRIBUTES", "PeopleRepo", "StoredEvent", "like_pattern"]
+
+RESERVED_ATTRIBUTES = frozenset({"id", "email"})
+"""Attribute names that are the person's own columns."""
+
+_VALUE_TEXT = (
+    "CASE t.type WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' "
+    "WHEN 'null' THEN 'nil' ELSE CAST(t.atom AS TEXT) END"
+)
+_SEARCH = (
+    "(people.id LIKE :p ESCAPE '\\' OR people.email LIKE :p ESCAPE '\\' OR EXISTS ("
+    "SELECT 1 FROM json_tree(people.attributes) AS t "
+    f"WHERE t.type NOT IN ('object', 'array') AND {_VALUE_TEXT} LIKE :p ESCAPE '\\'))"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredEvent:
+    """An event as stored: the event and where it lives."""
+
+    id: int
+    """The event's row id, used to delete it."""
+    person_id: str
+    """The person it belongs to."""
+    event: Event
+    """The event itself."""
+
+
+def like_pattern(text: str) -> str:
+    """A LIKE pattern (with ``ESCAPE '\\'``) matching ``text`` anywhere, literally."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def check_person(person: Person) -> None:
+    """Refuse a person the store cannot hold faithfully (StoreError, a plain sentence)."""
+    if not person.id:
+        raise StoreError("A person needs an id.")
+    reserved = sorted(RESERVED_ATTRIBUTES.intersection(person.attributes))
+    if reserved:
+        raise StoreError(
+            f'Person "{person.id}" has an attribute named "{reserved[0]}"; '
+            "id and email are set on the person itself, not as attributes."
+        )
+
+
+def _row_to_person(row: sqlite3.Row) -> Person:
+    return Person(id=row["id"], email=row["email"], attributes=json.loads(row["attributes"]))
+
+
+def _json(value: Mapping[str, Any]) -> str:
+    try:
+        return json.dumps(dict(value), ensure_ascii=False, allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        raise StoreError(f"An attribute or event value cannot be stored as JSON ({exc}).") from None
+
+
+class PeopleRepo:
+    """The people of one workspace, and their events."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    # -- people ---------------------------------------------------------------------
+
+    def get(self, person_id: str) -> Person:
+        """The person with this id; :class:`NotFoundError` when there is none."""
+        row = self._db.fetchone(
+            "SELECT id, email, attributes FROM people WHERE id = ?", (person_id,)
+        )
+        if row is None:
+            raise NotFoundError(f'There is no person with id "{person_id}" in the workspace.')
+        return _row_to_person(row)
+
+    def exists(self, person_id: str) -> bool:
+        """Whether a person with this id is stored."""
+        return self._db.fetchone("SELECT 1 FROM people WHERE id = ?", (person_id,)) is not None
+
+    def list(self, limit: int | None = None, offset: int = 0) -> builtins.list[Person]:
+        """People in the order they were first stored; ``limit``/``offset`` page the list."""
+        rows = self._db.fetchall(
+            "SELECT id, email, attributes FROM people ORDER BY rowid LIMIT ? OFFSET ?",
+            (-1 if limit is None else limit, offset),
+        )
+        return [_row_to_person(row) for row in rows]
+
+    def count(self) -> int:
+        """How many people are stored."""
+        row = self._db.fetchone("SELECT count(*) FROM people")
+        return int(row[0]) if row else 0
+
+    def search(self, text: str, limit: int | None = None, offset: int = 0) -> builtins.list[Person]:
+        """People whose id, email or any attribute value contains ``text``."""
+        rows = self._db.fetchall(
+            f"SELECT id, email, attributes FROM people WHERE {_SEARCH} "
+            "ORDER BY rowid LIMIT :limit OFFSET :offset",
+            {"p": like_pattern(text), "limit": -1 if limit is None else limit, "offset": offset},
+        )
+        return [_row_to_person(row) for row in rows]
+
+    def search_count(self, text: str) -> int:
+        """How many people :meth:`search` finds."""
+        row = self._db.fetchone(
+            f"SELECT count(*) FROM people WHERE {_SEARCH}", {"p": like_pattern(text)}
+        )
+        return int(row[0]) if row else 0
+
+    def create(self, person: Person) -> Person:
+        """Store a new person; the id must be free."""
+        check_person(person)
+        now = time.time()
+        with self._db.transaction():
+            try:
+                self._db.execute(
+                    "INSERT INTO people (id, email, attributes, created_at, updated_at) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    (person.id, person.email, _json(person.attributes), now, now),
+                )
+            except sqlite3.IntegrityError:
+                raise StoreError(f'A person with id "{person.id}" already exists.') from None
+        return person
+
+    def update(self, person: Person, old_id: str | None = None) -> Person:
+        """Replace the stored person ``old_id`` (default ``person.id``); events follow the id."""
+        check_person(person)
+        old = person.id if old_id is None else old_id
+        with self._db.transaction():
+            try:
+                cursor = self._db.execute(
+                    "UPDATE people SET id = ?, email = ?, attributes = ?, updated_at = ? "
+                    "WHERE id = ?",
+                    (person.id, person.email, _json(person.attributes), time.time(), old),
+                )
+            except sqlite3.IntegrityError:
+                raise StoreError(f'A person with id "{person.id}" already exists.') from None
+            if cursor.rowcount == 0:
+                raise NotFoundError(f'There is no person with id "{old}" in the workspace.')
+        return person
+
+    def upsert(self, person: Person) -> bool:
+        """Store ``person``, replacing one with the same id; True when it was new."""
+        check_person(person)
+        now = time.time()
+        with self._db.transaction():
+            existed = self.exists(person.id)
+            self._db.execute(
+                "INSERT INTO people (id, email, attributes, created_at, updated_at) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+                "email = excluded.email, attributes = excluded.attributes, "
+                "updated_at = excluded.updated_at",
+                (person.id, person.email, _json(person.attributes), now, now),
+            )
+        return not existed
+
+    def delete(self, person_id: str) -> None:
+        """Remove a person and their events."""
+        with self._db.transaction():
+            cursor = self._db.execute("DELETE FROM people WHERE id = ?", (person_id,))
+            if cursor.rowcount == 0:
+                raise NotFoundError(f'There is no person with id "{person_id}" in the workspace.')
+
+    # -- events ---------------------------------------------------------------------
+
+    def add_event(self, person_id: str, event: Event) -> int:
+        """Store an event for a person; returns its id."""
+        with self._db.transaction():
+            if not self.exists(person_id):
+                raise NotFoundError(f'There is no person with id "{person_id}" in the workspace.')
+            cursor = self._db.execute(
+                "INSERT INTO events (person_id, name, data, timestamp) VALUES (?, ?, ?, ?)",
+                (person_id, event.name, _json(event.data), int(event.timestamp)),
+            )
+            return int(cursor.lastrowid or 0)
+
+    def replace_events(self, person_id: str, events: Iterable[Event]) -> None:
+        """Make ``events`` the person's only events."""
+        with self._db.transaction():
+            self._db.execute("DELETE FROM events WHERE person_id = ?", (person_id,))
+            for event in events:
+                self.add_event(person_id, event)
+
+    def events(self, person_id: str) -> builtins.list[StoredEvent]:
+        """A person's events, oldest first (ties in the order they were stored)."""
+        rows = self._db.fetchall(
+            "SELECT id, person_id, name, data, timestamp FROM events WHERE person_id = ? "
+            "ORDER BY timestamp, id",
+            (person_id,),
+        )
+        return [
+            StoredEvent(
+                id=row["id"],
+                person_id=row["person_id"],
+                event=Event(
+                    name=row["name"], data=json.loads(row["data"]), timestamp=row["timestamp"]
+                ),
+            )
+            for row in rows
+        ]
+
+    def get_event(self, event_id: int) -> StoredEvent:
+        """One stored event by id."""
+        row = self._db.fetchone(
+            "SELECT id, person_id, name, data, timestamp FROM events WHERE id = ?", (event_id,)
+        )
+        if row is None:
+            raise NotFoundError(f"There is no event {event_id} in the workspace.")
+        event = Event(name=row["name"], data=json.loads(row["data"]), timestamp=row["timestamp"])
+        return StoredEvent(id=row["id"], person_id=row["person_id"], event=event)
+
+    def delete_event(self, event_id: int) -> None:
+        """Remove one event."""
+        with self._db.transaction():
+            cursor = self._db.execute("DELETE FROM events WHERE id = ?", (event_id,))
+            if cursor.rowcount == 0:
+                raise NotFoundError(f"There is no event {event_id} in the workspace.")
