@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import errno
 import importlib.metadata
+import re
 import socket
 import ssl
 import threading
@@ -257,8 +258,10 @@ class Sender:
             url = url.copy_with(username=None, password=None)
         headers: list[tuple[bytes, bytes]] = []
         for name, value in request.headers:
-            if not name.isascii():
-                raise ValueError(f"the header name {name!r} is not plain ASCII")
+            if not _TOKEN.fullmatch(name):
+                raise ValueError(f"{name!r} is not a valid header name")
+            if any(c in value for c in "\r\n\0"):
+                raise ValueError(f"the value of the {name} header holds a line break")
             headers.append((name.encode("ascii"), value.encode("utf-8")))
         if not any(name.lower() == b"user-agent" for name, _ in headers):
             headers.append((b"User-Agent", self._user_agent))
@@ -310,6 +313,9 @@ class Sender:
             response.status_code, headers, bytes(kept), size, size > len(kept), elapsed()
         )
 
+
+_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+"""A valid header name (RFC 9110 token)."""
 
 _SEND_ERRORS = (httpx.HTTPError, httpx.InvalidURL, httpx.StreamError, OSError, ValueError)
 """What a send can raise because of the network, the server or the request's content."""
