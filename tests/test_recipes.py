@@ -182,6 +182,45 @@ def test_response_mappings_read_the_documented_response(file: str) -> None:
         assert text.strip(), f"{mapping.attribute} mapped to nothing"
 
 
+ZOE = "3003"  # quotes, an apostrophe, non-ASCII, '&' and a multi-line feedback
+
+
+@pytest.mark.parametrize(
+    ("file", "path", "expected"),
+    [
+        ("zendesk-ticket.json", ("ticket", "requester", "name"), 'Zoë "Z" O\'Brien'),
+        ("ifttt-event.json", ("value3",), 'O\'Brien & Daughters "Fine" Goods'),
+        ("zapier-catch-hook.json", ("event", "feedback"), None),
+        ("lob-postcard.json", ("to", "address_zip"), "D02 X285"),
+        ("close-lead.json", ("contacts", 0, "phones", 0, "phone"), "+35315550199"),
+        ("help-scout-conversation.json", ("customer", "firstName"), "Zoë"),
+    ],
+)
+def test_json_values_arrive_exactly(file: str, path: tuple[str | int, ...], expected: Any) -> None:
+    label, _, context = next(c for c in CONTEXTS if c[1] == ZOE)
+    rendered = render(Request.from_file(RECIPES / file), context)
+    value: Any = json.loads(rendered.body)
+    for key in path:
+        value = value[key]
+    assert value == (expected if expected is not None else context["event"]["feedback"]), label
+
+
+@pytest.mark.parametrize(
+    ("file", "field", "expected"),
+    [
+        ("form-encoded.json", "company", 'O\'Brien & Daughters "Fine" Goods'),
+        ("form-encoded.json", "first_name", "Zoë"),
+        ("form-encoded.json", "email", "zoe.obrien@example.ie"),
+        ("twilio-whatsapp.json", "To", "whatsapp:+35315550199"),
+        ("twilio-whatsapp.json", "Body", "Hi Zoë, thanks for signing up!"),
+    ],
+)
+def test_form_values_arrive_exactly(file: str, field: str, expected: str) -> None:
+    _, _, context = next(c for c in CONTEXTS if c[1] == ZOE)
+    rendered = render(Request.from_file(RECIPES / file), context)
+    assert dict(parse_qsl(rendered.body, strict_parsing=True))[field] == expected
+
+
 def test_index_describes_exactly_the_recipes() -> None:
     index = json.loads(INDEX.read_text(encoding="utf-8"))
     assert sorted(index) == RECIPE_FILES
