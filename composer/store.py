@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
@@ -44,6 +45,7 @@ BUSY_TIMEOUT_MS = 5000
 """How long a connection waits for another process's write lock before giving up."""
 
 Params = Sequence[Any] | dict[str, Any]
+_COMMENT = re.compile(r"--[^\n]*|/\*.*?\*/", re.DOTALL)
 
 
 def split_script(script: str) -> list[str]:
@@ -53,7 +55,7 @@ def split_script(script: str) -> list[str]:
     for piece in script.split(";"):
         buffer += piece + ";"
         if sqlite3.complete_statement(buffer):
-            if buffer.strip(" \t\r\n;"):
+            if _COMMENT.sub("", buffer).strip(" \t\r\n;"):
                 statements.append(buffer.strip())
             buffer = ""
     return statements
@@ -232,13 +234,20 @@ class Database:
         if not self.created:
             self.backup_path = self.backup(current)
         while True:
-            with self.transaction():
-                current = self.version
-                if current >= known:
-                    return
-                for statement in split_script(self._migrations[current]):
-                    self._conn.execute(statement)
-                self._conn.execute(f"PRAGMA user_version = {current + 1}")
+            try:
+                with self.transaction():
+                    current = self.version
+                    if current >= known:
+                        return
+                    for statement in split_script(self._migrations[current]):
+                        self._conn.execute(statement)
+                    self._conn.execute(f"PRAGMA user_version = {current + 1}")
+            except sqlite3.Error as exc:
+                kept = f"; a copy from before is at {self.backup_path}" if self.backup_path else ""
+                raise StoreError(
+                    f"The workspace {self.path} could not be updated to schema version "
+                    f"{current + 1} ({exc}), so it was left at version {current}{kept}."
+                ) from exc
 
     def backup(self, version: int | None = None) -> Path:
         """Copy the whole file beside itself (``NAME.vN.bak``) with SQLite's backup API."""
