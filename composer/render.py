@@ -135,12 +135,37 @@ class _Part:
                     "(it is kept in the system keychain)"
                 )
                 self.diagnostics.append(Diagnostic("error", where, line, column, message))
-            else:
-                message = f"{missing.path} is not set for this person, so it renders as nothing"
+            elif not _handled_in_template(template, missing.token):
+                owner = "event" if missing.path.startswith("event") else "person"
+                message = f"{missing.path} is not set for this {owner}, so it renders as nothing"
                 self.diagnostics.append(Diagnostic("warning", where, line, column, message))
         if outcome.error is not None:
             self.diagnostics.append(_liquid_error(where, template, outcome))
         return outcome
+
+
+_GUARD_TAGS = frozenset({"if", "elsif", "unless", "case", "when"})
+
+
+def _handled_in_template(template: str, token: Any) -> bool:
+    """Whether the template already deals with the variable being absent.
+
+    A variable tested by ``if``/``unless``/``case`` or given a ``| default`` is expected to
+    be missing sometimes, so warning about it would only be noise.
+    """
+    index = getattr(token, "start_index", -1)
+    if token is None or index < 0 or getattr(token, "source", template) != template:
+        return False
+    start = max(template.rfind("{{", 0, index + 1), template.rfind("{%", 0, index + 1))
+    if start < 0:
+        return False
+    closer = "}}" if template.startswith("{{", start) else "%}"
+    end = template.find(closer, index)
+    tag = template[start + 2 : end if end >= 0 else len(template)].strip(" -\t\n")
+    if re.search(r"\|\s*default\b", tag):
+        return True
+    words = tag.split(maxsplit=1)
+    return closer == "%}" and bool(words) and words[0] in _GUARD_TAGS
 
 
 def _token_position(template: str, token: Any) -> tuple[int, int]:

@@ -161,7 +161,7 @@ def test_missing_variables_are_warned_once_each_at_their_position() -> None:
     warnings = [(d.line, d.column, d.message) for d in rendered.diagnostics]
     assert warnings == [
         (1, 11, "customer.company is not set for this person, so it renders as nothing"),
-        (2, 33, "event.nope is not set for this person, so it renders as nothing"),
+        (2, 33, "event.nope is not set for this event, so it renders as nothing"),
     ]
 
 
@@ -272,3 +272,27 @@ def test_header_names_must_be_tokens() -> None:
     request = replace(req(), headers=(Header("Bad Name", "x"),))
     error = only(render(request, {}).diagnostics, "error")
     assert (error.where, "not a valid header name" in error.message) == ("headers[0]", True)
+
+
+@pytest.mark.parametrize(
+    ("body", "warned"),
+    [
+        ("{{ customer.company }}", ["customer.company is not set for this person"]),
+        (
+            "{% assign c = customer.company %}{{ c }}",
+            ["customer.company is not set for this person"],
+        ),
+        ("{{ event.reason }}", ["event.reason is not set for this event"]),
+        ("{{ customer.company | default: customer.email }}", []),
+        ("{% if customer.company %}{{ customer.company }}{% endif %}", []),
+        ("{%- unless customer.company -%}none{%- endunless -%}", []),
+        ("{% case customer.company %}{% when 'x' %}x{% endcase %}", []),
+        ("{% if customer.company_url.size > 0 %}y{% endif %}", []),
+    ],
+)
+def test_missing_variables_handled_by_the_template_are_not_warned(
+    body: str, warned: list[str]
+) -> None:
+    rendered = render(req(body, headers=()), {"customer": {"email": "a@b.c"}, "event": {}})
+    messages = [d.message for d in rendered.diagnostics if "not set" in d.message]
+    assert [m.split(",")[0] for m in messages] == warned
