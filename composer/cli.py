@@ -35,7 +35,11 @@ __all__ = [
     "main",
 ]
 
-COMMAND_MODULES: tuple[str, ...] = ("composer.cli_render", "composer.cli_store")
+COMMAND_MODULES: tuple[str, ...] = (
+    "composer.cli_render",
+    "composer.cli_store",
+    "composer.cli_delivery",
+)
 """Modules that add commands; each has ``register(subparsers)``."""
 
 Handler = Callable[[argparse.Namespace], int]

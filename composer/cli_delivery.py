@@ -1,0 +1,332 @@
+"""Sending from the command line: ``send``, ``deliver``, ``outbox run``, ``deliveries list``.
+
+::
+
+    webhook-composer send REQUEST --context CTX [--json] [--retries N] [--backoff-base S]
+                                                [--timeout S]
+    webhook-composer [--data-dir DIR] deliver REQUEST_NAME --person ID [--json]
+                                                [--backoff-base S]
+    webhook-composer [--data-dir DIR] outbox run [--json] [--backoff-base S]
+    webhook-composer [--data-dir DIR] deliveries list [--json]
+
+``send`` uses no workspace: it renders the file against the context (secrets from the
+keychain when there is one; a secret it cannot find is a render error), sends with
+retries, and shows the attribute updates the mappings would make. ``deliver`` does the
+same for a stored request and person through the outbox, so the delivery is recorded and
+the person updated; a ``draft`` request is recorded and not sent. ``outbox run`` sends
+every unfinished delivery (waiting retries left by a killed process included) and keeps
+going until none is waiting. ``--backoff-base`` replaces the retry schedule's first delay
+(``S * 2**k``; for ``outbox run``, for the retries it schedules).
+
+Without ``--json`` each attempt is one line as it ends. Exit codes: 0 success (or a
+draft recorded, or nothing to do), 1 a final failure or a request that does not render,
+2 bad usage or an unreadable file. Secrets are masked in everything printed, response
+bodies included.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+import time
+from collections.abc import Sequence
+from typing import Any
+
+import keyring
+
+from composer.cli import data_dir_of, emit_json
+from composer.cli_store import group
+from composer.deliveries import Delivery, DeliveryEvent, RenderFailed
+from composer.mapping import evaluate
+from composer.model import Request, context_for, load_context
+from composer.outbox import LazySecrets, Outbox, scrub
+from composer.render import render
+from composer.retry import DEFAULT_BASE, DEFAULT_MAX_RETRIES, RetryPolicy, is_retryable, is_success
+from composer.secrets import SERVICE, SecretStore, keychain_problem
+from composer.seed import open_workspace
+from composer.sender import DEFAULT_TIMEOUT, AttemptResult, Sender
+
+__all__ = ["attempt_line", "register"]
+
+
+def _count(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be 0 or more")
+    return value
+
+
+def _seconds(positive: bool) -> Any:
+    def parse(text: str) -> float:
+        value = float(text)
+        if value < 0 or (positive and value == 0) or value != value:
+            raise argparse.ArgumentTypeError("must be a positive number of seconds")
+        return value
+
+    return parse
+
+
+def _common(parser: argparse.ArgumentParser, workspace: bool) -> None:
+    parser.add_argument("--json", action="store_true", help="print JSON")
+    parser.add_argument(
+        "--backoff-base",
+        type=_seconds(False),
+        metavar="S",
+        help=f"first retry delay in seconds; delays double (default {DEFAULT_BASE:.2f})",
+    )
+    if workspace:
+        parser.add_argument(
+            "--data-dir", metavar="DIR", default=argparse.SUPPRESS, help="workspace folder"
+        )
+
+
+def register(sub: Any) -> None:
+    parser = sub.add_parser("send", help="send a request file now, with retries (no workspace)")
+    parser.add_argument("request", metavar="REQUEST", help="a request file (JSON)")
+    parser.add_argument("--context", metavar="CTX", help="a context file (JSON globals)")
+    _common(parser, workspace=False)
+    parser.add_argument("--retries", type=_count, default=DEFAULT_MAX_RETRIES, metavar="N")
+    parser.add_argument("--timeout", type=_seconds(True), default=DEFAULT_TIMEOUT, metavar="S")
+    parser.set_defaults(handler=run_send)
+
+    parser = sub.add_parser("deliver", help="send a stored request for a stored person")
+    parser.add_argument("request_name", metavar="REQUEST_NAME")
+    parser.add_argument("--person", required=True, metavar="ID")
+    _common(parser, workspace=True)
+    parser.set_defaults(handler=run_deliver)
+
+    commands = group(sub, "outbox", "the deliveries waiting to be sent")
+    parser = commands.add_parser("run", help="send every due delivery until none is waiting")
+    _common(parser, workspace=True)
+    parser.set_defaults(handler=run_outbox)
+
+    commands = group(sub, "deliveries", "every send, with its attempts")
+    parser = commands.add_parser("list", help="list the deliveries")
+    parser.add_argument("--json", action="store_true", help="print JSON")
+    parser.add_argument(
+        "--data-dir", metavar="DIR", default=argparse.SUPPRESS, help="workspace folder"
+    )
+    parser.set_defaults(handler=run_list)
+
+
+# -- output ------------------------------------------------------------------------------
+
+
+def attempt_line(n: int, result: AttemptResult, prefix: str = "") -> str:
+    """One attempt as a line a person reads."""
+    took = f"in {result.elapsed_ms:.0f} ms"
+    if result.status is not None:
+        return f"{prefix}attempt {n}: HTTP {result.status} {took}"
+    return f"{prefix}attempt {n}: {result.error_kind} {took}: {result.error}"
+
+
+def _at(moment: float) -> str:
+    return dt.datetime.fromtimestamp(moment).strftime("%H:%M:%S")
+
+
+def _response(
+    status: int | None, headers: Sequence[tuple[str, str]], body: bytes
+) -> dict[str, Any] | None:
+    if status is None:
+        return None
+    text = body.decode("utf-8", errors="replace")
+    return {"status": status, "headers": [[k, v] for k, v in headers], "body": text}
+
+
+def _print_result(outcome: dict[str, Any]) -> None:
+    attempts = outcome["attempts"]
+    word = "attempt" if len(attempts) == 1 else "attempts"
+    print(f"{outcome['outcome']} after {len(attempts)} {word}")
+    for name, value in (outcome.get("attribute_updates") or {}).items():
+        print(f"set {name} = {value!r}")
+    response = outcome.get("response")
+    if response:
+        body = response["body"]
+        shown = body if len(body) <= 2000 else body[:2000] + f"… ({len(body)} characters)"
+        print(f"response {response['status']}: {shown}")
+
+
+def _progress(event: DeliveryEvent) -> None:
+    prefix = f"delivery {event.delivery_id}, "
+    if event.kind == "attempt_finished" and event.result is not None:
+        print(attempt_line(event.attempt, event.result, prefix), flush=True)
+    elif event.kind == "waiting" and event.next_attempt_at is not None:
+        wait = max(0.0, event.next_attempt_at - time.time())
+        print(f"  next attempt at {_at(event.next_attempt_at)} (in {wait:.2f} s)", flush=True)
+    elif event.kind == "failed":
+        print(f"  delivery {event.delivery_id} failed: {event.error}", flush=True)
+    elif event.kind == "succeeded" and event.error:
+        print(f"  {event.error}", file=sys.stderr, flush=True)
+
+
+def _delivery_outcome(delivery: Delivery) -> dict[str, Any]:
+    last = delivery.attempts[-1] if delivery.attempts else None
+    return {
+        "delivery_id": delivery.id,
+        "outcome": delivery.state,
+        "attempts": [a.summary() for a in delivery.attempts],
+        "response": _response(last.status, last.response_headers, last.response_body)
+        if last
+        else None,
+        "attribute_updates": delivery.attribute_updates or {},
+    }
+
+
+# -- send --------------------------------------------------------------------------------
+
+
+def _keychain_value(name: str) -> str | None:
+    if keychain_problem() is not None:
+        return None
+    value = keyring.get_password(SERVICE, name)
+    return None if value is None else str(value)
+
+
+def run_send(args: argparse.Namespace) -> int:
+    request = Request.from_file(args.request)
+    context = load_context(args.context) if args.context else {}
+    secrets = LazySecrets(_keychain_value)
+    now = dt.datetime.now(dt.UTC)
+    wire = render(request, context, secrets=secrets, reveal=True, now=now)
+    masked = render(request, context, secrets=secrets, now=now)
+    if wire.has_errors:
+        for diagnostic in masked.diagnostics:
+            print(diagnostic, file=sys.stderr)
+        if any("secret" in d.message for d in masked.diagnostics):
+            problem = keychain_problem()
+            if problem:
+                print(f"webhook-composer: {problem}", file=sys.stderr)
+        if args.json:
+            emit_json(
+                {"outcome": "failed", "attempts": [], "response": None, "attribute_updates": {}}
+            )
+        return 1
+    sensitive = [secrets[name] for name in secrets]
+    sensitive += [v for pair in wire.headers if pair not in masked.headers for v in pair[1:]]
+    policy = RetryPolicy(
+        args.retries, DEFAULT_BASE if args.backoff_base is None else args.backoff_base
+    )
+    attempts: list[dict[str, Any]] = []
+    with Sender(args.timeout) as sender:
+        while True:
+            result = sender.send(wire)
+            n = len(attempts) + 1
+            attempts.append(
+                {
+                    "n": n,
+                    "status": result.status,
+                    "error": result.error,
+                    "elapsed_ms": result.elapsed_ms,
+                }
+            )
+            if not args.json:
+                print(attempt_line(n, result), flush=True)
+            if is_success(result.status) or not is_retryable(result.status, result.error_kind):
+                break
+            if not policy.retries_left(n):
+                break
+            wait = policy.delay(n, result.header("Retry-After"), time.time())
+            if not args.json:
+                print(f"  next attempt at {_at(time.time() + wait)} (in {wait:.2f} s)", flush=True)
+            time.sleep(wait)
+    updates: dict[str, Any] = {}
+    if is_success(result.status):
+        mapped = evaluate(request.response_mappings, result.body, context)
+        updates = mapped.updates
+        if mapped.error:
+            print(f"webhook-composer: {mapped.error}", file=sys.stderr)
+    headers = [(k, scrub(v.encode(), sensitive).decode()) for k, v in result.headers]
+    outcome = {
+        "outcome": "succeeded" if is_success(result.status) else "failed",
+        "attempts": attempts,
+        "response": _response(result.status, headers, scrub(result.body, sensitive)),
+        "attribute_updates": updates,
+    }
+    if args.json:
+        emit_json(outcome)
+    else:
+        _print_result(outcome)
+    return 0 if outcome["outcome"] == "succeeded" else 1
+
+
+# -- the workspace commands --------------------------------------------------------------
+
+
+def _policy(args: argparse.Namespace) -> RetryPolicy:
+    return RetryPolicy(base=DEFAULT_BASE if args.backoff_base is None else args.backoff_base)
+
+
+def run_deliver(args: argparse.Namespace) -> int:
+    with open_workspace(data_dir_of(args)) as db:
+        request = db.requests.get(args.request_name)
+        person = db.people.get(args.person)
+        store = SecretStore(db)
+        outbox = Outbox(db, LazySecrets(store.get))
+        try:
+            delivery_id = outbox.create(
+                request, context_for(person), person_id=person.id, policy=_policy(args)
+            )
+        except RenderFailed as exc:
+            for diagnostic in exc.diagnostics:
+                print(diagnostic, file=sys.stderr)
+            if store.problem and any("secret" in str(d) for d in exc.diagnostics):
+                print(f"webhook-composer: {store.problem}", file=sys.stderr)
+            return 1
+        if request.send_mode == "draft":
+            delivery = outbox.get(delivery_id)
+            if not args.json:
+                print(f"delivery {delivery_id} is a draft: nothing is sent until it is approved")
+        else:
+            if not args.json:
+                url = outbox.get(delivery_id).rendered["url"]
+                print(f"delivery {delivery_id}: {request.method} {url}", flush=True)
+            (delivery,) = outbox.run([delivery_id], None if args.json else _progress)
+    outcome = _delivery_outcome(delivery)
+    outcome = {"delivery_id": outcome.pop("delivery_id"), **outcome}
+    if args.json:
+        emit_json(outcome)
+    elif delivery.state != "draft":
+        _print_result(outcome)
+    return 0 if delivery.state in ("succeeded", "draft") else 1
+
+
+def run_outbox(args: argparse.Namespace) -> int:
+    with open_workspace(data_dir_of(args)) as db:
+        outbox = Outbox(db, LazySecrets(SecretStore(db).get), backoff_base=args.backoff_base)
+        done = outbox.run(None, None if args.json else _progress)
+    if args.json:
+        emit_json(
+            [
+                {
+                    "delivery_id": d.id,
+                    "outcome": d.state,
+                    "attempts": [a.summary() for a in d.attempts],
+                }
+                for d in done
+            ]
+        )
+    else:
+        if not done:
+            print("nothing to send")
+        for d in done:
+            print(f"delivery {d.id}: {d.state} after {len(d.attempts)} attempts")
+    return 1 if any(d.state == "failed" for d in done) else 0
+
+
+def run_list(args: argparse.Namespace) -> int:
+    with open_workspace(data_dir_of(args)) as db:
+        deliveries = Outbox(db).list()
+    if args.json:
+        emit_json([d.to_dict() for d in deliveries])
+        return 0
+    if not deliveries:
+        print("no deliveries yet")
+    for d in deliveries:
+        last = d.attempts[-1] if d.attempts else None
+        status = "" if last is None else str(last.status or last.error_kind or "")
+        print(
+            f"{d.id:>5}  {d.state:<13}  {d.request_name[:30]:<30}  {(d.person_id or '-')[:20]:<20}"
+            f"  {len(d.attempts):>2} attempts  {status}"
+        )
+    return 0

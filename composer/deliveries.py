@@ -1,0 +1,386 @@
+"""Deliveries: the outbox's records, and the moves a person makes on them.
+
+A delivery is one send of a request for a person. It goes ``draft`` → ``queued`` →
+``sending`` → (``waiting_retry`` → ``sending``)* → ``succeeded`` | ``failed``, or to
+``cancelled``; :mod:`composer.outbox` runs the sending part. Decisions:
+
+* **Frozen when made.** :meth:`Deliveries.create` stores the request file, the context
+  (never the secrets), the masked rendering and ``rendered_at``, the instant ``'now'``
+  means for every later rendering of it, so every attempt, and a draft approved days
+  later, sends the same bytes. An opted-in ``Idempotency-Key`` (a UUID) is made here,
+  once per delivery, and shown in the stored rendering.
+* **A request that does not render** is refused (:class:`RenderFailed`) for one person;
+  for many people at once (:meth:`Deliveries.create_many`) it is recorded as a ``failed``
+  delivery, so every person chosen has a row that says what happened.
+* **Moves** (approve, discard, cancel, retry now) check the state in the same transaction
+  that changes it, and say plainly when a delivery is past that move.
+"""
+
+from __future__ import annotations
+
+import builtins
+import datetime as dt
+import json
+import time
+import uuid
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from composer.errors import NotFoundError, SendError
+from composer.model import Person, Request, context_for
+from composer.render import render
+from composer.retry import RetryPolicy
+from composer.sender import AttemptResult
+from composer.store import Database
+
+__all__ = [
+    "Attempt",
+    "Deliveries",
+    "Delivery",
+    "DeliveryEvent",
+    "Progress",
+    "RenderFailed",
+    "with_idempotency_key",
+]
+
+
+class RenderFailed(SendError):
+    """The request does not render for this person; ``diagnostics`` says why."""
+
+    def __init__(self, message: str, diagnostics: Sequence[Any]) -> None:
+        super().__init__(message)
+        self.diagnostics = tuple(diagnostics)
+
+
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    """One try of a delivery, as stored."""
+
+    n: int
+    """1 for the first try."""
+    started_at: float
+    """Unix seconds when it started."""
+    elapsed_ms: float | None
+    """How long it took; None while in flight or when it was interrupted."""
+    status: int | None
+    """The HTTP status, or None when no complete answer arrived."""
+    error: str | None
+    """A plain sentence when there was no HTTP answer."""
+    error_kind: str | None
+    """``dns``, ``refused``, ``tls``, ``timeout``, ``reset``, ``invalid_response``,
+    ``other``, ``render`` or ``interrupted``; None on an HTTP answer."""
+    response_headers: tuple[tuple[str, str], ...]
+    """Response headers as received (secrets masked)."""
+    response_body: bytes
+    """At most 1 MiB of the body (secrets masked)."""
+    response_size: int
+    """Body bytes the server sent in all."""
+    response_truncated: bool
+    """Whether ``response_body`` holds less than the server sent."""
+
+    def summary(self) -> dict[str, Any]:
+        """The shape the command line prints: ``{"n", "status", "error", "elapsed_ms"}``."""
+        return {
+            "n": self.n,
+            "status": self.status,
+            "error": self.error,
+            "elapsed_ms": self.elapsed_ms,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """One send of a request for a person, with every attempt."""
+
+    id: int
+    """The delivery's number in the workspace."""
+    request_name: str
+    """The request's name when it was sent."""
+    person_id: str | None
+    """The person it was rendered for (None for a context without one)."""
+    state: str
+    """``draft``, ``queued``, ``sending``, ``waiting_retry``, ``succeeded``, ``failed`` or
+    ``cancelled``."""
+    request: Request
+    """The request file as it was when the delivery was made."""
+    context: dict[str, Any]
+    """The Liquid globals it was rendered with (no secrets)."""
+    rendered: dict[str, Any]
+    """The masked rendering: ``{"method", "url", "headers", "body"}``."""
+    rendered_at: float
+    """Unix seconds that ``'now'`` means for this delivery."""
+    idempotency_key: str | None
+    """The Idempotency-Key sent with every attempt, when the request opts in."""
+    policy: RetryPolicy
+    """Its retry schedule."""
+    next_attempt_at: float | None
+    """When the next attempt is due (queued or waiting_retry)."""
+    attribute_updates: dict[str, Any] | None
+    """What was applied to the person after success, if anything."""
+    error: str | None
+    """The last plain-language problem, if any."""
+    created_at: float
+    """Unix seconds when it was made."""
+    attempts: tuple[Attempt, ...] = field(default=())
+    """Every attempt, first to last."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The shape ``deliveries list --json`` prints."""
+        return {
+            "delivery_id": self.id,
+            "request": self.request_name,
+            "person": self.person_id,
+            "state": self.state,
+            "attempts": [a.summary() for a in self.attempts],
+            "attribute_updates": self.attribute_updates or {},
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryEvent:
+    """A step of a delivery, reported to progress callbacks."""
+
+    delivery_id: int
+    """Which delivery."""
+    kind: str
+    """``attempt_started``, ``attempt_finished``, ``waiting``, ``succeeded``, ``failed``."""
+    attempt: int
+    """The attempt's number (0 when none is concerned)."""
+    result: AttemptResult | None = None
+    """The attempt's outcome, for ``attempt_finished``."""
+    next_attempt_at: float | None = None
+    """When the next attempt is due, for ``waiting``."""
+    error: str | None = None
+    """The delivery's error, for ``failed`` (or a mapping problem on ``succeeded``)."""
+
+
+Progress = Callable[[DeliveryEvent], None]
+
+
+def with_idempotency_key(
+    headers: Iterable[Sequence[str]], key: str | None
+) -> tuple[tuple[str, str], ...]:
+    pairs = tuple((str(n), str(v)) for n, v in headers)
+    if key is None or any(n.lower() == "idempotency-key" for n, _ in pairs):
+        return pairs
+    return (*pairs, ("Idempotency-Key", key))
+
+
+class Deliveries:
+    """The deliveries of one workspace: making, reading and moving them."""
+
+    def __init__(
+        self,
+        db: Database,
+        secrets: Mapping[str, str] | None = None,
+        *,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.db = db
+        self.secrets: Mapping[str, str] = secrets if secrets is not None else {}
+        """Secret values by name: revealed on the wire only; here they name missing ones."""
+        self.clock = clock
+
+    def changed(self) -> None:
+        """Called after a person's move; the engine wakes up to look again."""
+
+    # -- making deliveries ----------------------------------------------------------
+
+    def create(
+        self,
+        request: Request,
+        context: Mapping[str, Any],
+        *,
+        person_id: str | None = None,
+        event_id: int | None = None,
+        policy: RetryPolicy | None = None,
+    ) -> int:
+        """Record a delivery (a frozen draft for a ``draft`` request); raises RenderFailed."""
+        with self.db.transaction():
+            return self._insert(request, context, person_id, event_id, policy or RetryPolicy())
+
+    def create_many(
+        self, request: Request, people: Iterable[Person], policy: RetryPolicy | None = None
+    ) -> builtins.list[int]:
+        """One delivery per person, in one transaction; one that does not render is failed."""
+        ids: builtins.list[int] = []
+        with self.db.transaction():
+            for person in people:
+                context = context_for(person)
+                try:
+                    ids.append(
+                        self._insert(request, context, person.id, None, policy or RetryPolicy())
+                    )
+                except RenderFailed as exc:
+                    ids.append(self._insert_failed(request, context, person.id, str(exc)))
+        return ids
+
+    def _insert(
+        self,
+        request: Request,
+        context: Mapping[str, Any],
+        person_id: str | None,
+        event_id: int | None,
+        policy: RetryPolicy,
+    ) -> int:
+        now = self.clock()
+        moment = dt.datetime.fromtimestamp(now, dt.UTC)
+        context = {k: v for k, v in context.items() if k != "secrets"}
+        masked = render(request, context, secrets=self.secrets, now=moment)
+        if masked.has_errors:
+            errors = [d for d in masked.diagnostics if d.severity == "error"]
+            raise RenderFailed(f"The request does not render: {errors[0]}", masked.diagnostics)
+        key = str(uuid.uuid4()) if request.idempotency_key else None
+        rendered = {
+            "method": masked.method,
+            "url": masked.url,
+            "headers": [list(pair) for pair in with_idempotency_key(masked.headers, key)],
+            "body": masked.body,
+        }
+        state = "draft" if request.send_mode == "draft" else "queued"
+        cursor = self.db.execute(
+            "INSERT INTO deliveries (request_name, person_id, event_id, state, request_snapshot,"
+            " context_snapshot, rendered, rendered_at, idempotency_key, max_retries, backoff_base,"
+            " next_attempt_at, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                request.name,
+                person_id,
+                event_id,
+                state,
+                request.to_json(),
+                json.dumps(context, ensure_ascii=False, default=str),
+                json.dumps(rendered, ensure_ascii=False),
+                now,
+                key,
+                policy.max_retries,
+                policy.base,
+                None if state == "draft" else now,
+                now,
+                now,
+            ),
+        )
+        return int(cursor.lastrowid or 0)
+
+    def _insert_failed(
+        self, request: Request, context: Mapping[str, Any], person_id: str, error: str
+    ) -> int:
+        now = self.clock()
+        cursor = self.db.execute(
+            "INSERT INTO deliveries (request_name, person_id, state, request_snapshot,"
+            " context_snapshot, rendered, rendered_at, max_retries, backoff_base, error,"
+            " created_at, updated_at) VALUES (?, ?, 'failed', ?, ?, '{}', ?, 0, 0, ?, ?, ?)",
+            (
+                request.name,
+                person_id,
+                request.to_json(),
+                json.dumps(context, default=str),
+                now,
+                error,
+                now,
+                now,
+            ),
+        )
+        return int(cursor.lastrowid or 0)
+
+    # -- reading --------------------------------------------------------------------
+
+    def get(self, delivery_id: int) -> Delivery:
+        """One delivery with its attempts; NotFoundError when there is none."""
+        found = self._load("WHERE id = ?", (delivery_id,))
+        if not found:
+            raise NotFoundError(f"There is no delivery {delivery_id} in the workspace.")
+        return found[0]
+
+    def list(self, limit: int | None = None, offset: int = 0) -> builtins.list[Delivery]:
+        """Deliveries, oldest first."""
+        return self._load("ORDER BY id LIMIT ? OFFSET ?", (-1 if limit is None else limit, offset))
+
+    def _load(self, where: str, params: Sequence[Any]) -> builtins.list[Delivery]:
+        rows = self.db.fetchall(f"SELECT * FROM deliveries {where}", params)
+        if not rows:
+            return []
+        ids = [row["id"] for row in rows]
+        attempts: dict[int, list[Attempt]] = {i: [] for i in ids}
+        marks = ",".join("?" * len(ids))
+        for a in self.db.fetchall(
+            f"SELECT * FROM attempts WHERE delivery_id IN ({marks}) ORDER BY delivery_id, n", ids
+        ):
+            attempts[a["delivery_id"]].append(
+                Attempt(
+                    a["n"],
+                    a["started_at"],
+                    a["elapsed_ms"],
+                    a["status"],
+                    a["error"],
+                    a["error_kind"],
+                    tuple((str(k), str(v)) for k, v in json.loads(a["response_headers"] or "[]")),
+                    bytes(a["response_body"] or b""),
+                    a["response_size"] or 0,
+                    bool(a["response_truncated"]),
+                )
+            )
+        return [
+            Delivery(
+                id=r["id"],
+                request_name=r["request_name"],
+                person_id=r["person_id"],
+                state=r["state"],
+                request=Request.from_json(r["request_snapshot"]),
+                context=json.loads(r["context_snapshot"]),
+                rendered=json.loads(r["rendered"]),
+                rendered_at=r["rendered_at"],
+                idempotency_key=r["idempotency_key"],
+                policy=RetryPolicy(max_retries=r["max_retries"], base=r["backoff_base"]),
+                next_attempt_at=r["next_attempt_at"],
+                attribute_updates=json.loads(r["attribute_updates"])
+                if r["attribute_updates"]
+                else None,
+                error=r["error"],
+                created_at=r["created_at"],
+                attempts=tuple(attempts[r["id"]]),
+            )
+            for r in rows
+        ]
+
+    # -- what people do with deliveries ---------------------------------------------
+
+    def _move(self, delivery_id: int, allowed: Sequence[str], state: str, verb: str) -> None:
+        now = self.clock()
+        with self.db.transaction():
+            current = self.get(delivery_id).state
+            if current not in allowed:
+                raise SendError(
+                    f"Delivery {delivery_id} is {current.replace('_', ' ')}; it cannot be {verb}."
+                )
+            due = now if state == "queued" else None
+            self.db.execute(
+                "UPDATE deliveries SET state = ?, next_attempt_at = ?, updated_at = ? WHERE id = ?",
+                (state, due, now, delivery_id),
+            )
+        self.changed()
+
+    def approve(self, delivery_id: int) -> None:
+        """Release a draft: it is sent, exactly as frozen, by the next :meth:`run`."""
+        self._move(delivery_id, ("draft",), "queued", "approved")
+
+    def discard(self, delivery_id: int) -> None:
+        """Drop a draft without sending anything."""
+        self._move(delivery_id, ("draft",), "cancelled", "discarded")
+
+    def cancel(self, delivery_id: int) -> None:
+        """Stop a delivery that has not finished (an attempt in flight is not applied)."""
+        self._move(
+            delivery_id, ("draft", "queued", "sending", "waiting_retry"), "cancelled", "cancelled"
+        )
+
+    def retry_now(self, delivery_id: int) -> None:
+        """Make a waiting (or failed) delivery due now; a failed one gets one more attempt."""
+        self._move(delivery_id, ("waiting_retry", "failed", "queued"), "queued", "retried")
+
+    def next_due(self) -> float | None:
+        """When the earliest waiting delivery is due (Unix seconds), or None."""
+        row = self.db.fetchone(
+            "SELECT min(next_attempt_at) FROM deliveries WHERE state IN ('queued', 'waiting_retry')"
+        )
+        return None if row is None or row[0] is None else float(row[0])

@@ -1,0 +1,406 @@
+"""The outbox engine: sends deliveries with retries, and survives the process being killed.
+
+The records and the moves a person makes on them are :mod:`composer.deliveries`; this
+module sends. Decisions:
+
+* **Written before the first byte leaves.** Before an attempt starts, one transaction
+  marks the delivery ``sending`` and inserts the attempt row; when it ends, the attempt's
+  outcome (response capped at 1 MiB) is written and the delivery moves on: ``succeeded``,
+  ``waiting_retry`` with ``next_attempt_at``, or ``failed``.
+* **The same bytes every attempt.** An attempt re-renders the stored request from its
+  snapshot with the keychain's values and ``now = rendered_at``. A request whose
+  templates never mention ``secrets`` is sent from the stored rendering as is: it is the
+  same text, and rendering a thousand requests twice would be wasted.
+* **Crashes.** A delivery waiting for a retry simply resumes (``next_attempt_at`` is in
+  the file). One found ``sending`` whose in-flight attempt is older than the lease (three
+  timeouts and three seconds: an attempt may wait for a worker first) was cut off by a
+  crash: that attempt is closed as ``interrupted`` and the delivery is retried, even if
+  its retries were used up, so every delivery is sent at least once.
+* **Mappings exactly once.** After a 2xx the updates are computed, then applied to the
+  person in the transaction that moves the delivery from ``sending`` to ``succeeded``;
+  nothing else applies them. A delivery cancelled during an attempt stays cancelled.
+* **Secrets stay out of the file.** Response headers and bodies are stored with every
+  secret value the attempt used, and every header value that differs from its masked
+  rendering, replaced by ``••••••``: an endpoint that echoes the request would otherwise
+  write the secret into the workspace.
+* **Throughput.** Attempts run on a small thread pool (each worker with its own
+  :class:`~composer.sender.Sender`, so connections are kept alive); the calling thread
+  renders and writes, and claims at most twice as many deliveries as there are workers,
+  so a crash leaves few in flight.
+
+Progress is reported to a plain callable with :class:`~composer.deliveries.DeliveryEvent`
+values, from the thread that runs :meth:`Outbox.run`.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import dataclasses
+import datetime as dt
+import json
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from composer.deliveries import (
+    Deliveries,
+    Delivery,
+    DeliveryEvent,
+    Progress,
+    with_idempotency_key,
+)
+from composer.errors import NotFoundError
+from composer.mapping import apply_updates, evaluate
+from composer.model import Request
+from composer.render import MASK, render
+from composer.retry import is_retryable, is_success
+from composer.sender import DEFAULT_TIMEOUT, AttemptResult, Sender
+from composer.store import Database
+
+__all__ = ["LazySecrets", "Outbox", "scrub"]
+
+_UNFINISHED = "('queued', 'waiting_retry', 'sending')"
+_DUE = "('queued', 'waiting_retry')"
+_INTERRUPTED = "The program stopped while this attempt was in flight, so it is sent again."
+
+
+class LazySecrets(Mapping[str, str]):
+    """Secret values fetched by name on first use; remembers which ones were used."""
+
+    def __init__(self, lookup: Callable[[str], str | None]) -> None:
+        self._lookup = lookup
+        self._values: dict[str, str] = {}
+        self._lock = threading.Lock()
+
+    def __getitem__(self, name: str) -> str:
+        with self._lock:
+            if name not in self._values:
+                value = self._lookup(name)
+                if value is None:
+                    raise KeyError(name)
+                self._values[name] = value
+            return self._values[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(list(self._values))
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+
+def scrub(data: bytes, sensitive: Iterable[str]) -> bytes:
+    """``data`` with every sensitive text (as UTF-8) replaced by the mask."""
+    for text in sensitive:
+        if text and text != MASK:
+            data = data.replace(text.encode("utf-8"), MASK.encode("utf-8"))
+    return data
+
+
+@dataclass(frozen=True, slots=True)
+class _Wire:
+    method: str
+    url: str
+    headers: tuple[tuple[str, str], ...]
+    body: str
+    sensitive: tuple[str, ...] = ()
+
+
+def _mentions_secrets(request: Request) -> bool:
+    parts = [request.url, request.body, *(h.value for h in request.headers)]
+    return any("secrets" in part for part in parts)
+
+
+class Outbox(Deliveries):
+    """The deliveries of one workspace, and the engine that sends them."""
+
+    def __init__(
+        self,
+        db: Database,
+        secrets: Mapping[str, str] | None = None,
+        *,
+        timeout: float = DEFAULT_TIMEOUT,
+        workers: int = 8,
+        clock: Callable[[], float] = time.time,
+        backoff_base: float | None = None,
+    ) -> None:
+        super().__init__(db, secrets, clock=clock)
+        self.backoff_base = backoff_base
+        """When set, replaces each delivery's own base for the retries this outbox schedules."""
+        self.timeout = timeout
+        self.workers = max(1, workers)
+        self.lease = 3 * timeout + 3
+        """Seconds after which an attempt still marked in flight is taken as interrupted."""
+        self._wake = threading.Event()
+        self._stopping = threading.Event()
+
+    def changed(self) -> None:
+        self._wake.set()
+
+    def stop(self) -> None:
+        """Ask a :meth:`run` in another thread to end after its attempts in flight."""
+        self._stopping.set()
+        self._wake.set()
+
+    # -- the engine -----------------------------------------------------------------
+
+    def resume_due(self) -> list[int]:
+        """Recover attempts cut off by a crash; the ids of every unfinished delivery."""
+        self._recover(None)
+        rows = self.db.fetchall(
+            f"SELECT id FROM deliveries WHERE state IN {_UNFINISHED} ORDER BY id"
+        )
+        return [row["id"] for row in rows]
+
+    def run(
+        self, ids: Iterable[int] | None = None, progress: Progress | None = None
+    ) -> list[Delivery]:
+        """Send the given deliveries (default: every unfinished one) until none is waiting.
+
+        Returns those deliveries as they ended (draft and finished ones are left as they are).
+        """
+        handled = sorted(set(self.resume_due() if ids is None else ids))
+        pending = set(handled)
+        report = progress or (lambda event: None)
+        local = threading.local()
+        senders: list[Sender] = []
+        lock = threading.Lock()
+
+        def attempt(wire: _Wire) -> tuple[float, AttemptResult]:
+            sender: Sender | None = getattr(local, "sender", None)
+            if sender is None:
+                sender = local.sender = Sender(self.timeout)
+                with lock:
+                    senders.append(sender)
+            return self.clock(), sender.send(wire)
+
+        in_flight: dict[cf.Future[tuple[float, AttemptResult]], tuple[int, int, _Wire]] = {}
+        self._stopping.clear()
+        pool = cf.ThreadPoolExecutor(self.workers, thread_name_prefix="composer-send")
+        try:
+            while pending or in_flight:
+                if self._stopping.is_set() and not in_flight:
+                    break
+                room = 2 * self.workers - len(in_flight)
+                if room > 0 and not self._stopping.is_set():
+                    self._recover(pending - {d for d, _, _ in in_flight.values()})
+                    for delivery_id, n, wire in self._claim(pending, room, report):
+                        in_flight[pool.submit(attempt, wire)] = (delivery_id, n, wire)
+                if in_flight:
+                    done, _ = cf.wait(in_flight, timeout=0.5, return_when=cf.FIRST_COMPLETED)
+                    for future in done:
+                        delivery_id, n, wire = in_flight.pop(future)
+                        started_at, result = future.result()
+                        self._finish(delivery_id, n, started_at, result, wire, report)
+                    continue
+                pending = self._unfinished(pending)
+                if pending:
+                    self._sleep_until_due(pending)
+        finally:
+            pool.shutdown(wait=True)
+            for sender in senders:
+                sender.close()
+        return [self.get(i) for i in handled]
+
+    def _unfinished(self, ids: set[int]) -> set[int]:
+        if not ids:
+            return ids
+        marks = ",".join("?" * len(ids))
+        rows = self.db.fetchall(
+            f"SELECT id FROM deliveries WHERE id IN ({marks}) AND state IN {_UNFINISHED}",
+            list(ids),
+        )
+        return {row["id"] for row in rows}
+
+    def _sleep_until_due(self, ids: set[int]) -> None:
+        self._wake.clear()
+        marks = ",".join("?" * len(ids))
+        row = self.db.fetchone(
+            f"SELECT min(coalesce(d.next_attempt_at, a.started_at + ?)) FROM deliveries d"
+            " LEFT JOIN attempts a ON a.delivery_id = d.id"
+            " AND a.elapsed_ms IS NULL AND a.error IS NULL"
+            f" WHERE d.id IN ({marks})",
+            [self.lease, *ids],
+        )
+        due = float(row[0]) if row and row[0] is not None else self.clock()
+        wait = max(0.0, due - self.clock())
+        self._wake.wait(min(wait, 60.0))
+
+    def _recover(self, ids: set[int] | None) -> None:
+        """Close attempts cut off by a crash and make their deliveries due again."""
+        now = self.clock()
+        query = (
+            "SELECT d.id FROM deliveries d WHERE d.state = 'sending' AND NOT EXISTS ("
+            "SELECT 1 FROM attempts a WHERE a.delivery_id = d.id AND a.elapsed_ms IS NULL"
+            " AND a.error IS NULL AND a.started_at > ?)"
+        )
+        params: list[Any] = [now - self.lease]
+        if ids is not None:
+            if not ids:
+                return
+            query += f" AND d.id IN ({','.join('?' * len(ids))})"
+            params += list(ids)
+        stale = [row["id"] for row in self.db.fetchall(query, params)]
+        for delivery_id in stale:
+            with self.db.transaction():
+                self.db.execute(
+                    "UPDATE attempts SET error = ?, error_kind = 'interrupted'"
+                    " WHERE delivery_id = ? AND elapsed_ms IS NULL AND error IS NULL",
+                    (_INTERRUPTED, delivery_id),
+                )
+                self.db.execute(
+                    "UPDATE deliveries SET state = 'waiting_retry', next_attempt_at = ?,"
+                    " error = ?, updated_at = ? WHERE id = ? AND state = 'sending'",
+                    (now, _INTERRUPTED, now, delivery_id),
+                )
+
+    def _claim(self, ids: set[int], limit: int, report: Progress) -> list[tuple[int, int, _Wire]]:
+        """Mark up to ``limit`` due deliveries ``sending``, each with its new attempt row."""
+        if not ids:
+            return []
+        now = self.clock()
+        marks = ",".join("?" * len(ids))
+        rows = self.db.fetchall(
+            f"SELECT id FROM deliveries WHERE id IN ({marks}) AND state IN {_DUE}"
+            " AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?",
+            [*ids, now, limit],
+        )
+        claimed: list[tuple[int, int]] = []
+        with self.db.transaction():
+            for row in rows:
+                cursor = self.db.execute(
+                    "UPDATE deliveries SET state = 'sending', next_attempt_at = NULL,"
+                    f" updated_at = ? WHERE id = ? AND state IN {_DUE}",
+                    (now, row["id"]),
+                )
+                if cursor.rowcount:
+                    last = self.db.fetchone(
+                        "SELECT max(n) FROM attempts WHERE delivery_id = ?", (row["id"],)
+                    )
+                    n = int(last[0] or 0) + 1 if last else 1
+                    self.db.execute(
+                        "INSERT INTO attempts (delivery_id, n, started_at) VALUES (?, ?, ?)",
+                        (row["id"], n, now),
+                    )
+                    claimed.append((row["id"], n))
+        out: list[tuple[int, int, _Wire]] = []
+        for delivery_id, n in claimed:
+            report(DeliveryEvent(delivery_id, "attempt_started", n))
+            wire = self._wire(self.get(delivery_id))
+            if isinstance(wire, str):
+                failure = AttemptResult(None, (), b"", 0, False, 0.0, "render", wire)
+                self._finish(delivery_id, n, now, failure, _Wire("", "", (), ""), report)
+            else:
+                out.append((delivery_id, n, wire))
+        return out
+
+    def _wire(self, delivery: Delivery) -> _Wire | str:
+        """What goes on the wire for a delivery, or why it cannot be rendered."""
+        stored = delivery.rendered
+        if stored and not _mentions_secrets(delivery.request):
+            headers = tuple((str(n), str(v)) for n, v in stored["headers"])
+            return _Wire(stored["method"], stored["url"], headers, stored["body"])
+        used = LazySecrets(lambda name: self.secrets.get(name))
+        moment = dt.datetime.fromtimestamp(delivery.rendered_at, dt.UTC)
+        wire = render(delivery.request, delivery.context, secrets=used, reveal=True, now=moment)
+        if wire.has_errors:
+            first = next(d for d in wire.diagnostics if d.severity == "error")
+            return f"The request no longer renders: {first}."
+        headers = with_idempotency_key(wire.headers, delivery.idempotency_key)
+        masked = {(n, v) for n, v in stored["headers"]}
+        sensitive = {used[name] for name in used} | {v for n, v in headers if (n, v) not in masked}
+        return _Wire(
+            wire.method,
+            wire.url,
+            headers,
+            wire.body,
+            tuple(sorted(sensitive, key=len, reverse=True)),
+        )
+
+    def _finish(
+        self,
+        delivery_id: int,
+        n: int,
+        started_at: float,
+        result: AttemptResult,
+        wire: _Wire,
+        report: Progress,
+    ) -> None:
+        """Record an attempt's end and decide what happens to the delivery."""
+        now = self.clock()
+        headers = [[k, scrub(v.encode(), wire.sensitive).decode()] for k, v in result.headers]
+        body = scrub(result.body, wire.sensitive)
+        delivery = self.get(delivery_id)
+        outcome = None
+        if is_success(result.status):
+            outcome = evaluate(delivery.request.response_mappings, result.body, delivery.context)
+        event = DeliveryEvent(delivery_id, "attempt_finished", n, result)
+        with self.db.transaction():
+            self.db.execute(
+                "UPDATE attempts SET started_at = ?, elapsed_ms = ?, status = ?, error = ?,"
+                " error_kind = ?, response_headers = ?, response_body = ?, response_size = ?,"
+                " response_truncated = ? WHERE delivery_id = ? AND n = ?",
+                (
+                    started_at,
+                    result.elapsed_ms,
+                    result.status,
+                    result.error,
+                    result.error_kind,
+                    json.dumps(headers, ensure_ascii=False),
+                    body,
+                    result.size,
+                    int(result.truncated),
+                    delivery_id,
+                    n,
+                ),
+            )
+            if outcome is not None:
+                final = self._succeed(delivery, n, outcome.updates, outcome.error, now)
+            elif is_retryable(result.status, result.error_kind) and delivery.policy.retries_left(n):
+                policy = delivery.policy
+                if self.backoff_base is not None:
+                    policy = dataclasses.replace(policy, base=self.backoff_base)
+                due = now + policy.delay(n, result.header("Retry-After"), now)
+                final = DeliveryEvent(delivery_id, "waiting", n, next_attempt_at=due)
+                self._leave_sending(delivery_id, "waiting_retry", due, result, now)
+            else:
+                final = DeliveryEvent(delivery_id, "failed", n, error=_plain_error(result))
+                self._leave_sending(delivery_id, "failed", None, result, now)
+        report(event)
+        report(final)
+
+    def _leave_sending(
+        self, delivery_id: int, state: str, due: float | None, result: AttemptResult, now: float
+    ) -> None:
+        self.db.execute(
+            "UPDATE deliveries SET state = ?, next_attempt_at = ?, error = ?, updated_at = ?"
+            " WHERE id = ? AND state = 'sending'",
+            (state, due, _plain_error(result), now, delivery_id),
+        )
+
+    def _succeed(
+        self, delivery: Delivery, n: int, updates: dict[str, Any], error: str | None, now: float
+    ) -> DeliveryEvent:
+        cursor = self.db.execute(
+            "UPDATE deliveries SET state = 'succeeded', error = ?, updated_at = ?"
+            " WHERE id = ? AND state = 'sending'",
+            (error, now, delivery.id),
+        )
+        applied: dict[str, Any] = {}
+        if cursor.rowcount and updates and delivery.person_id is not None:
+            try:
+                apply_updates(self.db, delivery.person_id, updates)
+                applied = updates
+            except NotFoundError as exc:
+                error = str(exc)
+            self.db.execute(
+                "UPDATE deliveries SET attribute_updates = ?, error = ? WHERE id = ?",
+                (json.dumps(applied, ensure_ascii=False), error, delivery.id),
+            )
+        return DeliveryEvent(delivery.id, "succeeded", n, error=error)
+
+
+def _plain_error(result: AttemptResult) -> str:
+    """The sentence recorded on the delivery for an attempt that did not succeed."""
+    return result.error or f"The server answered {result.status}."
