@@ -1,0 +1,291 @@
+"""The local inbox against real sockets on 127.0.0.1."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import socket
+import threading
+import time
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from composer.inbox import CaughtRequest, Inbox, InboxError, Reply, pretty_body
+from composer.model import Header, Person, Request, context_for
+from composer.render import render
+from composer.sender import Sender, user_agent
+
+
+@pytest.fixture
+def inbox() -> Iterator[Inbox]:
+    with Inbox(read_timeout=2.0) as box:
+        yield box
+
+
+def _raw(inbox: Inbox, data: bytes, *, half_close: bool = True) -> bytes:
+    """Send raw bytes on a new connection and return everything the inbox answers."""
+    with socket.create_connection(("127.0.0.1", inbox.port), timeout=5) as conn:
+        conn.sendall(data)
+        if half_close:
+            with contextlib.suppress(OSError):  # the inbox may have answered already
+                conn.shutdown(socket.SHUT_WR)
+        answer = b""
+        while chunk := conn.recv(65536):
+            answer += chunk
+    return answer
+
+
+def test_a_request_sent_by_the_engine_arrives_byte_identical(inbox: Inbox) -> None:
+    request = Request(
+        name="t",
+        url=inbox.url + "/hooks/{{ customer.id }}?q=a%20b&x=1",
+        headers=(
+            Header("Content-Type", "application/json"),
+            Header("X-Name", "{{ customer.name }}"),
+            Header("x-lower-case", "v"),
+        ),
+        body='{"name": {{ customer.name | json }}, "note": "tab\\tand \'quote\'"}\n',
+    )
+    person = Person("42", "zoe@example.com", {"name": 'Zoë "Z" Ünal'})
+    rendered = render(request, context_for(person))
+    assert not rendered.has_errors
+    with Sender() as sender:
+        result = sender.send(rendered)
+    assert result.status == 200
+    [caught] = inbox.requests
+    body = rendered.body.encode("utf-8")
+    assert caught.method == "POST"
+    assert caught.target == "/hooks/42?q=a%20b&x=1"
+    assert (caught.path, caught.query) == ("/hooks/42", "q=a%20b&x=1")
+    assert caught.headers == (
+        ("Host", f"127.0.0.1:{inbox.port}"),
+        *rendered.headers,
+        ("User-Agent", user_agent()),
+        ("Content-Length", str(len(body))),
+    )
+    assert caught.body == body
+    assert caught.head.startswith(b"POST /hooks/42?q=a%20b&x=1 HTTP/1.1\r\nHost: ")
+    assert 'X-Name: Zoë "Z" Ünal\r\n'.encode() in caught.head
+    assert caught.client[0] == "127.0.0.1"
+    assert caught.elapsed_ms >= 0
+    assert abs(caught.received_at - time.time()) < 60
+
+
+def test_reply_is_configurable_at_runtime_and_queued_replies_come_first(inbox: Inbox) -> None:
+    inbox.set_reply(Reply(201, [("Content-Type", "application/json")], b'{"id": 7}'))
+    inbox.queue([Reply(503, [("Retry-After", "1")]), Reply(429)])
+    with httpx.Client() as client:
+        statuses = [client.post(inbox.url + "/", content=b"x").status_code for _ in range(4)]
+        answer = client.get(inbox.url + "/")
+    assert statuses == [503, 429, 201, 201]
+    assert answer.json() == {"id": 7}
+    assert answer.headers["content-type"] == "application/json"
+    assert [c.number for c in inbox.requests] == [1, 2, 3, 4, 5]
+
+
+def test_reply_delay_and_on_request_hook() -> None:
+    seen: list[CaughtRequest] = []
+
+    def hook(caught: CaughtRequest) -> None:
+        seen.append(caught)
+        raise RuntimeError("a failing hook does not stop the inbox")
+
+    with Inbox(reply=Reply(204, delay_s=0.3), on_request=hook) as box:
+        started = time.monotonic()
+        response = httpx.delete(box.url + "/thing/1")
+        took = time.monotonic() - started
+        second = httpx.get(box.url + "/again")
+    assert response.status_code == 204
+    assert second.status_code == 204
+    assert took >= 0.3
+    assert [c.target for c in seen] == ["/thing/1", "/again"]
+
+
+@pytest.mark.parametrize(
+    ("data", "status"),
+    [
+        (b"garbage\r\n\r\n", 400),
+        (b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03", 400),  # a TLS hello
+        (b"GET / HTTP/1.1\r\nno colon here\r\n\r\n", 400),
+        (b"GET / HTTP/1.1\r\nBad Name: v\r\n\r\n", 400),
+        (b"GET / HTTP/2.0\r\n\r\n", 400),
+        (b"POST / HTTP/1.1\r\nContent-Length: abc\r\n\r\n", 400),
+        (b"POST / HTTP/1.1\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd", 400),
+        (b"POST / HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n", 400),
+        (b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", 400),
+        (b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabcX\r\n0\r\n\r\n", 400),
+        (b"GET / HTTP/1.1\r\nX-Big: " + b"a" * 70_000 + b"\r\n\r\n", 431),
+        (b"GET / HTTP/1.1\r\n" + b"X-A: 1\r\n" * 300 + b"\r\n", 431),
+    ],
+)
+def test_malformed_http_is_answered_and_the_inbox_keeps_running(
+    inbox: Inbox, data: bytes, status: int
+) -> None:
+    answer = _raw(inbox, data)
+    assert answer.startswith(f"HTTP/1.1 {status} ".encode())
+    assert b"Connection: close" in answer
+    assert inbox.rejected == 1
+    assert httpx.get(inbox.url + "/after").status_code == 200
+    assert [c.target for c in inbox.requests] == ["/after"]
+
+
+def test_a_client_that_goes_away_mid_request_is_forgotten(inbox: Inbox) -> None:
+    answer = _raw(inbox, b"POST / HTTP/1.1\r\nContent-Length: 100\r\n\r\nonly a bit")
+    assert answer == b""
+    assert inbox.requests == []
+    assert httpx.get(inbox.url + "/").status_code == 200
+
+
+def test_a_slow_client_times_out_and_others_are_served() -> None:
+    with Inbox(read_timeout=0.3) as box:
+        with socket.create_connection(("127.0.0.1", box.port), timeout=5) as slow:
+            slow.sendall(b"POST /slow HTTP/1.1\r\nContent-Length: 10\r\n\r\nabc")
+            assert httpx.get(box.url + "/fast").status_code == 200
+            answer = slow.recv(65536)
+        assert answer.startswith(b"HTTP/1.1 408 ")
+        assert [c.target for c in box.requests] == ["/fast"]
+
+
+def test_a_100_mb_body_streams_through_and_only_the_cap_is_kept(inbox: Inbox) -> None:
+    size = 100 * 1024 * 1024
+    block = bytes(range(256)) * 4096  # 1 MiB, sent 100 times
+    with socket.create_connection(("127.0.0.1", inbox.port), timeout=30) as conn:
+        conn.sendall(f"POST /big HTTP/1.1\r\nHost: x\r\nContent-Length: {size}\r\n\r\n".encode())
+        for _ in range(size // len(block)):
+            conn.sendall(block)
+        answer = conn.recv(65536)
+    assert answer.startswith(b"HTTP/1.1 200 OK\r\n")
+    [caught] = inbox.requests
+    assert caught.body_size == size
+    assert caught.truncated
+    assert caught.body == block[: inbox.max_body]
+    assert httpx.get(inbox.url + "/next").status_code == 200
+
+
+def test_a_chunked_body_is_de_chunked(inbox: Inbox) -> None:
+    parts = [b'{"a": ', b"1", b", ", b'"b": "\xc3\xa9"}']
+    response = httpx.post(inbox.url + "/c", content=iter(parts))
+    assert response.status_code == 200
+    raw = _raw(
+        inbox,
+        b"PUT /t HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"
+        b"4;ext=1\r\nWiki\r\n5\r\npedia\r\n0\r\nX-Trailer: 1\r\n\r\n",
+    )
+    assert raw.startswith(b"HTTP/1.1 200 ")
+    first, second = inbox.requests
+    assert first.chunked
+    assert first.body == b"".join(parts)
+    assert json.loads(first.body) == {"a": 1, "b": "é"}
+    assert second.body == b"Wikipedia"
+    assert second.method == "PUT"
+
+
+def test_expect_100_continue_is_answered(inbox: Inbox) -> None:
+    with socket.create_connection(("127.0.0.1", inbox.port), timeout=5) as conn:
+        conn.sendall(b"POST / HTTP/1.1\r\nContent-Length: 2\r\nExpect: 100-continue\r\n\r\n")
+        interim = conn.recv(65536)
+        conn.sendall(b"ok")
+        final = conn.recv(65536)
+    assert interim == b"HTTP/1.1 100 Continue\r\n\r\n"
+    assert final.startswith(b"HTTP/1.1 200 ")
+    assert inbox.requests[0].body == b"ok"
+
+
+@pytest.mark.parametrize(
+    ("max_requests", "max_bytes", "max_body", "kept", "dropped"),
+    [
+        (3, 10**9, 10**6, ["/2", "/3", "/4"], 2),
+        (100, 1000, 10**6, ["/3", "/4"], 3),
+        (100, 10**9, 5, ["/0", "/1", "/2", "/3", "/4"], 0),
+    ],
+)
+def test_caps_drop_the_oldest_and_truncate_bodies(
+    max_requests: int, max_bytes: int, max_body: int, kept: list[str], dropped: int
+) -> None:
+    with Inbox(max_requests=max_requests, max_bytes=max_bytes, max_body=max_body) as box:
+        with httpx.Client() as client:
+            for i in range(5):
+                client.post(f"{box.url}/{i}", content=b"0123456789" * 20)
+    assert [c.target for c in box.requests] == kept
+    assert box.dropped == dropped
+    assert all(len(c.body) == min(200, max_body) for c in box.requests)
+    assert all(c.truncated == (max_body < 200) and c.body_size == 200 for c in box.requests)
+
+
+@pytest.mark.parametrize(
+    "host", ["0.0.0.0", "10.0.0.1", "192.168.1.10", "8.8.8.8", "::", "2001:db8::1", "example.com"]
+)
+def test_refuses_to_bind_anything_but_loopback(host: str) -> None:
+    with pytest.raises(InboxError, match="loopback"):
+        Inbox(host=host)
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "127.0.0.2"])
+def test_binds_loopback_addresses(host: str) -> None:
+    with Inbox(host=host) as box:
+        assert box.url.startswith("http://127.0.0.")
+        assert httpx.get(box.url + "/").status_code == 200
+
+
+def test_binds_ipv6_loopback() -> None:
+    try:
+        probe = socket.socket(socket.AF_INET6)
+        probe.bind(("::1", 0))
+        probe.close()
+    except OSError:
+        pytest.skip("this machine has no IPv6 loopback")
+    with Inbox(host="::1") as box:
+        assert box.url.startswith("http://[::1]:")
+        assert httpx.get(box.url + "/six").status_code == 200
+
+
+def test_a_taken_port_is_a_plain_error(inbox: Inbox) -> None:
+    with pytest.raises(InboxError, match=f"port {inbox.port}"):
+        Inbox(port=inbox.port).start()
+
+
+def test_stop_closes_open_connections_and_joins_threads() -> None:
+    before = threading.active_count()
+    box = Inbox(read_timeout=30).start()
+    idle = socket.create_connection(("127.0.0.1", box.port), timeout=5)
+    busy = socket.create_connection(("127.0.0.1", box.port), timeout=5)
+    busy.sendall(b"POST / HTTP/1.1\r\nContent-Length: 50\r\n\r\npartial")
+    assert httpx.get(box.url + "/").status_code == 200
+    started = time.monotonic()
+    box.stop()
+    assert time.monotonic() - started < 5
+    assert threading.active_count() == before
+    assert not box.running
+    assert idle.recv(10) == b""
+    idle.close()
+    busy.close()
+    with pytest.raises(httpx.ConnectError):
+        httpx.get(box.url + "/")
+    box.stop()  # a second stop does nothing
+
+
+def test_to_dict_and_pretty_body(inbox: Inbox) -> None:
+    with httpx.Client() as client:
+        client.post(
+            inbox.url + "/j?x=1",
+            content=b'{"b": [1, 2]}',
+            headers={"Content-Type": "application/json"},
+        )
+        client.post(
+            inbox.url + "/f",
+            content=b"a=1&b=x+y%26z",
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        )
+        client.post(inbox.url + "/bin", content=b"\xff\xfe\x00")
+    as_json, form, binary = inbox.requests
+    shape = as_json.to_dict()
+    assert list(shape) == ["method", "path", "headers", "body"]
+    assert shape["path"] == "/j?x=1"
+    assert ["Content-Type", "application/json"] in shape["headers"]
+    assert pretty_body(as_json) == '{\n  "b": [\n    1,\n    2\n  ]\n}'
+    assert pretty_body(form) == "a = 1\nb = x y&z"
+    assert binary.to_dict()["body_base64"] == "//4A"
+    assert "body" not in binary.to_dict()
+    assert pretty_body(binary) == "(3 bytes, not UTF-8)"
