@@ -204,10 +204,10 @@ def test_expect_100_continue_is_answered(inbox: Inbox) -> None:
 def test_caps_drop_the_oldest_and_truncate_bodies(
     max_requests: int, max_bytes: int, max_body: int, kept: list[str], dropped: int
 ) -> None:
-    with Inbox(max_requests=max_requests, max_bytes=max_bytes, max_body=max_body) as box:
-        with httpx.Client() as client:
-            for i in range(5):
-                client.post(f"{box.url}/{i}", content=b"0123456789" * 20)
+    box = Inbox(max_requests=max_requests, max_bytes=max_bytes, max_body=max_body)
+    with box, httpx.Client() as client:
+        for i in range(5):
+            client.post(f"{box.url}/{i}", content=b"0123456789" * 20)
     assert [c.target for c in box.requests] == kept
     assert box.dropped == dropped
     assert all(len(c.body) == min(200, max_body) for c in box.requests)
