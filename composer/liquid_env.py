@@ -1,28 +1,31 @@
 """The one Liquid environment, configured to behave as Customer.io's Ruby Liquid does.
 
-python-liquid already follows Shopify's Liquid 5 closely (including its BigDecimal
-arithmetic: ``{{ 0.1 | plus: 0.2 }}`` is ``0.3``). Where the two still disagree, Ruby
-wins, and the difference is mended here:
+python-liquid parses and runs the tags; where its behaviour and Shopify's Liquid 5 part
+ways, Ruby wins and the difference is mended here (``docs/liquid-differences.md`` lists
+each one with a test):
 
-* **Text of values.** Output statements, ``echo``, every string filter and ``join`` turn
-  values into text with :mod:`composer.rubyfmt` (``true`` not ``True``, hashes as
-  ``{"id"=>"1", "n"=>nil}``, arrays inside filters as ``["a", "b"]``, ``1.0e+20``).
-  python-liquid would write Python's ``str()`` forms.
-* **Arrays in output** are flattened before joining (``[[1, 2], [3]]`` writes ``123``),
-  and ``nil`` items write nothing.
-* **Dates** treat ``'now'``/``'today'``, Unix timestamps and zone-less date strings as
-  UTC (as Customer.io does) and render in the zone given to :func:`render_template`
-  (UTC by default). ``%s``, ``%L`` and ``%N`` are computed rather than left to the
-  platform's ``strftime``.
-* **Filters Customer.io adds**: ``json`` (alias ``to_json``), ``sha256``, ``sha1``,
-  ``md5``, ``hmac_sha256``, ``hmac_sha1``; ``base64_encode``/``base64_decode`` are
-  Liquid's own.
+* **Filters.** Every standard filter is re-registered with Ruby's semantics
+  (:mod:`composer.liquid_filters`): numbers through ``Utils.to_number`` and BigDecimal
+  (``{{ 2.5 | round }}`` is 3, ``{{ -7.5 | modulo: 2 }}`` is 0.5), strings through
+  ``Utils.to_s``, ``gsub``'s backslash rules in ``replace``, Ruby's ``split``, ``strip``,
+  ``escape`` (``&#39;``), ``truncatewords``, ``size`` (``{{ 5 | size }}`` is 8), ``sort``
+  and the ``date`` filter with Ruby's ``strftime``.
+* **Text of values.** Output statements and ``echo`` write values as Ruby does
+  (:mod:`composer.rubyfmt`): ``true``, ``1.0e+20``, hashes as ``{"id"=>"1", "n"=>nil}``,
+  arrays flattened and joined with nothing.
+* **Names.** ``now`` and ``today`` are not variables (python-liquid adds them); counters
+  of ``increment``/``decrement`` live beside the globals as in Ruby (a global of the same
+  name is where the count starts, an ``assign`` of the same name is separate).
+* **Dates** render in the zone given to :func:`render_template` (UTC by default, as
+  Customer.io's servers run), which plays the part of Ruby's local time zone.
+* **Missing variables** are recorded with their whole path (``customer.plan.name``)
+  and the token that looked them up; loop helpers and literals never are.
 
 Every render is guarded: at most :data:`LOOP_LIMIT` loop iterations, :data:`OUTPUT_LIMIT`
 characters of output, :data:`NAMESPACE_LIMIT` bytes of assigned values, and a wall-clock
-deadline checked as output is written, so a runaway template stops with a
-:class:`RenderLimitError` instead of freezing anything. Parsed templates are cached by
-their source text.
+deadline checked on every lookup, filter, assignment and write, so a runaway template
+stops with a :class:`RenderLimitError` instead of freezing anything. Parsed templates are
+cached by their source text.
 """
 
 from __future__ import annotations
@@ -31,27 +34,26 @@ import bisect
 import contextvars
 import datetime as dt
 import functools
-import hashlib
-import hmac
 import io
 import re
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from dateutil import parser as date_parser
 from liquid import BoundTemplate, Environment, Undefined
 from liquid.builtin.content import ContentNode, Literal
 from liquid.builtin.output import Output, OutputNode
 from liquid.builtin.tags.echo_tag import EchoNode, EchoTag
 from liquid.context import RenderContext
-from liquid.exceptions import FilterArgumentError, LiquidError, ResourceLimitError
-from liquid.filter import liquid_filter, string_filter, with_context
+from liquid.exceptions import LiquidError, LiquidTypeError, ResourceLimitError
 from liquid.token import Token
+from liquid.undefined import UNDEFINED
+from liquid.utils import ReadOnlyChainMap
 
-from composer.rubyfmt import ruby_json, ruby_output, ruby_to_s
+from composer.liquid_filters import FILTERS, REMOVED
+from composer.rubyfmt import ruby_int_size, ruby_output
 
 __all__ = [
     "LOOP_LIMIT",
@@ -64,6 +66,7 @@ __all__ = [
     "environment",
     "parse",
     "render_template",
+    "zone_named",
 ]
 
 LOOP_LIMIT = 1_000_000
@@ -77,7 +80,7 @@ RENDER_DEADLINE_S = 2.0
 
 
 class RenderLimitError(ResourceLimitError):
-    """A render ran past its deadline."""
+    """A render ran past its deadline (or asked for more than a guard allows)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,64 +88,172 @@ class MissingVariable:
     """A variable the template used that the context lacks; it rendered as empty."""
 
     path: str
+    """The variable as written, up to the first part that is missing (``customer.plan``)."""
     token: Token | None
+    """The token of the expression that looked it up (its ``start_index`` is the place)."""
 
 
 @dataclass(slots=True)
-class _RenderState:
+class RenderState:
+    """What one render needs beyond its context: the zone, 'now', the deadline."""
+
     zone: dt.tzinfo
+    """The zone dates render in; Ruby's local time zone."""
+    now: dt.datetime | None
+    """What ``'now'`` means, or ``None`` for the clock."""
     deadline: float
+    """The ``time.monotonic()`` value the render must finish by."""
     missing: list[MissingVariable] = field(default_factory=list)
+    """The variables looked up and not found, in order."""
+
+    def check_deadline(self) -> None:
+        """Raise :class:`RenderLimitError` once the deadline has passed."""
+        if time.monotonic() > self.deadline:
+            raise RenderLimitError("rendering took too long and was stopped", token=None)
 
 
-_STATE: contextvars.ContextVar[_RenderState | None] = contextvars.ContextVar(
+_STATE: contextvars.ContextVar[RenderState | None] = contextvars.ContextVar(
     "composer_render_state", default=None
 )
 
 
-class _RecordingUndefined(Undefined):
-    """Lenient undefined (renders as nothing) that remembers what was missing."""
+def current_state() -> RenderState | None:
+    """The state of the render running in this thread, if any."""
+    return _STATE.get()
 
-    __slots__ = ()
 
-    def __init__(self, name: str, **kwargs: Any) -> None:
-        super().__init__(name, **kwargs)
+_IDENTIFIER = re.compile(r"[A-Za-z_\u0080-\uffff][\w\u0080-\uffff-]*\??")
+_COMMANDS = ("size", "first", "last")
+
+
+def _path_text(path: list[object]) -> str:
+    parts = [str(path[0])]
+    for segment in path[1:]:
+        if isinstance(segment, str) and _IDENTIFIER.fullmatch(segment):
+            parts.append(f".{segment}")
+        elif isinstance(segment, str):
+            parts.append(f'["{segment}"]')
+        else:
+            parts.append(f"[{segment}]")
+    return "".join(parts)
+
+
+class _RubyContext(RenderContext):
+    """A render context with Ruby's name resolution, counters and the render guards."""
+
+    __slots__ = ("render_state",)
+
+    def __init__(self, template: BoundTemplate, **kwargs: Any) -> None:
+        super().__init__(template, **kwargs)
+        self.render_state = _STATE.get()
+        """The zone, 'now' and deadline of this render (the ``date`` filter reads them)."""
+        # Locals (assign, loop variables) first; counters shadow the globals because Ruby
+        # keeps them in the same hash; no built-in ``now``/``today``.
+        self.scope = ReadOnlyChainMap(self.locals, self.counters, self.globals)
+
+    def get(self, path: list[object], *, token: Token | None, default: object = UNDEFINED) -> Any:
+        """Resolve ``path``, recording what is missing."""
         state = _STATE.get()
         if state is not None:
-            if name == "parentloop" and kwargs.get("token") is None:
-                return  # forloop.parentloop outside a nested loop: not a variable
-            hint = kwargs.get("hint") or ""
-            path = hint[: -len(" is undefined")] if hint.endswith(" is undefined") else name
-            state.missing.append(MissingVariable(path.strip("'"), kwargs.get("token")))
+            state.check_deadline()
+        root = path[0]
+        if not isinstance(root, str):
+            return super().get(path, token=token, default=default)
+        try:
+            obj: Any = self.scope[root]
+        except (KeyError, TypeError, IndexError):
+            return self._absent(path, 1, token, default, report=True)
+        for depth, segment in enumerate(path[1:], start=2):
+            try:
+                obj = self.get_item(obj, segment)
+            except (KeyError, TypeError, IndexError):
+                # ``name.first`` on a string is nil in Ruby, not a missing attribute.
+                report = obj is None or segment not in _COMMANDS
+                return self._absent(path, depth, token, default, report=report)
+        return obj
+
+    def _absent(
+        self, path: list[object], depth: int, token: Token | None, default: object, report: bool
+    ) -> Any:
+        if default is not UNDEFINED:
+            return default
+        name = _path_text(path[:depth])
+        state = _STATE.get()
+        if report and state is not None:
+            state.missing.append(MissingVariable(name, token))
+        return self.env.undefined(str(path[0]), hint=f"{name} is undefined", token=token)
+
+    def get_item(self, obj: Any, key: Any) -> Any:
+        """Ruby's lookups: ``5.size`` is 8 and a hash has a ``first`` but no ``last``."""
+        if key == "size" and isinstance(obj, int) and not isinstance(obj, bool):
+            return ruby_int_size(obj)
+        if key == "last" and isinstance(obj, Mapping) and not isinstance(obj, Undefined):
+            return obj["last"]
+        return super().get_item(obj, key)
+
+    def filter(self, name: str, token: Token | None) -> Any:
+        """Look up a filter (and check the deadline: filters are where time goes)."""
+        state = _STATE.get()
+        if state is not None:
+            state.check_deadline()
+        return super().filter(name, token)
+
+    def assign(self, key: str, val: Any) -> None:
+        """Bind a local (and check the deadline)."""
+        state = _STATE.get()
+        if state is not None:
+            state.check_deadline()
+        super().assign(key, val)
+
+    def _counter(self, name: str) -> Any:
+        if name in self.counters:
+            return self.counters[name]
+        try:
+            value = self.globals[name]
+        except KeyError:
+            return 0
+        if value is None or value is False:
+            return 0
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return value
+        raise LiquidTypeError(f"the counter {name} holds {type(value).__name__}", token=None)
+
+    def increment(self, name: str) -> Any:
+        """Ruby's ``increment``: starts from a global of that name, else 0."""
+        value = self._counter(name)
+        self.counters[name] = value + 1
+        return value
+
+    def decrement(self, name: str) -> Any:
+        """Ruby's ``decrement``: starts from a global of that name, else 0."""
+        value = self._counter(name) - 1
+        self.counters[name] = value
+        return value
+
+
+class _RubyTemplate(BoundTemplate):
+    context_class = _RubyContext
 
 
 class _GuardedBuffer(io.StringIO):
     """The output buffer of a render: enforces the limits and keeps a source map.
 
-    The source map records, for each write made by a content or output node, where in
-    the rendered text it starts and where in the template it came from, so a problem
-    found in the rendered text (a JSON error) can be pointed at in the template.
+    The source map records, for each write, where in the rendered text it starts and
+    where in the template it came from, so a problem found in the rendered text (a JSON
+    error) can be pointed at in the template. Writes of unknown origin (a ``raw`` block,
+    a counter) record -1.
     """
 
-    def __init__(self, deadline: float) -> None:
+    def __init__(self, state: RenderState) -> None:
         super().__init__()
-        self._deadline = deadline
+        self._state = state
         self._size = 0
         self.starts: list[int] = []
         self.origins: list[int] = []
         self.exact: list[bool] = []
 
     def write(self, text: str) -> int:
-        self._size += len(text)
-        if self._size > OUTPUT_LIMIT:
-            raise RenderLimitError(
-                f"output is larger than {OUTPUT_LIMIT // (1024 * 1024)} MiB", token=None
-            )
-        if time.monotonic() > self._deadline:
-            raise RenderLimitError(
-                f"rendering took longer than {RENDER_DEADLINE_S:g} s", token=None
-            )
-        return super().write(text)
+        return self.write_from(text, -1, True)
 
     def write_from(self, text: str, origin: int, exact: bool) -> int:
         """Write ``text`` that came from template index ``origin``.
@@ -151,10 +262,18 @@ class _GuardedBuffer(io.StringIO):
         characters maps to one template character; otherwise the whole text maps to the
         tag that produced it.
         """
+        if not text:
+            return 0
         self.starts.append(self._size)
         self.origins.append(origin)
         self.exact.append(exact)
-        return self.write(text)
+        self._size += len(text)
+        if self._size > OUTPUT_LIMIT:
+            raise RenderLimitError(
+                f"output is larger than {OUTPUT_LIMIT // (1024 * 1024)} MiB", token=None
+            )
+        self._state.check_deadline()
+        return super().write(text)
 
     def origin_of(self, offset: int) -> int | None:
         """The template index the rendered character at ``offset`` came from."""
@@ -216,141 +335,20 @@ class _MappedLiteral(Literal):
 
 
 class _Environment(Environment):
+    template_class = _RubyTemplate
     loop_iteration_limit = LOOP_LIMIT
     local_namespace_limit = NAMESPACE_LIMIT
     output_stream_limit = OUTPUT_LIMIT
 
 
-# -- filters -------------------------------------------------------------------------
-
-
-def _rubyish_string_filter(original: Callable[..., Any]) -> Callable[..., Any]:
-    """Re-wrap one of Liquid's string filters so its input is Ruby's ``to_s``."""
-    inner = cast(Callable[..., Any], original.__wrapped__)  # type: ignore[attr-defined]
-
-    @functools.wraps(inner)
-    def wrapper(val: object, *args: Any, **kwargs: Any) -> Any:
-        try:
-            return inner(ruby_to_s(val), *args, **kwargs)
-        except TypeError as err:
-            raise FilterArgumentError(str(err), token=None) from err
-
-    for flag in ("with_context", "with_environment"):
-        if getattr(original, flag, False):
-            setattr(wrapper, flag, True)
-    return wrapper
-
-
-@liquid_filter
-def _join(value: object, separator: object = " ") -> str:
-    """``join`` with Ruby's text for each item (``[true, nil].join(",")`` is ``true,``)."""
-    if isinstance(value, list | tuple):
-        return ruby_to_s(separator).join(ruby_to_s(v) for v in value)
-    return ruby_to_s(value)
-
-
-@liquid_filter
-def _json(value: object) -> str:
-    try:
-        return ruby_json(value)
-    except ValueError as err:
-        raise FilterArgumentError(f"json: {err}", token=None) from err
-
-
-def _digest(name: str) -> Callable[[object], str]:
-    @liquid_filter
-    def digest(value: object) -> str:
-        return hashlib.new(name, ruby_to_s(value).encode("utf-8")).hexdigest()
-
-    return digest
-
-
-def _hmac(name: str) -> Callable[[object, object], str]:
-    @liquid_filter
-    def sign(value: object, key: object = "") -> str:
-        mac = hmac.new(ruby_to_s(key).encode("utf-8"), ruby_to_s(value).encode("utf-8"), name)
-        return mac.hexdigest()
-
-    return sign
-
-
-_STRFTIME_EXTRAS = re.compile(r"%(?:s|L|N|%)")
-
-
-def _to_datetime(value: object, zone: dt.tzinfo) -> dt.datetime | None:
-    """Liquid's date input: 'now'/'today', a timestamp, a date string or a datetime."""
-    if isinstance(value, str) and value.strip().lower() in ("now", "today"):
-        return dt.datetime.now(dt.UTC)
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | float) or (isinstance(value, str) and value.strip().isdigit()):
-        try:
-            return dt.datetime.fromtimestamp(float(value), dt.UTC)
-        except (OverflowError, OSError, ValueError):
-            return None
-    if isinstance(value, dt.datetime):
-        return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
-    if isinstance(value, dt.date):
-        return dt.datetime.combine(value, dt.time.min, dt.UTC)
-    if isinstance(value, str) and value.strip():
-        try:
-            parsed = date_parser.parse(value)
-        except (date_parser.ParserError, OverflowError, ValueError):
-            return None
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
-    return None
-
-
-def _strftime(moment: dt.datetime, fmt: str) -> str:
-    def extra(match: re.Match[str]) -> str:
-        code = match.group(0)
-        if code == "%s":
-            return str(int(moment.timestamp()))
-        if code == "%L":
-            return f"{moment.microsecond // 1000:03d}"
-        if code == "%N":
-            return f"{moment.microsecond * 1000:09d}"
-        return "%%"
-
-    return moment.strftime(_STRFTIME_EXTRAS.sub(extra, fmt))
-
-
-@with_context
-@liquid_filter
-def _date(value: object, fmt: object = None, *, context: RenderContext) -> object:
-    """Liquid's ``date``: input that is not a date comes back unchanged."""
-    if isinstance(value, Undefined) or value is None:
-        return ""
-    if fmt is None or isinstance(fmt, Undefined) or ruby_to_s(fmt) == "":
-        return value
-    state = _STATE.get()
-    zone = state.zone if state else dt.UTC
-    moment = _to_datetime(value, zone)
-    if moment is None:
-        return value
-    try:
-        return _strftime(moment.astimezone(zone), ruby_to_s(fmt))
-    except ValueError as err:
-        raise FilterArgumentError(f"date: {err}", token=None) from err
-
-
 def _build() -> Environment:
-    env = _Environment(undefined=_RecordingUndefined, strict_filters=True)
+    env = _Environment(strict_filters=True)
     env.add_tag(_RubyOutput)
     env.add_tag(_RubyEcho)
     env.add_tag(_MappedLiteral)
-    marker = string_filter(lambda v: v).__code__
-    for name, func in list(env.filters.items()):
-        if getattr(func, "__code__", None) is marker:
-            env.filters[name] = _rubyish_string_filter(func)
-    env.filters["join"] = _join
-    env.filters["json"] = _json
-    env.filters["to_json"] = _json
-    env.filters["date"] = _date
-    for algo in ("sha256", "sha1", "md5"):
-        env.filters[algo] = _digest(algo)
-    for algo in ("sha256", "sha1"):
-        env.filters[f"hmac_{algo}"] = _hmac(algo)
+    for name in REMOVED:
+        env.filters.pop(name, None)
+    env.filters.update(FILTERS)
     return env
 
 
@@ -369,9 +367,13 @@ class RenderOutcome:
     """The text a template rendered to, what it missed, and the error that stopped it."""
 
     text: str
+    """The rendered text (up to the error, if one stopped the render)."""
     missing: tuple[MissingVariable, ...]
+    """Each lookup of a variable the context lacks, in template order."""
     error: LiquidError | None
+    """The syntax, filter or limit error that stopped the render, if any."""
     _buffer: _GuardedBuffer
+    """The output buffer with its source map."""
 
     def origin_of(self, offset: int) -> int | None:
         """The template index that produced the rendered character at ``offset``."""
@@ -391,15 +393,18 @@ def render_template(
     *,
     zone: dt.tzinfo = dt.UTC,
     deadline: float | None = None,
+    now: dt.datetime | None = None,
 ) -> RenderOutcome:
     """Render ``source`` against ``globals_``; never raises for template problems.
 
     ``deadline`` is a ``time.monotonic()`` value shared by the parts of one request;
-    without it the template gets :data:`RENDER_DEADLINE_S` of its own.
+    without it the template gets :data:`RENDER_DEADLINE_S` of its own. ``now`` fixes what
+    ``'now'`` means (so a retried delivery renders the same bytes).
     """
-    state = _RenderState(zone, deadline if deadline else time.monotonic() + RENDER_DEADLINE_S)
+    limit = deadline if deadline is not None else time.monotonic() + RENDER_DEADLINE_S
+    state = RenderState(zone, now, limit)
     token = _STATE.set(state)
-    buffer = _GuardedBuffer(state.deadline)
+    buffer = _GuardedBuffer(state)
     try:
         template = parse(source)
         context = template.context_class(template, globals=dict(globals_))
@@ -408,7 +413,7 @@ def render_template(
     except LiquidError as err:
         error = err
     except RecursionError:
-        error = RenderLimitError("template nests too deeply", token=None)
+        error = RenderLimitError("the template nests too deeply", token=None)
     finally:
         _STATE.reset(token)
     return RenderOutcome(buffer.getvalue(), tuple(state.missing), error, buffer)

@@ -1,7 +1,8 @@
-"""Ruby's text forms of Liquid values.
+"""Ruby's forms of Liquid values: their text, their numbers, their dates.
 
 Customer.io renders Liquid with Shopify's Ruby implementation, so a value turned into
-text must read the way Ruby writes it, not the way Python does:
+text (or a number, or a date) must come out the way Ruby makes it, not the way Python
+does:
 
 ============================  ===========================  ======================
 value                         Ruby (and this module)       Python's ``str``
@@ -20,6 +21,15 @@ produce JSON.  String escapes follow ``String#inspect`` for UTF-8 strings: ``\\"
 ``\\\\``, ``\\n``, ``\\t``, ``\\r``, ``\\f``, ``\\v``, ``\\b``, ``\\a``, ``\\e``, ``\\#{``
 (and ``\\#$``, ``\\#@``), and ``\\uXXXX`` for other characters that are not printable;
 printable non-ASCII is kept as is.
+
+Numbers follow ``Liquid::Utils.to_number``: a Float becomes a ``BigDecimal`` (here a
+:class:`~decimal.Decimal`) made from its shortest text, a string is a decimal only when it
+looks like ``-12.5`` and is otherwise read as ``String#to_i`` reads it (``"1e3"`` is 1,
+``"12abc"`` is 12), and anything else is 0. Arithmetic on two integers stays integral
+(``/`` and ``%`` floor, as Ruby's do); with a decimal involved it is exact and the result
+becomes a Float (``BigDecimal#to_f``). :func:`ruby_strftime` is ``Time#strftime`` written
+out in full (flags ``-_0^#``, widths, ``%-d``, ``%e``, ``%L``, ``%N``, ``%s``, ``%:z``),
+so the output never depends on the platform's C library.
 """
 
 from __future__ import annotations
@@ -27,12 +37,30 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import re
 from collections.abc import Iterable, Mapping
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 from liquid import Undefined
 
-__all__ = ["ruby_float", "ruby_inspect", "ruby_json", "ruby_output", "ruby_to_s"]
+__all__ = [
+    "RUBY_SPACE",
+    "arith",
+    "flatten",
+    "ruby_float",
+    "ruby_inspect",
+    "ruby_int_size",
+    "ruby_json",
+    "ruby_output",
+    "ruby_round",
+    "ruby_strftime",
+    "ruby_to_s",
+    "to_integer",
+    "to_number",
+]
+
+RUBY_SPACE = " \t\n\v\f\r"
+"""The characters Ruby's ``split(" ")`` and ``to_i`` treat as white space."""
 
 _SIMPLE_ESCAPES = {
     '"': '\\"',
@@ -69,8 +97,7 @@ def _number(value: int | float | Decimal) -> str:
     if isinstance(value, float):
         return ruby_float(value)
     if isinstance(value, Decimal):
-        # Liquid computes with BigDecimal whenever a float is involved and hands back
-        # ``BigDecimal#to_f``: a Float, so 3 comes out as "3.0".
+        # Liquid's filters hand back ``BigDecimal#to_f``: a Float, so 3 comes out "3.0".
         return ruby_float(float(value))
     return str(value)
 
@@ -132,14 +159,15 @@ def ruby_to_s(value: object) -> str:
 def ruby_output(value: object) -> str:
     """What ``{{ value }}`` writes: arrays are flattened and joined with nothing."""
     if isinstance(value, list | tuple):
-        return "".join(ruby_output(v) for v in _flatten(value))
+        return "".join(ruby_output(v) for v in flatten(value))
     return ruby_to_s(value)
 
 
-def _flatten(items: Iterable[object]) -> Iterable[object]:
+def flatten(items: Iterable[object]) -> Iterable[object]:
+    """``Array#flatten``: the items of nested arrays, depth first."""
     for item in items:
         if isinstance(item, list | tuple):
-            yield from _flatten(item)
+            yield from flatten(item)
         else:
             yield item
 
@@ -163,8 +191,276 @@ def ruby_json(value: object) -> str:
     if isinstance(value, int):
         return str(value)
     if isinstance(value, Mapping):
-        items = (f"{json.dumps(ruby_to_s(k), ensure_ascii=False)}:{ruby_json(v)}" for k, v in value.items())
+        items = (
+            f"{json.dumps(ruby_to_s(k), ensure_ascii=False)}:{ruby_json(v)}"
+            for k, v in value.items()
+        )
         return "{" + ",".join(items) + "}"
     if isinstance(value, list | tuple):
         return "[" + ",".join(ruby_json(v) for v in value) + "]"
+    if isinstance(value, range):
+        return ruby_json(list(value))
     return json.dumps(ruby_to_s(value), ensure_ascii=False)
+
+
+# -- numbers ---------------------------------------------------------------------------
+
+_DECIMAL_TEXT = re.compile(r"-?[0-9]+\.[0-9]+")
+_LEADING_INT = re.compile(rf"[{RUBY_SPACE}]*([+-]?[0-9]+(?:_[0-9]+)*)")
+_KERNEL_INTEGER = re.compile(
+    r"([+-]?)(?:0x([0-9a-f]+(?:_[0-9a-f]+)*)|0b([01]+(?:_[01]+)*)|0o?([0-7]+(?:_[0-7]+)*)"
+    r"|0d([0-9]+(?:_[0-9]+)*)|([1-9][0-9]*(?:_[0-9]+)*|0))",
+    re.IGNORECASE,
+)
+_PRECISION = 400
+
+
+def to_number(value: object) -> int | Decimal:
+    """``Liquid::Utils.to_number``."""
+    if isinstance(value, bool):
+        return 0
+    if isinstance(value, int | Decimal):
+        return value
+    if isinstance(value, float):
+        return Decimal(repr(value))  # BigDecimal(Float#to_s)
+    if isinstance(value, str):
+        if _DECIMAL_TEXT.fullmatch(value.strip(RUBY_SPACE + "\0")):
+            return Decimal(value.strip(RUBY_SPACE + "\0"))
+        match = _LEADING_INT.match(value)  # String#to_i
+        return int(match.group(1).replace("_", "")) if match else 0
+    return 0
+
+
+def to_integer(value: object) -> int:
+    """``Liquid::Utils.to_integer``: ``Kernel#Integer`` of the text; ValueError if not."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    match = _KERNEL_INTEGER.fullmatch(ruby_to_s(value).strip(RUBY_SPACE))
+    if match is None:
+        raise ValueError("invalid integer")
+    sign, *digits = match.groups()
+    for base, text in zip((16, 2, 8, 10, 10), digits, strict=True):
+        if text is not None:
+            number = int(text.replace("_", ""), base)
+            return -number if sign == "-" else number
+    raise ValueError("invalid integer")  # pragma: no cover - the pattern has no other arm
+
+
+def arith(operation: str, left: object, right: object) -> int | float:
+    """``apply_operation``: ``+ - * / %`` on ``to_number`` of both sides.
+
+    Raises :class:`ZeroDivisionError` with Ruby's message, ``divided by 0``, for integers
+    and for ``%``; a decimal divided by zero is an infinity, as BigDecimal makes it.
+    """
+    x, y = to_number(left), to_number(right)
+    if operation in "/%" and y == 0:
+        if operation == "%" or (isinstance(x, int) and isinstance(y, int)):
+            raise ZeroDivisionError("divided by 0")
+        # BigDecimal's default mode divides by zero into Infinity (or NaN for 0/0).
+        if x == 0 or (isinstance(x, Decimal) and x.is_nan()):
+            return math.nan
+        return math.copysign(math.inf, x) * math.copysign(1.0, float(y))
+    if isinstance(x, int) and isinstance(y, int):
+        if operation == "+":
+            return x + y
+        if operation == "-":
+            return x - y
+        if operation == "*":
+            return x * y
+        return x // y if operation == "/" else x % y
+    with localcontext() as ctx:
+        ctx.prec = _PRECISION
+        dx, dy = Decimal(x), Decimal(y)
+        if operation == "+":
+            result = dx + dy
+        elif operation == "-":
+            result = dx - dy
+        elif operation == "*":
+            result = dx * dy
+        elif operation == "/":
+            result = dx / dy
+        else:
+            result = dx % dy  # Python keeps the dividend's sign; Ruby the divisor's
+            if result and (result < 0) != (dy < 0):
+                result += dy
+    return float(result)
+
+
+def _half_up(value: Decimal, digits: int) -> Decimal:
+    if value.as_tuple().exponent >= -digits:  # type: ignore[operator]
+        return value
+    with localcontext() as ctx:
+        ctx.prec = max(_PRECISION, len(value.as_tuple().digits) + 2)
+        return value.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+
+
+def ruby_round(value: object, digits: object = 0) -> int | float:
+    """The ``round`` filter: BigDecimal's round-half-up, not Python's round-half-even.
+
+    An Integer result (``digits`` of literally 0) comes back as an ``int``, as
+    ``result.to_i`` makes it in Ruby. ValueError for NaN and infinities.
+    """
+    x = to_number(value)
+    places = int(to_number(digits))
+    if isinstance(x, int):
+        result: int | float = x if places >= 0 else int(_half_up(Decimal(x), places))
+    else:
+        if not x.is_finite():
+            raise ValueError(f"Computation results in '{ruby_float(float(x))}'")
+        result = float(_half_up(x, places))
+    is_zero = isinstance(digits, int | float) and not isinstance(digits, bool) and digits == 0
+    return int(result) if is_zero else result
+
+
+def ruby_int_size(value: int) -> int:
+    """``Integer#size``: the bytes of the machine representation (8 for most)."""
+    if -(2**62) <= value < 2**62:
+        return 8
+    return (abs(value).bit_length() + 63) // 64 * 8
+
+
+# -- dates -------------------------------------------------------------------------------
+
+_STRFTIME = re.compile(r"%([-_0^#]*)([0-9]*)(:{0,2})([a-zA-Z%+])")
+_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+_COMPOSITE = {
+    "c": "%a %b %e %H:%M:%S %Y",
+    "D": "%m/%d/%y",
+    "x": "%m/%d/%y",
+    "F": "%Y-%m-%d",
+    "T": "%H:%M:%S",
+    "X": "%H:%M:%S",
+    "R": "%H:%M",
+    "r": "%I:%M:%S %p",
+    "v": "%e-%^b-%4Y",
+    "+": "%a %b %e %H:%M:%S %Z %Y",
+}
+
+
+def _zone_name(moment: dt.datetime) -> str:
+    if moment.tzinfo is None:
+        return ""
+    if moment.tzinfo is dt.UTC:
+        return "UTC"
+    if isinstance(moment.tzinfo, dt.timezone):
+        return ""  # a fixed offset parsed from the text: Ruby's Time#zone is nil
+    return moment.tzname() or ""
+
+
+def _offset(moment: dt.datetime, colons: int) -> str:
+    delta = moment.utcoffset() or dt.timedelta(0)
+    seconds = int(delta.total_seconds())
+    sign = "-" if seconds < 0 else "+"
+    hours, rest = divmod(abs(seconds), 3600)
+    minutes, secs = divmod(rest, 60)
+    if colons == 2:
+        return f"{sign}{hours:02d}:{minutes:02d}:{secs:02d}"
+    if colons == 1:
+        return f"{sign}{hours:02d}:{minutes:02d}"
+    return f"{sign}{hours:02d}{minutes:02d}"
+
+
+def _field(moment: dt.datetime, code: str, colons: int) -> tuple[str | int, int, str]:
+    """(value, default width, default pad) of one conversion; width 0 means no padding."""
+    m = moment
+    iso = m.isocalendar()
+    numeric: dict[str, tuple[int, int, str]] = {
+        "Y": (m.year, 4 if m.year >= 0 else 5, "0"),
+        "C": (m.year // 100, 2, "0"),
+        "y": (m.year % 100, 2, "0"),
+        "m": (m.month, 2, "0"),
+        "d": (m.day, 2, "0"),
+        "e": (m.day, 2, " "),
+        "j": (m.timetuple().tm_yday, 3, "0"),
+        "H": (m.hour, 2, "0"),
+        "k": (m.hour, 2, " "),
+        "I": ((m.hour - 1) % 12 + 1, 2, "0"),
+        "l": ((m.hour - 1) % 12 + 1, 2, " "),
+        "M": (m.minute, 2, "0"),
+        "S": (m.second, 2, "0"),
+        "u": (m.isoweekday(), 1, "0"),
+        "w": (m.isoweekday() % 7, 1, "0"),
+        "G": (iso[0], 4, "0"),
+        "g": (iso[0] % 100, 2, "0"),
+        "V": (iso[1], 2, "0"),
+        "U": (int(m.strftime("%U")), 2, "0"),
+        "W": (int(m.strftime("%W")), 2, "0"),
+        "s": (math.floor(m.timestamp()), 1, "0"),
+    }
+    if code in numeric:
+        return numeric[code]
+    texts = {
+        "A": _DAYS[m.weekday()],
+        "a": _DAYS[m.weekday()][:3],
+        "B": _MONTHS[m.month - 1],
+        "b": _MONTHS[m.month - 1][:3],
+        "h": _MONTHS[m.month - 1][:3],
+        "p": "AM" if m.hour < 12 else "PM",
+        "P": "am" if m.hour < 12 else "pm",
+        "Z": _zone_name(m),
+        "z": _offset(m, colons),
+        "n": "\n",
+        "t": "\t",
+        "%": "%",
+    }
+    return texts[code], 0, " "
+
+
+def ruby_strftime(moment: dt.datetime, fmt: str) -> str:
+    """``Time#strftime`` with Ruby's conversions, flags and widths."""
+
+    def convert(match: re.Match[str]) -> str:
+        flags, width_text, colons, code = match.groups()
+        if code in _COMPOSITE and not colons:
+            text = ruby_strftime(moment, _COMPOSITE[code])
+            value: str | int = text
+            width, pad = 0, " "
+        elif code in "LN" and not colons:
+            places = int(width_text) if width_text else (3 if code == "L" else 9)
+            nanos = f"{moment.microsecond * 1000:09d}"
+            return nanos[:places].ljust(places, "0")
+        elif code == "z" or not colons:
+            try:
+                value, width, pad = _field(moment, code, len(colons))
+            except KeyError:
+                return match.group(0)  # Ruby writes an unknown conversion as it stands
+        else:
+            return match.group(0)
+        if "-" in flags:
+            width = 0
+        elif "_" in flags:
+            pad = " "
+        elif "0" in flags:
+            pad = "0"
+        if width_text:
+            width = int(width_text)
+        if isinstance(value, int):
+            sign = "-" if value < 0 else ""
+            digits = str(abs(value))
+            if pad == "0":
+                text = sign + digits.rjust(width - len(sign), "0")
+            else:
+                text = (sign + digits).rjust(width)
+        else:
+            text = value.rjust(width, "0" if pad == "0" else " ")
+        if "^" in flags:
+            text = text.upper()
+        elif "#" in flags:
+            text = text.lower() if code in "pZ" else text.upper()
+        return text
+
+    return _STRFTIME.sub(convert, fmt)
