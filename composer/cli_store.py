@@ -200,6 +200,7 @@ def _read_value(name: str) -> str:
 
 def secrets_set(args: argparse.Namespace) -> int:
     name = check_name(args.name)
+    value = _read_value(name)
     with open_workspace(data_dir_of(args)) as db:
         store = SecretStore(db)
         if not store.available:
@@ -210,7 +211,6 @@ def secrets_set(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return 1
-        value = _read_value(name)
         store.set(name, value)
         if not store.available:
             print(

@@ -40,6 +40,7 @@ import csv
 import io
 import json
 import math
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,7 +49,7 @@ from typing import Any, cast
 from composer.errors import InvalidFileError, StoreError
 from composer.model import Event, Person
 from composer.store import Database
-from composer.store_people import RESERVED_ATTRIBUTES
+from composer.store_people import RESERVED_ATTRIBUTES, check_person
 
 __all__ = [
     "ABSENT",
@@ -346,19 +347,49 @@ def _csv_header(cells: Sequence[str], source: str) -> list[str]:
 
 
 def write_people(db: Database, records: Iterable[PersonRecord]) -> ImportResult:
-    """Store validated people in one transaction (upsert by id)."""
-    created = updated = events = 0
-    repo = db.people
-    with db.transaction():
-        for record in records:
-            if repo.upsert(record.person):
-                created += 1
-            else:
-                updated += 1
-            if record.events is not None:
-                repo.replace_events(record.person.id, record.events)
-                events += len(record.events)
-    return ImportResult(created=created, updated=updated, events=events)
+    """Store validated people in one transaction (upsert by id).
+
+    The rows go in with ``executemany`` rather than through the per-person repository
+    calls, which keeps a 10,000-person import to one statement per kind of change.
+    """
+    records = list(records)
+    for record in records:
+        check_person(record.person)
+    now = time.time()
+    with db.transaction() as conn:
+        stored = {row[0] for row in conn.execute("SELECT id FROM people")}
+        created = sum(1 for record in records if record.person.id not in stored)
+        conn.executemany(
+            "INSERT INTO people (id, email, attributes, created_at, updated_at) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+            "email = excluded.email, attributes = excluded.attributes, "
+            "updated_at = excluded.updated_at",
+            (
+                (r.person.id, r.person.email, _to_json(r.person.attributes), now, now)
+                for r in records
+            ),
+        )
+        with_events = [record for record in records if record.events is not None]
+        conn.executemany(
+            "DELETE FROM events WHERE person_id = ?", ((r.person.id,) for r in with_events)
+        )
+        conn.executemany(
+            "INSERT INTO events (person_id, name, data, timestamp) VALUES (?, ?, ?, ?)",
+            (
+                (r.person.id, event.name, _to_json(event.data), int(event.timestamp))
+                for r in with_events
+                for event in r.events or ()
+            ),
+        )
+    events = sum(len(r.events or ()) for r in with_events)
+    return ImportResult(created=created, updated=len(records) - created, events=events)
+
+
+def _to_json(value: Any) -> str:
+    try:
+        return json.dumps(dict(value), ensure_ascii=False, allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        raise StoreError(f"A value cannot be stored as JSON ({exc}).") from None
 
 
 def import_people(db: Database, path: Path | str) -> ImportResult:

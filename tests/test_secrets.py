@@ -1,0 +1,202 @@
+"""Secrets: values in the real keychain only, names in the workspace, a plain fallback.
+
+Tests marked ``keychain`` need a usable keychain (the real Secret Service in CI); the
+``keychain`` fixture skips them on a machine without one and fails them when ``CI`` is set.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets as random
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import keyring
+import pytest
+from keyring.backends import chainer, fail, null
+from store_keychain import keychain, no_keychain
+
+from composer.errors import SecretStoreError
+from composer.model import Header, Person, Request, ResponseMapping
+from composer.people_io import export_people
+from composer.render import MASK, render
+from composer.secrets import SERVICE, SecretNameError, SecretStore, check_name, keychain_problem
+from composer.store import Database
+
+__all__ = ["keychain", "no_keychain"]  # fixtures used by name below
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Iterator[Database]:
+    with Database(tmp_path / "workspace.sqlite3") as database:
+        yield database
+
+
+def _unique(prefix: str) -> str:
+    return f"{prefix}_{random.token_hex(6)}"
+
+
+@pytest.mark.parametrize("name", ["trello_key", "_x", "A", "api-key", "k9", "Zendesk_Token-2"])
+def test_liquid_identifiers_are_valid_names(name: str) -> None:
+    assert check_name(name) == name
+
+
+@pytest.mark.parametrize(
+    "name", ["", "9lives", "-x", "has space", "dot.ted", "naïve", "a/b", "x\n"]
+)
+def test_other_names_are_refused_plainly(name: str) -> None:
+    with pytest.raises(SecretNameError) as caught:
+        check_name(name)
+    message = str(caught.value)
+    assert "cannot name a secret" in message and "{{ secrets.NAME }}" in message
+
+
+@pytest.mark.parametrize(
+    ("backend", "fragment"),
+    [
+        (fail.Keyring(), "No keychain was found"),
+        (null.Keyring(), "switched off"),
+    ],
+)
+def test_unusable_backends_are_named_in_one_sentence(backend: Any, fragment: str) -> None:
+    problem = keychain_problem(backend)
+    assert problem is not None
+    assert fragment in problem
+    assert problem.endswith("for this session only and are not saved.")
+    assert "\n" not in problem
+
+
+def test_chainer_without_backends_is_unusable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(chainer.ChainerBackend, "backends", [])
+    problem = keychain_problem(chainer.ChainerBackend())
+    assert problem is not None and "No keychain was found" in problem
+
+
+# -- fallback: no usable keychain ----------------------------------------------------
+
+
+@pytest.mark.usefixtures("no_keychain")
+def test_fallback_works_for_the_session_and_writes_no_value(db: Database, tmp_path: Path) -> None:
+    value = _unique("fallback-value")
+    store = SecretStore(db)
+    assert not store.available
+    assert store.problem is not None and "No keychain was found" in store.problem
+    store.set("api_key", value)
+    assert store.get("api_key") == value
+    assert store.values_for(["api_key", "missing"]) == {"api_key": value}
+    assert store.names() == ["api_key"]
+
+    later = SecretStore(db)  # a new session: the name is known, the value is gone
+    assert later.names() == ["api_key"]
+    assert later.get("api_key") is None
+
+    store.delete("api_key")
+    assert store.get("api_key") is None and store.names() == []
+    for file in tmp_path.iterdir():
+        assert value.encode() not in file.read_bytes(), file
+
+
+@pytest.mark.usefixtures("no_keychain")
+def test_empty_value_and_bad_name_are_refused(db: Database) -> None:
+    store = SecretStore(db)
+    with pytest.raises(SecretStoreError, match="needs a value"):
+        store.set("ok", "")
+    with pytest.raises(SecretNameError):
+        store.set("not ok", "v")
+    assert store.names() == []
+
+
+def test_keychain_failing_mid_session_falls_back(db: Database) -> None:
+    class Flaky(keyring.backend.KeyringBackend):  # type: ignore[misc]
+        priority = 1  # type: ignore[assignment]
+
+        def get_password(self, service: str, username: str) -> str | None:
+            return None
+
+        def set_password(self, service: str, username: str, password: str) -> None:
+            raise keyring.errors.KeyringLocked("the collection is locked")
+
+        def delete_password(self, service: str, username: str) -> None:
+            raise keyring.errors.PasswordDeleteError("none")
+
+    store = SecretStore(db, backend=Flaky())
+    assert store.available
+    store.set("token", "v1")
+    assert not store.available
+    assert store.problem == (
+        "The keychain stopped working (the collection is locked), so secrets are kept in "
+        "memory for this session only and are not saved."
+    )
+    assert store.get("token") == "v1"
+
+
+# -- the real keychain ---------------------------------------------------------------
+
+
+@pytest.mark.keychain
+@pytest.mark.usefixtures("keychain")
+def test_values_live_in_the_keychain(db: Database) -> None:
+    name = _unique("zz_test")
+    value = _unique("value")
+    store = SecretStore(db)
+    assert store.available and store.problem is None
+    try:
+        store.set(name, value)
+        assert keyring.get_password(SERVICE, name) == value
+        assert SecretStore(db).get(name) == value  # a later session reads it back
+        assert store.names() == [name]
+        store.set(name, value + "2")
+        assert store.get(name) == value + "2"
+    finally:
+        store.delete(name)
+    assert keyring.get_password(SERVICE, name) is None
+    assert store.names() == []
+    store.delete(name)  # deleting again is harmless
+
+
+@pytest.mark.keychain
+@pytest.mark.usefixtures("keychain")
+def test_secret_value_never_reaches_the_disk(db: Database, tmp_path: Path) -> None:
+    name = _unique("zz_token")
+    value = _unique("Sup3r-s3cret")
+    store = SecretStore(db)
+    request = Request(
+        name="Uses a secret",
+        url=f"https://api.example.com/items?key={{{{ secrets.{name} }}}}",
+        headers=(
+            Header("Content-Type", "application/json"),
+            Header("Authorization", f"Bearer {{{{ secrets.{name} }}}}"),
+        ),
+        body=f'{{"id": {{{{ customer.id | json }}}}, "key": "{{{{ secrets.{name} }}}}"}}',
+        response_mappings=(ResponseMapping("token_seen", f"{{{{ secrets.{name} }}}}"),),
+    )
+    try:
+        store.set(name, value)
+        db.people.create(Person("1", "a@example.com", {"plan": "pro"}))
+        context = {"customer": {"id": "1", "email": "a@example.com"}}
+        shown = render(request, context, secrets=store.all_values())
+        wire = render(request, context, secrets=store.all_values(), reveal=True)
+        assert value in wire.body and value in wire.url  # the value is real and reachable
+        assert MASK in shown.body and MASK in shown.url
+        assert ("Authorization", f"Bearer {MASK}") in shown.headers
+        shown_json = json.dumps(shown.to_dict(), ensure_ascii=False)
+        assert value not in shown_json
+
+        db.requests.create(request)
+        db.settings.set("last_preview", shown.to_dict())
+        exports = [
+            db.requests.export_file(request.name, tmp_path / "request-export.json"),
+            export_people(db, tmp_path / "people-export.json"),
+            export_people(db, tmp_path / "people-export.csv"),
+            db.backup(),
+        ]
+        files = [db.path, db.path.with_name(db.path.name + "-wal"), *exports]
+        assert files[1].exists()  # the WAL is checked while it still holds the writes
+        for file in files:
+            assert value.encode() not in file.read_bytes(), file
+    finally:
+        store.delete(name)
+    db.close()
+    for file in tmp_path.iterdir():
+        assert value.encode() not in file.read_bytes(), file
