@@ -101,6 +101,10 @@ class Database:
             self._migrate()
         except sqlite3.DatabaseError as exc:
             self._conn.close()
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise StoreError(
+                    f"The workspace {self.path} is busy: another program is writing to it."
+                ) from None
             raise StoreError(
                 f"The workspace {self.path} cannot be opened: it is not a readable "
                 f"SQLite database ({exc})."

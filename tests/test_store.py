@@ -12,8 +12,9 @@ import pytest
 
 from composer.errors import NotFoundError, StoreError
 from composer.model import Event, Header, Person, Request
+from composer.paths import resources_dir
 from composer.schema import SCHEMA_VERSION
-from composer.seed import open_workspace
+from composer.seed import load_recipes, open_workspace
 from composer.store import Database, split_script
 from composer.store_requests import copy_name
 
@@ -355,11 +356,19 @@ def test_invalid_recipe_is_a_bug_and_leaves_no_file(tmp_path: Path) -> None:
 
 
 def test_shipped_sample_workspace_seeds(tmp_path: Path) -> None:
+    shipped = resources_dir() / "sample" / "people.json"
     with open_workspace(tmp_path / "data") as db:
-        assert db.requests.count() >= 1
         assert db.settings.get("sample_seeded") is True
-        for request in db.requests.list():
-            assert request.name
+        assert db.requests.count() == len(load_recipes())
+        assert db.requests.count() >= 1
+        if shipped.exists():
+            people = json.loads(shipped.read_text(encoding="utf-8"))
+            assert [p.id for p in db.people.list()] == [p["id"] for p in people]
+            for item in people:
+                stored = db.people.get(item["id"])
+                assert dict(stored.attributes) == item.get("attributes", {})
+                events = [e.event.name for e in db.people.events(item["id"])]
+                assert sorted(events) == sorted(e["name"] for e in item.get("events", []))
 
 
 def test_sqlite_connections_are_closed(tmp_path: Path) -> None:
