@@ -11,8 +11,8 @@ Nothing here creates a folder; :class:`composer.store.Database` creates the work
 folder when it opens the file, so merely asking where the data is never touches the disk.
 
 The shipped data (recipes, the sample workspace) is the ``resources`` package, installed
-next to ``composer`` in a wheel and in a PyInstaller bundle alike. It is found through the
-import system when it is a regular package, else as the folder beside ``composer``.
+next to ``composer`` in a wheel and in a PyInstaller bundle alike, so it is looked for as
+the folder beside ``composer`` first and through the import system otherwise.
 """
 
 from __future__ import annotations

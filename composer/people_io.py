@@ -29,9 +29,7 @@ updated (email and attributes replaced, i.e. an upsert); their events are replac
 the file gives ``events`` for them and kept otherwise. The same id twice in one file is
 an error.
 
-**Export** writes JSON with events (lossless) or CSV with the columns ``id``, ``email``
-and the sorted union of attribute names; in CSV a nil attribute is an empty cell and
-nested values are JSON text.
+Export lives in :mod:`composer.people_export` and is re-exported here.
 """
 
 from __future__ import annotations
@@ -48,6 +46,7 @@ from typing import Any, cast
 
 from composer.errors import InvalidFileError, StoreError
 from composer.model import Event, Person
+from composer.people_export import export_people, people_to_csv, people_to_json
 from composer.store import Database
 from composer.store_people import RESERVED_ATTRIBUTES, check_person
 
@@ -395,58 +394,3 @@ def _to_json(value: Any) -> str:
 def import_people(db: Database, path: Path | str) -> ImportResult:
     """Validate a whole people file, then store all of it or, on any error, nothing."""
     return write_people(db, read_people(path))
-
-
-def people_to_json(db: Database, *, events: bool = True) -> str:
-    """Every person as the JSON import takes it (with ``events`` when asked)."""
-    repo = db.people
-    out: list[dict[str, Any]] = []
-    for person in repo.list():
-        item = person.to_dict()
-        if events:
-            item["events"] = [
-                {"name": e.event.name, "data": dict(e.event.data), "timestamp": e.event.timestamp}
-                for e in repo.events(person.id)
-            ]
-        out.append(item)
-    return json.dumps(out, ensure_ascii=False, indent=2) + "\n"
-
-
-def people_to_csv(people: Sequence[Person]) -> str:
-    """People as CSV: id, email, then the sorted union of attribute names."""
-    names = sorted({name for person in people for name in person.attributes})
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["id", "email", *names])
-    for person in people:
-        row = [person.id, person.email]
-        row.extend(_cell_text(person.attributes.get(name)) for name in names)
-        writer.writerow(row)
-    return buffer.getvalue()
-
-
-def _cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return value
-    return json.dumps(value, ensure_ascii=False)
-
-
-def export_people(db: Database, path: Path | str) -> Path:
-    """Write every person to ``path``: CSV when it ends in ``.csv``, else JSON with events."""
-    target = Path(path)
-    if target.suffix.lower() == ".csv":
-        text = people_to_csv(db.people.list())
-    else:
-        text = people_to_json(db)
-    partial = target.with_name(target.name + ".partial")
-    try:
-        partial.write_text(text, encoding="utf-8", newline="")
-        partial.replace(target)
-    except OSError as exc:
-        partial.unlink(missing_ok=True)
-        raise StoreError(f"{target} cannot be written ({exc.strerror}).") from None
-    return target
