@@ -19,8 +19,8 @@ Hashes use the ``"key"=>value`` form without spaces that Liquid's ``Utils.inspec
 keeps on every Ruby version, which is what makes ``{{ customer | replace: "=>", ":" }}``
 produce JSON.  String escapes follow ``String#inspect`` for UTF-8 strings: ``\\"``,
 ``\\\\``, ``\\n``, ``\\t``, ``\\r``, ``\\f``, ``\\v``, ``\\b``, ``\\a``, ``\\e``, ``\\#{``
-(and ``\\#$``, ``\\#@``), and ``\\uXXXX`` for other characters that are not printable;
-printable non-ASCII is kept as is.
+(and ``\\#$``, ``\\#@``), and ``\\uXXXX`` for controls, surrogates, unassigned code
+points and U+2028/U+2029; everything else (``é``, ``☃``, a no-break space) is kept as is.
 
 Numbers follow ``Liquid::Utils.to_number``: a Float becomes a ``BigDecimal`` (here a
 :class:`~decimal.Decimal`) made from its shortest text, a string is a decimal only when it
@@ -38,6 +38,7 @@ import datetime as dt
 import json
 import math
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
@@ -75,6 +76,11 @@ _SIMPLE_ESCAPES = {
     "\x1b": "\\e",
 }
 
+# Ruby prints every character Onigmo calls printable: all but controls, surrogates,
+# unassigned code points and the line/paragraph separators (Python's isprintable also
+# refuses format characters and spaces such as U+00A0).
+_UNPRINTABLE = frozenset({"Cc", "Cs", "Cn", "Zl", "Zp"})
+
 
 def ruby_float(value: float) -> str:
     """``Float#to_s``: shortest round-trip digits, ``.0`` on whole numbers, ``1.0e+20``."""
@@ -110,7 +116,7 @@ def _inspect_str(text: str) -> str:
             out.append(escaped)
         elif ch == "#" and text[i + 1 : i + 2] in ("{", "$", "@"):
             out.append("\\#")
-        elif ch.isprintable():
+        elif ch.isprintable() or unicodedata.category(ch) not in _UNPRINTABLE:
             out.append(ch)
         else:
             code = ord(ch)
