@@ -1,0 +1,491 @@
+"""cURL in and out: a pasted ``curl`` command becomes a request; a rendered request a command.
+
+**Import** (:func:`import_curl`, :func:`parse_curl`) reads the command as a POSIX shell
+would: single and double quotes, backslash escapes, bash's ANSI-C ``$'...'`` (what Chrome
+and Firefox write for bodies with quotes or line breaks), and line continuations (``\\``
+at the end of a line; the Windows ``cmd`` form with ``^`` continuations and ``^``
+escapes, as "Copy as cURL (cmd)" writes it, is read best effort). A leading ``$ `` prompt
+is dropped, and an unquoted ``|``, ``;`` or ``&`` ends the command. Then curl's options:
+
+* ``-X/--request``, the URL (positional or ``--url``; no scheme means ``http://``, as in
+  curl), ``-H/--header`` (order kept; ``Host`` and ``Content-Length`` are left to the
+  sender, which computes them), ``-A``, ``-e``, ``-b`` (as headers);
+* ``-d/--data``, ``--data-ascii``, ``--data-binary``, ``--data-raw`` and
+  ``--data-urlencode`` joined with ``&`` as curl joins them (``--data-urlencode``
+  percent-encodes the value part), and ``--json`` (pieces joined as they are; sets
+  ``Content-Type`` and ``Accept`` to ``application/json`` unless given). Without a
+  Content-Type, data gets ``application/x-www-form-urlencoded`` as curl sends it.
+  ``@file`` data, ``-F/--form``, ``-T`` and ``-K`` are refused: the file is not here to
+  read, and Customer.io sends no multipart bodies.
+* ``-G/--get`` moves the data into the query string; the method is POST when there is
+  data, GET otherwise, unless ``-X`` says otherwise (and must be one Customer.io offers).
+* ``-u/--user``: the credential never reaches the workspace. It becomes an
+  ``Authorization: Basic`` header built in Liquid from a secret named after the host
+  (``{{ "user:" | append: secrets.stripe | base64_encode }}``, or the user part alone
+  when the password is empty, as in Stripe's ``-u sk_test_…:``), and a note says which
+  secret to set. A literal ``Authorization``, ``Cookie`` or API-key header is kept and
+  warned about.
+* Options about output, TLS checking, redirects, proxies and timeouts (``-s``, ``-i``,
+  ``-v``, ``-k``, ``-L``, ``--compressed``, ``-o FILE`` …) do not change the request and
+  are ignored. An option curl has that is not listed here is refused by name rather than
+  guessed at.
+
+**Export** (:func:`to_curl`) writes a POSIX-shell command whose request is byte for byte
+what :class:`composer.sender.Sender` sends: the same request line, the same header lines
+in the same order, the same body. curl's own ``Accept: */*`` is removed (``-H 'Accept:'``)
+and the sender's ``User-Agent`` is passed (both unless the request sets them),
+``Content-Type:`` is emptied when the request has none and there is a body, ``Expect:``
+is emptied for bodies over 1 KiB (curl would otherwise wait for ``100 Continue``), an
+empty POST, PUT or PATCH gets the ``Content-Length: 0`` the sender sends (first, as httpx
+places it), and the body goes in ``--data-raw``, which sends it as is (no ``@file``
+reading). ``-X`` is written only when curl would not infer the method. The one known
+difference: a header whose rendered value is empty is sent by the sender as ``Name: ``
+and by curl (``-H 'Name;'``) as ``Name:``.
+``--globoff`` and ``--path-as-is`` are added when the URL needs them. Everything is
+single-quoted (an embedded ``'`` becomes ``'\\''``). A rendered request carries secrets
+masked unless it was rendered with ``reveal=True``; :func:`export_curl` renders and
+exports in one step and masks unless asked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+from composer.errors import InvalidFileError
+from composer.model import METHODS, Header, Request
+from composer.render import MASK, RenderedRequest, render
+from composer.sender import user_agent
+
+__all__ = ["CurlExport", "CurlImport", "export_curl", "import_curl", "parse_curl", "to_curl"]
+
+_SOURCE = "<curl command>"
+_FORM = "application/x-www-form-urlencoded"
+_EXPECT_ABOVE = 1024
+_DATA = {"-d": "ascii", "--data": "ascii", "--data-ascii": "ascii", "--data-binary": "binary",
+         "--data-raw": "raw", "--data-urlencode": "urlencode", "--json": "json"}  # fmt: skip
+_HEADERISH = {"-A": "User-Agent", "--user-agent": "User-Agent", "-e": "Referer",
+              "--referer": "Referer", "-b": "Cookie", "--cookie": "Cookie"}  # fmt: skip
+_WITH_ARG = {"-X", "--request", "--url", "-H", "--header", "-u", "--user", *_DATA, *_HEADERISH}
+_IGNORED_WITH_ARG = {
+    "-o", "--output", "-w", "--write-out", "-m", "--max-time", "--connect-timeout",
+    "--retry", "--retry-delay", "--retry-max-time", "-D", "--dump-header", "-x", "--proxy",
+    "--cacert", "--capath", "--cert", "--key", "--resolve", "--connect-to", "-c",
+    "--cookie-jar", "--max-redirs", "-y", "--speed-time", "-Y", "--speed-limit",
+    "--limit-rate", "--trace", "--trace-ascii", "--stderr", "--interface", "-r", "--range",
+    "--output-dir", "--proto", "--proto-redir", "--tls-max", "--ciphers", "--noproxy",
+    "-U", "--proxy-user", "--dns-servers", "--unix-socket", "-E",
+}  # fmt: skip
+_IGNORED_FLAGS = {
+    "-s", "--silent", "-S", "--show-error", "-i", "--include", "-v", "--verbose", "-k",
+    "--insecure", "-L", "--location", "--compressed", "-f", "--fail", "--fail-with-body",
+    "-g", "--globoff", "--path-as-is", "-#", "--progress-bar", "-N", "--no-buffer",
+    "--http1.1", "--http1.0", "--http2", "--http2-prior-knowledge", "-0", "-1", "-2", "-3",
+    "-4", "-6", "--ipv4", "--ipv6", "-O", "--remote-name", "-J", "--remote-header-name",
+    "--no-keepalive", "--tcp-nodelay", "--location-trusted", "--raw", "--ssl-no-revoke",
+    "-q", "--disable", "--tlsv1.2", "--tlsv1.3", "--no-progress-meter", "-Z", "--parallel",
+    "-n", "--netrc", "--anyauth", "--basic", "--digest", "--ntlm", "--negotiate",
+    "--no-sessionid", "--false-start", "--create-dirs", "--styled-output", "-R",
+}  # fmt: skip
+_REFUSED = {
+    "-F": "multipart forms (-F/--form) are not something Customer.io sends; use a JSON or "
+    "form-encoded body with -d instead",
+    "-T": "uploading a file (-T/--upload-file) cannot be imported; paste the body with -d",
+    "-K": "options from a config file (-K/--config) cannot be read; paste them instead",
+    "-I": "a HEAD request (-I/--head) is not a method Customer.io's webhook action offers",
+}
+_REFUSED.update({"--form": _REFUSED["-F"], "--form-string": _REFUSED["-F"],
+                 "--upload-file": _REFUSED["-T"], "--config": _REFUSED["-K"],
+                 "--head": _REFUSED["-I"]})  # fmt: skip
+_ALIASES = {"--request": "-X", "--header": "-H", "--user": "-u", "--get": "-G"}
+_SECRET_HEADERS = re.compile(r"authorization|cookie|x-api-key|api-key|x-auth-token|.*token", re.I)
+_ANSI = {"n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b", "e": "\x1b", "E": "\x1b",
+         "f": "\f", "v": "\v", "\\": "\\", "'": "'", '"': '"', "?": "?"}  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class CurlImport:
+    """A request made from a cURL command, and what the user should know about it."""
+
+    request: Request
+    """The new request (its name from the URL unless one was given)."""
+    notes: tuple[str, ...]
+    """Plain sentences: secrets to set, credentials to move, options ignored."""
+
+
+@dataclass(frozen=True, slots=True)
+class CurlExport:
+    """A rendered request as a cURL command."""
+
+    command: str
+    """The POSIX-shell command."""
+    rendered: RenderedRequest
+    """The rendering it was made from (with its diagnostics)."""
+    masked: bool
+    """Whether secrets appear as ``••••••`` (the command then cannot be run as is)."""
+
+
+def _fail(reason: str) -> InvalidFileError:
+    return InvalidFileError(_SOURCE, reason)
+
+
+def _unwrap_lines(text: str) -> str:
+    """Join continuation lines: ``\\`` + newline (outside single quotes), or cmd's ``^``."""
+    text = text.strip().replace("\r\n", "\n")
+    if re.search(r"\^\n", text) or text.startswith("curl ^"):
+        text = re.sub(r"\^\n", " ", text)
+        return re.sub(r"\^(.)", r"\1", text)  # cmd's escapes: ^" ^% ^& ...
+    out: list[str] = []
+    i, quote_char = 0, ""
+    while i < len(text):
+        ch = text[i]
+        if quote_char != "'" and ch == "\\" and text[i + 1 : i + 2] == "\n":
+            i += 2
+            continue
+        if quote_char != "'" and ch == "\\" and re.match(r"\\[ \t]+\n", text[i:]):
+            i = text.index("\n", i) + 1  # a stray space after the backslash
+            continue
+        if ch == "\\" and quote_char != "'":
+            out.append(text[i : i + 2])
+            i += 2
+            continue
+        if not quote_char and ch == "$" and text[i + 1 : i + 2] == "'":
+            quote_char = "$"  # bash's $'...', where a backslash escapes a quote
+            out.append("$'")
+            i += 2
+            continue
+        if (ch == "'" and quote_char in ("", "'", "$")) or (ch == '"' and quote_char in ("", '"')):
+            quote_char = "" if quote_char else ch
+        out.append(ch)
+        i += 1
+    return "".join(out)
+
+
+def _ansi_c(text: str, start: int) -> tuple[str, int]:
+    """Decode bash's ``$'...'`` from the character after the opening quote.
+
+    ``\\xHH`` and octal escapes are bytes (so ``\\xc3\\xa9`` is "é" in UTF-8);
+    ``\\uHHHH`` and ``\\UHHHHHHHH`` are characters.
+    """
+    out = bytearray()
+    i = start
+    while i < len(text):
+        ch = text[i]
+        if ch == "'":
+            decoded = out.decode("utf-8", errors="replace")
+            return decoded, i + 1
+        nxt = text[i + 1 : i + 2]
+        if ch != "\\":
+            out += ch.encode("utf-8")
+            i += 1
+        elif nxt in _ANSI:
+            out += _ANSI[nxt].encode("utf-8")
+            i += 2
+        elif nxt in ("x", "u", "U"):
+            width = {"x": 2, "u": 4, "U": 8}[nxt]
+            digits = re.match("[0-9A-Fa-f]{1," + str(width) + "}", text[i + 2 :])
+            if digits is None:
+                out += ("\\" + nxt).encode("utf-8")
+            elif nxt == "x":
+                out.append(int(digits.group(), 16))
+            else:
+                out += chr(int(digits.group(), 16)).encode("utf-8", errors="replace")
+            i += 2 + (len(digits.group()) if digits else 0)
+        elif nxt and nxt in "01234567":
+            digits = re.match("[0-7]{1,3}", text[i + 1 :])
+            assert digits is not None
+            out.append(int(digits.group(), 8) & 0xFF)
+            i += 1 + len(digits.group())
+        else:
+            out += ("\\" + nxt).encode("utf-8")
+            i += 2
+    raise _fail("a $'...' string is not closed")
+
+
+def shell_words(text: str) -> list[str]:
+    """Split a command line into words as a POSIX shell (with bash's ``$'...'``) would."""
+    text = _unwrap_lines(text)
+    words: list[str] = []
+    word: list[str] | None = None
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if ch in " \t\n":
+            if word is not None:
+                words.append("".join(word))
+                word = None
+            i += 1
+            continue
+        if ch in "|;&" or (ch == "#" and word is None):
+            break  # the rest is another command (or a comment)
+        word = [] if word is None else word
+        if ch == "'":
+            end = text.find("'", i + 1)
+            if end < 0:
+                raise _fail("a single quote is not closed")
+            word.append(text[i + 1 : end])
+            i = end + 1
+        elif ch == "$" and text[i + 1 : i + 2] == "'":
+            piece, i = _ansi_c(text, i + 2)
+            word.append(piece)
+        elif ch == '"':
+            i += 1
+            while i < len(text) and text[i] != '"':
+                if text[i] == "\\" and text[i + 1 : i + 2] in ('"', "\\", "$", "`", "\n"):
+                    word.append(text[i + 1] if text[i + 1] != "\n" else "")
+                    i += 2
+                else:
+                    word.append(text[i])
+                    i += 1
+            if i >= len(text):
+                raise _fail("a double quote is not closed")
+            i += 1
+        elif ch == "\\":
+            word.append(text[i + 1 : i + 2])
+            i += 2
+        else:
+            word.append(ch)
+            i += 1
+    if word is not None:
+        words.append("".join(word))
+    return words
+
+
+def _options(words: list[str]) -> list[tuple[str, str | None]]:
+    """curl's options as (option, argument) pairs; a URL is ("url", value)."""
+    pairs: list[tuple[str, str | None]] = []
+    i = 0
+    while i < len(words):
+        word = words[i]
+        i += 1
+        if word.startswith("--") and len(word) > 2:
+            name, eq, attached = word.partition("=")
+            name = _ALIASES.get(name, name)
+            if name in _WITH_ARG or name in _IGNORED_WITH_ARG:
+                if eq:
+                    pairs.append((name, attached))
+                elif i < len(words):
+                    pairs.append((name, words[i]))
+                    i += 1
+                else:
+                    raise _fail(f"{name} needs a value")
+            elif name in _IGNORED_FLAGS or name in _REFUSED:
+                pairs.append((name, None))
+            else:
+                raise _fail(f"the option {name} is not one this import understands")
+        elif word.startswith("-") and len(word) > 1:
+            j = 1
+            while j < len(word):
+                flag = "-" + word[j]
+                j += 1
+                if flag in _WITH_ARG or flag in _IGNORED_WITH_ARG:
+                    if j < len(word):
+                        pairs.append((flag, word[j:]))
+                    elif i < len(words):
+                        pairs.append((flag, words[i]))
+                        i += 1
+                    else:
+                        raise _fail(f"{flag} needs a value")
+                    break
+                if flag == "-G" or flag in _IGNORED_FLAGS or flag in _REFUSED:
+                    pairs.append((flag, None))
+                else:
+                    raise _fail(f"the option {flag} is not one this import understands")
+        else:
+            pairs.append(("url", word))
+    return pairs
+
+
+def _data_piece(kind: str, value: str) -> str:
+    if kind == "raw":
+        return value
+    if kind == "urlencode":
+        name, eq, content = value.partition("=")
+        if not eq and "@" in value:
+            raise _fail("--data-urlencode with @file cannot be imported; paste the data instead")
+        if not eq:
+            return quote(value, safe="")
+        return f"{name}={quote(content, safe='')}" if name else quote(content, safe="")
+    if value.startswith("@"):
+        raise _fail(
+            f"the data {value[:40]!r} asks curl to read a file, which cannot be imported; "
+            "paste the body itself (or use --data-raw)"
+        )
+    return value
+
+
+def _secret_name(host: str) -> str:
+    labels = [x for x in host.lower().split(".") if x]
+    if len(labels) > 1:
+        labels = labels[:-1]
+    labels = [x for x in labels if x not in ("api", "www", "app", "hooks", "co", "com")] or ["api"]
+    name = re.sub(r"[^a-z0-9_]", "_", labels[-1])
+    return name if re.match(r"[a-z_]", name) else "api_" + name
+
+
+def _liquid_string(text: str) -> str:
+    return f'"{text}"' if '"' not in text else f"'{text}'"
+
+
+def import_curl(text: str, name: str | None = None) -> CurlImport:
+    """Read a pasted cURL command; :class:`InvalidFileError` says what cannot be imported."""
+    words = shell_words(text.strip().removeprefix("$ "))
+    if not words or not re.fullmatch(r"(.*[/\\])?curl(\.exe)?", words[0]):
+        raise _fail("this is not a curl command (it should start with 'curl')")
+    notes: list[str] = []
+    method: str | None = None
+    url: str | None = None
+    headers: list[Header] = []
+    pieces: list[tuple[str, str]] = []
+    get = False
+    user: str | None = None
+    for option, value in _options(words[1:]):
+        if option in _REFUSED:
+            raise _fail(_REFUSED[option])
+        if option == "url" or option == "--url":
+            if url is not None:
+                raise _fail("the command has more than one URL; import one request at a time")
+            url = value
+        elif option == "-X":
+            method = (value or "").upper()
+        elif option == "-H":
+            header_name, colon, header_value = (value or "").partition(":")
+            if not colon:
+                header_name = header_name.rstrip(";")  # "Name;" sends an empty header
+            if header_name.strip().lower() in ("host", "content-length"):
+                notes.append(f"The {header_name.strip()} header was left out: it is computed.")
+            elif colon and not header_value.strip():
+                notes.append(f"-H '{header_name}:' only removes a curl default; left out.")
+            else:
+                headers.append(Header(header_name.strip(), header_value.strip()))
+        elif option in _HEADERISH and value is not None:
+            if option in ("-b", "--cookie") and "=" not in value:
+                raise _fail(f"-b {value!r} names a cookie file, which cannot be imported")
+            headers.append(Header(_HEADERISH[option], value))
+        elif option in _DATA and value is not None:
+            pieces.append((_DATA[option], _data_piece(_DATA[option], value)))
+        elif option == "-G":
+            get = True
+        elif option == "-u":
+            user = value
+    if not url:
+        raise _fail("the command has no URL")
+    if "://" not in url:
+        url = "http://" + url
+        notes.append("The URL had no scheme; curl uses http://, and so does this request.")
+    data: str | None = None
+    if pieces:
+        data = pieces[0][1]
+        for kind, piece in pieces[1:]:
+            data += ("" if kind == "json" else "&") + piece
+    has = {h.name.lower() for h in headers}
+    if any(kind == "json" for kind, _ in pieces):
+        headers += [Header(n, "application/json") for n in ("Content-Type", "Accept")
+                    if n.lower() not in has]  # fmt: skip
+    elif data is not None and not get and "content-type" not in has:
+        headers.append(Header("Content-Type", _FORM))
+    body = ""
+    if data is not None and get:
+        url += ("&" if "?" in url else "?") + data
+    elif data is not None:
+        body = data
+    method = method or ("POST" if body or (data is not None and not get) else "GET")
+    if method not in METHODS:
+        raise _fail(f"the method {method} is not one Customer.io sends ({', '.join(METHODS)})")
+    parts = urlsplit(url)
+    host = parts.hostname or "host"
+    if user is not None:
+        secret = _secret_name(host)
+        login, colon, password = user.partition(":")
+        if colon and not password:
+            value = f'secrets.{secret} | append: ":"'
+            what = "key"
+        else:
+            value = f"{_liquid_string(login + ':')} | append: secrets.{secret}"
+            what = "password"
+        headers.insert(0, Header("Authorization", f"Basic {{{{ {value} | base64_encode }}}}"))
+        notes.append(
+            f"The {what} given with -u was not kept: the Authorization header reads it from "
+            f'the secret "{secret}"; set it under Secrets '
+            f"(webhook-composer secrets set {secret})."
+        )
+    for header in headers:
+        if _SECRET_HEADERS.fullmatch(header.name) and "secrets." not in header.value:
+            notes.append(
+                f"The {header.name} header holds a credential in plain text; move it into a "
+                "secret and use {{ secrets.NAME }} in its place."
+            )
+    if "{{" in body + url or "{%" in body + url:
+        notes.append("The command holds '{{' or '{%', which will be read as Liquid.")
+    label = name or (host + parts.path.rstrip("/")) or host
+    request = Request(name=label, url=url, method=method, headers=tuple(headers), body=body)
+    return CurlImport(request, tuple(notes))
+
+
+def parse_curl(text: str) -> Request:
+    """The request a pasted cURL command makes (see :func:`import_curl` for the notes)."""
+    return import_curl(text).request
+
+
+# -- export -----------------------------------------------------------------------
+
+
+def shell_quote(text: str) -> str:
+    """``text`` single-quoted for a POSIX shell."""
+    return "'" + text.replace("'", "'\\''") + "'"
+
+
+def to_curl(rendered: RenderedRequest) -> str:
+    """A cURL command that sends exactly what the sender sends for ``rendered``.
+
+    Secrets appear as they are in ``rendered`` (masked unless it was rendered with
+    ``reveal=True``). A NUL character cannot travel in a shell argument: ValueError.
+    """
+    parts = [rendered.url, rendered.body, *(n + v for n, v in rendered.headers)]
+    if any("\0" in part for part in parts):
+        raise ValueError("the request holds a NUL character, which a shell argument cannot carry")
+    names = {name.lower() for name, _ in rendered.headers}
+    body = rendered.body
+    send_body = bool(body)
+    args: list[str] = []
+    if re.search(r"[\[\]{}]", rendered.url):
+        args.append("--globoff")
+    if re.search(r"/\.\.?(/|$|\?)", urlsplit(rendered.url).path + "?"):
+        args.append("--path-as-is")
+    inferred = "POST" if send_body else "GET"
+    if rendered.method != inferred:
+        args += ["-X", rendered.method]
+    lines = [f"-H {shell_quote(f'{n}: {v}' if v else f'{n};')}" for n, v in rendered.headers]
+    if not body and rendered.method in ("POST", "PUT", "PATCH"):
+        lines.insert(0, "-H 'Content-Length: 0'")  # httpx sends it first, right after Host
+    if "user-agent" not in names:
+        lines.append(f"-H {shell_quote('User-Agent: ' + user_agent())}")
+    if "accept" not in names:
+        lines.append("-H 'Accept:'")
+    if send_body and "content-type" not in names:
+        lines.append("-H 'Content-Type:'")
+    if len(body.encode("utf-8")) > _EXPECT_ABOVE and "expect" not in names:
+        lines.append("-H 'Expect:'")
+    if send_body:
+        lines.append(f"--data-raw {shell_quote(body)}")
+    head = " ".join(["curl", *args, shell_quote(rendered.url)])
+    return " \\\n  ".join([head, *lines]) + "\n"
+
+
+def export_curl(
+    request: Request,
+    context: Mapping[str, Any],
+    *,
+    secrets: Mapping[str, str] | None = None,
+    reveal: bool = False,
+    zone: dt.tzinfo = dt.UTC,
+    now: dt.datetime | None = None,
+) -> CurlExport:
+    """Render ``request`` and write it as a cURL command; secrets masked unless ``reveal``."""
+    rendered = render(request, context, secrets=secrets, reveal=reveal, zone=zone, now=now)
+    command = to_curl(rendered)
+    return CurlExport(command, rendered, MASK in command)
