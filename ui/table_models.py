@@ -1,0 +1,546 @@
+"""Item models for the people, deliveries, events and recipes views.
+
+Decisions:
+
+* **Lazy by pages.** :class:`PeopleTableModel` and :class:`DeliveriesTableModel` hold only
+  the rows fetched so far and fetch :data:`PAGE` more when the view scrolls to the end
+  (``canFetchMore``/``fetchMore``). Whether there is more is known from the last page being
+  full, so no model ever counts 100,000 rows, let alone loads them.
+* **Search runs in SQL.** The people search means exactly what
+  :meth:`composer.store_people.PeopleRepo.search` means (a piece of text in the id, the email
+  or any attribute value, ASCII case-insensitive). :func:`search_people` adds one cheap
+  condition in front of the exact one: a value can only contain the text if the stored
+  attributes JSON contains it, which SQLite checks with one ``LIKE`` per row, so the exact
+  ``json_tree`` walk runs for candidate rows only. That precondition holds whenever the text
+  has no character JSON escapes (``"``, ``\\``, control characters), could not be part of the
+  ``nil`` a null value reads as, and has no ``.``, ``e+`` or ``e-`` (which a float may print
+  differently); for any other text the repository's search runs unchanged.
+* **The deliveries list** is a summary read (one row per delivery with its attempt count and
+  last status) filtered by state, request, person and text in SQL, newest first; a
+  delivery's full record (attempts, response bodies) is loaded only when its detail is
+  shown, through :class:`composer.outbox.Outbox`.
+* **One clock for countdowns.** The deliveries model keeps the time of its last
+  :meth:`DeliveriesTableModel.tick` and repaints only the countdown column when it ticks;
+  the page drives it with one timer for the whole view, not one per row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
+
+from composer.model import Person, Request
+from composer.paths import resources_dir
+from composer.store import Database
+from composer.store_people import StoredEvent, like_pattern
+from ui.palette import state_colour
+
+__all__ = [
+    "PAGE",
+    "DeliveriesTableModel",
+    "DeliveryRow",
+    "EventsTableModel",
+    "PeopleTableModel",
+    "Recipe",
+    "RecipesListModel",
+    "countdown_text",
+    "load_recipe_catalogue",
+    "search_people",
+]
+
+PAGE = 256
+"""Rows fetched at a time."""
+
+Index = QModelIndex | QPersistentModelIndex
+_ROOT = QModelIndex()
+_UNSAFE = re.compile(r'["\\\x00-\x1f.]|[eE][+-]')
+_VALUE_TEXT = (
+    "CASE t.type WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' "
+    "WHEN 'null' THEN 'nil' ELSE CAST(t.atom AS TEXT) END"
+)
+_FAST_SEARCH = (
+    "(people.id LIKE :p ESCAPE '\\' OR people.email LIKE :p ESCAPE '\\' OR ("
+    "people.attributes LIKE :p ESCAPE '\\' AND EXISTS ("
+    "SELECT 1 FROM json_tree(people.attributes) AS t "
+    f"WHERE t.type NOT IN ('object', 'array') AND {_VALUE_TEXT} LIKE :p ESCAPE '\\')))"
+)
+
+
+def search_people(db: Database, text: str, limit: int, offset: int = 0) -> list[Person]:
+    """One page of the people whose id, email or any attribute value contains ``text``."""
+    if not text:
+        return db.people.list(limit, offset)
+    if _UNSAFE.search(text) or text.lower() in "nil":
+        return db.people.search(text, limit, offset)
+    rows = db.fetchall(
+        f"SELECT id, email, attributes FROM people WHERE {_FAST_SEARCH} "
+        "ORDER BY rowid LIMIT :limit OFFSET :offset",
+        {"p": like_pattern(text), "limit": limit, "offset": offset},
+    )
+    return [
+        Person(id=row["id"], email=row["email"], attributes=json.loads(row["attributes"]))
+        for row in rows
+    ]
+
+
+def _compact(value: Any, limit: int = 120) -> str:
+    text = json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class PeopleTableModel(QAbstractTableModel):
+    """The workspace's people, fetched a page at a time, optionally narrowed by a search.
+
+    Signals: the standard model signals only (``modelReset`` after a new search).
+    """
+
+    HEADERS = ("ID", "Email", "Attributes")
+
+    def __init__(self, db: Database, page: int = PAGE) -> None:
+        super().__init__()
+        self._db = db
+        self._page = page
+        self._people: list[Person] = []
+        self._more = True
+        self._search = ""
+        self.refresh()
+
+    @property
+    def search_text(self) -> str:
+        """The text the rows are narrowed by ("" for everyone)."""
+        return self._search
+
+    def set_search(self, text: str) -> None:
+        """Show only the people matching ``text`` (first page fetched at once)."""
+        self._search = text.strip()
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Forget the fetched rows and fetch the first page again."""
+        self.beginResetModel()
+        self._people = search_people(self._db, self._search, self._page, 0)
+        self._more = len(self._people) == self._page
+        self.endResetModel()
+
+    def person(self, row: int) -> Person:
+        """The person shown on ``row``."""
+        return self._people[row]
+
+    def row_of(self, person_id: str) -> int:
+        """The row showing ``person_id`` among those fetched, or -1."""
+        for row, person in enumerate(self._people):
+            if person.id == person_id:
+                return row
+        return -1
+
+    def replace(self, row: int, person: Person) -> None:
+        """Show ``person`` on ``row`` (after an edit was saved)."""
+        self._people[row] = person
+        self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.HEADERS) - 1))
+
+    # -- Qt ----------------------------------------------------------------------------
+
+    def rowCount(self, parent: Index = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self._people)
+
+    def columnCount(self, parent: Index = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def canFetchMore(self, parent: Index = _ROOT) -> bool:
+        return not parent.isValid() and self._more
+
+    def fetchMore(self, parent: Index = _ROOT) -> None:
+        if parent.isValid() or not self._more:
+            return
+        page = search_people(self._db, self._search, self._page, len(self._people))
+        self._more = len(page) == self._page
+        if page:
+            start = len(self._people)
+            self.beginInsertRows(_ROOT, start, start + len(page) - 1)
+            self._people.extend(page)
+            self.endInsertRows()
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        person = self._people[index.row()]
+        column = index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            if column == 0:
+                return person.id
+            if column == 1:
+                return person.email
+            limit = 120 if role == Qt.ItemDataRole.DisplayRole else 2000
+            return _compact(dict(person.attributes), limit)
+        if role == Qt.ItemDataRole.UserRole:
+            return person.id
+        return None
+
+
+class EventsTableModel(QAbstractTableModel):
+    """One person's events, oldest first. Signals: the standard model signals only."""
+
+    HEADERS = ("Event", "When (UTC)", "Data")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._events: list[StoredEvent] = []
+
+    def set_events(self, events: Sequence[StoredEvent]) -> None:
+        """Show ``events``."""
+        self.beginResetModel()
+        self._events = list(events)
+        self.endResetModel()
+
+    def stored_event(self, row: int) -> StoredEvent:
+        """The stored event on ``row``."""
+        return self._events[row]
+
+    def rowCount(self, parent: Index = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self._events)
+
+    def columnCount(self, parent: Index = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        event = self._events[index.row()].event
+        if index.column() == 0:
+            return event.name
+        if index.column() == 1:
+            moment = dt.datetime.fromtimestamp(event.timestamp, dt.UTC)
+            return moment.strftime("%Y-%m-%d %H:%M:%S")
+        return _compact(dict(event.data))
+
+
+# -- deliveries ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryRow:
+    """One line of the deliveries list (the full record is loaded for the detail only)."""
+
+    id: int
+    """The delivery's number."""
+    request_name: str
+    """The request's name when it was sent."""
+    person_id: str | None
+    """The person it was rendered for."""
+    state: str
+    """Its state (``draft`` ... ``cancelled``)."""
+    attempts: int
+    """How many attempts were made."""
+    last_status: int | None
+    """The last attempt's HTTP status, if one arrived."""
+    error: str | None
+    """The last plain-language problem."""
+    next_attempt_at: float | None
+    """When the next attempt is due (Unix seconds)."""
+    created_at: float
+    """When the delivery was made (Unix seconds)."""
+
+
+_DELIVERY_SQL = (
+    "SELECT d.id, d.request_name, d.person_id, d.state, d.next_attempt_at, d.error,"
+    " d.created_at, (SELECT count(*) FROM attempts a WHERE a.delivery_id = d.id) AS n,"
+    " (SELECT a.status FROM attempts a WHERE a.delivery_id = d.id ORDER BY a.n DESC LIMIT 1)"
+    " AS last_status FROM deliveries d"
+)
+
+
+def countdown_text(seconds: float) -> str:
+    """``in 42 s``, ``in 3 min 05 s``, ``in 1 h 30 min``; ``due now`` when past."""
+    if seconds <= 0.5:
+        return "due now"
+    s = round(seconds)
+    if s < 60:
+        return f"in {s} s"
+    if s < 3600:
+        return f"in {s // 60} min {s % 60:02d} s"
+    return f"in {s // 3600} h {s % 3600 // 60:02d} min"
+
+
+class DeliveriesTableModel(QAbstractTableModel):
+    """Deliveries, newest first, filtered by state, request, person and text.
+
+    Signals: the standard model signals only; :meth:`tick` emits ``dataChanged`` for the
+    countdown column of the rows that wait.
+    """
+
+    HEADERS = ("#", "Request", "Person", "State", "Attempts", "Last result", "Next attempt")
+    COUNTDOWN = 6
+
+    def __init__(
+        self, db: Database, page: int = PAGE, clock: Callable[[], float] | None = None
+    ) -> None:
+        super().__init__()
+        self._db = db
+        self._page = page
+        self._clock: Callable[[], float] = clock or time.time
+        self.now = self._clock()
+        """The instant countdowns are shown against (set by :meth:`tick`)."""
+        self._rows: list[DeliveryRow] = []
+        self._more = True
+        self.filters: dict[str, str] = {}
+        self.refresh()
+
+    def set_filters(
+        self, state: str = "", request: str = "", person: str = "", text: str = ""
+    ) -> None:
+        """Show only deliveries matching every non-empty filter."""
+        self.filters = {"state": state, "request": request, "person": person, "text": text}
+        self.refresh()
+
+    def request_names(self) -> list[str]:
+        """Every request name that has deliveries (for the request filter)."""
+        rows = self._db.fetchall(
+            "SELECT DISTINCT request_name FROM deliveries ORDER BY request_name COLLATE NOCASE"
+        )
+        return [row[0] for row in rows]
+
+    def _where(self) -> tuple[str, dict[str, Any]]:
+        clauses: list[str] = []
+        params: dict[str, Any] = {}
+        f = self.filters
+        if f.get("state"):
+            clauses.append("d.state = :state")
+            params["state"] = f["state"]
+        if f.get("request"):
+            clauses.append("d.request_name = :request")
+            params["request"] = f["request"]
+        if f.get("person"):
+            clauses.append("d.person_id LIKE :person ESCAPE '\\'")
+            params["person"] = like_pattern(f["person"])
+        if f.get("text"):
+            clauses.append(
+                "(CAST(d.id AS TEXT) = :exact OR d.request_name LIKE :p ESCAPE '\\'"
+                " OR d.person_id LIKE :p ESCAPE '\\' OR d.error LIKE :p ESCAPE '\\'"
+                " OR json_extract(d.rendered, '$.url') LIKE :p ESCAPE '\\')"
+            )
+            params["exact"] = f["text"].strip().lstrip("#")
+            params["p"] = like_pattern(f["text"].strip())
+        return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
+
+    def _fetch(self, offset: int) -> list[DeliveryRow]:
+        where, params = self._where()
+        params.update(limit=self._page, offset=offset)
+        rows = self._db.fetchall(
+            f"{_DELIVERY_SQL}{where} ORDER BY d.id DESC LIMIT :limit OFFSET :offset", params
+        )
+        return [_delivery_row(row) for row in rows]
+
+    def refresh(self) -> None:
+        """Read the first page again (after a filter change or new deliveries)."""
+        self.now = self._clock()
+        self.beginResetModel()
+        self._rows = self._fetch(0)
+        self._more = len(self._rows) == self._page
+        self.endResetModel()
+
+    def refresh_ids(self, ids: Sequence[int]) -> None:
+        """Read the given deliveries again where they are shown (state changes)."""
+        wanted = {i for i in ids}
+        rows = [r for r, item in enumerate(self._rows) if item.id in wanted]
+        if not rows:
+            return
+        marks = ",".join("?" * len(wanted))
+        fresh = {
+            row["id"]: _delivery_row(row)
+            for row in self._db.fetchall(f"{_DELIVERY_SQL} WHERE d.id IN ({marks})", list(wanted))
+        }
+        for r in rows:
+            item = fresh.get(self._rows[r].id)
+            if item is not None:
+                self._rows[r] = item
+                self.dataChanged.emit(self.index(r, 0), self.index(r, len(self.HEADERS) - 1))
+
+    def tick(self, now: float | None = None) -> None:
+        """Move the countdowns on to ``now`` (default: the clock)."""
+        self.now = self._clock() if now is None else now
+        waiting = [r for r, item in enumerate(self._rows) if item.next_attempt_at is not None]
+        if waiting:
+            self.dataChanged.emit(
+                self.index(waiting[0], self.COUNTDOWN),
+                self.index(waiting[-1], self.COUNTDOWN),
+                [Qt.ItemDataRole.DisplayRole],
+            )
+
+    def delivery(self, row: int) -> DeliveryRow:
+        """The delivery shown on ``row``."""
+        return self._rows[row]
+
+    def row_of(self, delivery_id: int) -> int:
+        """The row showing ``delivery_id``, or -1."""
+        for row, item in enumerate(self._rows):
+            if item.id == delivery_id:
+                return row
+        return -1
+
+    # -- Qt ----------------------------------------------------------------------------
+
+    def rowCount(self, parent: Index = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def canFetchMore(self, parent: Index = _ROOT) -> bool:
+        return not parent.isValid() and self._more
+
+    def fetchMore(self, parent: Index = _ROOT) -> None:
+        if parent.isValid() or not self._more:
+            return
+        page = self._fetch(len(self._rows))
+        self._more = len(page) == self._page
+        if page:
+            start = len(self._rows)
+            self.beginInsertRows(_ROOT, start, start + len(page) - 1)
+            self._rows.extend(page)
+            self.endInsertRows()
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        item = self._rows[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.ForegroundRole and column == 3:
+            return state_colour(item.state)
+        if role == Qt.ItemDataRole.ToolTipRole and column == 5:
+            return item.error
+        if role == Qt.ItemDataRole.UserRole:
+            return item.id
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if column == 0:
+            return str(item.id)
+        if column == 1:
+            return item.request_name
+        if column == 2:
+            return item.person_id or ""
+        if column == 3:
+            return item.state.replace("_", " ")
+        if column == 4:
+            return str(item.attempts)
+        if column == 5:
+            if item.last_status is not None:
+                return str(item.last_status)
+            return (item.error or "").split(".")[0] if item.error else ""
+        if item.next_attempt_at is None:
+            return ""
+        if item.state == "queued":
+            return "queued"
+        return countdown_text(item.next_attempt_at - self.now)
+
+
+def _delivery_row(row: Any) -> DeliveryRow:
+    return DeliveryRow(
+        id=row["id"],
+        request_name=row["request_name"],
+        person_id=row["person_id"],
+        state=row["state"],
+        attempts=row["n"],
+        last_status=row["last_status"],
+        error=row["error"],
+        next_attempt_at=row["next_attempt_at"],
+        created_at=row["created_at"],
+    )
+
+
+# -- recipes ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Recipe:
+    """A shipped recipe with its catalogue entry."""
+
+    file: str
+    """The recipe's file name in ``resources/recipes``."""
+    request: Request
+    """The request it holds."""
+    description: str
+    """One line saying what it does."""
+    secrets: tuple[str, ...]
+    """The secret names it needs."""
+
+
+def load_recipe_catalogue(resources: Path | None = None) -> list[Recipe]:
+    """Every recipe listed in ``resources/recipes/index.json``, in name order."""
+    folder = (resources or resources_dir()) / "recipes"
+    index = json.loads((folder / "index.json").read_text(encoding="utf-8"))
+    recipes = [
+        Recipe(
+            file=name,
+            request=Request.from_file(folder / name),
+            description=str(entry.get("description", "")),
+            secrets=tuple(entry.get("secrets", ())),
+        )
+        for name, entry in index.items()
+        if (folder / name).is_file()
+    ]
+    return sorted(recipes, key=lambda r: r.request.name.lower())
+
+
+class RecipesListModel(QAbstractListModel):
+    """The recipes gallery's entries. Signals: the standard model signals only."""
+
+    RecipeRole = Qt.ItemDataRole.UserRole + 1
+
+    def __init__(self, recipes: Sequence[Recipe]) -> None:
+        super().__init__()
+        self._recipes = list(recipes)
+
+    def recipe(self, row: int) -> Recipe:
+        """The recipe on ``row``."""
+        return self._recipes[row]
+
+    def rowCount(self, parent: Index = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self._recipes)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        recipe = self._recipes[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return recipe.request.name
+        if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleDescriptionRole):
+            needs = ", ".join(recipe.secrets) or "no secrets"
+            return f"{recipe.description} Needs: {needs}."
+        if role == self.RecipeRole:
+            return recipe
+        return None
