@@ -7,7 +7,11 @@ Tests marked ``keychain`` need a usable keychain (the real Secret Service in CI)
 from __future__ import annotations
 
 import json
+import os
 import secrets as random
+import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -25,6 +29,8 @@ from composer.secrets import SERVICE, SecretNameError, SecretStore, check_name, 
 from composer.store import Database
 
 __all__ = ["keychain", "no_keychain"]  # fixtures used by name below
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
@@ -200,3 +206,37 @@ def test_secret_value_never_reaches_the_disk(db: Database, tmp_path: Path) -> No
     db.close()
     for file in tmp_path.iterdir():
         assert value.encode() not in file.read_bytes(), file
+
+
+@pytest.mark.keychain
+def test_locked_secret_service_is_one_plain_sentence(tmp_path: Path) -> None:
+    """A Secret Service whose keyring is locked (no prompt can be shown) is not usable."""
+    tools = [shutil.which("dbus-run-session"), shutil.which("gnome-keyring-daemon")]
+    if not all(tools):
+        message = "needs dbus-run-session and gnome-keyring-daemon"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    env.update(HOME=str(tmp_path), XDG_RUNTIME_DIR=str(tmp_path), PYTHONPATH=str(ROOT))
+    env.pop("PYTHON_KEYRING_BACKEND", None)
+    script = (
+        'eval "$(gnome-keyring-daemon --start --components=secrets </dev/null)"; '
+        "export GNOME_KEYRING_CONTROL; "
+        f'"{sys.executable}" -c "from composer.secrets import keychain_problem; '
+        'print(keychain_problem())"'
+    )
+    done = subprocess.run(
+        ["dbus-run-session", "--", "sh", "-c", script],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    sentence = done.stdout.strip().splitlines()[-1]
+    assert sentence.startswith("The keychain cannot be used (")
+    assert sentence.endswith(
+        "so secrets are kept in memory for this session only and are not saved."
+    )
