@@ -10,6 +10,7 @@ import json
 import os
 import secrets as random
 import shutil
+import signal
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -217,25 +218,34 @@ def test_locked_secret_service_is_one_plain_sentence(tmp_path: Path) -> None:
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
-    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    outer = ("DISPLAY", "WAYLAND_DISPLAY", "DBUS_SESSION_BUS_ADDRESS", "GNOME_KEYRING_CONTROL")
+    env = {k: v for k, v in os.environ.items() if k not in outer}
     env.update(HOME=str(tmp_path), XDG_RUNTIME_DIR=str(tmp_path), PYTHONPATH=str(ROOT))
     env.pop("PYTHON_KEYRING_BACKEND", None)
+    env.pop("SSH_AUTH_SOCK", None)
     script = (
         'eval "$(gnome-keyring-daemon --start --components=secrets </dev/null)"; '
         "export GNOME_KEYRING_CONTROL; "
         f'"{sys.executable}" -c "from composer.secrets import keychain_problem; '
         'print(keychain_problem())"'
     )
-    done = subprocess.run(
+    # Its own process group, so that a hang is ended whole (bus, daemon and all).
+    process = subprocess.Popen(
         ["dbus-run-session", "--", "sh", "-c", script],
         env=env,
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
-        timeout=60,
-        check=False,
+        start_new_session=True,
     )
-    assert done.returncode == 0, done.stderr
-    sentence = done.stdout.strip().splitlines()[-1]
+    try:
+        stdout, stderr = process.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
+        pytest.fail("asking a locked Secret Service for a value hung")
+    assert process.returncode == 0, stderr
+    sentence = stdout.strip().splitlines()[-1]
     assert sentence.startswith("The keychain cannot be used (")
     assert sentence.endswith(
         "so secrets are kept in memory for this session only and are not saved."
