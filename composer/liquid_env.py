@@ -37,15 +37,16 @@ import functools
 import io
 import re
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from liquid import BoundTemplate, Environment, Undefined
 from liquid.builtin.content import ContentNode, Literal
 from liquid.builtin.output import Output, OutputNode
 from liquid.builtin.tags.echo_tag import EchoNode, EchoTag
+from liquid.builtin.tags.for_tag import ForNode, ForTag
 from liquid.context import RenderContext
 from liquid.exceptions import LiquidError, LiquidTypeError, ResourceLimitError
 from liquid.token import Token
@@ -288,7 +289,55 @@ class _GuardedBuffer(io.StringIO):
 def _write(buffer: Any, text: str, origin: int, exact: bool) -> int:
     if isinstance(buffer, _GuardedBuffer):
         return buffer.write_from(text, origin, exact)
+    state = _STATE.get()  # a capture's buffer: still bound by the deadline
+    if state is not None:
+        state.check_deadline()
     return int(buffer.write(text))
+
+
+def _guarded(items: Iterator[object]) -> Iterator[object]:
+    state = _STATE.get()
+    for item in items:
+        if state is not None:
+            state.check_deadline()
+        yield item
+
+
+class _GuardedLoopExpression:
+    """A ``for`` tag's loop expression whose iterator checks the deadline each step.
+
+    A loop whose body writes nothing and looks nothing up would otherwise run all of
+    its (up to :data:`LOOP_LIMIT`) iterations unchecked.
+    """
+
+    __slots__ = ("inner",)
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+    def __str__(self) -> str:
+        return str(self.inner)
+
+    def evaluate(self, context: RenderContext) -> tuple[Iterator[object], int]:
+        items, length = self.inner.evaluate(context)
+        return _guarded(items), length
+
+
+class _GuardedForNode(ForNode):
+    __slots__ = ()
+
+    def __init__(
+        self, token: Token, expression: Any, block: Any, default: Any | None = None
+    ) -> None:
+        guarded = cast(Any, _GuardedLoopExpression(expression))
+        super().__init__(token, expression=guarded, block=block, default=default)
+
+
+class _GuardedFor(ForTag):
+    node_class = _GuardedForNode
 
 
 class _RubyOutputNode(OutputNode):
@@ -308,7 +357,9 @@ class _RubyEchoNode(EchoNode):
 
     def render_to_output(self, context: RenderContext, buffer: Any) -> int:
         text = ruby_output(self.expression.evaluate(context))
-        return _write(buffer, text, self.token.start_index, False)
+        # The token starts at the tag's name; point at its "{%" (or the liquid tag's).
+        start = self.token.source.rfind("{%", 0, self.token.start_index + 1)
+        return _write(buffer, text, start if start >= 0 else self.token.start_index, False)
 
 
 class _RubyEcho(EchoTag):
@@ -346,6 +397,7 @@ def _build() -> Environment:
     env.add_tag(_RubyOutput)
     env.add_tag(_RubyEcho)
     env.add_tag(_MappedLiteral)
+    env.add_tag(_GuardedFor)
     for name in REMOVED:
         env.filters.pop(name, None)
     env.filters.update(FILTERS)

@@ -514,3 +514,67 @@ def test_date_zone_is_rubys_local_zone(zone: dt.tzinfo, expected: str) -> None:
         '|{{ "2024-01-01T12:00:00+01:00" | date: "%F %H:%M %z" }}'
     )
     assert render_template(source, {}, zone=zone).text == expected
+
+
+MISSING: list[tuple[str, list[tuple[str, int]]]] = [
+    ("{{ customer.missing }} {{ customer.first_name }}", [("customer.missing", 3)]),
+    ("{{ customer.plan.nope.deeper }}", [("customer.plan.nope", 3)]),
+    ("{{ customer.tags[5] }}", [("customer.tags[5]", 3)]),
+    ("{{ customer.nickname.first }}", [("customer.nickname.first", 3)]),
+    ('{{ customer["odd key"] }}', [('customer["odd key"]', 3)]),
+    ("{% assign a = customer.zip %}{{ a }}", [("customer.zip", 14)]),
+    ("{% for x in gone %}{% endfor %}\n{% if lost %}{% endif %}", [("gone", 12), ("lost", 38)]),
+    ("{{ nothing | default: 1 }}", [("nothing", 3)]),
+    # not variables: loop helpers, literals, counters, Ruby's nil for "first" of a string
+    (
+        "{% for i in (1..2) %}{{ forloop.index }}{{ forloop.parentloop.index }}"
+        "{{ forloop.parentloop.parentloop.length }}{% endfor %}",
+        [],
+    ),
+    ("{{ empty }}{{ blank }}{{ nil }}{% if customer.tags == empty %}{% endif %}", []),
+    ("{% increment k %}{{ k }}{% decrement j %}{{ j }}", []),
+    ("{{ customer.first_name.first }}{{ customer.first_name.size }}{{ customer.plan.last }}", []),
+    ("{% capture c %}x{% endcapture %}{{ c }}{% cycle 'a', 'b' %}", []),
+]
+
+
+@pytest.mark.parametrize(("source", "expected"), MISSING)
+def test_missing_variables_are_recorded_with_path_and_position(
+    source: str, expected: list[tuple[str, int]]
+) -> None:
+    outcome = render_template(source, CTX)
+    assert outcome.error is None
+    found = []
+    for missing in outcome.missing:
+        assert missing.token is not None
+        found.append((missing.path, missing.token.start_index))
+    assert found == expected
+
+
+def test_origin_of_maps_rendered_offsets_to_the_template() -> None:
+    source = (
+        "ab{{ customer.first_name }}cd\n{%- if true %} [{{ 1 | plus: 1 }}]{% endif %}"
+        '{% raw %}RAW{% endraw %}{% echo "E" %}'
+    )
+    outcome = render_template(source, CTX)
+    assert outcome.text == "abadacd [2]RAWE"
+    out = outcome.text
+    # literal text maps character by character (also after whitespace control trimmed it)
+    assert outcome.origin_of(0) == 0 and outcome.origin_of(1) == 1
+    assert outcome.origin_of(out.index("cd")) == source.index("cd")
+    assert outcome.origin_of(out.index(" [")) == source.index(" [")
+    assert outcome.origin_of(out.index("RAW") + 2) == source.index("RAW") + 2
+    # what an output tag or echo wrote maps, every character, to the start of that tag
+    tag = source.index("{{ customer")
+    assert [outcome.origin_of(i) for i in range(2, 5)] == [tag, tag, tag]
+    assert outcome.origin_of(out.index("2")) == source.index("{{ 1")
+    assert outcome.origin_of(out.index("E")) == source.index("{% echo")
+
+
+def test_origin_of_inside_loops() -> None:
+    source = "[{% for t in customer.tags %}{{ t }},{% endfor %}]"
+    outcome = render_template(source, CTX)
+    assert outcome.text == "[vip,beta,]"
+    assert outcome.origin_of(outcome.text.index("beta")) == source.index("{{ t }}")
+    assert outcome.origin_of(outcome.text.rindex(",")) == source.index(",")
+    assert outcome.origin_of(len(outcome.text) - 1) == len(source) - 1
