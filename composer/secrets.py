@@ -113,9 +113,22 @@ class SecretStore:
         self._db = db
         self._backend = keyring.get_keyring() if backend is None else backend
         self._memory: dict[str, str] = {}
-        self._lock = threading.Lock()
-        self.problem: str | None = keychain_problem(self._backend)
-        """Why values are held in memory only (a plain sentence), or None."""
+        self._lock = threading.RLock()
+        self._problem: str | None = None
+        self._probed = False
+
+    @property
+    def problem(self) -> str | None:
+        """Why values are held in memory only (a plain sentence), or None.
+
+        The keychain is first asked when this (or a value) is first needed, not when the
+        store is made: an unlock prompt then comes when a secret is actually wanted.
+        """
+        with self._lock:
+            if not self._probed:
+                self._problem = keychain_problem(self._backend)
+                self._probed = True
+            return self._problem
 
     @property
     def available(self) -> bool:
@@ -123,7 +136,8 @@ class SecretStore:
         return self.problem is None
 
     def _give_up(self, exc: BaseException) -> None:
-        self.problem = f"The keychain stopped working ({_describe(exc)}), so {_FALLBACK}"
+        self._problem = f"The keychain stopped working ({_describe(exc)}), so {_FALLBACK}"
+        self._probed = True
 
     # -- names ----------------------------------------------------------------------
 

@@ -250,3 +250,18 @@ def test_locked_secret_service_is_one_plain_sentence(tmp_path: Path) -> None:
     assert sentence.endswith(
         "so secrets are kept in memory for this session only and are not saved."
     )
+
+
+def test_listing_names_does_not_ask_the_keychain(db: Database) -> None:
+    asked: list[str] = []
+
+    class Watching:
+        def get_password(self, service: str, username: str) -> str | None:
+            asked.append(username)
+            return None
+
+    store = SecretStore(db, backend=Watching())
+    assert store.names() == []
+    assert asked == []
+    assert store.available
+    assert len(asked) == 1  # the one probe, when availability is first wanted
