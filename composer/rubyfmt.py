@@ -446,14 +446,14 @@ def ruby_strftime(moment: dt.datetime, fmt: str) -> str:
                 return match.group(0)  # Ruby writes an unknown conversion as it stands
         else:
             return match.group(0)
+        if width_text:
+            width = int(width_text)
         if "-" in flags:
             width = 0
         elif "_" in flags:
             pad = " "
         elif "0" in flags:
             pad = "0"
-        if width_text:
-            width = int(width_text)
         if isinstance(value, int):
             sign = "-" if value < 0 else ""
             digits = str(abs(value))
