@@ -292,6 +292,15 @@ class Deliveries:
             raise NotFoundError(f"There is no delivery {delivery_id} in the workspace.")
         return found[0]
 
+    def many(self, ids: Sequence[int]) -> builtins.list[Delivery]:
+        """The deliveries with these ids, in that order (unknown ids are left out)."""
+        found: dict[int, Delivery] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            found.update((d.id, d) for d in self._load(f"WHERE id IN ({marks})", chunk))
+        return [found[i] for i in ids if i in found]
+
     def list(self, limit: int | None = None, offset: int = 0) -> builtins.list[Delivery]:
         """Deliveries, oldest first."""
         return self._load("ORDER BY id LIMIT ? OFFSET ?", (-1 if limit is None else limit, offset))

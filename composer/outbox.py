@@ -175,7 +175,7 @@ class Outbox(Deliveries):
                     senders.append(sender)
             return self.clock(), sender.send(wire)
 
-        in_flight: dict[cf.Future[tuple[float, AttemptResult]], tuple[int, int, _Wire]] = {}
+        in_flight: dict[cf.Future[tuple[float, AttemptResult]], tuple[Delivery, int, _Wire]] = {}
         self._stopping.clear()
         pool = cf.ThreadPoolExecutor(self.workers, thread_name_prefix="composer-send")
         try:
@@ -184,15 +184,20 @@ class Outbox(Deliveries):
                     break
                 room = 2 * self.workers - len(in_flight)
                 if room > 0 and not self._stopping.is_set():
-                    self._recover(pending - {d for d, _, _ in in_flight.values()})
-                    for delivery_id, n, wire in self._claim(pending, room, report):
-                        in_flight[pool.submit(attempt, wire)] = (delivery_id, n, wire)
+                    idle = pending - {d.id for d, _, _ in in_flight.values()}
+                    self._recover(idle)
+                    for delivery, n, wire in self._claim(idle, room, report):
+                        in_flight[pool.submit(attempt, wire)] = (delivery, n, wire)
                 if in_flight:
                     done, _ = cf.wait(in_flight, timeout=0.5, return_when=cf.FIRST_COMPLETED)
-                    for future in done:
-                        delivery_id, n, wire = in_flight.pop(future)
-                        started_at, result = future.result()
-                        self._finish(delivery_id, n, started_at, result, wire, report)
+                    events: list[DeliveryEvent] = []
+                    with self.db.transaction():  # one commit for every attempt that ended
+                        for future in done:
+                            delivery, n, wire = in_flight.pop(future)
+                            started_at, result = future.result()
+                            events += self._finish(delivery, n, started_at, result, wire)
+                    for event in events:
+                        report(event)
                     continue
                 pending = self._unfinished(pending)
                 if pending:
@@ -201,47 +206,33 @@ class Outbox(Deliveries):
             pool.shutdown(wait=True)
             for sender in senders:
                 sender.close()
-        return [self.get(i) for i in handled]
+        return self.many(handled)
 
     def _unfinished(self, ids: set[int]) -> set[int]:
-        if not ids:
-            return ids
-        marks = ",".join("?" * len(ids))
-        rows = self.db.fetchall(
-            f"SELECT id FROM deliveries WHERE id IN ({marks}) AND state IN {_UNFINISHED}",
-            list(ids),
-        )
-        return {row["id"] for row in rows}
+        rows = self.db.fetchall(f"SELECT id FROM deliveries WHERE state IN {_UNFINISHED}")
+        return {row[0] for row in rows} & ids
 
     def _sleep_until_due(self, ids: set[int]) -> None:
         self._wake.clear()
-        marks = ",".join("?" * len(ids))
-        row = self.db.fetchone(
-            f"SELECT min(coalesce(d.next_attempt_at, a.started_at + ?)) FROM deliveries d"
-            " LEFT JOIN attempts a ON a.delivery_id = d.id"
-            " AND a.elapsed_ms IS NULL AND a.error IS NULL"
-            f" WHERE d.id IN ({marks})",
-            [self.lease, *ids],
+        rows = self.db.fetchall(
+            "SELECT d.id, coalesce(d.next_attempt_at, (SELECT max(a.started_at) FROM attempts a"
+            f" WHERE a.delivery_id = d.id) + ?) FROM deliveries d WHERE d.state IN {_UNFINISHED}",
+            (self.lease,),
         )
-        due = float(row[0]) if row and row[0] is not None else self.clock()
-        wait = max(0.0, due - self.clock())
+        due = min((row[1] for row in rows if row[0] in ids and row[1] is not None), default=None)
+        wait = 0.0 if due is None else max(0.0, float(due) - self.clock())
         self._wake.wait(min(wait, 60.0))
 
     def _recover(self, ids: set[int] | None) -> None:
         """Close attempts cut off by a crash and make their deliveries due again."""
         now = self.clock()
-        query = (
+        rows = self.db.fetchall(
             "SELECT d.id FROM deliveries d WHERE d.state = 'sending' AND NOT EXISTS ("
             "SELECT 1 FROM attempts a WHERE a.delivery_id = d.id AND a.elapsed_ms IS NULL"
-            " AND a.error IS NULL AND a.started_at > ?)"
+            " AND a.error IS NULL AND a.started_at > ?)",
+            (now - self.lease,),
         )
-        params: list[Any] = [now - self.lease]
-        if ids is not None:
-            if not ids:
-                return
-            query += f" AND d.id IN ({','.join('?' * len(ids))})"
-            params += list(ids)
-        stale = [row["id"] for row in self.db.fetchall(query, params)]
+        stale = [row[0] for row in rows if ids is None or row[0] in ids]
         for delivery_id in stale:
             with self.db.transaction():
                 self.db.execute(
@@ -255,44 +246,46 @@ class Outbox(Deliveries):
                     (now, _INTERRUPTED, now, delivery_id),
                 )
 
-    def _claim(self, ids: set[int], limit: int, report: Progress) -> list[tuple[int, int, _Wire]]:
+    def _claim(
+        self, ids: set[int], limit: int, report: Progress
+    ) -> list[tuple[Delivery, int, _Wire]]:
         """Mark up to ``limit`` due deliveries ``sending``, each with its new attempt row."""
         if not ids:
             return []
         now = self.clock()
-        marks = ",".join("?" * len(ids))
         rows = self.db.fetchall(
-            f"SELECT id FROM deliveries WHERE id IN ({marks}) AND state IN {_DUE}"
-            " AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?",
-            [*ids, now, limit],
+            f"SELECT id FROM deliveries WHERE state IN {_DUE} AND next_attempt_at <= ?"
+            " ORDER BY next_attempt_at, id",
+            (now,),
         )
-        claimed: list[tuple[int, int]] = []
+        due = [row[0] for row in rows if row[0] in ids][:limit]
+        claimed: dict[int, int] = {}
         with self.db.transaction():
-            for row in rows:
+            for delivery_id in due:
                 cursor = self.db.execute(
                     "UPDATE deliveries SET state = 'sending', next_attempt_at = NULL,"
                     f" updated_at = ? WHERE id = ? AND state IN {_DUE}",
-                    (now, row["id"]),
+                    (now, delivery_id),
                 )
                 if cursor.rowcount:
-                    last = self.db.fetchone(
-                        "SELECT max(n) FROM attempts WHERE delivery_id = ?", (row["id"],)
+                    (row,) = self.db.fetchall(
+                        "INSERT INTO attempts (delivery_id, n, started_at) SELECT ?,"
+                        " coalesce(max(n), 0) + 1, ? FROM attempts WHERE delivery_id = ?"
+                        " RETURNING n",
+                        (delivery_id, now, delivery_id),
                     )
-                    n = int(last[0] or 0) + 1 if last else 1
-                    self.db.execute(
-                        "INSERT INTO attempts (delivery_id, n, started_at) VALUES (?, ?, ?)",
-                        (row["id"], n, now),
-                    )
-                    claimed.append((row["id"], n))
-        out: list[tuple[int, int, _Wire]] = []
-        for delivery_id, n in claimed:
-            report(DeliveryEvent(delivery_id, "attempt_started", n))
-            wire = self._wire(self.get(delivery_id))
+                    claimed[delivery_id] = int(row[0])
+        out: list[tuple[Delivery, int, _Wire]] = []
+        for delivery in self.many(list(claimed)):
+            n = claimed[delivery.id]
+            report(DeliveryEvent(delivery.id, "attempt_started", n))
+            wire = self._wire(delivery)
             if isinstance(wire, str):
                 failure = AttemptResult(None, (), b"", 0, False, 0.0, "render", wire)
-                self._finish(delivery_id, n, now, failure, _Wire("", "", (), ""), report)
+                for event in self._finish(delivery, n, now, failure, _Wire("", "", (), "")):
+                    report(event)
             else:
-                out.append((delivery_id, n, wire))
+                out.append((delivery, n, wire))
         return out
 
     def _wire(self, delivery: Delivery) -> _Wire | str:
@@ -320,18 +313,17 @@ class Outbox(Deliveries):
 
     def _finish(
         self,
-        delivery_id: int,
+        delivery: Delivery,
         n: int,
         started_at: float,
         result: AttemptResult,
         wire: _Wire,
-        report: Progress,
-    ) -> None:
-        """Record an attempt's end and decide what happens to the delivery."""
+    ) -> tuple[DeliveryEvent, DeliveryEvent]:
+        """Record an attempt's end and decide what happens to the delivery; what to report."""
         now = self.clock()
         headers = [[k, scrub(v.encode(), wire.sensitive).decode()] for k, v in result.headers]
         body = scrub(result.body, wire.sensitive)
-        delivery = self.get(delivery_id)
+        delivery_id = delivery.id
         outcome = None
         if is_success(result.status):
             outcome = evaluate(delivery.request.response_mappings, result.body, delivery.context)
@@ -367,8 +359,7 @@ class Outbox(Deliveries):
             else:
                 final = DeliveryEvent(delivery_id, "failed", n, error=_plain_error(result))
                 self._leave_sending(delivery_id, "failed", None, result, now)
-        report(event)
-        report(final)
+        return event, final
 
     def _leave_sending(
         self, delivery_id: int, state: str, due: float | None, result: AttemptResult, now: float
