@@ -27,6 +27,7 @@ import contextlib
 import json
 import re
 import sqlite3
+import sys
 import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -148,6 +149,11 @@ class Database:
                     else:
                         self._conn.execute(f"ROLLBACK TO sp{depth}")
                         self._conn.execute(f"RELEASE sp{depth}")
+                error = sys.exc_info()[1]
+                if isinstance(error, sqlite3.OperationalError):
+                    plain = self._plain(error)
+                    if plain is not None:
+                        raise plain from None
                 raise
             self._depth -= 1
             if depth == 0:
@@ -180,16 +186,21 @@ class Database:
         try:
             return self._conn.execute(sql, params)
         except sqlite3.OperationalError as exc:
-            message = str(exc)
-            if "locked" in message or "busy" in message:
-                raise StoreError(
-                    f"The workspace {self.path} is busy: another program is writing to it."
-                ) from None
-            if "disk" in message or "full" in message or "readonly" in message:
-                raise StoreError(
-                    f"The workspace {self.path} cannot be written ({message})."
-                ) from None
-            raise
+            plain = self._plain(exc)
+            if plain is None:
+                raise
+            raise plain from None
+
+    def _plain(self, exc: sqlite3.Error) -> StoreError | None:
+        """The plain sentence for what the world refused (busy, disk full, read-only)."""
+        message = str(exc)
+        if "locked" in message or "busy" in message:
+            return StoreError(
+                f"The workspace {self.path} is busy: another program is writing to it."
+            )
+        if any(word in message for word in ("disk", "full", "readonly", "read-only")):
+            return StoreError(f"The workspace {self.path} cannot be written ({message}).")
+        return None
 
     # -- repositories ---------------------------------------------------------------
 

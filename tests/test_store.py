@@ -134,6 +134,24 @@ def test_second_writer_waits_for_the_first(tmp_path: Path) -> None:
         second.close()
 
 
+def test_busy_workspace_is_a_plain_store_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("composer.store.BUSY_TIMEOUT_MS", 50)
+    path = tmp_path / "workspace.sqlite3"
+    with Database(path) as first, Database(path) as second:
+        with first.transaction():
+            first.people.create(Person("a", ""))
+            with pytest.raises(StoreError, match="is busy: another program is writing"):
+                second.people.create(Person("b", ""))
+        assert [p.id for p in second.people.list()] == ["a"]
+        second.execute("PRAGMA query_only = ON")  # the file refuses writes from here on
+        with pytest.raises(StoreError, match="cannot be written"), second.transaction() as conn:
+            conn.execute("INSERT INTO settings (key, value) VALUES ('k', '1')")
+        second.execute("PRAGMA query_only = OFF")
+        assert second.settings.all() == {}
+
+
 @pytest.mark.parametrize(
     ("script", "count"),
     [
