@@ -115,8 +115,10 @@ ReplyLike = Reply | Callable[[Received], Reply]
 class FaultServer:
     """An HTTP/1.1 server on 127.0.0.1 that follows a script of replies."""
 
-    def __init__(self, script: Iterable[ReplyLike] = (Reply(),)) -> None:
+    def __init__(self, script: Iterable[ReplyLike] = (Reply(),), greeting: bytes = b"") -> None:
         self._script: list[ReplyLike] = list(script) or [Reply()]
+        self.greeting = greeting
+        """Bytes sent as soon as a connection is accepted, before any request is read."""
         self._lock = threading.Lock()
         self._next = 0
         self._stop = threading.Event()
@@ -189,6 +191,8 @@ class FaultServer:
     def _serve(self, conn: socket.socket) -> None:
         buffer = b""
         try:
+            if self.greeting:
+                conn.sendall(self.greeting)
             while not self._stop.is_set():
                 request, buffer = _read_request(conn, buffer)
                 if request is None:

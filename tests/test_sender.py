@@ -147,6 +147,13 @@ def test_broken_servers_are_classified(sender: Sender, reply: Reply, kind: str) 
     assert result.error and result.error.endswith(".")
 
 
+def test_tls_failure(sender: Sender) -> None:
+    with FaultServer(greeting=b"HTTP/1.1 400 Not TLS\r\n\r\n") as server:
+        result = sender.send(Wire("GET", server.url.replace("http://", "https://"), ()))
+    assert result.error_kind == "tls"
+    assert (result.error or "").startswith("The secure (TLS) connection to 127.0.0.1:")
+
+
 def test_connection_refused(sender: Sender) -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
