@@ -23,9 +23,14 @@ each one with a test):
 
 Every render is guarded: at most :data:`LOOP_LIMIT` loop iterations, :data:`OUTPUT_LIMIT`
 characters of output, :data:`NAMESPACE_LIMIT` bytes of assigned values, and a wall-clock
-deadline checked on every lookup, filter, assignment and write, so a runaway template
-stops with a :class:`RenderLimitError` instead of freezing anything. Parsed templates are
-cached by their source text.
+deadline checked on every lookup, filter, assignment, write and loop step, so a runaway
+template stops with a :class:`RenderLimitError` instead of freezing anything. Parsed
+templates are cached by their source text.
+
+Errors stop the render: where Ruby's lenient ``render`` writes ``Liquid error: divided by
+0`` into the text and carries on, :func:`render_template` returns the text so far and the
+error (with Ruby's message where the filter is ours), which the caller shows as a
+diagnostic at the template's position.
 """
 
 from __future__ import annotations
@@ -116,11 +121,6 @@ class RenderState:
 _STATE: contextvars.ContextVar[RenderState | None] = contextvars.ContextVar(
     "composer_render_state", default=None
 )
-
-
-def current_state() -> RenderState | None:
-    """The state of the render running in this thread, if any."""
-    return _STATE.get()
 
 
 _IDENTIFIER = re.compile(r"[A-Za-z_\u0080-\uffff][\w\u0080-\uffff-]*\??")
