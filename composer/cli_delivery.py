@@ -190,9 +190,9 @@ def run_send(args: argparse.Namespace) -> int:
     now = dt.datetime.now(dt.UTC)
     wire = render(request, context, secrets=secrets, reveal=True, now=now)
     masked = render(request, context, secrets=secrets, now=now)
+    for diagnostic in masked.diagnostics:
+        print(diagnostic, file=sys.stderr)
     if wire.has_errors:
-        for diagnostic in masked.diagnostics:
-            print(diagnostic, file=sys.stderr)
         if any("secret" in d.message for d in masked.diagnostics):
             problem = keychain_problem()
             if problem:
@@ -283,7 +283,6 @@ def run_deliver(args: argparse.Namespace) -> int:
                 print(f"delivery {delivery_id}: {request.method} {url}", flush=True)
             (delivery,) = outbox.run([delivery_id], None if args.json else _progress)
     outcome = _delivery_outcome(delivery)
-    outcome = {"delivery_id": outcome.pop("delivery_id"), **outcome}
     if args.json:
         emit_json(outcome)
     elif delivery.state != "draft":
