@@ -1,0 +1,72 @@
+"""Fixtures for the window's tests: a workspace in tmp_path, window settings in tmp_path.
+
+Import the fixtures a test module uses (``from ui_helpers import window  # noqa: F401``)
+and mark the module with :data:`UI_MARKS`, which also ignores the offscreen platform's
+harmless "This plugin does not support …" warnings (size hints, raise, grabs).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from composer.model import Request
+from composer.seed import open_workspace
+from composer.store import Database
+
+UI_MARKS = [
+    pytest.mark.qt_log_ignore(r"This plugin does not support "),
+    pytest.mark.usefixtures("ui_settings"),
+]
+"""Marks every window test module carries (``pytestmark = UI_MARKS``)."""
+
+
+@pytest.fixture
+def ui_settings(tmp_path: Path) -> Path:
+    """Keep the window's QSettings under tmp_path, never in the user's folder."""
+    from ui.qt_settings import use_folder
+
+    folder = tmp_path / "qsettings"
+    use_folder(folder)
+    return folder
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Iterator[Database]:
+    """The sample workspace in ``tmp_path / "data"``, opened (and closed after the test)."""
+    db = open_workspace(tmp_path / "data")
+    try:
+        yield db
+    finally:
+        db.close()
+
+
+def make_window(qtbot: Any, db: Database, backoff_base: float | None = 0.05) -> Any:
+    """A shown window on ``db`` whose first preview has been drawn."""
+    from ui.main_window import MainWindow
+
+    window = MainWindow(db, backoff_base=backoff_base)
+    window.show_boxes = False
+    qtbot.addWidget(window, before_close_func=lambda w: w.shutdown())
+    window.show()
+    qtbot.waitUntil(lambda: window.preview.generation > 0 and not window.preview.pending)
+    window.wait_for_preview()
+    return window
+
+
+@pytest.fixture
+def window(qtbot: Any, workspace: Database) -> Any:
+    """The main window on the sample workspace (compressed retry backoff)."""
+    return make_window(qtbot, workspace)
+
+
+def open_request(qtbot: Any, window: Any, request: Request) -> None:
+    """Store ``request`` (replacing one of that name) and open it, preview drawn."""
+    window.db.requests.save(request)
+    window.request_list.set_names(window.requests.names())
+    window.current_name = None
+    window.open_request(request.name)
+    window.wait_for_preview()

@@ -1,0 +1,117 @@
+"""The Headers tab: an editable name/value table, Content-Type presets and the auth helper."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from composer.model import Header, Request
+from ui.pair_model import PairTableModel
+
+__all__ = ["CONTENT_TYPES", "HeadersTab"]
+
+CONTENT_TYPES = (
+    "application/json",
+    "application/x-www-form-urlencoded",
+    "text/plain",
+    "text/xml",
+)
+"""The Content-Type presets offered."""
+
+
+class HeadersTab(QWidget):
+    """Edits the request's headers.
+
+    Signals:
+        edited(): the user changed a header.
+        authRequested(): the user asked for the auth helper.
+    """
+
+    edited = Signal()
+    authRequested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = PairTableModel(("Name", "Value (Liquid)"))
+        self.model.edited.connect(self.edited)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setAccessibleName("Headers")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setColumnWidth(0, 200)
+        add = QPushButton("&Add header")
+        add.setAccessibleName("Add header")
+        add.clicked.connect(self._add)
+        remove = QPushButton("&Remove")
+        remove.setAccessibleName("Remove header")
+        remove.clicked.connect(self._remove)
+        self.preset = QComboBox()
+        self.preset.addItem("Content-Type preset…")
+        self.preset.addItems(list(CONTENT_TYPES))
+        self.preset.setAccessibleName("Content-Type preset")
+        self.preset.activated.connect(self._preset)
+        auth = QPushButton("Au&thorization…")
+        auth.setAccessibleName("Authorization helper")
+        auth.setToolTip("Keep a Basic or Bearer credential in the keychain and reference it.")
+        auth.clicked.connect(self.authRequested)
+        buttons = QHBoxLayout()
+        for widget in (add, remove, self.preset, auth):
+            buttons.addWidget(widget)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(buttons)
+        layout.addWidget(self.table)
+
+    def load(self, request: Request) -> None:
+        """Show ``request``'s headers."""
+        self.model.set_pairs([(h.name, h.value) for h in request.headers])
+
+    def to_model(self, base: Request) -> Request:
+        """``base`` with the named headers of the table."""
+        headers = tuple(Header(name.strip(), value) for name, value in self.model.pairs())
+        return dataclasses.replace(base, headers=headers)
+
+    def set_header(self, name: str, value: str) -> None:
+        """Set ``name`` (replacing the last header of that name) or add it."""
+        row = self.model.find(name)
+        if row < 0:
+            self.model.add(name, value)
+        else:
+            self.model.set_pair(row, name, value)
+
+    def select_row(self, row: int) -> None:
+        """Select and show one header row, editing its value."""
+        if 0 <= row < self.model.rowCount():
+            index = self.model.index(row, 1)
+            self.table.setCurrentIndex(index)
+            self.table.scrollTo(index)
+            self.table.setFocus()
+
+    def _add(self) -> None:
+        row = self.model.add()
+        index = self.model.index(row, 0)
+        self.table.setCurrentIndex(index)
+        self.table.edit(index)
+
+    def _remove(self) -> None:
+        index = self.table.currentIndex()
+        if index.isValid():
+            self.model.remove(index.row())
+
+    def _preset(self, index: int) -> None:
+        if index > 0:
+            self.set_header("Content-Type", CONTENT_TYPES[index - 1])
+        self.preset.setCurrentIndex(0)

@@ -1,0 +1,574 @@
+"""The main window: pages on the left, the composer page with its request list first.
+
+The window assembles the parts and wires their signals; it reaches into no widget's
+insides. :class:`~ui.composer_tabs.ComposerTabs` edits, :class:`~ui.preview.PreviewService`
+renders off the GUI thread, :class:`~ui.delivery_worker.DeliveryWorker` sends off it,
+:class:`~ui.requests_controller.RequestsController` does the request housekeeping.
+
+Nothing is lost: edits are saved 500 ms after the last change, when another request is
+opened, on Ctrl+S and on closing. Other pages plug in with :meth:`MainWindow.add_page`
+(and their pictures with :meth:`MainWindow.add_screenshot`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QEventLoop, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QInputDialog,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from composer.errors import KnownError
+from composer.store import Database
+from ui.auth_dialog import AuthDialog, header_value
+from ui.composer_tabs import ComposerTabs
+from ui.context_bar import ContextBar, PeopleComboModel, variable_paths
+from ui.delivery_worker import DeliveryWorker, SendJob, SendUpdate
+from ui.preview import PreviewJob, PreviewResult, PreviewService
+from ui.qt_settings import open_settings
+from ui.request_list import RequestListPanel
+from ui.requests_controller import RequestsController
+from ui.send_panel import SendPanel
+from ui.workers import WorkerThread
+
+__all__ = ["AUTOSAVE_MS", "MainWindow"]
+
+AUTOSAVE_MS = 500
+"""Edits are saved this long after the last change."""
+SAMPLE_KEY = "ui.sample_response."
+"""Workspace setting prefix of each request's sample response."""
+
+
+class MainWindow(QMainWindow):
+    """Webhook Composer's window.
+
+    Signals:
+        previewShown(PreviewResult): a preview was drawn.
+        saved(str): a request was written to the workspace (its name).
+        secretsChanged(): the secret names or the keychain's state changed.
+        sendJob(SendJob), cancelDelivery(int), retryDelivery(int), approveDelivery(int),
+        discardDelivery(int), storeSecret(str, str), findLastResponse(str), startWorker():
+            internal; carry plain data to the delivery worker's thread.
+    """
+
+    previewShown = Signal(object)
+    saved = Signal(str)
+    secretsChanged = Signal()
+    sendJob = Signal(object)
+    cancelDelivery = Signal(int)
+    retryDelivery = Signal(int)
+    approveDelivery = Signal(int)
+    discardDelivery = Signal(int)
+    storeSecret = Signal(str, str)
+    findLastResponse = Signal(str)
+    startWorker = Signal()
+
+    def __init__(self, db: Database, *, backoff_base: float | None = None) -> None:
+        super().__init__()
+        self.setWindowTitle("Webhook Composer")
+        self.db = db
+        self.settings = open_settings()
+        self.requests = RequestsController(db, self)
+        self.current_name: str | None = None
+        self.secret_names: tuple[str, ...] | None = None
+        self.keychain_problem: str | None = None
+        self.last_update: SendUpdate | None = None
+        self._saved_request: Any = None
+        self._saved_sample = ""
+        self._context: dict[str, Any] = {}
+        self._shown_generation = 0
+        self._closed = False
+        self._worker_started = False
+        self.last_problem = ""
+        self.show_boxes = True
+        self._screenshots: list[tuple[str, Callable[[], QWidget]]] = []
+
+        self.request_list = RequestListPanel()
+        self.context_bar = ContextBar(
+            PeopleComboModel(lambda n, o: db.people.list(n, o), db.people.count),
+            lambda pid: [e.event for e in db.people.events(pid)],
+        )
+        self.composer = ComposerTabs()
+        self.send_panel = SendPanel()
+        self.preview = PreviewService(self)
+        self._build_layout()
+        self._build_actions()
+
+        self.worker = DeliveryWorker(db, backoff_base)
+        for signal, slot in (
+            (self.sendJob, self.worker.send),
+            (self.cancelDelivery, self.worker.cancel),
+            (self.retryDelivery, self.worker.retry_now),
+            (self.approveDelivery, self.worker.approve),
+            (self.discardDelivery, self.worker.discard),
+            (self.storeSecret, self.worker.store_secret),
+            (self.findLastResponse, self.worker.find_last_response),
+            (self.startWorker, self.worker.start),
+        ):
+            signal.connect(slot)
+        self.worker.update.connect(self._delivery_update)
+        self.worker.problem.connect(self._problem)
+        self.worker.secretsKnown.connect(self._secrets_known)
+        self.worker.lastResponse.connect(self._last_response)
+        self.worker.resumed.connect(self._resumed)
+        self.worker_thread = WorkerThread(self.worker, "deliveries")
+
+        self._autosave = QTimer(self)
+        self._autosave.setSingleShot(True)
+        self._autosave.setInterval(AUTOSAVE_MS)
+        self._autosave.timeout.connect(self.save_now)
+        self._wire()
+        self.add_screenshot("body-tab.png", self._prepare_body_shot)
+        self.add_screenshot("response-tab.png", self._prepare_response_shot)
+        self._restore()
+
+    # -- building ------------------------------------------------------------------
+
+    def _build_layout(self) -> None:
+        composer_area = QWidget()
+        column = QVBoxLayout(composer_area)
+        column.setContentsMargins(6, 6, 6, 6)
+        column.addWidget(self.context_bar)
+        self.vsplit = QSplitter()
+        self.vsplit.setObjectName("composerSendSplitter")
+        self.vsplit.setOrientation(self.vsplit.orientation().Vertical)
+        self.vsplit.addWidget(self.composer)
+        self.vsplit.addWidget(self.send_panel)
+        self.vsplit.setStretchFactor(0, 4)
+        self.vsplit.setStretchFactor(1, 1)
+        self.vsplit.setSizes([640, 140])
+        column.addWidget(self.vsplit)
+        self.hsplit = QSplitter()
+        self.hsplit.setObjectName("listComposerSplitter")
+        self.hsplit.addWidget(self.request_list)
+        self.hsplit.addWidget(composer_area)
+        self.hsplit.setStretchFactor(1, 1)
+        self.hsplit.setSizes([230, 1000])
+        self.pages = QStackedWidget()
+        self.page_bar = QToolBar("Pages")
+        self.page_bar.setObjectName("pages")
+        self.page_bar.setMovable(False)
+        self.page_group = QActionGroup(self)
+        self.addToolBar(self.page_bar)
+        self.setCentralWidget(self.pages)
+        self.add_page("Composer", self.hsplit)
+        self.resize(1280, 800)
+
+    def _build_actions(self) -> None:
+        def action(text: str, keys: Any, slot: Callable[[], Any]) -> QAction:
+            act = QAction(text, self)
+            act.setShortcut(QKeySequence(keys))
+            act.triggered.connect(lambda _=False: slot())
+            self.addAction(act)
+            return act
+
+        self.new_action = action("New request", QKeySequence.StandardKey.New, self.new_request)
+        self.find_action = action(
+            "Find request", QKeySequence.StandardKey.Find, self.request_list.focus_search
+        )
+        self.save_action = action("Save", QKeySequence.StandardKey.Save, self.save_now)
+        self.send_action = action("Send", "Ctrl+Return", self.send_current)
+        self.send_action.setShortcuts([QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")])
+        self.undo_action = self.requests.undo_stack.createUndoAction(self, "Undo delete")
+        self.undo_action.setShortcut(QKeySequence("Ctrl+Shift+Z"))
+        self.addAction(self.undo_action)
+
+    def _wire(self) -> None:
+        self.request_list.currentChanged.connect(self.open_request)
+        self.request_list.newRequested.connect(self.new_request)
+        self.request_list.duplicateRequested.connect(self._duplicate)
+        self.request_list.renameRequested.connect(self._ask_rename)
+        self.request_list.deleteRequested.connect(self.delete_current)
+        self.request_list.recipesWanted.connect(self._fill_recipes)
+        self.request_list.recipeRequested.connect(self.new_from_recipe)
+        self.requests.listChanged.connect(
+            lambda: self.request_list.set_names(self.requests.names())
+        )
+        self.requests.opened.connect(self._opened)
+        self.requests.closed.connect(self._closed_request)
+        self.context_bar.changed.connect(self._context_changed)
+        self.composer.edited.connect(self._edited)
+        self.composer.sampleEdited.connect(self._edited)
+        self.composer.prettyToggled.connect(lambda _on: self.refresh_preview())
+        self.composer.authRequested.connect(self._auth)
+        self.composer.lastResponseRequested.connect(self._ask_last_response)
+        self.preview.ready.connect(self._show_preview)
+        self.preview.failed.connect(self._problem)
+        self.send_panel.sendRequested.connect(self.send_current)
+        self.send_panel.cancelRequested.connect(self.cancelDelivery)
+        self.send_panel.retryRequested.connect(self.retryDelivery)
+        self.send_panel.approveRequested.connect(self.approveDelivery)
+        self.send_panel.discardRequested.connect(self.discardDelivery)
+
+    # -- pages ---------------------------------------------------------------------
+
+    def add_page(self, name: str, widget: QWidget) -> QAction:
+        """Add a page reachable from the page bar; returns its action."""
+        self.pages.addWidget(widget)
+        act = QAction(name, self)
+        act.setCheckable(True)
+        act.triggered.connect(lambda _=False, w=widget: self.pages.setCurrentWidget(w))
+        self.page_group.addAction(act)
+        self.page_bar.addAction(act)
+        if self.pages.count() == 1:
+            act.setChecked(True)
+        self.page_bar.setVisible(self.pages.count() > 1)
+        return act
+
+    def show_page(self, widget: QWidget) -> None:
+        """Bring a page forward."""
+        self.pages.setCurrentWidget(widget)
+        for act in self.page_group.actions():
+            act.setChecked(False)
+
+    def add_screenshot(self, filename: str, prepare: Callable[[], QWidget]) -> None:
+        """Register a picture for ``--screenshots``: ``prepare`` shows it, returns what to grab."""
+        self._screenshots.append((filename, prepare))
+
+    def save_screenshots(self, folder: Path) -> list[Path]:
+        """Render every registered picture into ``folder``."""
+        folder.mkdir(parents=True, exist_ok=True)
+        self.resize(1280, 800)
+        out = []
+        for filename, prepare in self._screenshots:
+            widget = prepare()
+            self.wait_for_preview()
+            QApplication.processEvents()
+            path = folder / filename
+            widget.grab().save(str(path))
+            out.append(path)
+        return out
+
+    def wait_for_preview(self, timeout_s: float = 5.0) -> None:
+        """Process events until the newest preview is drawn (or ``timeout_s`` passes)."""
+        import time
+
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline and (
+            self.preview.pending or self._shown_generation < self.preview.generation
+        ):
+            QApplication.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 50)
+
+    def _prepare_body_shot(self) -> QWidget:
+        self.show_page(self.hsplit)
+        self.composer.show_body()
+        return self
+
+    def _prepare_response_shot(self) -> QWidget:
+        self.show_page(self.hsplit)
+        self.composer.show_response()
+        if self.composer.sample_response() is None:
+            self.composer.set_sample_response(
+                '{"id": "card_5f2b9c", "shortUrl": "https://trello.com/c/x"}'
+            )
+        self.refresh_preview()
+        return self
+
+    # -- requests ------------------------------------------------------------------
+
+    def _restore(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        for splitter, key in ((self.hsplit, "hsplit"), (self.vsplit, "vsplit")):
+            state = self.settings.value(f"window/{key}")
+            if isinstance(state, QByteArray):
+                splitter.restoreState(state)
+        self.request_list.set_names(self.requests.names())
+        person = self.settings.value("preview/person")
+        if isinstance(person, str):
+            self.context_bar.choose(person, self.settings.value("preview/event") or None)
+        self._context = self.context_bar.context()
+        self._update_completions()
+        names = self.requests.names()
+        last = self.settings.value("window/last_request")
+        if names:
+            self.open_request(last if isinstance(last, str) and last in names else names[0])
+
+    def open_request(self, name: str) -> None:
+        """Save the current request, then show ``name``."""
+        if name == self.current_name:
+            return
+        self.save_now()
+        try:
+            request = self.requests.get(name)
+        except KnownError as exc:
+            self._problem(str(exc))
+            return
+        sample = self.db.settings.get(SAMPLE_KEY + name, "") or ""
+        self.current_name = name
+        self._saved_request, self._saved_sample = request, sample
+        self.composer.load(request, sample)
+        self.request_list.select(name, emit=False)
+        self.settings.setValue("window/last_request", name)
+        self.preview.render_now(self._job)
+
+    def current_request(self) -> Any:
+        """The request as edited (None when none is open)."""
+        return self.composer.to_model()
+
+    def save_now(self) -> bool:
+        """Write the open request (and its sample response) if it changed; True on success."""
+        self._autosave.stop()
+        request = self.composer.to_model()
+        if self.current_name is None or request is None:
+            return True
+        sample = self.composer.sample_response() or ""
+        try:
+            if request != self._saved_request:
+                self.requests.save(self.current_name, request)
+                self._saved_request = request
+            if sample != self._saved_sample:
+                self.db.settings.set(SAMPLE_KEY + self.current_name, sample)
+                self._saved_sample = sample
+        except KnownError as exc:
+            self._problem(f"Not saved: {exc}")
+            return False
+        self.saved.emit(self.current_name)
+        return True
+
+    def new_request(self) -> None:
+        """Create a blank request and open it."""
+        self._guard(lambda: self.requests.new())
+
+    def new_from_recipe(self, recipe_name: str) -> None:
+        """Create a request from the shipped recipe called ``recipe_name``."""
+        from composer.seed import load_recipes
+
+        for recipe in load_recipes():
+            if recipe.name == recipe_name:
+                self._guard(lambda r=recipe: self.requests.new(r))
+                return
+
+    def _fill_recipes(self) -> None:
+        import json
+
+        from composer.model import Request
+        from composer.paths import resources_dir
+        from composer.seed import RECIPE_INDEX
+
+        folder = resources_dir() / "recipes"
+        try:
+            index = json.loads((folder / RECIPE_INDEX).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            index = {}
+        recipes = []
+        for path in sorted(folder.glob("*.json")):
+            if path.name != RECIPE_INDEX:
+                about = index.get(path.name, {}).get("description", "")
+                recipes.append((Request.from_file(path).name, about))
+        self.request_list.set_recipes(recipes)
+
+    def _duplicate(self) -> None:
+        if self.current_name and self.save_now():
+            self._guard(lambda: self.requests.duplicate(self.current_name or ""))
+
+    def _ask_rename(self) -> None:
+        if self.current_name is None:
+            return
+        name, ok = QInputDialog.getText(self, "Rename request", "New name:", text=self.current_name)
+        if ok:
+            self.rename_current(name)
+
+    def rename_current(self, new_name: str) -> bool:
+        """Rename the open request; a refused name is explained in a message box."""
+        if self.current_name is None or not self.save_now():
+            return False
+        old = self.current_name
+        sample = self._saved_sample
+        try:
+            name = self.requests.rename(old, new_name)
+        except KnownError as exc:
+            self._problem(str(exc), box=True)
+            return False
+        if sample and name != old:
+            self.db.settings.set(SAMPLE_KEY + name, sample)
+            self.db.settings.delete(SAMPLE_KEY + old)
+        return True
+
+    def delete_current(self) -> None:
+        """Delete the open request; the status bar offers Undo."""
+        request = self.composer.to_model()
+        if self.current_name is None or request is None:
+            return
+        self._autosave.stop()
+        self._guard(lambda: self.requests.delete(request))
+        self.statusBar().showMessage(
+            f'Deleted "{request.name}". Undo with Ctrl+Shift+Z or Edit ▸ Undo delete.', 15000
+        )
+
+    def undo(self) -> None:
+        """Undo the last deletion."""
+        self.requests.undo()
+
+    def _opened(self, name: str) -> None:
+        if name != self.current_name:
+            self.current_name = None  # the renamed or restored one is re-read
+        self.current_name = None
+        self.open_request(name)
+
+    def _closed_request(self, name: str) -> None:
+        if name != self.current_name:
+            return
+        self.current_name = None
+        self._saved_request = None
+        names = self.requests.names()
+        if names:
+            self.open_request(names[0])
+
+    def _guard(self, work: Callable[[], Any]) -> None:
+        try:
+            work()
+        except KnownError as exc:
+            self._problem(str(exc), box=True)
+
+    # -- preview -------------------------------------------------------------------
+
+    def _context_changed(self) -> None:
+        self._context = self.context_bar.context()
+        person = self.context_bar.person()
+        event = self.context_bar.chosen_event()
+        self.settings.setValue("preview/person", person.id if person else "")
+        self.settings.setValue("preview/event", event.name if event else "")
+        self._update_completions()
+        self.refresh_preview()
+
+    def _update_completions(self) -> None:
+        self.composer.set_completions(variable_paths(self._context, self.secret_names or ()))
+
+    def _edited(self) -> None:
+        self._autosave.start()
+        self.preview.schedule(self._job, self.composer.body_size())
+
+    def refresh_preview(self) -> None:
+        """Render the preview again now (the context or the view changed)."""
+        if self.current_name is not None:
+            self.preview.render_now(self._job)
+
+    def _job(self) -> PreviewJob:
+        request = self.composer.to_model()
+        assert request is not None
+        return PreviewJob(
+            request=request,
+            context=self._context,
+            secret_names=self.secret_names,
+            sample_response=self.composer.sample_response(),
+            pretty=self.composer.pretty,
+        )
+
+    def _show_preview(self, result: PreviewResult) -> None:
+        self.composer.show_preview(result)
+        self._shown_generation = result.generation
+        self.previewShown.emit(result)
+        if not self._worker_started:  # after the first preview: start-up stays lean
+            QTimer.singleShot(0, self.start_worker)
+
+    def start_worker(self) -> None:
+        """Open the keychain and the outbox in the worker's thread (once)."""
+        if not self._worker_started:
+            self._worker_started = True
+            self.startWorker.emit()
+
+    # -- sending -------------------------------------------------------------------
+
+    def send_current(self) -> None:
+        """Send the open request for the chosen person (Ctrl+Return)."""
+        request = self.composer.to_model()
+        if request is None:
+            return
+        self.save_now()
+        person = self.context_bar.person()
+        self.start_worker()
+        self.send_panel.expect_new()
+        self.sendJob.emit(SendJob(request, dict(self._context), person.id if person else None))
+
+    def _delivery_update(self, update: SendUpdate) -> None:
+        self.last_update = update
+        self.send_panel.show_update(update)
+        if update.kind == "succeeded" and update.attribute_updates:
+            self.context_bar.reload()
+
+    def _resumed(self, count: int) -> None:
+        if count:
+            self.statusBar().showMessage(
+                f"Resumed {count} unfinished deliveries from the outbox.", 8000
+            )
+
+    def _problem(self, message: str, box: bool = False) -> None:
+        self.last_problem = message
+        self.send_panel.show_problem(message)
+        self.statusBar().showMessage(message, 15000)
+        if box and self.show_boxes and self.isVisible():
+            dialog = QMessageBox(QMessageBox.Icon.Warning, "Webhook Composer", message, parent=self)
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            dialog.open()  # window-modal, and the event loop keeps running
+
+    # -- secrets -------------------------------------------------------------------
+
+    def _secrets_known(self, names: tuple[str, ...], problem: object) -> None:
+        self.secret_names = tuple(names)
+        self.keychain_problem = problem if isinstance(problem, str) else None
+        self._update_completions()
+        self.refresh_preview()
+        self.secretsChanged.emit()
+
+    def _auth(self) -> None:
+        dialog = AuthDialog(self, self.keychain_problem)
+        if dialog.exec():
+            self.apply_auth(dialog.choice())
+
+    def apply_auth(self, choice: Any) -> None:
+        """Keep ``choice``'s credential as a secret and reference it in Authorization."""
+        from composer.secrets import check_name
+
+        try:
+            check_name(choice.secret_name)
+        except KnownError as exc:
+            self._problem(str(exc), box=True)
+            return
+        self.storeSecret.emit(choice.secret_name, choice.value)
+        self.composer.headers_tab.set_header("Authorization", header_value(choice))
+
+    def _ask_last_response(self) -> None:
+        if self.current_name is not None:
+            self.findLastResponse.emit(self.current_name)
+
+    def _last_response(self, name: str, text: str) -> None:
+        if name != self.current_name:
+            return
+        if not text:
+            self._problem("This request has no recorded response yet; send it once first.")
+            return
+        self.composer.set_sample_response(text, "Sample response: the last real response.")
+
+    # -- closing -------------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.shutdown()
+        super().closeEvent(event)
+
+    def shutdown(self) -> None:
+        """Save, remember the layout, stop the threads (waiting deliveries stay queued)."""
+        if self._closed:
+            return
+        self._closed = True
+        self.save_now()
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/hsplit", self.hsplit.saveState())
+        self.settings.setValue("window/vsplit", self.vsplit.saveState())
+        self.settings.sync()
+        self.preview.close()
+        self.worker.interrupt()
+        self.worker_thread.stop()

@@ -1,0 +1,165 @@
+"""An editable two-column table of text pairs: headers (name, value) and mappings.
+
+:class:`PairTableModel` holds rows of two strings plus optional read-only columns filled
+from outside (the response tab's per-row preview and problem). Rows whose first column is
+blank are kept while editing but left out of :meth:`PairTableModel.pairs`, because a
+header or a mapping needs a name to be stored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QColor
+
+__all__ = ["PairTableModel"]
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class PairTableModel(QAbstractTableModel):
+    """Rows of (first, second) text, editable, with optional read-only extra columns.
+
+    Signals:
+        edited(): the user changed, added, removed or moved a row.
+    """
+
+    edited = Signal()
+
+    def __init__(self, titles: Sequence[str], extra_titles: Sequence[str] = ()) -> None:
+        super().__init__()
+        self._titles = tuple(titles) + tuple(extra_titles)
+        self._rows: list[list[str]] = []
+        self._extra: list[tuple[str, ...]] = []
+        self._problems: list[bool] = []
+        self._width = len(titles)
+
+    # -- content -------------------------------------------------------------------
+
+    def set_pairs(self, pairs: Sequence[tuple[str, str]]) -> None:
+        """Replace every row (no ``edited``)."""
+        self.beginResetModel()
+        self._rows = [[a, b] for a, b in pairs]
+        self._extra = []
+        self._problems = []
+        self.endResetModel()
+
+    def pairs(self) -> list[tuple[str, str]]:
+        """The rows that have a first column, in order."""
+        return [(a, b) for a, b in self._rows if a.strip()]
+
+    def all_rows(self) -> list[tuple[str, str]]:
+        """Every row, blank ones included."""
+        return [(a, b) for a, b in self._rows]
+
+    def set_extra(self, rows: Sequence[tuple[str, ...]], problems: Sequence[bool]) -> None:
+        """Fill the read-only columns (row by row, in :meth:`pairs` order)."""
+        named = [i for i, (a, _) in enumerate(self._rows) if a.strip()]
+        extra = [("",) * (len(self._titles) - self._width)] * len(self._rows)
+        flags = [False] * len(self._rows)
+        for row, values, problem in zip(named, rows, problems, strict=False):
+            extra[row] = tuple(values)
+            flags[row] = problem
+        if extra == self._extra and flags == self._problems:
+            return
+        self._extra, self._problems = extra, flags
+        if self._rows and len(self._titles) > self._width:
+            self.dataChanged.emit(
+                self.index(0, self._width), self.index(len(self._rows) - 1, len(self._titles) - 1)
+            )
+
+    def add(self, first: str = "", second: str = "") -> int:
+        """Append a row; returns its number."""
+        row = len(self._rows)
+        self.beginInsertRows(QModelIndex(), row, row)
+        self._rows.append([first, second])
+        self.endInsertRows()
+        self.edited.emit()
+        return row
+
+    def remove(self, row: int) -> None:
+        """Remove one row."""
+        if 0 <= row < len(self._rows):
+            self.beginRemoveRows(QModelIndex(), row, row)
+            del self._rows[row]
+            if row < len(self._extra):
+                del self._extra[row]
+                del self._problems[row]
+            self.endRemoveRows()
+            self.edited.emit()
+
+    def move(self, row: int, delta: int) -> int:
+        """Move a row up (-1) or down (+1); returns its new number."""
+        target = row + delta
+        if not (0 <= row < len(self._rows) and 0 <= target < len(self._rows)):
+            return row
+        self.beginResetModel()
+        self._rows[row], self._rows[target] = self._rows[target], self._rows[row]
+        self._extra, self._problems = [], []
+        self.endResetModel()
+        self.edited.emit()
+        return target
+
+    def set_pair(self, row: int, first: str, second: str) -> None:
+        """Set both columns of a row."""
+        self._rows[row] = [first, second]
+        self.dataChanged.emit(self.index(row, 0), self.index(row, 1))
+        self.edited.emit()
+
+    def find(self, first: str) -> int:
+        """The last row whose first column equals ``first`` ignoring case, or -1."""
+        for row in range(len(self._rows) - 1, -1, -1):
+            if self._rows[row][0].strip().lower() == first.lower():
+                return row
+        return -1
+
+    # -- Qt model ------------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._titles)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal:
+            return self._titles[section]
+        return str(section + 1)
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        if index.column() < self._width:
+            return base | Qt.ItemFlag.ItemIsEditable
+        return base
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self._rows):
+            return None
+        row, column = index.row(), index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            if column < self._width:
+                return self._rows[row][column]
+            if row < len(self._extra):
+                return self._extra[row][column - self._width]
+            return ""
+        problem = row < len(self._problems) and self._problems[row]
+        if role == Qt.ItemDataRole.ForegroundRole and column >= self._width and problem:
+            return QColor("#d1242f")
+        return None
+
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if role != Qt.ItemDataRole.EditRole or index.column() >= self._width:
+            return False
+        text = str(value)
+        if self._rows[index.row()][index.column()] == text:
+            return False
+        self._rows[index.row()][index.column()] = text
+        self.dataChanged.emit(index, index)
+        self.edited.emit()
+        return True

@@ -1,0 +1,260 @@
+"""Live preview: rendering off the GUI thread, debounced, with stale results dropped.
+
+:class:`PreviewService` lives on the GUI thread. Each edit calls :meth:`PreviewService.schedule`
+with a :class:`PreviewJob` factory; a single-shot timer coalesces bursts of keystrokes
+(no delay for recipe-sized requests, :data:`LARGE_DEBOUNCE_MS` once the body is large), then
+the job, stamped with a rising generation number, goes to :class:`RenderWorker` in its own
+thread through a queued signal. The worker skips a job that a newer one has already
+replaced before it starts, and the service drops any result older than the newest job it
+sent, so a slow render of an old text never overwrites a newer preview.
+
+The worker prepares everything the preview widgets show, so the GUI thread only sets
+text: the body view is elided to :data:`VIEW_LIMIT` characters (a 1 MB body is not laid
+out in a read-only view on every keystroke) and pretty-printed JSON is computed here too.
+Pretty-printing is a view: :attr:`PreviewResult.rendered` keeps the bytes that are sent.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
+
+from composer.diagnostics import Diagnostic
+from composer.model import Request
+from composer.render import RenderedRequest, render, render_field
+from ui.workers import WorkerThread, current_thread_id
+
+__all__ = [
+    "LARGE_BODY",
+    "LARGE_DEBOUNCE_MS",
+    "VIEW_LIMIT",
+    "MappingPreview",
+    "PreviewJob",
+    "PreviewResult",
+    "PreviewService",
+    "RenderWorker",
+    "elide",
+]
+
+VIEW_LIMIT = 64 * 1024
+"""Characters of a rendered body the preview view shows; the rest is summarised."""
+LARGE_BODY = 32 * 1024
+"""A body at least this long is typed into with :data:`LARGE_DEBOUNCE_MS` of debounce."""
+LARGE_DEBOUNCE_MS = 60
+"""Debounce for large bodies: one render per pause in typing."""
+
+
+@dataclass(frozen=True, slots=True)
+class PreviewJob:
+    """Everything one preview render needs, as plain data."""
+
+    request: Request
+    """The request as edited."""
+    context: Mapping[str, Any]
+    """The Liquid globals of the chosen person and event."""
+    secret_names: tuple[str, ...] | None
+    """The workspace's secret names (values are never needed: the preview masks them);
+    None while the keychain is still being opened: then every ``secrets.X`` shows masked."""
+    sample_response: str | None = None
+    """The sample response text for the mapping previews; None when there is none."""
+    pretty: bool = False
+    """Whether the body view shows JSON pretty-printed."""
+    generation: int = 0
+    """Stamped by the service; higher is newer."""
+
+
+@dataclass(frozen=True, slots=True)
+class MappingPreview:
+    """One response mapping rendered against the sample response."""
+
+    attribute: str
+    """The attribute it sets."""
+    value: Any
+    """The value it would store (a number or boolean when it renders as one), or None."""
+    text: str
+    """What the value rendered to."""
+    diagnostics: tuple[Diagnostic, ...]
+    """Problems rendering this mapping."""
+
+
+@dataclass(frozen=True, slots=True)
+class PreviewResult:
+    """A finished preview render."""
+
+    generation: int
+    """The job's generation."""
+    rendered: RenderedRequest
+    """The rendered request, byte for byte what is sent (secrets masked)."""
+    body_view: str
+    """What the body view shows: elided, and pretty-printed when asked and possible."""
+    mappings: tuple[MappingPreview, ...]
+    """Per-mapping previews (empty without a sample response)."""
+    thread_id: int
+    """The thread that rendered (never the GUI thread)."""
+    render_ms: float
+    """How long rendering took in the worker."""
+
+    @property
+    def diagnostics(self) -> tuple[Diagnostic, ...]:
+        """The request's diagnostics followed by the mappings'."""
+        extra = tuple(d for m in self.mappings for d in m.diagnostics)
+        return self.rendered.diagnostics + extra
+
+
+def elide(text: str, limit: int = VIEW_LIMIT) -> str:
+    """``text`` cut to ``limit`` characters with a note saying how much is not shown."""
+    if len(text) <= limit:
+        return text
+    rest = len(text) - limit
+    return f"{text[:limit]}\n\n… {rest:,} more characters not shown ({len(text):,} in all)"
+
+
+def _body_view(body: str, pretty: bool) -> str:
+    if pretty and body.strip():
+        with contextlib.suppress(ValueError):  # not JSON: shown as it is
+            body = json.dumps(json.loads(body), indent=2, ensure_ascii=False)
+    return elide(body)
+
+
+def _mapping_previews(job: PreviewJob) -> tuple[MappingPreview, ...]:
+    if job.sample_response is None or not job.request.response_mappings:
+        return ()
+    from composer.mapping import response_value, typed_value
+
+    globals_ = {k: v for k, v in job.context.items() if k != "secrets"}
+    globals_["response"] = response_value(job.sample_response.encode("utf-8"))
+    out: list[MappingPreview] = []
+    for i, mapping in enumerate(job.request.response_mappings):
+        text, diagnostics = render_field(f"response_mappings[{i}]", mapping.value, globals_)
+        failed = any(d.severity == "error" for d in diagnostics)
+        value = None if failed else typed_value(text)
+        out.append(MappingPreview(mapping.attribute, value, text, diagnostics))
+    return tuple(out)
+
+
+def render_job(job: PreviewJob) -> PreviewResult:
+    """Render one job (in whichever thread calls it)."""
+    started = time.perf_counter()
+    secrets = None if job.secret_names is None else dict.fromkeys(job.secret_names, "")
+    rendered = render(job.request, job.context, secrets=secrets)
+    body_view = _body_view(rendered.body, job.pretty)
+    mappings = _mapping_previews(job)
+    return PreviewResult(
+        generation=job.generation,
+        rendered=rendered,
+        body_view=body_view,
+        mappings=mappings,
+        thread_id=current_thread_id(),
+        render_ms=(time.perf_counter() - started) * 1000,
+    )
+
+
+class RenderWorker(QObject):
+    """Renders preview jobs in its own thread.
+
+    Signals:
+        finished(PreviewResult): a job was rendered.
+        failed(int, str): a job raised (generation, message); a bug, shown plainly.
+    """
+
+    finished = Signal(object)
+    failed = Signal(int, str)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.latest = 0
+        """The newest generation sent; written by the GUI thread, read here (an int)."""
+
+    @Slot(object)
+    def run(self, job: PreviewJob) -> None:
+        """Render ``job`` unless a newer one has been sent since."""
+        if job.generation < self.latest:
+            return
+        try:
+            result = render_job(job)
+        except Exception as exc:  # a render bug must not kill the thread
+            self.failed.emit(job.generation, f"{type(exc).__name__}: {exc}")
+            return
+        self.finished.emit(result)
+
+
+class PreviewService(QObject):
+    """Debounces edits and keeps the newest preview coming back from the render thread.
+
+    Signals:
+        ready(PreviewResult): the newest preview (stale ones never arrive here).
+        failed(str): rendering raised unexpectedly.
+        submit(PreviewJob): internal; carries a job to the worker's thread.
+    """
+
+    ready = Signal(object)
+    failed = Signal(str)
+    submit = Signal(object)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._generation = 0
+        self._factory: Callable[[], PreviewJob] | None = None
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self._fire)
+        self._worker = RenderWorker()
+        self._worker.finished.connect(self._arrived)
+        self._worker.failed.connect(self._broke)
+        self.submit.connect(self._worker.run)
+        self._thread = WorkerThread(self._worker, "preview-render")
+        self.dropped = 0
+        """How many stale results were dropped (for tests and the benchmark)."""
+
+    @property
+    def generation(self) -> int:
+        """The newest generation sent to the worker."""
+        return self._generation
+
+    @property
+    def pending(self) -> bool:
+        """Whether an edit is waiting for its debounce to end."""
+        return self._timer.isActive() or self._factory is not None
+
+    def schedule(self, factory: Callable[[], PreviewJob], body_size: int = 0) -> None:
+        """Render the job ``factory`` builds once typing pauses (the newest factory wins)."""
+        self._factory = factory
+        self._timer.start(LARGE_DEBOUNCE_MS if body_size >= LARGE_BODY else 0)
+
+    def render_now(self, factory: Callable[[], PreviewJob]) -> None:
+        """Render without waiting for the debounce."""
+        self._factory = factory
+        self._timer.stop()
+        self._fire()
+
+    def _fire(self) -> None:
+        if self._factory is None:
+            return
+        job = self._factory()
+        self._factory = None
+        self._generation += 1
+        self._worker.latest = self._generation
+        from dataclasses import replace
+
+        self.submit.emit(replace(job, generation=self._generation))
+
+    def _arrived(self, result: PreviewResult) -> None:
+        if result.generation < self._generation:
+            self.dropped += 1
+            return
+        self.ready.emit(result)
+
+    def _broke(self, generation: int, message: str) -> None:
+        if generation == self._generation:
+            self.failed.emit(message)
+
+    def close(self) -> None:
+        """Stop the render thread (waits for a render in progress)."""
+        self._timer.stop()
+        self._thread.stop()

@@ -1,0 +1,33 @@
+"""Where the window keeps its own preferences (geometry, splitter sizes, the last request).
+
+These are the window's settings, not the workspace's: they live in an INI file under the
+user's configuration folder (``~/.config/webhook-composer/Webhook Composer.ini`` on Linux,
+which follows ``XDG_CONFIG_HOME``), written through :class:`QSettings` with fixed
+organisation and application names, so nothing depends on ``QCoreApplication`` names being
+set first. Tests move the folder with :func:`use_folder` before any window exists.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+
+__all__ = ["APPLICATION", "ORGANIZATION", "open_settings", "use_folder"]
+
+ORGANIZATION = "webhook-composer"
+"""The folder name under the user's configuration folder."""
+APPLICATION = "Webhook Composer"
+"""The INI file's name inside that folder."""
+
+
+def use_folder(folder: Path | str) -> None:
+    """Keep every later :func:`open_settings` under ``folder`` (tests, portable setups)."""
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
+
+
+def open_settings() -> QSettings:
+    """The window's settings file."""
+    return QSettings(
+        QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORGANIZATION, APPLICATION
+    )

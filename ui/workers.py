@@ -1,0 +1,56 @@
+"""The one pattern for background work: a QObject worker living in its own QThread.
+
+A worker is given plain data (frozen dataclasses, strings, numbers) through queued
+signals connected to its slots, never a widget, and answers only through its own
+signals, which Qt delivers on the GUI thread. :class:`WorkerThread` owns the thread: it
+moves the worker there, starts it, and on :meth:`WorkerThread.stop` asks the worker to
+stop (its optional ``stop()`` slot, declared with ``@Slot()``, runs in the worker's
+thread), quits the thread's event loop and waits for it, after which the worker is
+deleted with the thread. Long waits inside a worker (a retry's backoff) are QTimers in
+the worker's thread, never sleeps, so a stop or cancel reaches it at once.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from PySide6.QtCore import QMetaObject, QObject, Qt, QThread
+
+__all__ = ["WorkerThread", "current_thread_id"]
+
+
+def current_thread_id() -> int:
+    """The calling thread's identity, reported in worker results so tests can check it."""
+    return threading.get_ident()
+
+
+class WorkerThread:
+    """A QThread running one worker QObject until :meth:`stop`."""
+
+    def __init__(self, worker: QObject, name: str) -> None:
+        self.worker = worker
+        """The worker; it lives in :attr:`thread` from now on."""
+        self.thread = QThread()
+        """The thread the worker's slots run in."""
+        self.thread.setObjectName(name)
+        worker.moveToThread(self.thread)
+        self.thread.finished.connect(worker.deleteLater)
+        self.thread.start()
+        self._stopped = False
+
+    def stop(self, timeout_ms: int = 10_000) -> None:
+        """Stop the worker (its ``stop`` slot, if any), end the thread and wait for it."""
+        if self._stopped:
+            return
+        self._stopped = True
+        if hasattr(self.worker, "stop"):
+            QMetaObject.invokeMethod(
+                self.worker, "stop", Qt.ConnectionType.BlockingQueuedConnection
+            )
+        self.thread.quit()
+        self.thread.wait(timeout_ms)
+
+    @property
+    def running(self) -> bool:
+        """Whether the thread still runs."""
+        return not self._stopped and self.thread.isRunning()
