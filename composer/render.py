@@ -121,7 +121,9 @@ class _Part:
         self._seen: set[tuple[str, str]] = set()
 
     def render(self, where: str, template: str) -> RenderOutcome:
-        outcome = render_template(template, self.globals, zone=self.zone, deadline=self.deadline)
+        outcome = render_template(
+            template, self.globals, zone=self.zone, deadline=self.deadline, now=self.now
+        )
         for missing in outcome.missing:
             key = (where, missing.path)
             if key in self._seen:

@@ -296,3 +296,17 @@ def test_missing_variables_handled_by_the_template_are_not_warned(
     rendered = render(req(body, headers=()), {"customer": {"email": "a@b.c"}, "event": {}})
     messages = [d.message for d in rendered.diagnostics if "not set" in d.message]
     assert [m.split(",")[0] for m in messages] == warned
+
+
+def test_now_can_be_fixed_so_a_rerender_gives_the_same_bytes() -> None:
+    request = req(
+        "{{ 'now' | date: '%F %T' }}|{% assign t = 'now' %}{{ t | date: '%s' }}", headers=()
+    )
+    moment = dt.datetime(2024, 2, 29, 23, 59, 58, tzinfo=dt.UTC)
+    first = render(request, {}, now=moment)
+    assert first.body == "2024-02-29 23:59:58|1709251198"
+    assert render(request, {}, now=moment).body == first.body
+    today = dt.datetime.now(dt.UTC).strftime("%F")
+    assert render(request, {}).body.startswith(today) or render(request, {}).body.startswith(
+        dt.datetime.now(dt.UTC).strftime("%F")
+    )
