@@ -40,7 +40,7 @@ from composer.cli_store import group
 from composer.deliveries import Delivery, DeliveryEvent, RenderFailed
 from composer.mapping import evaluate
 from composer.model import Request, context_for, load_context
-from composer.outbox import LazySecrets, Outbox, scrub
+from composer.outbox import LazySecrets, Outbox, scrub_result
 from composer.render import render
 from composer.retry import DEFAULT_BASE, DEFAULT_MAX_RETRIES, RetryPolicy, is_retryable, is_success
 from composer.secrets import SERVICE, SecretStore, keychain_problem
@@ -210,7 +210,7 @@ def run_send(args: argparse.Namespace) -> int:
     attempts: list[dict[str, Any]] = []
     with Sender(args.timeout) as sender:
         while True:
-            result = sender.send(wire)
+            result = scrub_result(sender.send(wire), sensitive)
             n = len(attempts) + 1
             attempts.append(
                 {
@@ -236,11 +236,10 @@ def run_send(args: argparse.Namespace) -> int:
         updates = mapped.updates
         if mapped.error:
             print(f"webhook-composer: {mapped.error}", file=sys.stderr)
-    headers = [(k, scrub(v.encode(), sensitive).decode()) for k, v in result.headers]
     outcome = {
         "outcome": "succeeded" if is_success(result.status) else "failed",
         "attempts": attempts,
-        "response": _response(result.status, headers, scrub(result.body, sensitive)),
+        "response": _response(result.status, result.headers, result.body),
         "attribute_updates": updates,
     }
     if args.json:

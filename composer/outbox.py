@@ -40,7 +40,7 @@ import datetime as dt
 import json
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -59,7 +59,7 @@ from composer.retry import is_retryable, is_success
 from composer.sender import DEFAULT_TIMEOUT, AttemptResult, Sender
 from composer.store import Database
 
-__all__ = ["LazySecrets", "Outbox", "scrub"]
+__all__ = ["LazySecrets", "Outbox", "scrub", "scrub_result"]
 
 _UNFINISHED = "('queued', 'waiting_retry', 'sending')"
 _DUE = "('queued', 'waiting_retry')"
@@ -96,6 +96,22 @@ def scrub(data: bytes, sensitive: Iterable[str]) -> bytes:
         if text and text != MASK:
             data = data.replace(text.encode("utf-8"), MASK.encode("utf-8"))
     return data
+
+
+def scrub_result(result: AttemptResult, sensitive: Sequence[str]) -> AttemptResult:
+    """``result`` with sensitive texts masked in its headers, body and error."""
+    if not sensitive:
+        return result
+
+    def text(value: str) -> str:
+        return scrub(value.encode("utf-8"), sensitive).decode("utf-8", errors="replace")
+
+    return dataclasses.replace(
+        result,
+        headers=tuple((k, text(v)) for k, v in result.headers),
+        body=scrub(result.body, sensitive),
+        error=None if result.error is None else text(result.error),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -321,8 +337,7 @@ class Outbox(Deliveries):
     ) -> tuple[DeliveryEvent, DeliveryEvent]:
         """Record an attempt's end and decide what happens to the delivery; what to report."""
         now = self.clock()
-        headers = [[k, scrub(v.encode(), wire.sensitive).decode()] for k, v in result.headers]
-        body = scrub(result.body, wire.sensitive)
+        result = scrub_result(result, wire.sensitive)  # also what mappings and progress see
         delivery_id = delivery.id
         outcome = None
         if is_success(result.status):
@@ -339,8 +354,8 @@ class Outbox(Deliveries):
                     result.status,
                     result.error,
                     result.error_kind,
-                    json.dumps(headers, ensure_ascii=False),
-                    body,
+                    json.dumps(result.headers, ensure_ascii=False),
+                    result.body,
                     result.size,
                     int(result.truncated),
                     delivery_id,

@@ -252,7 +252,10 @@ def test_secret_values_never_reach_the_workspace_file(db: Database, tmp_path: Pa
     with FaultServer([Reply(503), _echo]) as server:
         outbox = Outbox(db, LazySecrets(store.get))
         url = server.url.replace("http://", "http://bot:{{ secrets.api_token }}@") + "/h?k="
-        request = hook(server, url=url + "{{ secrets.api_token }}", headers=headers)
+        echo = (ResponseMapping("echo", "{{ response }}"),)
+        request = hook(
+            server, url=url + "{{ secrets.api_token }}", headers=headers, response_mappings=echo
+        )
         (done,) = outbox.run([deliver(outbox, db, request)])
     assert done.state == "succeeded"
     assert all(secret.encode() in r.raw for r in server.requests)
@@ -261,15 +264,12 @@ def test_secret_values_never_reach_the_workspace_file(db: Database, tmp_path: Pa
     assert "Authorization: ••••••".encode() in stored.response_body
     assert "/h?k=•••••• HTTP/1.1".encode() in stored.response_body
     assert dict(stored.response_headers)["X-Echo"] == "••••••"
+    assert "Authorization: ••••••" in db.people.get("p1").attributes["echo"]
     assert secret not in json.dumps([d.to_dict() for d in outbox.list()])
     for path in tmp_path.glob("workspace.sqlite3*"):
         assert secret.encode() not in path.read_bytes(), path.name
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="composer.render._Part.render does not yet pass now=self.now to render_template",
-)
 def test_every_attempt_sends_the_bytes_rendered_at_creation(db: Database) -> None:
     body = '{"at": "{{ \'now\' | date: \'%s.%N\' }}", "token": "{{ secrets.t }}"}'
     with FaultServer([Reply(503), Reply(503), Reply(200)]) as server:
