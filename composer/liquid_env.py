@@ -168,8 +168,10 @@ class _RubyContext(RenderContext):
             try:
                 obj = self.get_item(obj, segment)
             except (KeyError, TypeError, IndexError):
+                if obj is None:  # below a nil attribute: the nil one is what is missing
+                    return self._absent(path, depth - 1, token, default, report=True)
                 # ``name.first`` on a string is nil in Ruby, not a missing attribute.
-                report = obj is None or segment not in _COMMANDS
+                report = segment not in _COMMANDS
                 return self._absent(path, depth, token, default, report=report)
         return obj
 
@@ -322,6 +324,15 @@ class _GuardedLoopExpression:
         return str(self.inner)
 
     def evaluate(self, context: RenderContext) -> tuple[Iterator[object], int]:
+        limit = self.inner.limit
+        if (
+            limit is not None
+            and self.inner._to_int(limit.evaluate(context), token=limit.token) <= 0
+        ):
+            # Ruby slices up to offset + limit, so a limit of 0 (or less) is an empty loop
+            # that renders its else block; python-liquid reads 0 as "no limit".
+            self.inner.iterable.evaluate(context)
+            return iter(()), 0
         items, length = self.inner.evaluate(context)
         return _guarded(items), length
 

@@ -75,7 +75,7 @@ def _ruby(func: Filter) -> Filter:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
-        except (TypeError, ValueError, ZeroDivisionError, ArithmeticError) as err:
+        except (TypeError, ValueError, ArithmeticError, LookupError) as err:
             raise FilterArgumentError(str(err), token=None) from err
 
     return wrapper

@@ -354,6 +354,8 @@ CASES: list[tuple[str, str]] = [
         "1032truefalse3 2121falsefalse3 3210falsetrue3 ",
     ),
     ("{% for i in (1..10) limit: 3 %}{{ forloop.length }}{% endfor %}", "333"),
+    # the slice is offset...offset + limit, so limit 0 is empty and renders else  # differs
+    ("{% for i in nums limit: 0 %}x{% else %}none{% endfor %}", "none"),
     (
         "{% for i in (1..2) %}{% for j in (1..2) %}"
         "{{ forloop.parentloop.index }}{{ forloop.index }} {% endfor %}{% endfor %}",
@@ -520,7 +522,9 @@ MISSING: list[tuple[str, list[tuple[str, int]]]] = [
     ("{{ customer.missing }} {{ customer.first_name }}", [("customer.missing", 3)]),
     ("{{ customer.plan.nope.deeper }}", [("customer.plan.nope", 3)]),
     ("{{ customer.tags[5] }}", [("customer.tags[5]", 3)]),
-    ("{{ customer.nickname.first }}", [("customer.nickname.first", 3)]),
+    # below a nil attribute, the nil attribute is the one reported
+    ("{{ customer.nickname.first }}", [("customer.nickname", 3)]),
+    ("{% if customer.nickname.size > 0 %}{% endif %}", [("customer.nickname", 6)]),
     ('{{ customer["odd key"] }}', [('customer["odd key"]', 3)]),
     ("{% assign a = customer.zip %}{{ a }}", [("customer.zip", 14)]),
     ("{% for x in gone %}{% endfor %}\n{% if lost %}{% endif %}", [("gone", 12), ("lost", 38)]),

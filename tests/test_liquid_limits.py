@@ -6,6 +6,7 @@ the process. Times are printed (``-s``), not asserted.
 
 from __future__ import annotations
 
+import itertools
 import time
 
 import pytest
@@ -20,6 +21,7 @@ from composer.liquid_env import (
     OUTPUT_LIMIT,
     RenderLimitError,
     RenderOutcome,
+    environment,
     parse,
     render_template,
 )
@@ -150,3 +152,40 @@ def test_syntax_errors_are_returned_not_raised() -> None:
     outcome = render_template("{% if %}", {})
     assert outcome.error is not None
     assert outcome.text == ""
+
+
+ODD_VALUES: dict[str, object] = {
+    "n": None,
+    "t": True,
+    "z": 0,
+    "neg": -1.5,
+    "e": "",
+    "s": "a b,c",
+    "l": [],
+    "arr": [1, "a", None, [2.5]],
+    "h": {"a": 1, "b": [None]},
+    "big": 2**80,
+    "inf": float("inf"),
+    "date": "2024-01-02",
+}
+ODD_INPUTS = [*ODD_VALUES, "missing", "(1..3)", "1.5"]
+ODD_ARGS = [
+    "",
+    ": 'a'",
+    ": 0",
+    ": -2",
+    ": 'a', 'b'",
+    ": arr",
+    ": h",
+    ": n",
+    ": 1, 2",
+    ": 'a', x: 1",
+]
+
+
+@pytest.mark.parametrize("name", sorted(environment.filters))
+def test_every_filter_on_every_kind_of_value_renders_or_reports(name: str) -> None:
+    # Text or a Liquid error, never an exception out of render_template.
+    for value, args in itertools.product(ODD_INPUTS, ODD_ARGS):
+        outcome = render_template(f"{{{{ {value} | {name}{args} }}}}", ODD_VALUES)
+        assert isinstance(outcome.text, str)
