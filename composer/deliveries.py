@@ -144,7 +144,8 @@ class DeliveryEvent:
     delivery_id: int
     """Which delivery."""
     kind: str
-    """``attempt_started``, ``attempt_finished``, ``waiting``, ``succeeded``, ``failed``."""
+    """``attempt_started``, ``attempt_finished``, then ``waiting``, ``succeeded``, ``failed``
+    or ``cancelled`` (cancelled while the attempt was in flight)."""
     attempt: int
     """The attempt's number (0 when none is concerned)."""
     result: AttemptResult | None = None

@@ -364,37 +364,42 @@ class Outbox(Deliveries):
             )
             if outcome is not None:
                 final = self._succeed(delivery, n, outcome.updates, outcome.error, now)
-            elif is_retryable(result.status, result.error_kind) and delivery.policy.retries_left(n):
-                policy = delivery.policy
-                if self.backoff_base is not None:
-                    policy = dataclasses.replace(policy, base=self.backoff_base)
-                due = now + policy.delay(n, result.header("Retry-After"), now)
-                final = DeliveryEvent(delivery_id, "waiting", n, next_attempt_at=due)
-                self._leave_sending(delivery_id, "waiting_retry", due, result, now)
             else:
-                final = DeliveryEvent(delivery_id, "failed", n, error=_plain_error(result))
-                self._leave_sending(delivery_id, "failed", None, result, now)
+                error = _plain_error(result)
+                due: float | None = None
+                final = DeliveryEvent(delivery_id, "failed", n, error=error)
+                if is_retryable(result.status, result.error_kind) and delivery.policy.retries_left(
+                    n
+                ):
+                    policy = delivery.policy
+                    if self.backoff_base is not None:
+                        policy = dataclasses.replace(policy, base=self.backoff_base)
+                    due = now + policy.delay(n, result.header("Retry-After"), now)
+                    final = DeliveryEvent(delivery_id, "waiting", n, next_attempt_at=due)
+                state = "failed" if due is None else "waiting_retry"
+                if not self._leave_sending(delivery_id, state, due, error, now):
+                    final = DeliveryEvent(delivery_id, "cancelled", n)
         return event, final
 
     def _leave_sending(
-        self, delivery_id: int, state: str, due: float | None, result: AttemptResult, now: float
-    ) -> None:
-        self.db.execute(
+        self, delivery_id: int, state: str, due: float | None, error: str | None, now: float
+    ) -> bool:
+        """Move a delivery on from ``sending``; False if it was cancelled meanwhile."""
+        cursor = self.db.execute(
             "UPDATE deliveries SET state = ?, next_attempt_at = ?, error = ?, updated_at = ?"
             " WHERE id = ? AND state = 'sending'",
-            (state, due, _plain_error(result), now, delivery_id),
+            (state, due, error, now, delivery_id),
         )
+        return cursor.rowcount > 0
 
     def _succeed(
         self, delivery: Delivery, n: int, updates: dict[str, Any], error: str | None, now: float
     ) -> DeliveryEvent:
-        cursor = self.db.execute(
-            "UPDATE deliveries SET state = 'succeeded', error = ?, updated_at = ?"
-            " WHERE id = ? AND state = 'sending'",
-            (error, now, delivery.id),
-        )
-        applied: dict[str, Any] = {}
-        if cursor.rowcount and updates and delivery.person_id is not None:
+        """Mark a delivery succeeded and apply its updates, in the caller's transaction."""
+        if not self._leave_sending(delivery.id, "succeeded", None, error, now):
+            return DeliveryEvent(delivery.id, "cancelled", n)
+        if updates and delivery.person_id is not None:
+            applied: dict[str, Any] = {}
             try:
                 apply_updates(self.db, delivery.person_id, updates)
                 applied = updates

@@ -192,6 +192,25 @@ def test_cancel_stops_a_waiting_delivery(db: Database) -> None:
     assert len(server.requests) == 1
 
 
+def test_cancel_during_an_attempt_wins_over_its_success(db: Database) -> None:
+    events: list[DeliveryEvent] = []
+    with FaultServer([Reply(200, body=b'{"id": 1}', delay=0.3)]) as server:
+        outbox = Outbox(db)
+        delivery_id = deliver(outbox, db, hook(server))
+
+        def cancel_when_started(event: DeliveryEvent) -> None:
+            events.append(event)
+            if event.kind == "attempt_started":
+                outbox.cancel(event.delivery_id)
+
+        (done,) = outbox.run([delivery_id], cancel_when_started)
+    assert len(server.requests) == 1
+    assert done.state == "cancelled"
+    assert done.attempts[0].status == 200
+    assert [e.kind for e in events] == ["attempt_started", "attempt_finished", "cancelled"]
+    assert db.people.get("p1").attributes == {"name": "Ann", "visits": 1}
+
+
 def test_a_delivery_caught_sending_by_a_crash_is_sent_again(db: Database) -> None:
     with FaultServer([Reply.json({"id": 3})]) as server:
         outbox = Outbox(db)
