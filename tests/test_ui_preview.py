@@ -5,13 +5,15 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+import ui_helpers
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QTextCursor
-from ui_helpers import UI_MARKS, open_request, ui_settings, window, workspace  # noqa: F401
+from ui_helpers import UI_MARKS, open_request
 
 from composer.model import Header, Request
 
 pytestmark = UI_MARKS
+ui_settings, workspace, window = ui_helpers.ui_settings, ui_helpers.workspace, ui_helpers.window
 
 
 def _last_preview(window: Any) -> Any:

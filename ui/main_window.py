@@ -57,6 +57,7 @@ class MainWindow(QMainWindow):
     Signals:
         previewShown(PreviewResult): a preview was drawn.
         saved(str): a request was written to the workspace (its name).
+        deliveryUpdated(SendUpdate): a delivery step was shown.
         secretsChanged(): the secret names or the keychain's state changed.
         sendJob(SendJob), cancelDelivery(int), retryDelivery(int), approveDelivery(int),
         discardDelivery(int), storeSecret(str, str), findLastResponse(str), startWorker():
@@ -65,6 +66,7 @@ class MainWindow(QMainWindow):
 
     previewShown = Signal(object)
     saved = Signal(str)
+    deliveryUpdated = Signal(object)
     secretsChanged = Signal()
     sendJob = Signal(object)
     cancelDelivery = Signal(int)
@@ -499,6 +501,7 @@ class MainWindow(QMainWindow):
         self.send_panel.show_update(update)
         if update.kind == "succeeded" and update.attribute_updates:
             self.context_bar.reload()
+        self.deliveryUpdated.emit(update)
 
     def _resumed(self, count: int) -> None:
         if count:

@@ -1,0 +1,175 @@
+"""The window: settings, request housekeeping with undo, autosave, shortcuts, accessibility."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import ui_helpers
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QComboBox,
+    QLineEdit,
+    QPlainTextEdit,
+)
+from ui_helpers import UI_MARKS, make_window, open_request
+
+from composer.model import Request, ResponseMapping
+from composer.store import Database
+from ui.auth_dialog import AuthChoice
+
+pytestmark = UI_MARKS
+ui_settings, workspace, window = ui_helpers.ui_settings, ui_helpers.workspace, ui_helpers.window
+
+
+def test_a_newcomer_sees_a_recipe_with_its_preview(window: Any) -> None:
+    assert window.windowTitle() == "Webhook Composer"
+    assert window.current_name == window.requests.names()[0]
+    assert window.composer.body_tab.body_view.toPlainText().strip()
+    assert window.composer.body_tab.request_line.text().startswith("<b>POST</b> https://")
+    assert window.context_bar.person() is not None
+
+
+def test_settings_persist_across_two_windows(qtbot: Any, workspace: Database) -> None:
+    first = make_window(qtbot, workspace)
+    names = first.requests.names()
+    first.request_list.select(names[2])
+    assert first.current_name == names[2]
+    first.context_bar.choose("2002")
+    first.resize(760, 560)
+    first.hsplit.setSizes([250, 500])
+    sizes, size = first.hsplit.sizes(), first.size()
+    first.close()
+
+    second = make_window(qtbot, workspace)
+    assert second.current_name == names[2]
+    assert second.context_bar.person().id == "2002"
+    assert second.size() == size
+    assert second.hsplit.sizes() == sizes
+
+
+def test_delete_then_undo_restores_the_request(qtbot: Any, window: Any) -> None:
+    name = window.current_name
+    window.composer.body_tab.editor.set_text('{"edited": true}')  # unsaved edit
+    window.delete_current()
+    assert name not in window.requests.names()
+    assert window.current_name != name
+    assert "Undo" in window.statusBar().currentMessage()
+    window.undo_action.trigger()
+    assert name in window.requests.names()
+    assert window.current_name == name
+    assert window.db.requests.get(name).body == '{"edited": true}'
+
+
+def test_edits_are_saved_to_the_sqlite_file(qtbot: Any, window: Any, tmp_path: Path) -> None:
+    name = window.current_name
+    window.composer.show_body()
+    editor = window.composer.body_tab.editor
+    editor.set_text("")
+    with qtbot.waitSignal(window.saved, timeout=5000):
+        qtbot.keyClicks(editor, '{"typed": 1}')
+    with Database(tmp_path / "data" / "workspace.sqlite3") as again:
+        assert again.requests.get(name).body == '{"typed": 1}'
+
+
+def test_ctrl_s_saves_at_once(qtbot: Any, window: Any, tmp_path: Path) -> None:
+    name = window.current_name
+    window.composer.request_tab.url.set_text("https://example.com/saved")
+    qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    with Database(tmp_path / "data" / "workspace.sqlite3") as again:
+        assert again.requests.get(name).url == "https://example.com/saved"
+
+
+def test_ctrl_n_creates_and_ctrl_f_searches(qtbot: Any, window: Any) -> None:
+    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_name == "New request"
+    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_name == "New request 2"
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert window.request_list.search.hasFocus()
+    qtbot.keyClicks(window.request_list.search, "trello")
+    assert window.request_list.proxy.rowCount() == 1
+
+
+@pytest.mark.parametrize(
+    ("new_name", "message"),
+    [
+        ("", "cannot be empty"),
+        ("   ", "cannot be empty"),
+        ("Plain JSON: id and email", "already exists"),
+    ],
+)
+def test_invalid_names_are_refused_plainly(window: Any, new_name: str, message: str) -> None:
+    window.open_request("Close: lead from a signup")
+    assert not window.rename_current(new_name)
+    assert message in window.last_problem
+    assert window.current_name == "Close: lead from a signup"
+
+
+def test_rename_and_duplicate(window: Any) -> None:
+    window.open_request("Plain JSON: id and email")
+    assert window.rename_current("Renamed")
+    assert window.current_name == "Renamed"
+    window.request_list.duplicateRequested.emit()
+    assert window.current_name == "Renamed copy"
+
+
+def test_new_from_recipe(window: Any) -> None:
+    window.request_list.recipesWanted.emit()
+    assert window.request_list.recipe_menu.actions()
+    window.new_from_recipe("Plain JSON: id and email")
+    assert window.current_name == "Plain JSON: id and email 2"
+
+
+def test_the_auth_helper_keeps_the_token_as_a_secret(qtbot: Any, window: Any) -> None:
+    open_request(qtbot, window, Request(name="Auth", url="https://example.com/", body="{}"))
+    with qtbot.waitSignal(window.secretsChanged, timeout=10000):
+        window.apply_auth(AuthChoice("Bearer", "crm_token", "s3cr3t-value"))
+    qtbot.waitUntil(lambda: "crm_token" in (window.secret_names or ()))
+    window.wait_for_preview()
+    headers = window.composer.body_tab.headers_view.toPlainText()
+    assert "Authorization: Bearer ••••••" in headers
+    stored = window.current_request()
+    assert ("Authorization", "Bearer {{ secrets.crm_token }}") in [
+        (h.name, h.value) for h in stored.headers
+    ]
+    assert "s3cr3t-value" not in stored.to_json()
+
+
+def test_the_response_tab_previews_each_mapping(qtbot: Any, window: Any) -> None:
+    request = Request(
+        name="Mapped",
+        url="https://example.com/",
+        body="{}",
+        response_mappings=(
+            ResponseMapping("card_id", "{{ response.id }}"),
+            ResponseMapping("score", "{{ response.n | plus: customer.NPS_rating }}"),
+            ResponseMapping("broken", "{{ response.id | nosuchfilter }}"),
+        ),
+    )
+    open_request(qtbot, window, request)
+    window.composer.show_response()
+    with qtbot.waitSignal(window.previewShown, timeout=5000):
+        window.composer.set_sample_response('{"id": "abc", "n": 5}')
+    tab = window.composer.response_tab
+    assert tab.preview_row(0) == ('"abc"', "")
+    assert tab.preview_row(1)[0] == "9  (int)"
+    value, problem = tab.preview_row(2)
+    assert value == "" and "nosuchfilter" in problem
+
+
+def test_every_control_has_an_accessible_name(window: Any) -> None:
+    kinds = (QAbstractButton, QLineEdit, QComboBox, QPlainTextEdit, QAbstractItemView)
+    unnamed = []
+    for kind in kinds:
+        for widget in window.findChildren(kind):
+            if widget.parent() is not None and isinstance(widget.parent(), QComboBox):
+                continue  # a combo's own line edit or list
+            if type(widget).__name__ in ("QToolButton",) and not widget.isVisibleTo(window):
+                continue
+            if not widget.accessibleName() and widget.isVisibleTo(window):
+                unnamed.append(f"{type(widget).__name__} {widget.objectName()!r}")
+    assert unnamed == []
