@@ -29,7 +29,10 @@ module sends. Decisions:
   so a crash leaves few in flight.
 
 Progress is reported to a plain callable with :class:`~composer.deliveries.DeliveryEvent`
-values, from the thread that runs :meth:`Outbox.run`.
+values, from the thread that runs :meth:`Outbox.run`: ``attempt_started`` and
+``attempt_finished`` for every attempt, ``waiting`` after each one that will be retried, and
+once per delivery that ends during the run ``succeeded``, ``failed`` or ``cancelled`` (also
+for one cancelled while it waited). The events of one round are reported after its commit.
 """
 
 from __future__ import annotations
@@ -178,7 +181,14 @@ class Outbox(Deliveries):
         """
         handled = sorted(set(self.resume_due() if ids is None else ids))
         pending = set(handled)
-        report = progress or (lambda event: None)
+        settled: set[int] = set()
+
+        def report(event: DeliveryEvent) -> None:
+            if event.kind in ("succeeded", "failed", "cancelled"):
+                settled.add(event.delivery_id)
+            if progress is not None:
+                progress(event)
+
         local = threading.local()
         senders: list[Sender] = []
         lock = threading.Lock()
@@ -215,7 +225,11 @@ class Outbox(Deliveries):
                     for event in events:
                         report(event)
                     continue
-                pending = self._unfinished(pending)
+                still = self._unfinished(pending)
+                for gone in self.many(sorted(pending - still - settled)):
+                    if gone.state == "cancelled":  # cancelled while it waited
+                        report(DeliveryEvent(gone.id, "cancelled", len(gone.attempts)))
+                pending = still
                 if pending:
                     self._sleep_until_due(pending)
         finally:

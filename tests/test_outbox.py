@@ -180,8 +180,10 @@ def test_cancel_stops_a_waiting_delivery(db: Database) -> None:
     with FaultServer([Reply(503)]) as server:
         outbox = Outbox(db)
         delivery_id = deliver(outbox, db, hook(server), RetryPolicy(base=60))
+        events: list[DeliveryEvent] = []
 
         def cancel_when_waiting(event: DeliveryEvent) -> None:
+            events.append(event)
             if event.kind == "waiting":
                 outbox.cancel(event.delivery_id)
 
@@ -189,6 +191,7 @@ def test_cancel_stops_a_waiting_delivery(db: Database) -> None:
         (done,) = outbox.run([delivery_id], cancel_when_waiting)
     assert time.monotonic() - started < 5
     assert done.state == "cancelled"
+    assert [e.kind for e in events][-2:] == ["waiting", "cancelled"]
     assert len(server.requests) == 1
 
 
