@@ -473,6 +473,14 @@ def _default(value: object, fallback: object = "", **options: object) -> object:
 # -- dates -------------------------------------------------------------------------------
 
 _TIMESTAMP = re.compile(r"-?[0-9]+")
+# The zone abbreviations Ruby's Date._parse knows beyond UTC/GMT/Z, in seconds east.
+_ZONE_TABLE = (
+    "EST=-5 EDT=-4 CST=-6 CDT=-5 MST=-7 MDT=-6 PST=-8 PDT=-7 AKST=-9 AKDT=-8 HST=-10 "
+    "BST=1 CET=1 CEST=2 EET=2 EEST=3 IST=5.5 JST=9"
+)
+_ZONE_NAMES = {
+    name: int(float(hours) * 3600) for name, hours in (p.split("=") for p in _ZONE_TABLE.split())
+}
 
 
 def _to_date(value: object, zone: dt.tzinfo, now: dt.datetime | None) -> dt.datetime | None:
@@ -481,30 +489,35 @@ def _to_date(value: object, zone: dt.tzinfo, now: dt.datetime | None) -> dt.date
         return value if value.tzinfo else value.replace(tzinfo=zone)
     if isinstance(value, dt.date):
         return dt.datetime.combine(value, dt.time.min, zone)
+    text = value if isinstance(value, str) else ""
     if isinstance(value, str):
         if not value:
             return None
         value = value.lower()
+    if now is None:
+        now = dt.datetime.now(dt.UTC)
+    elif now.tzinfo is None:
+        now = now.replace(tzinfo=dt.UTC)  # a naive 'now' is taken as UTC
     if value in ("now", "today"):
-        return (now or dt.datetime.now(dt.UTC)).astimezone(zone)
+        return now.astimezone(zone)
     try:
         if (isinstance(value, int) and not isinstance(value, bool)) or (
             isinstance(value, str) and _TIMESTAMP.fullmatch(value)
         ):
             return dt.datetime.fromtimestamp(int(value), zone)
         if isinstance(value, str):
-            today = (now or dt.datetime.now(dt.UTC)).astimezone(zone)
+            today = now.astimezone(zone)
             start = today.replace(hour=0, minute=0, second=0, microsecond=0, tzinfo=None)
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                parsed = date_parser.parse(value, default=start)
+                parsed = date_parser.parse(text, default=start, tzinfos=_ZONE_NAMES)
             if parsed.tzinfo is None:
                 return parsed.replace(tzinfo=zone)
             offset = parsed.utcoffset()
             if offset is not None and not offset and parsed.tzname() in ("UTC", "Z", None):
                 return parsed.replace(tzinfo=dt.UTC)
             return parsed.replace(tzinfo=dt.timezone(offset or dt.timedelta(0)))
-    except (OverflowError, OSError, ValueError, date_parser.ParserError):
+    except (OverflowError, OSError, ValueError, TypeError, date_parser.ParserError):
         return None
     return None
 

@@ -282,6 +282,13 @@ CASES: list[tuple[str, str]] = [
         "Tue Mar  5 14:07:09 2024|03/05/24|02:07:09 PM|14:07| 5-MAR-2024|24 20"
         "|2024-10-2 2|Tuesday Tue",
     ),
+    # Time.parse: RFC 2822 dates with a zone name, US month/day order, nonsense comes back
+    (
+        '{{ "Tue, 05 Mar 2024 14:07:09 GMT" | date: "%F %T %Z" }}'
+        '|{{ "Tue, 05 Mar 2024 14:07:09 EST" | date: "%T %z" }}'
+        '|{{ "01/02/2024" | date: "%F" }}|{{ "tomorrow" | date: "%F" }}',
+        "2024-03-05 14:07:09 UTC|14:07:09 -0500|2024-01-02|tomorrow",
+    ),
     # a Float is not a timestamp to Utils.to_date: the input comes back
     ('{{ 1700000000.5 | date: "%F" }}|{{ -86400 | date: "%F" }}', "1700000000.5|1969-12-31"),
     # -- Customer.io's filters -------------------------------------------------------------
