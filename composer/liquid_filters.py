@@ -9,8 +9,14 @@ untouched when it is short enough; ``sort`` raises on values Ruby cannot compare
 go through :func:`composer.rubyfmt.to_number`. Python's own behaviour is used only where
 it is provably the same (``str.capitalize``, ``urllib.parse.quote_plus``).
 
+``date`` follows ``Utils.to_date``: ``'now'``/``'today'``, integers and digit strings as
+Unix timestamps, other strings through ``Time.parse`` (here dateutil, with Ruby's zone
+abbreviations), anything else back unchanged; the render's zone plays Ruby's local zone
+and :func:`composer.rubyfmt.ruby_strftime` formats.
+
 Ruby's ``sort`` is not stable and Python's is, so items that compare equal may come out
-in another order than in Ruby; nothing else is knowingly different.
+in another order than in Ruby; nothing else is knowingly different. ``reject``, ``has``,
+``find`` and ``find_index`` (Liquid 5.7 and later) stay python-liquid's own.
 
 Customer.io's additions: ``json`` (alias ``to_json``), ``sha256``, ``sha1``, ``md5``,
 ``hmac_sha256``, ``hmac_sha1``. python-liquid's extras that Ruby Liquid lacks
@@ -57,7 +63,7 @@ __all__ = ["FILTERS", "REMOVED"]
 Filter = Callable[..., Any]
 _NO_INDEX = object()  # the item has no ``[]`` at all (nil, true, a Float)
 _STRIP = RUBY_SPACE + "\0"
-_MAX_ITEMS = 1_000_000
+_MAX_ITEMS = 1_000_000  # a range a filter may expand (the loop limit)
 
 
 def _nil(value: object) -> bool:
