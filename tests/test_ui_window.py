@@ -58,7 +58,8 @@ def test_delete_then_undo_restores_the_request(qtbot: Any, window: Any) -> None:
     assert name not in window.requests.names()
     assert window.current_name != name
     assert "Undo" in window.statusBar().currentMessage()
-    window.undo_action.trigger()
+    assert window.undo_button.isVisibleTo(window)
+    qtbot.mouseClick(window.undo_button, Qt.MouseButton.LeftButton)
     assert name in window.requests.names()
     assert window.current_name == name
     assert window.db.requests.get(name).body == '{"edited": true}'

@@ -99,6 +99,10 @@ class ComposerTabs(QTabWidget):
 
             self._base = replace(self._base, name=name)
 
+    def set_header(self, name: str, value: str) -> None:
+        """Set a header (replacing the last one of that name) as if the user typed it."""
+        self.headers_tab.set_header(name, value)
+
     def sample_response(self) -> str | None:
         """The sample response text, or None when empty."""
         return self.response_tab.sample_text()

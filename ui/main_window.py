@@ -2,7 +2,7 @@
 
 The window assembles the parts and wires their signals; it reaches into no widget's
 insides. :class:`~ui.composer_tabs.ComposerTabs` edits, :class:`~ui.preview.PreviewService`
-renders off the GUI thread, :class:`~ui.delivery_worker.DeliveryWorker` sends off it,
+renders off the GUI thread, :class:`~ui.delivery_client.DeliveryClient` sends off it,
 :class:`~ui.requests_controller.RequestsController` does the request housekeeping.
 
 Nothing is lost: edits are saved 500 ms after the last change, when another request is
@@ -16,16 +16,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QEventLoop, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtCore import QEventLoop, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QInputDialog,
     QMainWindow,
     QMessageBox,
+    QPushButton,
     QSplitter,
-    QStackedWidget,
-    QToolBar,
     QVBoxLayout,
     QWidget,
 )
@@ -35,13 +34,14 @@ from composer.store import Database
 from ui.auth_dialog import AuthDialog, header_value
 from ui.composer_tabs import ComposerTabs
 from ui.context_bar import ContextBar, PeopleComboModel, variable_paths
-from ui.delivery_worker import DeliveryWorker, SendJob, SendUpdate
+from ui.delivery_client import DeliveryClient
+from ui.delivery_worker import SendJob, SendUpdate
+from ui.pages import PageStack, Screenshots
 from ui.preview import PreviewJob, PreviewResult, PreviewService
-from ui.qt_settings import open_settings
+from ui.qt_settings import open_settings, restore_layout, save_layout
 from ui.request_list import RequestListPanel
 from ui.requests_controller import RequestsController
 from ui.send_panel import SendPanel
-from ui.workers import WorkerThread
 
 __all__ = ["AUTOSAVE_MS", "MainWindow"]
 
@@ -59,23 +59,12 @@ class MainWindow(QMainWindow):
         saved(str): a request was written to the workspace (its name).
         deliveryUpdated(SendUpdate): a delivery step was shown.
         secretsChanged(): the secret names or the keychain's state changed.
-        sendJob(SendJob), cancelDelivery(int), retryDelivery(int), approveDelivery(int),
-        discardDelivery(int), storeSecret(str, str), findLastResponse(str), startWorker():
-            internal; carry plain data to the delivery worker's thread.
     """
 
     previewShown = Signal(object)
     saved = Signal(str)
     deliveryUpdated = Signal(object)
     secretsChanged = Signal()
-    sendJob = Signal(object)
-    cancelDelivery = Signal(int)
-    retryDelivery = Signal(int)
-    approveDelivery = Signal(int)
-    discardDelivery = Signal(int)
-    storeSecret = Signal(str, str)
-    findLastResponse = Signal(str)
-    startWorker = Signal()
 
     def __init__(self, db: Database, *, backoff_base: float | None = None) -> None:
         super().__init__()
@@ -92,10 +81,10 @@ class MainWindow(QMainWindow):
         self._context: dict[str, Any] = {}
         self._shown_generation = 0
         self._closed = False
-        self._worker_started = False
         self.last_problem = ""
         self.show_boxes = True
-        self._screenshots: list[tuple[str, Callable[[], QWidget]]] = []
+        self.screenshots = Screenshots()
+        self._sample_for_picture = False
 
         self.request_list = RequestListPanel()
         self.context_bar = ContextBar(
@@ -108,24 +97,12 @@ class MainWindow(QMainWindow):
         self._build_layout()
         self._build_actions()
 
-        self.worker = DeliveryWorker(db, backoff_base)
-        for signal, slot in (
-            (self.sendJob, self.worker.send),
-            (self.cancelDelivery, self.worker.cancel),
-            (self.retryDelivery, self.worker.retry_now),
-            (self.approveDelivery, self.worker.approve),
-            (self.discardDelivery, self.worker.discard),
-            (self.storeSecret, self.worker.store_secret),
-            (self.findLastResponse, self.worker.find_last_response),
-            (self.startWorker, self.worker.start),
-        ):
-            signal.connect(slot)
-        self.worker.update.connect(self._delivery_update)
-        self.worker.problem.connect(self._problem)
-        self.worker.secretsKnown.connect(self._secrets_known)
-        self.worker.lastResponse.connect(self._last_response)
-        self.worker.resumed.connect(self._resumed)
-        self.worker_thread = WorkerThread(self.worker, "deliveries")
+        self.deliveries = DeliveryClient(db, backoff_base, self)
+        self.deliveries.updated.connect(self._delivery_update)
+        self.deliveries.problem.connect(self._problem)
+        self.deliveries.secretsKnown.connect(self._secrets_known)
+        self.deliveries.lastResponse.connect(self._last_response)
+        self.deliveries.resumed.connect(self._resumed)
 
         self._autosave = QTimer(self)
         self._autosave.setSingleShot(True)
@@ -158,12 +135,7 @@ class MainWindow(QMainWindow):
         self.hsplit.addWidget(composer_area)
         self.hsplit.setStretchFactor(1, 1)
         self.hsplit.setSizes([230, 1000])
-        self.pages = QStackedWidget()
-        self.page_bar = QToolBar("Pages")
-        self.page_bar.setObjectName("pages")
-        self.page_bar.setMovable(False)
-        self.page_group = QActionGroup(self)
-        self.addToolBar(self.page_bar)
+        self.pages = PageStack()
         self.setCentralWidget(self.pages)
         self.add_page("Composer", self.hsplit)
         self.resize(1280, 800)
@@ -186,6 +158,20 @@ class MainWindow(QMainWindow):
         self.undo_action = self.requests.undo_stack.createUndoAction(self, "Undo delete")
         self.undo_action.setShortcut(QKeySequence("Ctrl+Shift+Z"))
         self.addAction(self.undo_action)
+        menu = self.menuBar().addMenu("&Request")
+        for act in (self.new_action, self.save_action, self.send_action, self.find_action):
+            menu.addAction(act)
+        self.menuBar().addMenu("&Edit").addAction(self.undo_action)
+        self.undo_button = QPushButton("Undo")
+        self.undo_button.setAccessibleName("Undo delete")
+        self.undo_button.clicked.connect(self.undo)
+        self.undo_button.hide()
+        self.statusBar().addPermanentWidget(self.undo_button)
+        self.statusBar().messageChanged.connect(
+            lambda text: self.undo_button.setVisible(
+                bool(text) and text.startswith("Deleted ") and self.requests.undo_stack.canUndo()
+            )
+        )
 
     def _wire(self) -> None:
         self.request_list.currentChanged.connect(self.open_request)
@@ -209,49 +195,34 @@ class MainWindow(QMainWindow):
         self.preview.ready.connect(self._show_preview)
         self.preview.failed.connect(self._problem)
         self.send_panel.sendRequested.connect(self.send_current)
-        self.send_panel.cancelRequested.connect(self.cancelDelivery)
-        self.send_panel.retryRequested.connect(self.retryDelivery)
-        self.send_panel.approveRequested.connect(self.approveDelivery)
-        self.send_panel.discardRequested.connect(self.discardDelivery)
+        self.send_panel.cancelRequested.connect(self.deliveries.cancel)
+        self.send_panel.retryRequested.connect(self.deliveries.retry_now)
+        self.send_panel.approveRequested.connect(self.deliveries.approve)
+        self.send_panel.discardRequested.connect(self.deliveries.discard)
 
     # -- pages ---------------------------------------------------------------------
 
     def add_page(self, name: str, widget: QWidget) -> QAction:
         """Add a page reachable from the page bar; returns its action."""
-        self.pages.addWidget(widget)
-        act = QAction(name, self)
-        act.setCheckable(True)
-        act.triggered.connect(lambda _=False, w=widget: self.pages.setCurrentWidget(w))
-        self.page_group.addAction(act)
-        self.page_bar.addAction(act)
-        if self.pages.count() == 1:
-            act.setChecked(True)
-        self.page_bar.setVisible(self.pages.count() > 1)
-        return act
+        return self.pages.add_page(name, widget)
 
     def show_page(self, widget: QWidget) -> None:
         """Bring a page forward."""
-        self.pages.setCurrentWidget(widget)
-        for act in self.page_group.actions():
-            act.setChecked(False)
+        self.pages.show_page(widget)
 
     def add_screenshot(self, filename: str, prepare: Callable[[], QWidget]) -> None:
         """Register a picture for ``--screenshots``: ``prepare`` shows it, returns what to grab."""
-        self._screenshots.append((filename, prepare))
+        self.screenshots.add(filename, prepare)
 
     def save_screenshots(self, folder: Path) -> list[Path]:
-        """Render every registered picture into ``folder``."""
-        folder.mkdir(parents=True, exist_ok=True)
+        """Render every registered picture into ``folder`` at 1280×800."""
         self.resize(1280, 800)
-        out = []
-        for filename, prepare in self._screenshots:
-            widget = prepare()
-            self.wait_for_preview()
-            QApplication.processEvents()
-            path = folder / filename
-            widget.grab().save(str(path))
-            out.append(path)
-        return out
+        self._sample_for_picture = False
+        try:
+            return self.screenshots.save(folder, self.wait_for_preview)
+        finally:
+            if self._sample_for_picture:
+                self.composer.set_sample_response("")
 
     def wait_for_preview(self, timeout_s: float = 5.0) -> None:
         """Process events until the newest preview is drawn (or ``timeout_s`` passes)."""
@@ -271,23 +242,19 @@ class MainWindow(QMainWindow):
     def _prepare_response_shot(self) -> QWidget:
         self.show_page(self.hsplit)
         self.composer.show_response()
-        if self.composer.sample_response() is None:
-            self.composer.set_sample_response(
-                '{"id": "card_5f2b9c", "shortUrl": "https://trello.com/c/x"}'
-            )
+        if self.composer.sample_response() is None:  # an example, taken away after the picture
+            self.composer.set_sample_response('{"id": "card_5f2b9c", "ok": true}')
+            self._sample_for_picture = True
         self.refresh_preview()
         return self
 
     # -- requests ------------------------------------------------------------------
 
+    def _splitters(self) -> dict[str, QSplitter]:
+        return {"hsplit": self.hsplit, "vsplit": self.vsplit}
+
     def _restore(self) -> None:
-        geometry = self.settings.value("window/geometry")
-        if isinstance(geometry, QByteArray):
-            self.restoreGeometry(geometry)
-        for splitter, key in ((self.hsplit, "hsplit"), (self.vsplit, "vsplit")):
-            state = self.settings.value(f"window/{key}")
-            if isinstance(state, QByteArray):
-                splitter.restoreState(state)
+        restore_layout(self.settings, self, self._splitters())
         self.request_list.set_names(self.requests.names())
         person = self.settings.value("preview/person")
         if isinstance(person, str):
@@ -347,31 +314,10 @@ class MainWindow(QMainWindow):
 
     def new_from_recipe(self, recipe_name: str) -> None:
         """Create a request from the shipped recipe called ``recipe_name``."""
-        from composer.seed import load_recipes
-
-        for recipe in load_recipes():
-            if recipe.name == recipe_name:
-                self._guard(lambda r=recipe: self.requests.new(r))
-                return
+        self._guard(lambda: self.requests.new_from_recipe(recipe_name))
 
     def _fill_recipes(self) -> None:
-        import json
-
-        from composer.model import Request
-        from composer.paths import resources_dir
-        from composer.seed import RECIPE_INDEX
-
-        folder = resources_dir() / "recipes"
-        try:
-            index = json.loads((folder / RECIPE_INDEX).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            index = {}
-        recipes = []
-        for path in sorted(folder.glob("*.json")):
-            if path.name != RECIPE_INDEX:
-                about = index.get(path.name, {}).get("description", "")
-                recipes.append((Request.from_file(path).name, about))
-        self.request_list.set_recipes(recipes)
+        self.request_list.set_recipes(self.requests.recipes())
 
     def _duplicate(self) -> None:
         if self.current_name and self.save_now():
@@ -408,7 +354,8 @@ class MainWindow(QMainWindow):
         self._autosave.stop()
         self._guard(lambda: self.requests.delete(request))
         self.statusBar().showMessage(
-            f'Deleted "{request.name}". Undo with Ctrl+Shift+Z or Edit ▸ Undo delete.', 15000
+            f'Deleted "{request.name}". Undo with the button, Ctrl+Shift+Z or Edit ▸ Undo delete.',
+            15000,
         )
 
     def undo(self) -> None:
@@ -474,14 +421,8 @@ class MainWindow(QMainWindow):
         self.composer.show_preview(result)
         self._shown_generation = result.generation
         self.previewShown.emit(result)
-        if not self._worker_started:  # after the first preview: start-up stays lean
-            QTimer.singleShot(0, self.start_worker)
-
-    def start_worker(self) -> None:
-        """Open the keychain and the outbox in the worker's thread (once)."""
-        if not self._worker_started:
-            self._worker_started = True
-            self.startWorker.emit()
+        if not self.deliveries.started:  # after the first preview: start-up stays lean
+            QTimer.singleShot(0, self.deliveries.start)
 
     # -- sending -------------------------------------------------------------------
 
@@ -492,9 +433,8 @@ class MainWindow(QMainWindow):
             return
         self.save_now()
         person = self.context_bar.person()
-        self.start_worker()
         self.send_panel.expect_new()
-        self.sendJob.emit(SendJob(request, dict(self._context), person.id if person else None))
+        self.deliveries.send(SendJob(request, dict(self._context), person.id if person else None))
 
     def _delivery_update(self, update: SendUpdate) -> None:
         self.last_update = update
@@ -541,12 +481,12 @@ class MainWindow(QMainWindow):
         except KnownError as exc:
             self._problem(str(exc), box=True)
             return
-        self.storeSecret.emit(choice.secret_name, choice.value)
-        self.composer.headers_tab.set_header("Authorization", header_value(choice))
+        self.deliveries.store_secret(choice.secret_name, choice.value)
+        self.composer.set_header("Authorization", header_value(choice))
 
     def _ask_last_response(self) -> None:
         if self.current_name is not None:
-            self.findLastResponse.emit(self.current_name)
+            self.deliveries.find_last_response(self.current_name)
 
     def _last_response(self, name: str, text: str) -> None:
         if name != self.current_name:
@@ -568,10 +508,6 @@ class MainWindow(QMainWindow):
             return
         self._closed = True
         self.save_now()
-        self.settings.setValue("window/geometry", self.saveGeometry())
-        self.settings.setValue("window/hsplit", self.hsplit.saveState())
-        self.settings.setValue("window/vsplit", self.vsplit.saveState())
-        self.settings.sync()
+        save_layout(self.settings, self, self._splitters())
         self.preview.close()
-        self.worker.interrupt()
-        self.worker_thread.stop()
+        self.deliveries.stop()

@@ -11,9 +11,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QByteArray, QSettings
+from PySide6.QtWidgets import QSplitter, QWidget
 
-__all__ = ["APPLICATION", "ORGANIZATION", "open_settings", "use_folder"]
+__all__ = [
+    "APPLICATION",
+    "ORGANIZATION",
+    "open_settings",
+    "restore_layout",
+    "save_layout",
+    "use_folder",
+]
 
 ORGANIZATION = "webhook-composer"
 """The folder name under the user's configuration folder."""
@@ -31,3 +39,22 @@ def open_settings() -> QSettings:
     return QSettings(
         QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORGANIZATION, APPLICATION
     )
+
+
+def save_layout(settings: QSettings, window: QWidget, splitters: dict[str, QSplitter]) -> None:
+    """Remember the window's geometry and its splitters' sizes."""
+    settings.setValue("window/geometry", window.saveGeometry())
+    for key, splitter in splitters.items():
+        settings.setValue(f"window/{key}", splitter.saveState())
+    settings.sync()
+
+
+def restore_layout(settings: QSettings, window: QWidget, splitters: dict[str, QSplitter]) -> None:
+    """Put the window's geometry and splitter sizes back as :func:`save_layout` left them."""
+    geometry = settings.value("window/geometry")
+    if isinstance(geometry, QByteArray):
+        window.restoreGeometry(geometry)
+    for key, splitter in splitters.items():
+        state = settings.value(f"window/{key}")
+        if isinstance(state, QByteArray):
+            splitter.restoreState(state)

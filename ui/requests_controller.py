@@ -74,6 +74,34 @@ class RequestsController(QObject):
         self.opened.emit(name)
         return name
 
+    def recipes(self) -> list[tuple[str, str]]:
+        """The shipped recipes as (name, one-line description), in file order."""
+        import json
+
+        from composer.paths import resources_dir
+        from composer.seed import RECIPE_INDEX
+
+        folder = resources_dir() / "recipes"
+        try:
+            index = json.loads((folder / RECIPE_INDEX).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            index = {}
+        out = []
+        for path in sorted(folder.glob("*.json")):
+            if path.name != RECIPE_INDEX:
+                about = index.get(path.name, {}).get("description", "")
+                out.append((Request.from_file(path).name, str(about)))
+        return out
+
+    def new_from_recipe(self, recipe_name: str) -> str:
+        """Store a new request made from the shipped recipe ``recipe_name`` and open it."""
+        from composer.seed import load_recipes
+
+        for recipe in load_recipes():
+            if recipe.name == recipe_name:
+                return self.new(recipe)
+        raise StoreError(f'There is no recipe named "{recipe_name}".')
+
     def duplicate(self, name: str) -> str:
         """Store a copy of ``name`` ("NAME copy") and open it."""
         copy = self._db.requests.duplicate(name)
