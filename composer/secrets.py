@@ -18,6 +18,10 @@ Without a usable keychain :class:`SecretStore` keeps values in this process's me
 the session only; a keychain that fails later in the session switches it to the same
 fallback. Names are still recorded in the workspace, so the name is known next time and a
 render then reports the missing value instead of sending an empty one.
+
+The keychain is first asked when a value, or whether one can be kept, is wanted; listing
+names never touches it. That first question may raise the desktop's unlock prompt and
+wait for the person, so a window asks it off the GUI thread.
 """
 
 from __future__ import annotations
