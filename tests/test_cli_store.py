@@ -287,3 +287,36 @@ def test_secrets_set_and_list_with_the_keychain(
             assert value.encode() not in file.read_bytes()
     finally:
         keyring.delete_password(SERVICE, name)
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["--data-dir", "/g", "people", "list"], "/g"),
+        (["people", "list", "--data-dir", "/after"], "/after"),
+        (["people", "--data-dir", "/mid", "list"], "/mid"),
+        (["--data-dir", "/g", "secrets", "list", "--data-dir", "/after"], "/after"),
+        (["requests", "list"], None),
+    ],
+)
+def test_data_dir_is_accepted_before_and_after_the_command(
+    argv: list[str], expected: str | None
+) -> None:
+    from composer.cli import build_parser, data_dir_of
+
+    args = build_parser().parse_args(argv)
+    assert data_dir_of(args) == (Path(expected) if expected else None)
+
+
+def test_command_groups_can_be_shared_in_any_order() -> None:
+    import argparse
+
+    from composer.cli_store import group, register
+
+    parser = argparse.ArgumentParser()
+    sub = parser.add_subparsers(dest="command")
+    extra = group(sub, "requests", "added first by another module")
+    extra.add_parser("import-curl")
+    register(sub)
+    assert group(sub, "requests") is extra
+    assert set(extra.choices) == {"import-curl", "import", "list"}
