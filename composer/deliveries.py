@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import builtins
 import datetime as dt
+import functools
 import json
 import time
 import uuid
@@ -168,6 +169,18 @@ def with_idempotency_key(
     return (*pairs, ("Idempotency-Key", key))
 
 
+@functools.lru_cache(maxsize=64)
+def _snapshot_of(request: Request) -> str:
+    """The request file's text (cached: a bulk send stores the same request many times)."""
+    return request.to_json()
+
+
+@functools.lru_cache(maxsize=64)
+def _request_from(snapshot: str) -> Request:
+    """A stored request file read back (cached: requests are immutable)."""
+    return Request.from_json(snapshot, "<delivery>")
+
+
 class Deliveries:
     """The deliveries of one workspace: making, reading and moving them."""
 
@@ -249,7 +262,7 @@ class Deliveries:
                 person_id,
                 event_id,
                 state,
-                request.to_json(),
+                _snapshot_of(request),
                 json.dumps(context, ensure_ascii=False, default=str),
                 json.dumps(rendered, ensure_ascii=False),
                 now,
@@ -274,7 +287,7 @@ class Deliveries:
             (
                 request.name,
                 person_id,
-                request.to_json(),
+                _snapshot_of(request),
                 json.dumps(context, default=str),
                 now,
                 error,
@@ -336,7 +349,7 @@ class Deliveries:
                 request_name=r["request_name"],
                 person_id=r["person_id"],
                 state=r["state"],
-                request=Request.from_json(r["request_snapshot"]),
+                request=_request_from(r["request_snapshot"]),
                 context=json.loads(r["context_snapshot"]),
                 rendered=json.loads(r["rendered"]),
                 rendered_at=r["rendered_at"],

@@ -107,7 +107,4 @@ def apply_updates(db: Database, person_id: str, updates: Mapping[str, Any]) -> P
             email = value if isinstance(value, str) else json.dumps(value)
         else:
             attributes[name] = value
-    updated = Person(person.id, email, attributes)
-    with db.transaction():
-        db.people.update(updated)
-    return updated
+    return db.people.update(Person(person.id, email, attributes))

@@ -410,19 +410,23 @@ class Outbox(Deliveries):
         self, delivery: Delivery, n: int, updates: dict[str, Any], error: str | None, now: float
     ) -> DeliveryEvent:
         """Mark a delivery succeeded and apply its updates, in the caller's transaction."""
-        if not self._leave_sending(delivery.id, "succeeded", None, error, now):
+        applies = bool(updates) and delivery.person_id is not None
+        cursor = self.db.execute(
+            "UPDATE deliveries SET state = 'succeeded', next_attempt_at = NULL, error = ?,"
+            " attribute_updates = ?, updated_at = ? WHERE id = ? AND state = 'sending'",
+            (error, json.dumps(updates, ensure_ascii=False) if applies else None, now, delivery.id),
+        )
+        if not cursor.rowcount:
             return DeliveryEvent(delivery.id, "cancelled", n)
-        if updates and delivery.person_id is not None:
-            applied: dict[str, Any] = {}
+        if applies and delivery.person_id is not None:
             try:
                 apply_updates(self.db, delivery.person_id, updates)
-                applied = updates
             except NotFoundError as exc:
                 error = str(exc)
-            self.db.execute(
-                "UPDATE deliveries SET attribute_updates = ?, error = ? WHERE id = ?",
-                (json.dumps(applied, ensure_ascii=False), error, delivery.id),
-            )
+                self.db.execute(
+                    "UPDATE deliveries SET attribute_updates = '{}', error = ? WHERE id = ?",
+                    (error, delivery.id),
+                )
         return DeliveryEvent(delivery.id, "succeeded", n, error=error)
 
 

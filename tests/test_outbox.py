@@ -120,6 +120,17 @@ def test_a_mapping_that_fails_records_the_error_and_changes_nothing(db: Database
     assert db.people.get("p1").attributes == {"name": "Ann", "visits": 1}
 
 
+def test_a_person_deleted_meanwhile_gets_no_updates(db: Database) -> None:
+    with FaultServer([Reply.json({"id": 1})]) as server:
+        outbox = Outbox(db)
+        delivery_id = deliver(outbox, db, hook(server))
+        db.people.delete("p1")
+        (done,) = outbox.run([delivery_id])
+    assert done.state == "succeeded"
+    assert done.attribute_updates == {}
+    assert done.error is not None and "no longer in the workspace" in done.error
+
+
 def test_retry_after_is_honoured(db: Database) -> None:
     script = [Reply(429, (("Retry-After", "1"),)), Reply.json({"id": 2})]
     with FaultServer(script) as server:
