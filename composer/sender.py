@@ -208,7 +208,12 @@ def _shared_ssl_context() -> ssl.SSLContext:
 
 
 class _Transport(httpx.HTTPTransport):
-    """httpx's transport with a connection pool on the deadline-keeping backend."""
+    """httpx's transport with a connection pool on the deadline-keeping backend.
+
+    httpx offers no parameter for httpcore's ``network_backend``, so the pool it builds is
+    replaced by an equal one that has it (``_pool`` is what ``handle_request`` uses). The
+    deadline tests (a trickling and a silent server) fail if that ever stops holding.
+    """
 
     def __init__(self, deadline: _Deadline) -> None:
         super().__init__(verify=_shared_ssl_context(), trust_env=False)
