@@ -269,6 +269,21 @@ def test_many_people_are_each_recorded(db: Database) -> None:
     )
 
 
+def test_a_person_the_request_does_not_render_for_is_recorded_as_failed(db: Database) -> None:
+    with FaultServer([Reply.json({"id": "ok"})]) as server:
+        people = [
+            Person("good", "g@example.com", {"base": server.url}),
+            Person("bad", "b@example.com", {"base": "ftp://example.com"}),
+        ]
+        outbox = Outbox(db)
+        ids = outbox.create_many(hook(server, url="{{ customer.base }}/hook"), people, FAST)
+        done = outbox.run(ids)
+    assert [(d.person_id, d.state) for d in done] == [("good", "succeeded"), ("bad", "failed")]
+    assert done[1].attempts == ()
+    assert done[1].error is not None and "http://" in done[1].error
+    assert len(server.requests) == 1
+
+
 def _echo(request: Received) -> Reply:
     return Reply(200, (("X-Echo", request.header("Authorization") or ""),), request.raw)
 
