@@ -39,6 +39,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "composer.cli_render",
     "composer.cli_store",
     "composer.cli_delivery",
+    "composer.cli_extras",
 )
 """Modules that add commands; each has ``register(subparsers)``."""
 
