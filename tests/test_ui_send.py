@@ -183,7 +183,7 @@ def test_start_up_resumes_a_waiting_delivery(qtbot: Any, tmp_path: Path) -> None
             outbox = Outbox(db)
             qtbot.waitUntil(lambda: outbox.get(delivery_id).state == "succeeded", timeout=10000)
             assert len(server.requests) == 1
-            assert "Resumed 1 unfinished" in window.statusBar().currentMessage()
+            qtbot.waitUntil(lambda: "Resumed 1" in window.statusBar().currentMessage())
             window.shutdown()
         finally:
             db.close()

@@ -27,7 +27,9 @@ ui_settings, workspace, window = ui_helpers.ui_settings, ui_helpers.workspace, u
 
 def test_a_newcomer_sees_a_recipe_with_its_preview(window: Any) -> None:
     assert window.windowTitle() == "Webhook Composer"
-    assert window.current_name == window.requests.names()[0]
+    assert "secrets." not in window.current_request().to_json()  # no secret to set first
+    assert window.composer.currentWidget() is window.composer.body_tab
+    assert "error" not in window.composer.body_tab.summary.text()
     assert window.composer.body_tab.body_view.toPlainText().strip()
     assert window.composer.body_tab.request_line.text().startswith("<b>POST</b> https://")
     assert window.context_bar.person() is not None

@@ -55,6 +55,7 @@ class ComposerTabs(QTabWidget):
         self.addTab(self.headers_tab, "&Headers")
         self.addTab(self.body_tab, "&Body")
         self.addTab(self.response_tab, "Res&ponse")
+        self.setCurrentIndex(BODY)  # the live preview is what a newcomer wants to see first
         self._base: Request | None = None
         self._loading = False
         for tab in (self.request_tab, self.headers_tab, self.body_tab):

@@ -261,10 +261,18 @@ class MainWindow(QMainWindow):
             self.context_bar.choose(person, self.settings.value("preview/event") or None)
         self._context = self.context_bar.context()
         self._update_completions()
+        tab = self.settings.value("window/tab")
+        if isinstance(tab, str) and tab.isdigit():
+            self.composer.setCurrentIndex(int(tab))
         names = self.requests.names()
         last = self.settings.value("window/last_request")
-        if names:
-            self.open_request(last if isinstance(last, str) and last in names else names[0])
+        if isinstance(last, str) and last in names:
+            self.open_request(last)
+        elif names:  # first start: a recipe that previews without any secret set
+            self.open_request(next((n for n in names if self._needs_no_secret(n)), names[0]))
+
+    def _needs_no_secret(self, name: str) -> bool:
+        return "secrets." not in self.requests.get(name).to_json()
 
     def open_request(self, name: str) -> None:
         """Save the current request, then show ``name``."""
@@ -509,5 +517,6 @@ class MainWindow(QMainWindow):
         self._closed = True
         self.save_now()
         save_layout(self.settings, self, self._splitters())
+        self.settings.setValue("window/tab", str(self.composer.currentIndex()))
         self.preview.close()
         self.deliveries.stop()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QLabel, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QLabel, QVBoxLayout, QWidget
 
 from composer.model import METHODS, Request
 from ui.code_editor import CodeEditor
@@ -40,7 +40,10 @@ class RequestTab(QWidget):
         self.count_conversions.setAccessibleName("Count toward conversions")
         self.idempotency = QCheckBox("Send an Idempotency-Key header (the same on every retry)")
         self.idempotency.setAccessibleName("Idempotency key")
-        form = QFormLayout(self)
+        outer = QVBoxLayout(self)
+        form = QFormLayout()
+        outer.addLayout(form)
+        outer.addStretch(1)
         form.addRow("&Method", self.method)
         form.addRow("&URL", self.url)
         hint = QLabel(

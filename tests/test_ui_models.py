@@ -1,0 +1,165 @@
+"""The window's item models and helpers, tested without a window."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QTextDocument
+
+from composer.diagnostics import Diagnostic
+from composer.model import Person, Request
+from composer.store import Database
+from ui.context_bar import PAGE, PeopleComboModel, variable_paths
+from ui.diagnostics_model import DIAGNOSTIC_ROLE, DiagnosticsModel, describe_where
+from ui.highlighter import LiquidHighlighter, syntax_for
+from ui.pair_model import PairTableModel
+from ui.preview import PreviewJob, elide, render_job
+from ui.request_list import RequestListModel
+from ui.requests_controller import RequestsController, free_name
+
+pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support ")
+
+
+def test_pair_model_edits_and_skips_unnamed_rows(qtmodeltester: Any) -> None:
+    model = PairTableModel(("Name", "Value"), ("Preview",))
+    model.set_pairs([("Content-Type", "application/json")])
+    edits: list[int] = []
+    model.edited.connect(lambda: edits.append(1))
+    row = model.add()
+    assert model.pairs() == [("Content-Type", "application/json")]
+    assert model.setData(model.index(row, 0), "X-Trace")
+    assert model.setData(model.index(row, 1), "{{ customer.id }}")
+    assert not model.setData(model.index(row, 2), "read only")
+    assert model.pairs()[-1] == ("X-Trace", "{{ customer.id }}")
+    assert model.find("x-trace") == 1
+    assert model.move(1, -1) == 0
+    model.set_extra([("a",), ("b",)], [False, True])
+    assert model.index(1, 2).data(Qt.ItemDataRole.ForegroundRole) is not None
+    model.remove(0)
+    assert len(edits) == 5
+    qtmodeltester.check(model)
+
+
+def test_diagnostics_model_lists_errors_first() -> None:
+    model = DiagnosticsModel()
+    warning = Diagnostic("warning", "url", 1, 1, "w")
+    error = Diagnostic("error", "body", 3, 7, "e")
+    model.set_diagnostics((warning, error))
+    assert model.rowCount() == 2
+    assert model.index(0, 0).data(DIAGNOSTIC_ROLE) == error
+    assert model.index(0, 0).data() == "error: body, line 3, column 7: e"
+
+
+@pytest.mark.parametrize(
+    ("where", "shown"),
+    [
+        ("url", "URL"),
+        ("body", "body"),
+        ("headers[0]", "header 1"),
+        ("response_mappings[2]", "mapping 3"),
+    ],
+)
+def test_describe_where(where: str, shown: str) -> None:
+    assert describe_where(where) == shown
+
+
+def test_people_combo_model_reads_a_page_at_a_time(qtmodeltester: Any) -> None:
+    people = [Person(str(i), f"p{i}@example.com", {"name": f"P {i}"}) for i in range(450)]
+    calls: list[tuple[int, int]] = []
+
+    def fetch(limit: int, offset: int) -> list[Person]:
+        calls.append((limit, offset))
+        return people[offset : offset + limit]
+
+    model = PeopleComboModel(fetch, lambda: len(people))
+    assert model.rowCount() == PAGE
+    assert calls == [(PAGE, 0)]
+    assert model.row_of("420") == 420
+    assert len(calls) == 3
+    assert model.index(5, 0).data() == "5 — P 5"
+    qtmodeltester.check(model)
+
+
+def test_request_list_model() -> None:
+    model = RequestListModel()
+    model.set_names(["a", "B", "c"])
+    assert model.rowCount() == 3 and model.row_of("B") == 1 and model.row_of("x") == -1
+    assert model.index(2, 0).data() == "c"
+    assert model.rowCount(model.index(0, 0)) == 0 and not QModelIndex().isValid()
+
+
+@pytest.mark.parametrize(
+    ("wanted", "taken", "name"),
+    [("New request", set(), "New request"), ("X", {"X"}, "X 2"), ("X", {"X", "X 2"}, "X 3")],
+)
+def test_free_name(wanted: str, taken: set[str], name: str) -> None:
+    assert free_name(wanted, taken) == name
+
+
+def test_controller_delete_and_undo(tmp_path: Any) -> None:
+    with Database(tmp_path / "w.sqlite3") as db:
+        controller = RequestsController(db)
+        name = controller.new()
+        request = controller.get(name)
+        controller.delete(request)
+        assert controller.names() == []
+        controller.undo()
+        assert controller.names() == [name]
+        assert controller.recipes()
+        controller.new_from_recipe(controller.recipes()[0][0])
+        assert len(controller.names()) == 2
+
+
+def test_variable_paths_offer_nested_attributes_and_secrets() -> None:
+    context = {"customer": {"id": "1", "address": {"city": "Berlin"}}, "event_name": "signup"}
+    words = variable_paths(context, ["api_key"])
+    assert {"customer.id", "customer.address.city", "event_name", "secrets.api_key"} <= set(words)
+
+
+@pytest.mark.parametrize(
+    ("content_type", "syntax"),
+    [
+        ("application/json", "json"),
+        ("application/vnd.api+json; charset=utf-8", "json"),
+        ("text/xml", "xml"),
+        ("application/x-www-form-urlencoded", "form"),
+        ("text/plain", "text"),
+    ],
+)
+def test_syntax_for(content_type: str, syntax: str) -> None:
+    assert syntax_for(content_type) == syntax
+
+
+def test_highlighter_carries_open_liquid_regions_across_lines() -> None:
+    document = QTextDocument()
+    highlighter = LiquidHighlighter(document, "json")
+    document.setPlainText('{"a": {{ customer\n | json }},\n{% comment %}\nx\n{% endcomment %}"b"')
+    highlighter.rehighlight()
+    states = [document.findBlockByNumber(i).userState() for i in range(document.blockCount())]
+    assert states == [0, -1, 2, 2, -1]
+    assert highlighter.syntax == "json"
+
+
+def test_preview_render_job_masks_secrets_and_previews_mappings() -> None:
+    from composer.model import Header, ResponseMapping
+
+    request = Request(
+        name="r",
+        url="https://example.com/",
+        headers=(Header("Authorization", "Bearer {{ secrets.key }}"),),
+        body='{"pretty":1}',
+        response_mappings=(ResponseMapping("n", "{{ response.n }}"),),
+    )
+    job = PreviewJob(request, {"customer": {"id": "1"}}, ("key",), '{"n": 3}', pretty=True)
+    result = render_job(job)
+    assert ("Authorization", "Bearer ••••••") in result.rendered.headers
+    assert result.body_view == '{\n  "pretty": 1\n}'
+    assert result.rendered.body == '{"pretty":1}'
+    assert result.mappings[0].value == 3
+
+
+def test_elide_says_how_much_is_hidden() -> None:
+    assert elide("abc", 5) == "abc"
+    assert elide("abcdefgh", 5).startswith("abcde\n\n… 3 more characters")
