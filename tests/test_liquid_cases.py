@@ -221,6 +221,9 @@ CASES: list[tuple[str, str]] = [
         "3 1 2|3, 1, 2|31112|[]|abc|1+2+3",
     ),  # sft test_join; InputIterator wraps a scalar  # differs (range)
     ('{{ nested | join: "," }}|{{ mixed | join: "," }}', '1,2,3,4|true,,1.0,{"a"=>nil}'),
+    ('{{ true | join: "," }}|{{ customer.plan | join: "," }}', 'true|{"name"=>"Pro", "seats"=>3}'),
+    # string filters read a hash through Utils.inspect
+    ("{{ customer.plan | upcase }}", '{"NAME"=>"PRO", "SEATS"=>3}'),
     ('{{ nums | concat: customer.tags | join: "," }}', "3,1,2,vip,beta"),
     ('{{ event.items | map: "sku" | join: "," }}|{{ customer.plan | map: "name" }}', "a,b,c|Pro"),
     (
@@ -289,6 +292,8 @@ CASES: list[tuple[str, str]] = [
         '|{{ "01/02/2024" | date: "%F" }}|{{ "tomorrow" | date: "%F" }}',
         "2024-03-05 14:07:09 UTC|14:07:09 -0500|2024-01-02|tomorrow",
     ),
+    # an unknown conversion is written as it stands
+    ('{{ "2024-03-05" | date: "%-d%q %!" }}', "5%q %!"),
     # a Float is not a timestamp to Utils.to_date: the input comes back
     ('{{ 1700000000.5 | date: "%F" }}|{{ -86400 | date: "%F" }}', "1700000000.5|1969-12-31"),
     # -- Customer.io's filters -------------------------------------------------------------
