@@ -154,9 +154,8 @@ class _RubyContext(RenderContext):
 
     def get(self, path: list[object], *, token: Token | None, default: object = UNDEFINED) -> Any:
         """Resolve ``path``, recording what is missing."""
-        state = _STATE.get()
-        if state is not None:
-            state.check_deadline()
+        if self.render_state is not None:
+            self.render_state.check_deadline()
         root = path[0]
         if not isinstance(root, str):
             return super().get(path, token=token, default=default)
@@ -181,9 +180,8 @@ class _RubyContext(RenderContext):
         if default is not UNDEFINED:
             return default
         name = _path_text(path[:depth])
-        state = _STATE.get()
-        if report and state is not None:
-            state.missing.append(MissingVariable(name, token))
+        if report and self.render_state is not None:
+            self.render_state.missing.append(MissingVariable(name, token))
         return self.env.undefined(str(path[0]), hint=f"{name} is undefined", token=token)
 
     def get_item(self, obj: Any, key: Any) -> Any:
@@ -196,16 +194,14 @@ class _RubyContext(RenderContext):
 
     def filter(self, name: str, token: Token | None) -> Any:
         """Look up a filter (and check the deadline: filters are where time goes)."""
-        state = _STATE.get()
-        if state is not None:
-            state.check_deadline()
+        if self.render_state is not None:
+            self.render_state.check_deadline()
         return super().filter(name, token)
 
     def assign(self, key: str, val: Any) -> None:
         """Bind a local (and check the deadline)."""
-        state = _STATE.get()
-        if state is not None:
-            state.check_deadline()
+        if self.render_state is not None:
+            self.render_state.check_deadline()
         super().assign(key, val)
 
     def _counter(self, name: str) -> Any:
