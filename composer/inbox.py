@@ -221,6 +221,10 @@ class Inbox:
         on_request: Callable[[CaughtRequest], object] | None = None,
     ) -> None:
         self.host = loopback_address(host)
+        if not 0 <= port <= 65535:
+            raise InboxError(
+                f"The inbox's port must be from 0 (any free port) to 65535, not {port}."
+            )
         self.port = port
         self.max_requests = max(1, max_requests)
         self.max_bytes = max_bytes

@@ -5,15 +5,17 @@ from __future__ import annotations
 import contextlib
 import json
 import socket
+import subprocess
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
 
 from composer.inbox import CaughtRequest, Inbox, InboxError, Reply, pretty_body
-from composer.model import Header, Person, Request, context_for
+from composer.model import Header, Person, Request, ResponseMapping, context_for
 from composer.render import render
 from composer.sender import Sender, user_agent
 
@@ -71,6 +73,56 @@ def test_a_request_sent_by_the_engine_arrives_byte_identical(inbox: Inbox) -> No
     assert caught.client[0] == "127.0.0.1"
     assert caught.elapsed_ms >= 0
     assert abs(caught.received_at - time.time()) < 60
+
+
+MAPPED = {"crm_id": "crm-42", "score": 7}
+
+
+@pytest.mark.parametrize(
+    ("queued", "outcome", "statuses", "updates"),
+    [
+        ([Reply(503, [("Retry-After", "0")])], "succeeded", [503, 200], MAPPED),
+        ([Reply(429), Reply(500)], "succeeded", [429, 500, 200], MAPPED),
+        ([Reply(503)] * 4, "failed", [503, 503, 503], {}),
+        ([Reply(400)], "failed", [400], {}),
+    ],
+)  # fmt: skip
+def test_the_configured_reply_drives_retries_and_response_mappings(
+    python: str,
+    cli_env: dict[str, str],
+    tmp_path: Path,
+    queued: list[Reply],
+    outcome: str,
+    statuses: list[int],
+    updates: dict[str, object],
+) -> None:
+    answer = Reply(200, [("Content-Type", "application/json")], b'{"id": "crm-42", "score": 7}')
+    with Inbox(reply=answer) as box:
+        box.queue(queued)
+        request = Request(
+            "sync",
+            box.url + "/sync",
+            body='{"id": {{ customer.id | json }}}',
+            response_mappings=(
+                ResponseMapping("crm_id", "{{ response.id }}"),
+                ResponseMapping("score", "{{ response.score }}"),
+            ),
+        )
+        request.save(tmp_path / "request.json")
+        (tmp_path / "context.json").write_text('{"customer": {"id": "c1"}}')
+        done = subprocess.run(
+            [python, "-m", "composer", "send", str(tmp_path / "request.json"), "--context",
+             str(tmp_path / "context.json"), "--json", "--retries", "2", "--backoff-base", "0.05"],
+            env=cli_env, capture_output=True, text=True, timeout=60, check=False,
+        )  # fmt: skip
+        caught = box.requests
+    result = json.loads(done.stdout)
+    assert done.returncode == (0 if outcome == "succeeded" else 1), done.stderr
+    assert result["outcome"] == outcome
+    assert [a["status"] for a in result["attempts"]] == statuses
+    assert result["attribute_updates"] == updates
+    assert len(caught) == len(statuses)
+    assert {c.body for c in caught} == {b'{"id": "c1"}'}  # every attempt sends the same bytes
 
 
 def test_reply_is_configurable_at_runtime_and_queued_replies_come_first(inbox: Inbox) -> None:
