@@ -15,16 +15,17 @@ is dropped, and an unquoted ``|``, ``;`` or ``&`` ends the command. Then curl's 
   percent-encodes the value part), and ``--json`` (pieces joined as they are; sets
   ``Content-Type`` and ``Accept`` to ``application/json`` unless given). Without a
   Content-Type, data gets ``application/x-www-form-urlencoded`` as curl sends it.
-  ``@file`` data, ``-F/--form``, ``-T`` and ``-K`` are refused: the file is not here to
-  read, and Customer.io sends no multipart bodies.
+  ``@file`` data or headers, ``-F/--form``, ``-T`` and ``-K`` are refused: the file is
+  not here to read, and Customer.io sends no multipart bodies.
 * ``-G/--get`` moves the data into the query string; the method is POST when there is
   data, GET otherwise, unless ``-X`` says otherwise (and must be one Customer.io offers).
 * ``-u/--user``: the credential never reaches the workspace. It becomes an
   ``Authorization: Basic`` header built in Liquid from a secret named after the host
   (``{{ "user:" | append: secrets.stripe | base64_encode }}``, or the user part alone
   when the password is empty, as in Stripe's ``-u sk_test_…:``), and a note says which
-  secret to set. A literal ``Authorization``, ``Cookie`` or API-key header is kept and
-  warned about.
+  secret to set; ``--oauth2-bearer`` likewise becomes ``Bearer {{ secrets.NAME }}``. A
+  literal ``Authorization``, ``Cookie`` or API-key header is kept and warned about, as
+  is a shell variable (``$TOKEN``), which is kept as written.
 * Options about output, TLS checking, redirects, proxies and timeouts (``-s``, ``-i``,
   ``-v``, ``-k``, ``-L``, ``--compressed``, ``-o FILE`` …) do not change the request and
   are ignored. An option curl has that is not listed here is refused by name rather than
@@ -70,7 +71,8 @@ _DATA = {"-d": "ascii", "--data": "ascii", "--data-ascii": "ascii", "--data-bina
          "--data-raw": "raw", "--data-urlencode": "urlencode", "--json": "json"}  # fmt: skip
 _HEADERISH = {"-A": "User-Agent", "--user-agent": "User-Agent", "-e": "Referer",
               "--referer": "Referer", "-b": "Cookie", "--cookie": "Cookie"}  # fmt: skip
-_WITH_ARG = {"-X", "--request", "--url", "-H", "--header", "-u", "--user", *_DATA, *_HEADERISH}
+_WITH_ARG = {"-X", "--request", "--url", "-H", "--header", "-u", "--user", "--oauth2-bearer",
+             *_DATA, *_HEADERISH}  # fmt: skip
 _IGNORED_WITH_ARG = {
     "-o", "--output", "-w", "--write-out", "-m", "--max-time", "--connect-timeout",
     "--retry", "--retry-delay", "--retry-max-time", "-D", "--dump-header", "-x", "--proxy",
@@ -341,7 +343,7 @@ def import_curl(text: str, name: str | None = None) -> CurlImport:
     url: str | None = None
     headers: list[Header] = []
     pieces: list[tuple[str, str]] = []
-    get = False
+    get = bearer = False
     user: str | None = None
     for option, value in _options(words[1:]):
         if option in _REFUSED:
@@ -353,6 +355,8 @@ def import_curl(text: str, name: str | None = None) -> CurlImport:
         elif option == "-X":
             method = (value or "").upper()
         elif option == "-H":
+            if (value or "").startswith("@"):
+                raise _fail(f"-H {value!r} reads headers from a file, which cannot be imported")
             header_name, colon, header_value = (value or "").partition(":")
             if not colon:
                 header_name = header_name.rstrip(";")  # "Name;" sends an empty header
@@ -372,6 +376,8 @@ def import_curl(text: str, name: str | None = None) -> CurlImport:
             get = True
         elif option == "-u":
             user = value
+        elif option == "--oauth2-bearer":
+            bearer = True
     if not url:
         raise _fail("the command has no URL")
     if "://" not in url:
@@ -398,8 +404,17 @@ def import_curl(text: str, name: str | None = None) -> CurlImport:
         raise _fail(f"the method {method} is not one Customer.io sends ({', '.join(METHODS)})")
     parts = urlsplit(url)
     host = parts.hostname or "host"
-    if user is not None:
-        secret = _secret_name(host)
+    secret = _secret_name(host)
+    if any(h.name.lower() == "authorization" for h in headers) and (user is not None or bearer):
+        notes.append("-u or --oauth2-bearer was left out: an Authorization header is given.")
+    elif bearer:
+        headers.insert(0, Header("Authorization", f"Bearer {{{{ secrets.{secret} }}}}"))
+        notes.append(
+            f"The token given with --oauth2-bearer was not kept: the Authorization header reads "
+            f'it from the secret "{secret}"; set it under Secrets '
+            f"(webhook-composer secrets set {secret})."
+        )
+    elif user is not None:
         login, colon, password = user.partition(":")
         if colon and not password:
             value = f'secrets.{secret} | append: ":"'
@@ -419,6 +434,9 @@ def import_curl(text: str, name: str | None = None) -> CurlImport:
                 f"The {header.name} header holds a credential in plain text; move it into a "
                 "secret and use {{ secrets.NAME }} in its place."
             )
+    everything = url + body + "".join(h.value for h in headers)
+    for variable in sorted(set(re.findall(r"\$\{?[A-Za-z_][A-Za-z0-9_]*", everything))):
+        notes.append(f"{variable.replace('{', '')} is a shell variable, kept as written here.")
     if "{{" in body + url or "{%" in body + url:
         notes.append("The command holds '{{' or '{%', which will be read as Liquid.")
     label = name or (host + parts.path.rstrip("/")) or host

@@ -260,6 +260,14 @@ def test_real_world_commands_import(
         (CHROME.replace("O\\'Brien", "{{ x }}"), "app.example.com/api/v2/events", "Liquid"),
         ("curl example.com", "example.com", "no scheme"),
         ("curl 'https://shop.example.com/' -b 'a=1'", "shop.example.com", "Cookie header"),
+        (
+            'curl -X POST "https://api.twilio.com/2010-04-01/Accounts/$SID/Messages.json" -d a=b',
+            "api.twilio.com/2010-04-01/Accounts/$SID/Messages.json",
+            "$SID is a shell variable",
+        ),
+        ('curl -H "X-Token: $TOKEN" https://e.com/a/', "e.com/a", "$TOKEN is a shell variable"),
+        ("curl --oauth2-bearer abc https://api.github.com/user", "api.github.com/user", "github"),
+        ("curl -u a:b -H 'Authorization: x' https://e.com/", "e.com", "-u or --oauth2-bearer was"),
     ],
 )
 def test_names_and_notes(command: str, name: str, note: str) -> None:
@@ -290,6 +298,7 @@ def test_names_and_notes(command: str, name: str, note: str) -> None:
         ("curl https://a.example/ https://b.example/", "more than one URL"),
         ("curl -b cookies.txt https://example.com/", "cookie file"),
         ("curl https://example.com/ -H", "-H needs a value"),
+        ("curl -H @headers.txt https://example.com/", "reads headers from a file"),
     ],
 )
 def test_what_cannot_be_imported_is_refused_plainly(command: str, message: str) -> None:
