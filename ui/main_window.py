@@ -20,9 +20,7 @@ from PySide6.QtCore import QEventLoop, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
-    QInputDialog,
     QMainWindow,
-    QMessageBox,
     QPushButton,
     QSplitter,
     QVBoxLayout,
@@ -31,7 +29,6 @@ from PySide6.QtWidgets import (
 
 from composer.errors import KnownError
 from composer.store import Database
-from ui.auth_dialog import AuthDialog, header_value
 from ui.composer_tabs import ComposerTabs
 from ui.context_bar import ContextBar, PeopleComboModel, variable_paths
 from ui.delivery_client import DeliveryClient
@@ -334,6 +331,8 @@ class MainWindow(QMainWindow):
     def _ask_rename(self) -> None:
         if self.current_name is None:
             return
+        from PySide6.QtWidgets import QInputDialog  # dialogs load on first use: start-up stays lean
+
         name, ok = QInputDialog.getText(self, "Rename request", "New name:", text=self.current_name)
         if ok:
             self.rename_current(name)
@@ -462,6 +461,8 @@ class MainWindow(QMainWindow):
         self.send_panel.show_problem(message)
         self.statusBar().showMessage(message, 15000)
         if box and self.show_boxes and self.isVisible():
+            from PySide6.QtWidgets import QMessageBox
+
             dialog = QMessageBox(QMessageBox.Icon.Warning, "Webhook Composer", message, parent=self)
             dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             dialog.open()  # window-modal, and the event loop keeps running
@@ -476,6 +477,8 @@ class MainWindow(QMainWindow):
         self.secretsChanged.emit()
 
     def _auth(self) -> None:
+        from ui.auth_dialog import AuthDialog
+
         dialog = AuthDialog(self, self.keychain_problem)
         if dialog.exec():
             self.apply_auth(dialog.choice())
@@ -483,6 +486,7 @@ class MainWindow(QMainWindow):
     def apply_auth(self, choice: Any) -> None:
         """Keep ``choice``'s credential as a secret and reference it in Authorization."""
         from composer.secrets import check_name
+        from ui.auth_dialog import header_value
 
         try:
             check_name(choice.secret_name)

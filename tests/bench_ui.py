@@ -1,0 +1,172 @@
+"""Figures for the window: start-up, keystroke-to-preview latency, the GUI thread's stalls.
+
+Run: ``QT_QPA_PLATFORM=offscreen .venv/bin/python tests/bench_ui.py`` (``make bench`` may call
+it). It prints each figure beside its budget from DESIGN.md; nothing is asserted.
+
+* start-up: ``python -m ui.main --exit-after-startup`` as a fresh process, several times
+  on a seeded workspace; the app prints ``started in N ms`` counted from the process start
+  once the window is shown and its first preview drawn.
+* keystroke → preview: one key typed into a recipe's body (QTest, on the GUI thread) until
+  the window's ``previewShown`` for that text: p50 and p95 over 200 keys.
+* stalls: a 5 ms QTimer on the GUI thread records the gaps between its ticks while a 1 MB
+  body is typed into (a key every 40 ms, each rendered in the background) and while a
+  1 MB request is opened; the longest gap minus the 5 ms period is the longest stall.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def startup(runs: int = 5) -> list[float]:
+    """Start-up times in ms of fresh processes on one seeded workspace."""
+    with tempfile.TemporaryDirectory() as folder:
+        env = dict(os.environ, XDG_CONFIG_HOME=str(Path(folder) / "config"))
+        command = [sys.executable, "-m", "ui.main", "--data-dir", folder, "--exit-after-startup"]
+        subprocess.run(command, cwd=ROOT, env=env, capture_output=True, check=True)  # seeds
+        times = []
+        for _ in range(runs):
+            out = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, check=True)
+            match = re.search(rb"started in (\d+) ms", out.stdout)
+            if match:
+                times.append(float(match.group(1)))
+        return times
+
+
+class Ticks:
+    """Records the gaps between a 5 ms timer's ticks."""
+
+    def __init__(self) -> None:
+        from PySide6.QtCore import QTimer
+
+        self.gaps: list[float] = []
+        self._last = time.perf_counter()
+        self.timer = QTimer()
+        self.timer.setInterval(5)
+        self.timer.timeout.connect(self._tick)
+
+    def _tick(self) -> None:
+        now = time.perf_counter()
+        self.gaps.append((now - self._last) * 1000)
+        self._last = now
+
+    def start(self) -> None:
+        self.gaps.clear()
+        self._last = time.perf_counter()
+        self.timer.start()
+
+    def stop(self) -> float:
+        """The longest stall seen (ms beyond the 5 ms period)."""
+        self.timer.stop()
+        return max(self.gaps, default=5.0) - 5.0
+
+
+def main() -> None:
+    from PySide6.QtCore import QEventLoop, Qt, QTimer
+    from PySide6.QtGui import QTextCursor
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    from composer.model import Request
+    from composer.seed import open_workspace
+    from ui.main_window import MainWindow
+    from ui.qt_settings import use_folder
+
+    times = startup()
+    if times:
+        print(
+            f"start-up to first preview drawn: median {statistics.median(times):.0f} ms, "
+            f"min {min(times):.0f} ms over {len(times)} runs (budget: window shown ≤ 600 ms)"
+        )
+
+    app = QApplication.instance() or QApplication([])
+    folder = Path(tempfile.mkdtemp())
+    use_folder(folder / "qsettings")
+    db = open_workspace(folder / "data")
+    window = MainWindow(db)
+    window.show()
+    window.wait_for_preview()
+    shown: list[int] = []
+    window.previewShown.connect(lambda r: shown.append(r.generation))
+
+    def wait_for(generation: int) -> None:
+        while not shown or shown[-1] < generation:
+            app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 5)
+
+    window.open_request("Trello: card to schedule a call")
+    window.wait_for_preview()
+    editor = window.composer.body_tab.editor
+    editor.setFocus()
+    editor.moveCursor(QTextCursor.MoveOperation.End)
+    latencies = []
+    for i in range(200):
+        key = Qt.Key.Key_Space if i % 2 else Qt.Key.Key_Backspace
+        if i % 2 == 0:
+            QTest.keyClick(editor, Qt.Key.Key_Space)
+        start = time.perf_counter()
+        QTest.keyClick(editor, key)
+        target = window.preview.generation + (1 if window.preview.pending else 0)
+        wait_for(target)
+        latencies.append((time.perf_counter() - start) * 1000)
+    latencies.sort()
+    p50 = latencies[len(latencies) // 2]
+    p95 = latencies[int(len(latencies) * 0.95)]
+    print(
+        f"keystroke to updated preview (recipe body): p50 {p50:.1f} ms, p95 {p95:.1f} ms "
+        "(budget: p95 ≤ 16 ms)"
+    )
+
+    plain = '  {"n": "a fixed value that takes some room", "i": 0, "ok": true},\n' * 9
+    line = plain + '  {"n": {{ customer.name | json }}, "e": "{{ customer.email }}"},\n'
+    body = "[\n" + line * (1_050_000 // len(line)) + '  {"end": true}\n]'
+    db.requests.save(Request(name="One megabyte", url="https://example.com/", body=body))
+    window.request_list.set_names(window.requests.names())
+    ticks = Ticks()
+    ticks.start()
+    opened = time.perf_counter()
+    window.open_request("One megabyte")
+    window.wait_for_preview(30)
+    open_stall = ticks.stop()
+    open_ms = (time.perf_counter() - opened) * 1000
+
+    editor.setFocus()
+    editor.moveCursor(QTextCursor.MoveOperation.Start)
+    editor.moveCursor(QTextCursor.MoveOperation.Down)
+    keys = [Qt.Key.Key_Space, Qt.Key.Key_Backspace] * 15
+    typer = QTimer()
+    typer.setInterval(40)
+    typer.timeout.connect(lambda: QTest.keyClick(editor, keys.pop()) if keys else typer.stop())
+    renders = [r for r in shown]
+    ticks.start()
+    typer.start()
+    while keys or typer.isActive():
+        app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 5)
+    window.wait_for_preview(30)
+    typing_stall = ticks.stop()
+    rendered = len(shown) - len(renders)
+    print(
+        f"1 MB body, typing 30 keys (40 ms apart): longest GUI-thread stall {typing_stall:.0f} ms, "
+        f"{rendered} previews drawn, {window.preview.dropped} stale results dropped "
+        "(budget: ≤ 50 ms)"
+    )
+    print(
+        f"1 MB body, opening the request: longest GUI-thread stall {open_stall:.0f} ms "
+        f"(loading the text into the editor), preview after {open_ms:.0f} ms"
+    )
+    window.shutdown()
+    db.close()
+
+
+if __name__ == "__main__":
+    main()
