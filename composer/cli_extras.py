@@ -157,7 +157,8 @@ def run_inbox(args: argparse.Namespace) -> int:
         stop.set()
 
     inbox = Inbox(args.host, args.port, _reply_of(args), on_request=show)
-    previous = signal.signal(signal.SIGTERM, on_signal)
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, on_signal) if main_thread else None
     try:
         inbox.start()
         print(f"Inbox listening on {inbox.url}/ (Ctrl+C to stop)", file=sys.stderr, flush=True)
@@ -168,7 +169,8 @@ def run_inbox(args: argparse.Namespace) -> int:
             pass
     finally:
         inbox.stop()
-        signal.signal(signal.SIGTERM, previous)
+        if main_thread:
+            signal.signal(signal.SIGTERM, previous)
     count = len(inbox.requests) + inbox.dropped
     print(f"Inbox stopped after {count} request(s).", file=sys.stderr)
     return 0
