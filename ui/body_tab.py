@@ -69,6 +69,7 @@ class BodyTab(QWidget):
         self.pretty.setAccessibleName("Pretty JSON")
         self.pretty.toggled.connect(self.prettyToggled)
         self.body_view = _read_only("Rendered body")
+        self.body_view.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.size_label = QLabel()
         self.size_label.setAccessibleName("Rendered body size")
 

@@ -45,6 +45,12 @@ __all__ = ["AUTOSAVE_MS", "MainWindow"]
 AUTOSAVE_MS = 500
 """Edits are saved this long after the last change."""
 SAMPLE_KEY = "ui.sample_response."
+EXAMPLE_RESPONSE = (
+    '{"id": "5f2b9c0e1a", "shortUrl": "https://example.com/r/5f2b9c0e1a", "sid": "SM5f2b9c",'
+    ' "contacts": [{"id": "cont_81f3"}], "ticket": {"id": 4821},'
+    ' "expected_delivery_date": "2026-12-03"}'
+)
+"""The sample response the Response tab's picture uses when a request has none."""
 """Workspace setting prefix of each request's sample response."""
 
 
@@ -215,11 +221,14 @@ class MainWindow(QMainWindow):
         """Render every registered picture into ``folder`` at 1280×800."""
         self.resize(1280, 800)
         self._sample_for_picture = False
+        shown = self.current_name
         try:
             return self.screenshots.save(folder, self.wait_for_preview)
         finally:
             if self._sample_for_picture:
                 self.composer.set_sample_response("")
+            if shown is not None:
+                self.open_request(shown)
 
     def wait_for_preview(self, timeout_s: float = 5.0) -> None:
         """Process events until the newest preview is drawn (or ``timeout_s`` passes)."""
@@ -238,9 +247,14 @@ class MainWindow(QMainWindow):
 
     def _prepare_response_shot(self) -> QWidget:
         self.show_page(self.hsplit)
+        request = self.composer.to_model()
+        if request is not None and not request.response_mappings:
+            mapped = [n for n in self.requests.names() if self.requests.get(n).response_mappings]
+            if mapped:
+                self.open_request(mapped[0])
         self.composer.show_response()
         if self.composer.sample_response() is None:  # an example, taken away after the picture
-            self.composer.set_sample_response('{"id": "card_5f2b9c", "ok": true}')
+            self.composer.set_sample_response(EXAMPLE_RESPONSE)
             self._sample_for_picture = True
         self.refresh_preview()
         return self
@@ -265,11 +279,15 @@ class MainWindow(QMainWindow):
         last = self.settings.value("window/last_request")
         if isinstance(last, str) and last in names:
             self.open_request(last)
-        elif names:  # first start: a recipe that previews without any secret set
-            self.open_request(next((n for n in names if self._needs_no_secret(n)), names[0]))
+        elif names:
+            self.open_request(self._first_choice(names))
 
-    def _needs_no_secret(self, name: str) -> bool:
-        return "secrets." not in self.requests.get(name).to_json()
+    def _first_choice(self, names: list[str]) -> str:
+        """On a first start: a JSON request that previews without any secret set."""
+        requests = [self.requests.get(name) for name in names]
+        free = [r for r in requests if "secrets." not in r.to_json()]
+        json_free = [r for r in free if "json" in r.content_type().lower()]
+        return (json_free or free or requests)[0].name
 
     def open_request(self, name: str) -> None:
         """Save the current request, then show ``name``."""
