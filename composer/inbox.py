@@ -270,7 +270,10 @@ class Inbox:
         return self
 
     def stop(self) -> None:
-        """Stop accepting, close open connections, join the threads, close the sockets."""
+        """Stop accepting, close open connections, join the threads, close the sockets.
+
+        Call it from any thread but the inbox's own (not from ``on_request``).
+        """
         server, self._server = self._server, None
         if server is None:
             return

@@ -234,6 +234,24 @@ def test_a_chunked_body_is_de_chunked(inbox: Inbox) -> None:
     assert second.method == "PUT"
 
 
+def test_pipelined_keep_alive_requests_and_head(inbox: Inbox) -> None:
+    inbox.set_reply(Reply(200, [("X-R", "1")], b"hello"))
+    answer = _raw(
+        inbox,
+        b"POST /one HTTP/1.1\r\nContent-Length: 3\r\n\r\nabc"
+        b"HEAD /two HTTP/1.1\r\n\r\n"
+        b"GET /three HTTP/1.0\r\n\r\n",
+    )
+    assert answer.count(b"HTTP/1.1 200 OK\r\n") == 3
+    assert answer.count(b"hello") == 2  # not after the HEAD
+    assert answer.endswith(b"Connection: close\r\n\r\nhello")
+    assert [(c.method, c.target, c.version) for c in inbox.requests] == [
+        ("POST", "/one", "HTTP/1.1"),
+        ("HEAD", "/two", "HTTP/1.1"),
+        ("GET", "/three", "HTTP/1.0"),
+    ]
+
+
 def test_expect_100_continue_is_answered(inbox: Inbox) -> None:
     with socket.create_connection(("127.0.0.1", inbox.port), timeout=5) as conn:
         conn.sendall(b"POST / HTTP/1.1\r\nContent-Length: 2\r\nExpect: 100-continue\r\n\r\n")
