@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import os
 import shutil
 import subprocess
@@ -449,3 +450,22 @@ def test_a_nul_character_cannot_be_exported() -> None:
     rendered = RenderedRequest("POST", "https://example.com/", (), "a\0b", ())
     with pytest.raises(ValueError, match="NUL"):
         to_curl(rendered)
+
+
+@pytest.mark.parametrize(
+    ("user", "secret", "credentials"),
+    [
+        ("admin:s3cr3t-pw", "p@ss:w/rd", b"admin:p@ss:w/rd"),
+        ("sk_test_1:", "sk_live_2", b"sk_live_2:"),
+    ],
+)
+def test_imported_user_option_sends_basic_auth_from_the_secret(
+    user: str, secret: str, credentials: bytes
+) -> None:
+    request = parse_curl(f"curl -u '{user}' https://api.example.com/v1/x -d a=b")
+    assert user.split(":")[1] not in request.to_json() or user.endswith(":")
+    rendered = render(request, {}, secrets={"example": secret}, reveal=True)
+    assert not rendered.has_errors
+    kind, value = rendered.headers[0][1].split()
+    assert (rendered.headers[0][0], kind) == ("Authorization", "Basic")
+    assert base64.b64decode(value) == credentials
