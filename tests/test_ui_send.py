@@ -159,7 +159,7 @@ def test_closing_while_a_retry_waits_leaves_it_in_the_outbox(qtbot: Any, tmp_pat
             window.send_current()
             qtbot.waitUntil(lambda: "waiting" in _kinds(updates), timeout=10000)
             window.close()
-            assert not window.deliveries.thread.running
+            assert not window.deliveries.worker_thread.running
             assert len(server.requests) == 1
     finally:
         db.close()

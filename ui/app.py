@@ -46,7 +46,7 @@ def run(data_dir: Path | None, exit_after_startup: bool, screenshots: str | None
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Webhook Composer")
-    app.setDesktopFileName("webhook-composer")
+    QApplication.setDesktopFileName("webhook-composer")
     try:
         db = open_workspace(data_dir)
     except KnownError as exc:

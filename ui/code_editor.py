@@ -89,6 +89,9 @@ class CodeEditor(QPlainTextEdit):
         self._completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self._completer.setFilterMode(Qt.MatchFlag.MatchContains)
         self._completer.activated.connect(self._insert_completion)
+        popup = self._completer.popup()
+        assert popup is not None
+        self._popup = popup
         if single_line:
             self.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
             self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -183,14 +186,14 @@ class CodeEditor(QPlainTextEdit):
             fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
             fmt.setUnderlineColor(_COLORS.get(severity, _COLORS["warning"]))
             fmt.setToolTip(message)
-            selection.format = fmt  # type: ignore[misc]
+            selection.format = fmt
             cursor = QTextCursor(block)
             cursor.setPosition(block.position() + start)
             if end > start and start < len(text):
                 cursor.setPosition(block.position() + end, QTextCursor.MoveMode.KeepAnchor)
             else:
                 selection.format.setProperty(QTextFormat.Property.FullWidthSelection, True)
-            selection.cursor = cursor  # type: ignore[misc]
+            selection.cursor = cursor
             selections.append(selection)
         self.setExtraSelections(selections)
         self._markers = lines
@@ -240,22 +243,21 @@ class CodeEditor(QPlainTextEdit):
         """Pop up completions for the word at the cursor; True when the popup shows."""
         prefix = self._prefix()
         if prefix is None or (not prefix and not force):
-            self._completer.popup().hide()
+            self._popup.hide()
             return False
         self._completer.setCompletionPrefix(prefix)
         if self._completer.completionCount() == 0:
-            self._completer.popup().hide()
+            self._popup.hide()
             return False
         rect = self.cursorRect()
         rect.setWidth(
-            self._completer.popup().sizeHintForColumn(0)
-            + self._completer.popup().verticalScrollBar().sizeHint().width()
+            self._popup.sizeHintForColumn(0) + self._popup.verticalScrollBar().sizeHint().width()
         )
         self._completer.complete(rect)
         return True
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        popup = self._completer.popup()
+        popup = self._popup
         keys = (Qt.Key.Key_Enter, Qt.Key.Key_Return, Qt.Key.Key_Escape, Qt.Key.Key_Tab)
         if popup.isVisible() and event.key() in keys:
             event.ignore()  # the completer handles these

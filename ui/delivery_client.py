@@ -50,7 +50,7 @@ class DeliveryClient(QObject):
     ) -> None:
         super().__init__(parent)
         self.worker = DeliveryWorker(db, backoff_base)
-        """The worker (lives in :attr:`thread`; only its signals are used from here)."""
+        """The worker (lives in :attr:`worker_thread`; only its signals are used from here)."""
         for signal, slot in (
             (self._send, self.worker.send),
             (self._cancel, self.worker.cancel),
@@ -67,7 +67,7 @@ class DeliveryClient(QObject):
         self.worker.secretsKnown.connect(self._secrets)
         self.worker.lastResponse.connect(self._last)
         self.worker.resumed.connect(self._resumed)
-        self.thread = WorkerThread(self.worker, "deliveries")
+        self.worker_thread = WorkerThread(self.worker, "deliveries")
         """The worker's thread."""
         self.started = False
         """Whether :meth:`start` was called."""
@@ -112,7 +112,7 @@ class DeliveryClient(QObject):
     def stop(self) -> None:
         """End the worker: an attempt in flight finishes, waiting deliveries stay queued."""
         self.worker.interrupt()
-        self.thread.stop()
+        self.worker_thread.stop()
 
     # Re-emitted from the GUI thread (these slots belong to this QObject).
     def _updated(self, update: SendUpdate) -> None:

@@ -58,7 +58,7 @@ class PageStack(QWidget):
         if act is not None:
             act.setChecked(True)
 
-    def current(self) -> QWidget:
+    def current(self) -> QWidget | None:
         """The page shown."""
         return self.stack.currentWidget()
 

@@ -13,7 +13,7 @@ import datetime as dt
 import json
 import time
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import QTimer, Signal, SignalInstance
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -201,6 +201,6 @@ class SendPanel(QWidget):
             left = max(0.0, self._due - time.time())
             self.clock.setText(f"retry in {left:.1f} s")
 
-    def _ask(self, signal: Signal) -> None:
+    def _ask(self, signal: SignalInstance) -> None:
         if self.delivery_id is not None:
-            signal.emit(self.delivery_id)  # type: ignore[attr-defined]
+            signal.emit(self.delivery_id)
