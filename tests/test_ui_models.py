@@ -163,3 +163,65 @@ def test_preview_render_job_masks_secrets_and_previews_mappings() -> None:
 def test_elide_says_how_much_is_hidden() -> None:
     assert elide("abc", 5) == "abc"
     assert elide("abcdefgh", 5).startswith("abcde\n\n… 3 more characters")
+
+
+def test_the_preview_service_drops_stale_renders(qtbot: Any) -> None:
+    from ui.preview import PreviewService
+
+    service = PreviewService()
+    try:
+        slow = Request(name="slow", url="https://example.com/", body="{{ 'x' }}" * 20000)
+        fast = Request(name="fast", url="https://example.com/", body='{"n": 1}')
+        shown: list[Any] = []
+        service.ready.connect(shown.append)
+        service.render_now(lambda: PreviewJob(slow, {}, ()))
+        service.render_now(lambda: PreviewJob(fast, {}, ()))
+        qtbot.waitUntil(lambda: bool(shown) and shown[-1].rendered.body == '{"n": 1}')
+        assert [r.generation for r in shown] == [2]
+        qtbot.wait(50)  # nothing older arrives afterwards
+        assert [r.generation for r in shown] == [2]
+    finally:
+        service.close()
+
+
+def test_typing_without_a_pause_still_renders(qtbot: Any) -> None:
+    from ui.preview import MAX_WAIT_MS, PreviewService
+
+    service = PreviewService()
+    try:
+        shown: list[Any] = []
+        service.ready.connect(shown.append)
+        request = Request(name="r", url="https://example.com/", body="{}")
+        keys = Repeater(
+            qtbot, 20, lambda: service.schedule(lambda: PreviewJob(request, {}, ()), 10**6)
+        )
+        qtbot.waitUntil(lambda: bool(shown), timeout=MAX_WAIT_MS * 10)
+        assert keys.ticks > 3 and keys.active
+        keys.stop()
+    finally:
+        service.close()
+
+
+class Repeater:
+    """Calls ``action`` every ``ms`` milliseconds until stopped."""
+
+    def __init__(self, qtbot: Any, ms: int, action: Any) -> None:
+        from PySide6.QtCore import QTimer
+
+        self.ticks = 0
+        self.timer = QTimer()
+        self.timer.setInterval(ms)
+        self.timer.timeout.connect(self._tick)
+        self._action = action
+        self.timer.start()
+
+    def _tick(self) -> None:
+        self.ticks += 1
+        self._action()
+
+    @property
+    def active(self) -> bool:
+        return self.timer.isActive()
+
+    def stop(self) -> None:
+        self.timer.stop()

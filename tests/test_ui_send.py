@@ -187,3 +187,20 @@ def test_start_up_resumes_a_waiting_delivery(qtbot: Any, tmp_path: Path) -> None
             window.shutdown()
         finally:
             db.close()
+
+
+def test_use_last_real_response_fills_the_sample(qtbot: Any, window: Any) -> None:
+    with FaultServer([Reply.json({"id": "from_the_wire"})]) as server:
+        request = _request(
+            server.url, response_mappings=(ResponseMapping("card", "{{ response.id }}"),)
+        )
+        open_request(qtbot, window, request)
+        updates = _updates(window)
+        window.send_current()
+        qtbot.waitUntil(lambda: "succeeded" in _kinds(updates), timeout=10000)
+    window.composer.show_response()
+    tab = window.composer.response_tab
+    qtbot.mouseClick(tab.use_last, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: tab.sample_text() == '{"id": "from_the_wire"}')
+    window.wait_for_preview()
+    assert tab.preview_row(0) == ('"from_the_wire"', "")

@@ -388,9 +388,8 @@ class MainWindow(QMainWindow):
         self.requests.undo()
 
     def _opened(self, name: str) -> None:
-        if name != self.current_name:
-            self.current_name = None  # the renamed or restored one is re-read
-        self.current_name = None
+        self.save_now()  # edits of the request shown so far are kept first
+        self.current_name = None  # a renamed or restored request is read again
         self.open_request(name)
 
     def _closed_request(self, name: str) -> None:

@@ -2,7 +2,8 @@
 
 :class:`PreviewService` lives on the GUI thread. Each edit calls :meth:`PreviewService.schedule`
 with a :class:`PreviewJob` factory; a single-shot timer coalesces bursts of keystrokes
-(no delay for recipe-sized requests, :data:`LARGE_DEBOUNCE_MS` once the body is large), then
+(no delay for recipe-sized requests, :data:`LARGE_DEBOUNCE_MS` once the body is large, and
+never more than :data:`MAX_WAIT_MS` while typing goes on without a pause), then
 the job, stamped with a rising generation number, goes to :class:`RenderWorker` in its own
 thread through a queued signal. The worker skips a job that a newer one has already
 replaced before it starts, and the service drops any result older than the newest job it
@@ -33,6 +34,7 @@ from ui.workers import WorkerThread, current_thread_id
 __all__ = [
     "LARGE_BODY",
     "LARGE_DEBOUNCE_MS",
+    "MAX_WAIT_MS",
     "VIEW_LIMIT",
     "MappingPreview",
     "PreviewJob",
@@ -48,6 +50,8 @@ LARGE_BODY = 32 * 1024
 """A body at least this long is typed into with :data:`LARGE_DEBOUNCE_MS` of debounce."""
 LARGE_DEBOUNCE_MS = 60
 """Debounce for large bodies: one render per pause in typing."""
+MAX_WAIT_MS = 300
+"""Longest an edit waits for its preview while typing goes on without a pause."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,6 +205,7 @@ class PreviewService(QObject):
         super().__init__(parent)
         self._generation = 0
         self._factory: Callable[[], PreviewJob] | None = None
+        self._waiting_since = 0.0
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._fire)
@@ -223,9 +228,17 @@ class PreviewService(QObject):
         return self._timer.isActive() or self._factory is not None
 
     def schedule(self, factory: Callable[[], PreviewJob], body_size: int = 0) -> None:
-        """Render the job ``factory`` builds once typing pauses (the newest factory wins)."""
+        """Render the job ``factory`` builds once typing pauses (the newest factory wins).
+
+        Typing that never pauses still gets a preview every :data:`MAX_WAIT_MS`.
+        """
+        now = time.monotonic()
+        if self._factory is None:
+            self._waiting_since = now
         self._factory = factory
-        self._timer.start(LARGE_DEBOUNCE_MS if body_size >= LARGE_BODY else 0)
+        overdue = (now - self._waiting_since) * 1000 >= MAX_WAIT_MS
+        if not (overdue and self._timer.isActive()):
+            self._timer.start(LARGE_DEBOUNCE_MS if body_size >= LARGE_BODY else 0)
 
     def render_now(self, factory: Callable[[], PreviewJob]) -> None:
         """Render without waiting for the debounce."""
