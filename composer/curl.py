@@ -5,7 +5,8 @@ would: single and double quotes, backslash escapes, bash's ANSI-C ``$'...'`` (wh
 and Firefox write for bodies with quotes or line breaks), and line continuations (``\\``
 at the end of a line; the Windows ``cmd`` form with ``^`` continuations and ``^``
 escapes, as "Copy as cURL (cmd)" writes it, is read best effort). A leading ``$ `` prompt
-is dropped, and an unquoted ``|``, ``;`` or ``&`` ends the command. Then curl's options:
+is dropped, and an unquoted ``|``, ``;``, ``&`` or ``&&`` ends the command (an ``&`` or
+``;`` inside a word, as in an unquoted URL's query string, is kept). Then curl's options:
 
 * ``-X/--request``, the URL (positional or ``--url``; no scheme means ``http://``, as in
   curl), ``-H/--header`` (order kept; ``Host`` and ``Content-Length`` are left to the
@@ -138,7 +139,7 @@ def _fail(reason: str) -> InvalidFileError:
 def _unwrap_lines(text: str) -> str:
     """Join continuation lines: ``\\`` + newline (outside single quotes), or cmd's ``^``."""
     text = text.strip().replace("\r\n", "\n")
-    if re.search(r"\^\n", text) or text.startswith("curl ^"):
+    if re.search(r"\^\n", text) and '^"' in text:
         text = re.sub(r"\^\n", " ", text)
         return re.sub(r"\^(.)", r"\1", text)  # cmd's escapes: ^" ^% ^& ...
     out: list[str] = []
@@ -222,7 +223,8 @@ def shell_words(text: str) -> list[str]:
                 word = None
             i += 1
             continue
-        if ch in "|;&" or (ch == "#" and word is None):
+        ends = text[i + 1 : i + 2] in ("", " ", "\t", "\n", "&", "|")
+        if ch == "|" or (ch in ";&" and (word is None or ends)) or (ch == "#" and word is None):
             break  # the rest is another command (or a comment)
         word = [] if word is None else word
         if ch == "'":

@@ -316,6 +316,10 @@ def test_what_cannot_be_imported_is_refused_plainly(command: str, message: str) 
         ("curl \\\n  -s \\   \n  u", ["curl", "-s", "u"]),
         ("curl 'a \\\n b'", ["curl", "a \\\n b"]),
         ("curl a # comment", ["curl", "a"]),
+        ("curl https://e.com/?a=1&b=2;c=3 && echo done", ["curl", "https://e.com/?a=1&b=2;c=3"]),
+        ("curl a; curl b", ["curl", "a"]),
+        ("curl a & wait", ["curl", "a"]),
+        ("curl 'x^\ny'", ["curl", "x^\ny"]),
     ],
 )
 def test_shell_words(text: str, words: list[str]) -> None:
