@@ -3,7 +3,8 @@
 The window assembles the parts and wires their signals; it reaches into no widget's
 insides. :class:`~ui.composer_tabs.ComposerTabs` edits, :class:`~ui.preview.PreviewService`
 renders off the GUI thread, :class:`~ui.delivery_client.DeliveryClient` sends off it,
-:class:`~ui.requests_controller.RequestsController` does the request housekeeping.
+:class:`~ui.requests_controller.RequestsController` does the request housekeeping, and
+:class:`~ui.window_requests.RequestActions` (a mixin) opens, saves and manages requests.
 
 Nothing is lost: edits are saved 500 ms after the last change, when another request is
 opened, on Ctrl+S and on closing. Other pages plug in with :meth:`MainWindow.add_page`
@@ -39,12 +40,12 @@ from ui.qt_settings import open_settings, restore_layout, save_layout
 from ui.request_list import RequestListPanel
 from ui.requests_controller import RequestsController
 from ui.send_panel import SendPanel
+from ui.window_requests import RequestActions
 
 __all__ = ["AUTOSAVE_MS", "MainWindow"]
 
 AUTOSAVE_MS = 500
 """Edits are saved this long after the last change."""
-SAMPLE_KEY = "ui.sample_response."
 EXAMPLE_RESPONSE = (
     '{"id": "5f2b9c0e1a", "shortUrl": "https://example.com/r/5f2b9c0e1a", "sid": "SM5f2b9c",'
     ' "contacts": [{"id": "cont_81f3"}], "ticket": {"id": 4821},'
@@ -54,7 +55,7 @@ EXAMPLE_RESPONSE = (
 """Workspace setting prefix of each request's sample response."""
 
 
-class MainWindow(QMainWindow):
+class MainWindow(RequestActions, QMainWindow):
     """Webhook Composer's window.
 
     Signals:
@@ -281,131 +282,6 @@ class MainWindow(QMainWindow):
             self.open_request(last)
         elif names:
             self.open_request(self._first_choice(names))
-
-    def _first_choice(self, names: list[str]) -> str:
-        """On a first start: a JSON request that previews without any secret set."""
-        requests = [self.requests.get(name) for name in names]
-        free = [r for r in requests if "secrets." not in r.to_json()]
-        json_free = [r for r in free if "json" in r.content_type().lower()]
-        return (json_free or free or requests)[0].name
-
-    def open_request(self, name: str) -> None:
-        """Save the current request, then show ``name``."""
-        if name == self.current_name:
-            return
-        self.save_now()
-        try:
-            request = self.requests.get(name)
-        except KnownError as exc:
-            self._problem(str(exc))
-            return
-        sample = self.db.settings.get(SAMPLE_KEY + name, "") or ""
-        self.current_name = name
-        self._saved_request, self._saved_sample = request, sample
-        self.composer.load(request, sample)
-        self.request_list.select(name, emit=False)
-        self.settings.setValue("window/last_request", name)
-        self.preview.render_now(self._job)
-
-    def current_request(self) -> Any:
-        """The request as edited (None when none is open)."""
-        return self.composer.to_model()
-
-    def save_now(self) -> bool:
-        """Write the open request (and its sample response) if it changed; True on success."""
-        self._autosave.stop()
-        request = self.composer.to_model()
-        if self.current_name is None or request is None:
-            return True
-        sample = self.composer.sample_response() or ""
-        try:
-            if request != self._saved_request:
-                self.requests.save(self.current_name, request)
-                self._saved_request = request
-            if sample != self._saved_sample:
-                self.db.settings.set(SAMPLE_KEY + self.current_name, sample)
-                self._saved_sample = sample
-        except KnownError as exc:
-            self._problem(f"Not saved: {exc}")
-            return False
-        self.saved.emit(self.current_name)
-        return True
-
-    def new_request(self) -> None:
-        """Create a blank request and open it."""
-        self._guard(lambda: self.requests.new())
-
-    def new_from_recipe(self, recipe_name: str) -> None:
-        """Create a request from the shipped recipe called ``recipe_name``."""
-        self._guard(lambda: self.requests.new_from_recipe(recipe_name))
-
-    def _fill_recipes(self) -> None:
-        self.request_list.set_recipes(self.requests.recipes())
-
-    def _duplicate(self) -> None:
-        if self.current_name and self.save_now():
-            self._guard(lambda: self.requests.duplicate(self.current_name or ""))
-
-    def _ask_rename(self) -> None:
-        if self.current_name is None:
-            return
-        from PySide6.QtWidgets import QInputDialog  # dialogs load on first use: start-up stays lean
-
-        name, ok = QInputDialog.getText(self, "Rename request", "New name:", text=self.current_name)
-        if ok:
-            self.rename_current(name)
-
-    def rename_current(self, new_name: str) -> bool:
-        """Rename the open request; a refused name is explained in a message box."""
-        if self.current_name is None or not self.save_now():
-            return False
-        old = self.current_name
-        sample = self._saved_sample
-        try:
-            name = self.requests.rename(old, new_name)
-        except KnownError as exc:
-            self._problem(str(exc), box=True)
-            return False
-        if sample and name != old:
-            self.db.settings.set(SAMPLE_KEY + name, sample)
-            self.db.settings.delete(SAMPLE_KEY + old)
-        return True
-
-    def delete_current(self) -> None:
-        """Delete the open request; the status bar offers Undo."""
-        request = self.composer.to_model()
-        if self.current_name is None or request is None:
-            return
-        self._autosave.stop()
-        self._guard(lambda: self.requests.delete(request))
-        self.statusBar().showMessage(
-            f'Deleted "{request.name}". Undo with the button, Ctrl+Shift+Z or Edit ▸ Undo delete.',
-            15000,
-        )
-
-    def undo(self) -> None:
-        """Undo the last deletion."""
-        self.requests.undo()
-
-    def _opened(self, name: str) -> None:
-        self.save_now()  # edits of the request shown so far are kept first
-        self.current_name = None  # a renamed or restored request is read again
-        self.open_request(name)
-
-    def _closed_request(self, name: str) -> None:
-        if name != self.current_name:
-            return
-        self.current_name = None
-        self._saved_request = None
-        names = self.requests.names()
-        if names:
-            self.open_request(names[0])
-
-    def _guard(self, work: Callable[[], Any]) -> None:
-        try:
-            work()
-        except KnownError as exc:
-            self._problem(str(exc), box=True)
 
     # -- preview -------------------------------------------------------------------
 
