@@ -335,10 +335,13 @@ class _Runner:
         self.found.update(future.result())
         self.done_people = people
 
-    def finish(self) -> None:
+    def finish(self, tick: Callable[[], bool]) -> bool:
+        """Wait for every chunk; False when ``tick`` (called after each) says to stop."""
         while self.pending:
             self._collect_one()
-        self.close()
+            if tick():
+                return False
+        return True
 
     def close(self) -> None:
         if self.pool is not None:
@@ -386,14 +389,17 @@ def check_request(
     chunk: list[tuple[int, dict[str, Any]]] = []
     count = next_slot = 0
     stopped = False
+
+    def tick() -> bool:
+        if progress is not None:
+            progress(runner.done_people, total)
+        return cancelled is not None and cancelled()
+
     try:
         for person in people:
-            if count % _EVERY == 0 and count:
-                if progress is not None:
-                    progress(runner.done_people, total)
-                if cancelled is not None and cancelled():
-                    stopped = True
-                    break
+            if count % _EVERY == 0 and count and tick():
+                stopped = True
+                break
             count += 1
             events: Sequence[Event | None] = [None]
             if plan.uses_event:
@@ -416,7 +422,7 @@ def check_request(
         if chunk and not stopped:
             runner.submit(chunk, count)
         if not stopped:
-            runner.finish()
+            stopped = not runner.finish(tick)
     finally:
         runner.close()
     if progress is not None and not stopped:
@@ -429,8 +435,8 @@ def check_request(
     return CheckReport(
         request_name=request.name,
         uses_event=plan.uses_event,
-        people=count,
-        renderings=len(rows),
+        people=runner.done_people if stopped else count,
+        renderings=sum(1 for row in rows if row[3] in runner.found),
         results=tuple(results),
         groups=_group(results),
         cancelled=stopped,

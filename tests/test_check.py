@@ -187,6 +187,23 @@ def test_progress_and_cancel() -> None:
     assert stopped.people < 1000
 
 
+def test_cancel_while_workers_finish_reports_only_what_was_rendered() -> None:
+    people = [Person(str(i), f"{i}@x", {"name": f'"{i}'}) for i in range(3000)]
+    seen: list[int] = []
+    report = check_request(
+        Request("p", "https://e.com/", body='{"n": "{{ customer.name }}"}'),
+        people,
+        lambda _: [],
+        progress=lambda done, total: seen.append(done),
+        cancelled=lambda: any(seen),
+        workers=2,
+    )
+    assert report.cancelled
+    assert 0 < report.people < 3000
+    assert report.renderings == report.people
+    assert [r.person_id for r in report.failed] == [str(i) for i in range(report.people)]
+
+
 def test_a_missing_secret_is_an_error_for_everybody(db: Database) -> None:
     request = Request(
         "s",
