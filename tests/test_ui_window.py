@@ -176,3 +176,24 @@ def test_every_control_has_an_accessible_name(window: Any) -> None:
             if not widget.accessibleName() and widget.isVisibleTo(window):
                 unnamed.append(f"{type(widget).__name__} {widget.objectName()!r}")
     assert unnamed == []
+
+
+def test_request_tab_and_header_presets_reach_the_preview(qtbot: Any, window: Any) -> None:
+    open_request(qtbot, window, Request(name="Tabs", url="https://example.com/", body='{"a": 1}'))
+    with qtbot.waitSignal(
+        window.previewShown, check_params_cb=lambda r: r.rendered.method == "GET", timeout=5000
+    ) as blocker:
+        window.composer.request_tab.method.setCurrentText("GET")
+    assert any("GET request has a body" in d.message for d in blocker.args[0].diagnostics)
+    headers = window.composer.headers_tab
+    with qtbot.waitSignal(
+        window.previewShown,
+        check_params_cb=lambda r: ("Content-Type", "text/plain") in r.rendered.headers,
+        timeout=5000,
+    ):
+        headers.preset.activated.emit(3)  # text/plain
+    assert headers.model.pairs() == [("Content-Type", "text/plain")]
+    assert window.composer.body_tab.editor.highlighter.syntax == "text"
+    window.save_now()
+    stored = window.db.requests.get("Tabs")
+    assert stored.method == "GET" and stored.content_type() == "text/plain"

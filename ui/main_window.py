@@ -1,4 +1,4 @@
-"""The main window: pages on the left, the composer page with its request list first.
+"""The main window: a bar of pages on top, the composer page (with its request list) first.
 
 The window assembles the parts and wires their signals; it reaches into no widget's
 insides. :class:`~ui.composer_tabs.ComposerTabs` edits, :class:`~ui.preview.PreviewService`
