@@ -197,3 +197,21 @@ def test_request_tab_and_header_presets_reach_the_preview(qtbot: Any, window: An
     window.save_now()
     stored = window.db.requests.get("Tabs")
     assert stored.method == "GET" and stored.content_type() == "text/plain"
+
+
+def test_other_pages_plug_in_and_choose_the_preview_person(qtbot: Any, window: Any) -> None:
+    from PySide6.QtWidgets import QLabel
+
+    page = QLabel("another page")
+    action = window.add_page("People", page)
+    assert window.pages.bar.isVisibleTo(window)
+    action.trigger()
+    assert window.pages.current() is page
+    with qtbot.waitSignal(window.previewShown, timeout=5000):
+        assert window.preview_for("2002")
+    assert window.pages.current() is window.hsplit
+    assert window.context_bar.person().id == "2002"
+    assert not window.preview_for("no such person")
+    window.db.people.delete("1001")
+    window.reload_people()
+    assert window.context_bar.people.total == window.db.people.count()

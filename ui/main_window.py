@@ -214,6 +214,17 @@ class MainWindow(RequestActions, QMainWindow):
         """Bring a page forward."""
         self.pages.show_page(widget)
 
+    def preview_for(self, person_id: str) -> bool:
+        """Preview for this person (a people page's "Use for preview"); False if unknown."""
+        found = self.context_bar.choose(person_id)
+        if found:
+            self.show_page(self.hsplit)
+        return found
+
+    def reload_people(self) -> None:
+        """Read the people again after another page changed them (the choice is kept)."""
+        self.context_bar.reload()
+
     def add_screenshot(self, filename: str, prepare: Callable[[], QWidget]) -> None:
         """Register a picture for ``--screenshots``: ``prepare`` shows it, returns what to grab."""
         self.screenshots.add(filename, prepare)
