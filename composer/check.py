@@ -28,6 +28,12 @@ Decisions:
   through the same functions :func:`~composer.render.render` uses (a test checks that the
   diagnostics are identical to a full render). Secrets are rendered masked; only their
   names matter.
+* **Worker processes.** With a thousand people or more (or an unknown number), chunks of
+  renderings go to worker processes started with ``fork`` (Linux only: nothing has to be
+  imported again and no ``__main__`` guard is needed, in a bundle too); the calling
+  thread reads people and events, hands out the chunks and collects the results in
+  order, so progress and cancellation keep working. Elsewhere, or with ``workers=1``,
+  everything runs in the calling thread.
 
 ``check --json`` prints ``[{"person": ID, "event": NAME | null, "diagnostics": [{"severity",
 "where", "line", "column", "message"}, ...]}, ...]`` for every person with a diagnostic,
