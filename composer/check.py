@@ -51,6 +51,7 @@ import multiprocessing
 import os
 import re
 import sys
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
@@ -286,12 +287,22 @@ def default_workers() -> int:
     """Processes a large check uses: the CPU count (at most 8) where ``fork`` is safe.
 
     ``fork`` is used on Linux only (macOS's system libraries are not fork-safe, and
-    ``spawn`` would start every worker from scratch); elsewhere the check runs in the
-    calling thread.
+    ``spawn`` would start every worker from scratch), and on Python 3.12 and later only
+    while the process has a single thread (3.12 deprecates forking a threaded process);
+    otherwise the check runs in the calling thread.
     """
     if not sys.platform.startswith("linux"):
         return 1
+    if sys.version_info >= (3, 12) and _os_threads() > 1:
+        return 1  # Python 3.12+ deprecates fork in a process with threads (the window's)
     return max(1, min(8, os.cpu_count() or 1))
+
+
+def _os_threads() -> int:
+    try:
+        return len(os.listdir("/proc/self/task"))
+    except OSError:
+        return threading.active_count()
 
 
 _worker: _Renderer | None = None
