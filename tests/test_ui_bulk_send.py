@@ -19,6 +19,8 @@ from composer.retry import RetryPolicy
 from composer.store import Database
 from ui.bulk_send import BulkSendDialog, OutboxRunner
 
+pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support ")
+
 FAST = RetryPolicy(max_retries=2, base=0.05)
 
 

@@ -29,6 +29,7 @@ import contextlib
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
@@ -43,7 +44,7 @@ from PySide6.QtWidgets import (
 )
 
 from composer.deliveries import DeliveryEvent
-from composer.errors import KnownError, SendError
+from composer.errors import InvalidFileError, KnownError, SendError
 from composer.model import Request
 from composer.outbox import LazySecrets, Outbox
 from composer.retry import RetryPolicy
@@ -51,7 +52,15 @@ from composer.secrets import SecretStore
 from composer.sender import DEFAULT_TIMEOUT
 from composer.store import Database
 
-__all__ = ["BulkSendDialog", "BulkSendWorker", "OutboxRunner", "Task", "start_thread"]
+__all__ = [
+    "BulkSendDialog",
+    "BulkSendWorker",
+    "OutboxRunner",
+    "Task",
+    "TaskError",
+    "run_task",
+    "start_thread",
+]
 
 _SETTLED = {"succeeded": "sent", "failed": "failed", "waiting": "waiting"}
 
@@ -74,12 +83,33 @@ def start_thread(worker: QObject, name: str, entry: Callable[[], None]) -> QThre
     return thread
 
 
+@dataclass(frozen=True, slots=True)
+class TaskError:
+    """Why a :class:`Task` failed, as plain data (an exception and its frames stay behind)."""
+
+    message: str
+    """The exception's text: one plain sentence for a known error."""
+    known: bool
+    """Whether it was a :class:`~composer.errors.KnownError` ("the world said no")."""
+    reason: str = ""
+    """For an invalid file: what is wrong."""
+    where: str | None = None
+    """For an invalid file: where (``row 3``, ``item 2``, ``line 4, column 7``)."""
+
+    @classmethod
+    def of(cls, exc: BaseException) -> TaskError:
+        """Describe ``exc``."""
+        if isinstance(exc, InvalidFileError):
+            return cls(str(exc), True, exc.reason, exc.where)
+        return cls(str(exc) or type(exc).__name__, isinstance(exc, KnownError))
+
+
 class Task(QObject):
     """Runs one function off the GUI thread.
 
     Signals:
         succeeded(object): the function's return value.
-        failed(object): the exception it raised.
+        failed(object): a :class:`TaskError` describing the exception it raised.
         finished(): after either.
     """
 
@@ -97,10 +127,35 @@ class Task(QObject):
         try:
             value = self._function()
         except Exception as exc:  # reported to the GUI thread, which shows it
-            self.failed.emit(exc)
+            self.failed.emit(TaskError.of(exc))
         else:
             self.succeeded.emit(value)
         self.finished.emit()
+
+
+class _Answer(QObject):
+    """Lives in the GUI thread, so a worker's answer reaches ``done`` there (queued)."""
+
+    def __init__(self, done: Callable[[Any], None]) -> None:
+        super().__init__()
+        self._done = done
+
+    @Slot(object)
+    def deliver(self, value: Any) -> None:
+        self._done(value)
+
+
+def run_task(
+    function: Callable[[], Any], done: Callable[[Any], None]
+) -> tuple[QThread, QObject, QObject]:
+    """Call ``function`` off the GUI thread; ``done`` gets its result or exception on the GUI
+    thread. Keep the returned thread, task and answer referenced until then."""
+    task = Task(function)
+    answer = _Answer(done)
+    task.succeeded.connect(answer.deliver)
+    task.failed.connect(answer.deliver)
+    thread = start_thread(task, "task", task.run)
+    return thread, task, answer
 
 
 def settle(outbox: Outbox, ids: Iterable[int], on_event: Callable[[DeliveryEvent], None]) -> None:
