@@ -252,6 +252,24 @@ def test_pipelined_keep_alive_requests_and_head(inbox: Inbox) -> None:
     ]
 
 
+def test_many_clients_at_once(inbox: Inbox) -> None:
+    def client(n: int) -> None:
+        with httpx.Client() as session:
+            for i in range(10):
+                assert session.post(f"{inbox.url}/{n}/{i}", content=f"{n}-{i}").status_code == 200
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    caught = inbox.requests
+    assert len(caught) == 200
+    assert sorted(c.number for c in caught) == list(range(1, 201))
+    assert {c.body for c in caught} == {f"{n}-{i}".encode() for n in range(20) for i in range(10)}
+    assert all(c.target == "/" + c.body.decode().replace("-", "/") for c in caught)
+
+
 def test_expect_100_continue_is_answered(inbox: Inbox) -> None:
     with socket.create_connection(("127.0.0.1", inbox.port), timeout=5) as conn:
         conn.sendall(b"POST / HTTP/1.1\r\nContent-Length: 2\r\nExpect: 100-continue\r\n\r\n")
