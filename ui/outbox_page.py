@@ -1,0 +1,406 @@
+"""The Outbox and history page: every delivery, filtered, with one delivery's detail.
+
+The list is :class:`ui.table_models.DeliveriesTableModel` (lazy, newest first, filtered in
+SQL by state, request, person and text). One QTimer ticks once a second for the whole view:
+it moves the "next attempt" countdowns and the detail's countdown on. The detail shows the
+request as it was sent (secrets were masked when it was stored), each attempt with its
+status or error and timing, the last response, the attribute changes applied, and the
+attempt timeline (:class:`ui.attempt_chart.AttemptTimeline`).
+
+Actions go through :class:`composer.outbox.Outbox`: retry now, cancel, approve and discard
+are state moves made at once; what then has to be sent (a retry made due, an approved
+draft, "send again", which records a new delivery of the same request and context) is
+handed to the page's :class:`ui.bulk_send.OutboxRunner`, whose events refresh the rows
+they concern.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import time
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from composer.deliveries import Delivery, DeliveryEvent
+from composer.errors import KnownError
+from composer.outbox import LazySecrets, Outbox
+from composer.secrets import SecretStore
+from composer.store import Database
+from ui.attempt_chart import AttemptTimeline
+from ui.bulk_send import OutboxRunner
+from ui.person_dialog import mono
+from ui.table_models import DeliveriesTableModel, countdown_text
+
+__all__ = ["STATES", "OutboxPage", "attempts_text", "sent_text"]
+
+STATES = ("draft", "queued", "sending", "waiting_retry", "succeeded", "failed", "cancelled")
+"""Every delivery state, in the order the state filter lists them."""
+
+
+def _clock_text(t: float) -> str:
+    return dt.datetime.fromtimestamp(t, dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def sent_text(delivery: Delivery) -> str:
+    """The request as sent: request line, headers, blank line, body (secrets masked)."""
+    r = delivery.rendered
+    if not r:
+        return f"Not rendered: {delivery.error or 'the request did not render'}"
+    lines = [f"{r.get('method', '')} {r.get('url', '')}"]
+    lines += [f"{name}: {value}" for name, value in r.get("headers", [])]
+    return "\n".join(lines) + "\n\n" + str(r.get("body", ""))
+
+
+def attempts_text(delivery: Delivery) -> str:
+    """One line per attempt: number, start, outcome, duration, size."""
+    if not delivery.attempts:
+        return "No attempts yet."
+    out = []
+    for a in delivery.attempts:
+        took = "in flight" if a.elapsed_ms is None else f"{a.elapsed_ms:.0f} ms"
+        outcome = f"HTTP {a.status}" if a.status is not None else f"{a.error_kind}: {a.error}"
+        size = f", {a.response_size} bytes" if a.status is not None else ""
+        cut = " (kept the first 1 MiB)" if a.response_truncated else ""
+        out.append(f"#{a.n}  {_clock_text(a.started_at)}  {outcome}  {took}{size}{cut}")
+    return "\n".join(out)
+
+
+def _response_text(delivery: Delivery) -> str:
+    answered = [a for a in delivery.attempts if a.status is not None]
+    if not answered:
+        return "No response yet."
+    a = answered[-1]
+    head = [f"HTTP {a.status} (attempt {a.n})"] + [f"{k}: {v}" for k, v in a.response_headers]
+    body = a.response_body.decode("utf-8", errors="replace")
+    with contextlib.suppress(ValueError):
+        body = json.dumps(json.loads(body), indent=2, ensure_ascii=False)
+    return "\n".join(head) + "\n\n" + body
+
+
+class OutboxPage(QWidget):
+    """Deliveries and their history.
+
+    Signals:
+        requestOpened(str): "Open request" on a delivery (the request's name).
+        personChosen(str): "Use person for preview" on a delivery (the person's id).
+        deliveryShown(int): the detail now shows this delivery.
+        deliveriesChanged(): a delivery's state changed (an action or the runner).
+    """
+
+    requestOpened = Signal(str)
+    personChosen = Signal(str)
+    deliveryShown = Signal(int)
+    deliveriesChanged = Signal()
+
+    def __init__(
+        self,
+        db: Database,
+        secrets: SecretStore | None = None,
+        runner: OutboxRunner | None = None,
+        parent: QWidget | None = None,
+        *,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        super().__init__(parent)
+        self.db = db
+        getter = secrets.get if secrets is not None else (lambda name: None)
+        self.outbox = Outbox(db, LazySecrets(getter))
+        self._owns_runner = runner is None
+        self.runner = runner or OutboxRunner(db, secrets)
+        self.runner.delivery_event.connect(self._on_event)
+        if self._owns_runner:
+            self.runner.start()
+        self.clock = clock
+        self.model = DeliveriesTableModel(db, clock=clock)
+        self.delivery: Delivery | None = None
+        self._build()
+        self.timer = QTimer(self)
+        self.timer.setInterval(1000)
+        self.timer.timeout.connect(self.tick)
+        self.timer.start()
+        self.reload_filters()
+        self.show_delivery(None)
+
+    # -- building ------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.state_filter = QComboBox()
+        self.state_filter.setAccessibleName("Filter by state")
+        self.state_filter.addItem("Every state", "")
+        for state in STATES:
+            self.state_filter.addItem(state.replace("_", " "), state)
+        self.request_filter = QComboBox()
+        self.request_filter.setAccessibleName("Filter by request")
+        self.person_filter = QLineEdit()
+        self.person_filter.setAccessibleName("Filter by person")
+        self.person_filter.setPlaceholderText("Person id")
+        self.text_filter = QLineEdit()
+        self.text_filter.setAccessibleName("Search deliveries")
+        self.text_filter.setPlaceholderText("Search: number, request, person, URL, error")
+        self.text_filter.setClearButtonEnabled(True)
+        filters = QHBoxLayout()
+        for widget in (self.state_filter, self.request_filter, self.person_filter):
+            filters.addWidget(widget)
+        filters.addWidget(self.text_filter, 1)
+        for combo in (self.state_filter, self.request_filter):
+            combo.currentIndexChanged.connect(lambda _i: self.apply_filters())
+        for edit in (self.person_filter, self.text_filter):
+            edit.textChanged.connect(lambda _t: self.apply_filters())
+
+        self.table = QTableView()
+        self.table.setAccessibleName("Deliveries")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(22)
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.selectionModel().currentRowChanged.connect(lambda cur, _p: self._row(cur.row()))
+
+        self.title = QLabel()
+        self.title.setAccessibleName("Delivery")
+        self.title.setWordWrap(True)
+        self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.countdown = QLabel()
+        self.countdown.setAccessibleName("Next attempt")
+        buttons = QHBoxLayout()
+        self.action_buttons: dict[str, QPushButton] = {}
+        for key, text in (
+            ("retry_now", "&Retry now"),
+            ("cancel", "&Cancel"),
+            ("approve", "&Approve draft"),
+            ("discard", "&Discard draft"),
+            ("send_again", "Send a&gain"),
+            ("open_request", "&Open request"),
+        ):
+            button = QPushButton(text)
+            button.setAccessibleName(text.replace("&", ""))
+            button.clicked.connect(lambda _=False, k=key: self.act(k))
+            buttons.addWidget(button)
+            self.action_buttons[key] = button
+        buttons.addStretch(1)
+        self.chart = AttemptTimeline()
+        self.problem = QLabel()
+        self.problem.setAccessibleName("Outbox problem")
+        self.problem.setWordWrap(True)
+        self.tabs = QTabWidget()
+        self.tabs.setAccessibleName("Delivery detail")
+        self.sent_view = self._text_tab("Request as sent")
+        self.attempts_view = self._text_tab("Attempts")
+        self.response_view = self._text_tab("Response")
+        self.updates_view = self._text_tab("Attribute changes")
+        detail = QWidget()
+        column = QVBoxLayout(detail)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.title)
+        column.addWidget(self.countdown)
+        column.addLayout(buttons)
+        column.addWidget(self.chart)
+        column.addWidget(self.problem)
+        column.addWidget(self.tabs, 1)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.table)
+        split.addWidget(detail)
+        split.setStretchFactor(0, 2)
+        split.setStretchFactor(1, 3)
+        layout = QVBoxLayout(self)
+        layout.addLayout(filters)
+        layout.addWidget(split, 1)
+
+    def _text_tab(self, name: str) -> QPlainTextEdit:
+        view = QPlainTextEdit()
+        view.setReadOnly(True)
+        view.setAccessibleName(name)
+        mono(view)
+        self.tabs.addTab(view, name)
+        return view
+
+    # -- list ----------------------------------------------------------------------
+
+    def reload_filters(self) -> None:
+        """Fill the request filter with the requests that have deliveries."""
+        current = self.request_filter.currentData() or ""
+        self.request_filter.blockSignals(True)
+        self.request_filter.clear()
+        self.request_filter.addItem("Every request", "")
+        for name in self.model.request_names():
+            self.request_filter.addItem(name, name)
+        index = self.request_filter.findData(current)
+        self.request_filter.setCurrentIndex(max(0, index))
+        self.request_filter.blockSignals(False)
+
+    def apply_filters(self) -> None:
+        """Show the deliveries matching the filters (the detail stays if still listed)."""
+        shown = self.delivery.id if self.delivery else None
+        self.model.set_filters(
+            state=self.state_filter.currentData() or "",
+            request=self.request_filter.currentData() or "",
+            person=self.person_filter.text().strip(),
+            text=self.text_filter.text().strip(),
+        )
+        if shown is not None and self.model.row_of(shown) >= 0:
+            self.select(shown)
+
+    def refresh(self) -> None:
+        """Read the list (and the shown delivery) again."""
+        shown = self.delivery.id if self.delivery else None
+        self.reload_filters()
+        self.model.refresh()
+        if shown is not None:
+            self.select(shown)
+
+    def select(self, delivery_id: int) -> None:
+        """Select a delivery in the list (when listed) and show it."""
+        row = self.model.row_of(delivery_id)
+        if row >= 0:
+            self.table.selectionModel().setCurrentIndex(
+                self.model.index(row, 0),
+                QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows,
+            )
+        self.show_delivery(delivery_id)
+
+    def _row(self, row: int) -> None:
+        if row >= 0:
+            self.show_delivery(self.model.delivery(row).id)
+
+    def tick(self) -> None:
+        """Move every countdown on (the page's one timer calls this every second)."""
+        self.model.tick()
+        self._show_countdown()
+
+    # -- detail --------------------------------------------------------------------
+
+    def show_delivery(self, delivery_id: int | None) -> None:
+        """Show one delivery's detail (None: nothing chosen)."""
+        try:
+            d = self.outbox.get(delivery_id) if delivery_id is not None else None
+        except KnownError:
+            d = None
+        self.delivery = d
+        if d is None:
+            self.title.setText("Choose a delivery to see what was sent and what came back.")
+            for view in (self.sent_view, self.attempts_view, self.response_view, self.updates_view):
+                view.clear()
+        else:
+            person = f" for {d.person_id}" if d.person_id else ""
+            self.title.setText(
+                f"<b>#{d.id} {d.request_name}</b>{person} — {d.state.replace('_', ' ')}, "
+                f"made {_clock_text(d.created_at)}" + (f"<br>{d.error}" if d.error else "")
+            )
+            self.sent_view.setPlainText(sent_text(d))
+            self.attempts_view.setPlainText(attempts_text(d))
+            self.response_view.setPlainText(_response_text(d))
+            self.updates_view.setPlainText(
+                json.dumps(d.attribute_updates, indent=2, ensure_ascii=False)
+                if d.attribute_updates
+                else "No attribute changes."
+            )
+        self.chart.set_delivery(d)
+        state = d.state if d else ""
+        enabled = {
+            "retry_now": state in ("waiting_retry", "failed", "queued"),
+            "cancel": state in ("draft", "queued", "sending", "waiting_retry"),
+            "approve": state == "draft",
+            "discard": state == "draft",
+            "send_again": d is not None and bool(d.rendered),
+            "open_request": d is not None,
+        }
+        for key, button in self.action_buttons.items():
+            button.setEnabled(enabled[key])
+        self._show_countdown()
+        if d is not None:
+            self.deliveryShown.emit(d.id)
+
+    def _show_countdown(self) -> None:
+        d = self.delivery
+        if d is None or d.next_attempt_at is None or d.state not in ("waiting_retry", "queued"):
+            self.countdown.setText("")
+            return
+        left = d.next_attempt_at - self.clock()
+        self.countdown.setText(
+            f"Next attempt {countdown_text(left)} ({_clock_text(d.next_attempt_at)})"
+        )
+
+    # -- actions -------------------------------------------------------------------
+
+    def act(self, action: str) -> int | None:
+        """Do an action on the shown delivery; returns the delivery to watch (or None)."""
+        d = self.delivery
+        if d is None:
+            return None
+        self.problem.clear()
+        if action == "open_request":
+            self.requestOpened.emit(d.request_name)
+            return None
+        try:
+            if action == "send_again":
+                target = self.outbox.create(
+                    d.request, d.context, person_id=d.person_id, policy=d.policy
+                )
+            else:
+                getattr(self.outbox, action)(d.id)
+                target = d.id
+        except KnownError as exc:
+            self.problem.setText(str(exc))
+            return None
+        if action in ("cancel", "discard"):
+            self.runner.forget(d.id)
+        elif action in ("retry_now", "approve") or (
+            action == "send_again" and d.request.send_mode != "draft"
+        ):
+            self.runner.kick([target])
+        self.refresh()
+        self.select(target)
+        self.deliveriesChanged.emit()
+        return target
+
+    def adopt(self, summary: dict[str, Any]) -> None:
+        """Take a bulk send's waiting retries into the runner and show the new deliveries."""
+        self.runner.adopt(dict(summary.get("waiting_at", {})))
+        self.refresh()
+
+    def _on_event(self, event: DeliveryEvent) -> None:
+        if event.delivery_id == 0:
+            self.problem.setText(event.error or "")
+            return
+        if event.kind == "attempt_finished":
+            return  # the state moves with the event that follows
+        self.model.refresh_ids([event.delivery_id])
+        if self.model.row_of(event.delivery_id) < 0:
+            self.model.refresh()
+        if self.delivery is not None and self.delivery.id == event.delivery_id:
+            self.show_delivery(event.delivery_id)
+        self.deliveriesChanged.emit()
+
+    def prepare_screenshot(self) -> QWidget:
+        """Show the newest delivery's detail (for ``--screenshots``); returns the page."""
+        self.refresh()
+        if self.model.rowCount() and self.delivery is None:
+            self.select(self.model.delivery(0).id)
+        return self
+
+    def shutdown(self) -> None:
+        """Stop the timer and (when the page started it) the runner."""
+        self.timer.stop()
+        if self._owns_runner:
+            self.runner.shutdown()
