@@ -215,3 +215,13 @@ def test_other_pages_plug_in_and_choose_the_preview_person(qtbot: Any, window: A
     window.db.people.delete("1001")
     window.reload_people()
     assert window.context_bar.people.total == window.db.people.count()
+
+
+def test_a_rename_right_after_an_autosave_keeps_the_edit(qtbot: Any, window: Any) -> None:
+    name = window.current_name
+    window.composer.body_tab.editor.set_text('{"edit": "before the rename"}')
+    window.save_in_background()  # what the autosave timer does
+    assert window.rename_current("Renamed at once")
+    assert window.last_problem == ""
+    assert window.db.requests.get("Renamed at once").body == '{"edit": "before the rename"}'
+    assert not window.db.requests.exists(name)

@@ -67,6 +67,13 @@ def run(data_dir: Path | None, exit_after_startup: bool, screenshots: str | None
             for path in window.save_screenshots(Path(screenshots)):
                 print(path)
             return 0
+        from ui.workers import freeze_startup_objects
+
+        def first_preview(_result: object) -> None:
+            window.previewShown.disconnect(first_preview)
+            QTimer.singleShot(500, freeze_startup_objects)  # once start-up has settled
+
+        window.previewShown.connect(first_preview)
         if exit_after_startup:
 
             def started(_result: object) -> None:

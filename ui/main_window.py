@@ -20,7 +20,6 @@ from typing import Any
 from PySide6.QtCore import QEventLoop, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QApplication,
     QMainWindow,
     QPushButton,
     QSplitter,
@@ -40,7 +39,9 @@ from ui.qt_settings import open_settings, restore_layout, save_layout
 from ui.request_list import RequestListPanel
 from ui.requests_controller import RequestsController
 from ui.send_panel import SendPanel
-from ui.window_requests import RequestActions
+from ui.store_worker import StoreWorker
+from ui.window_requests import SAMPLE_KEY, RequestActions
+from ui.workers import WorkerThread
 
 __all__ = ["AUTOSAVE_MS", "MainWindow"]
 
@@ -61,12 +62,14 @@ class MainWindow(RequestActions, QMainWindow):
     Signals:
         previewShown(PreviewResult): a preview was drawn.
         saved(str): a request was written to the workspace (its name).
+        saveJob(str, object, object): internal; carries an autosave to the store thread.
         deliveryUpdated(SendUpdate): a delivery step was shown.
         secretsChanged(): the secret names or the keychain's state changed.
     """
 
     previewShown = Signal(object)
     saved = Signal(str)
+    saveJob = Signal(str, object, object)
     deliveryUpdated = Signal(object)
     secretsChanged = Signal()
 
@@ -111,7 +114,13 @@ class MainWindow(RequestActions, QMainWindow):
         self._autosave = QTimer(self)
         self._autosave.setSingleShot(True)
         self._autosave.setInterval(AUTOSAVE_MS)
-        self._autosave.timeout.connect(self.save_now)
+        self._autosave.timeout.connect(self.save_in_background)
+        self._saves_in_flight = 0
+        self.store_worker = StoreWorker(db, SAMPLE_KEY)
+        self.saveJob.connect(self.store_worker.save)
+        self.store_worker.saved.connect(self._background_saved)
+        self.store_worker.failed.connect(self._background_failed)
+        self.store_thread = WorkerThread(self.store_worker, "store")
         self._wire()
         self.add_screenshot("body-tab.png", self._prepare_body_shot)
         self.add_screenshot("response-tab.png", self._prepare_response_shot)
@@ -247,10 +256,11 @@ class MainWindow(RequestActions, QMainWindow):
         import time
 
         deadline = time.monotonic() + timeout_s
+        loop = QEventLoop()  # an instance's processEvents (PySide 6.12.0's static one leaks)
         while time.monotonic() < deadline and (
             self.preview.pending or self._shown_generation < self.preview.generation
         ):
-            QApplication.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 50)
+            loop.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 50)
 
     def _prepare_body_shot(self) -> QWidget:
         self.show_page(self.hsplit)
@@ -427,4 +437,5 @@ class MainWindow(RequestActions, QMainWindow):
         save_layout(self.settings, self, self._splitters())
         self.settings.setValue("window/tab", str(self.composer.currentIndex()))
         self.preview.close()
+        self.store_thread.stop()
         self.deliveries.stop()

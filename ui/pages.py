@@ -14,8 +14,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from PySide6.QtCore import QEventLoop
 from PySide6.QtGui import QAction, QActionGroup
-from PySide6.QtWidgets import QApplication, QStackedWidget, QToolBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QStackedWidget, QToolBar, QVBoxLayout, QWidget
 
 __all__ = ["PageStack", "Screenshots"]
 
@@ -84,7 +85,7 @@ class Screenshots:
         for filename, prepare in self._targets:
             widget = prepare()
             settle()
-            QApplication.processEvents()
+            QEventLoop().processEvents()  # not the static one: it unbalances None in PySide 6.12.0
             path = folder / filename
             if not widget.grab().save(str(path)):
                 raise OSError(f"{path} could not be written")

@@ -5,9 +5,9 @@ with a :class:`PreviewJob` factory; a single-shot timer coalesces bursts of keys
 (no delay for recipe-sized requests, :data:`LARGE_DEBOUNCE_MS` once the body is large, and
 never more than :data:`MAX_WAIT_MS` while typing goes on without a pause), then
 the job, stamped with a rising generation number, goes to :class:`RenderWorker` in its own
-thread through a queued signal. The worker skips a job that a newer one has already
-replaced before it starts, and the service drops any result older than the newest job it
-sent, so a slow render of an old text never overwrites a newer preview.
+thread through a queued signal, one at a time. The service drops any result older than the
+newest generation (a render of the request shown before, or for the person chosen before),
+so a slow render of an old text never overwrites a newer preview.
 
 The worker prepares everything the preview widgets show, so the GUI thread only sets
 text: the body view is elided to :data:`VIEW_LIMIT` characters (a 1 MB body is not laid
@@ -18,6 +18,7 @@ Pretty-printing is a view: :attr:`PreviewResult.rendered` keeps the bytes that a
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import time
 from collections.abc import Callable, Mapping
@@ -29,7 +30,7 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from composer.diagnostics import Diagnostic
 from composer.model import Request
 from composer.render import RenderedRequest, render, render_field
-from ui.workers import WorkerThread, current_thread_id
+from ui.workers import WorkerThread, current_thread_id, gc_paused
 
 __all__ = [
     "LARGE_BODY",
@@ -164,10 +165,12 @@ class RenderWorker(QObject):
 
     Signals:
         finished(PreviewResult): a job was rendered.
+        skipped(int): a job was not rendered, a newer one having been asked for meanwhile.
         failed(int, str): a job raised (generation, message); a bug, shown plainly.
     """
 
     finished = Signal(object)
+    skipped = Signal(int)
     failed = Signal(int, str)
 
     def __init__(self) -> None:
@@ -179,9 +182,11 @@ class RenderWorker(QObject):
     def run(self, job: PreviewJob) -> None:
         """Render ``job`` unless a newer one has been sent since."""
         if job.generation < self.latest:
+            self.skipped.emit(job.generation)
             return
         try:
-            result = render_job(job)
+            with gc_paused():
+                result = render_job(job)
         except Exception as exc:  # a render bug must not kill the thread
             self.failed.emit(job.generation, f"{type(exc).__name__}: {exc}")
             return
@@ -190,6 +195,11 @@ class RenderWorker(QObject):
 
 class PreviewService(QObject):
     """Debounces edits and keeps the newest preview coming back from the render thread.
+
+    One render is in flight at a time: edits made meanwhile wait, and when it returns the
+    newest of them is rendered (its text read only then), so a slow render of a large body
+    never queues up renders that would be thrown away. :meth:`render_now` (another request,
+    person or view) makes every result still to come stale.
 
     Signals:
         ready(PreviewResult): the newest preview (stale ones never arrive here).
@@ -204,6 +214,7 @@ class PreviewService(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._generation = 0
+        self._in_flight = False
         self._factory: Callable[[], PreviewJob] | None = None
         self._waiting_since = 0.0
         self._timer = QTimer(self)
@@ -212,6 +223,7 @@ class PreviewService(QObject):
         self._worker = RenderWorker()
         self._worker.finished.connect(self._arrived)
         self._worker.failed.connect(self._broke)
+        self._worker.skipped.connect(self._skipped)
         self.submit.connect(self._worker.run)
         self._thread = WorkerThread(self._worker, "preview-render")
         self.dropped = 0
@@ -219,12 +231,12 @@ class PreviewService(QObject):
 
     @property
     def generation(self) -> int:
-        """The newest generation sent to the worker."""
+        """The newest generation: results older than it are stale."""
         return self._generation
 
     @property
     def pending(self) -> bool:
-        """Whether an edit is waiting for its debounce to end."""
+        """Whether an edit still waits for its render to start."""
         return self._timer.isActive() or self._factory is not None
 
     def schedule(self, factory: Callable[[], PreviewJob], body_size: int = 0) -> None:
@@ -241,33 +253,44 @@ class PreviewService(QObject):
             self._timer.start(LARGE_DEBOUNCE_MS if body_size >= LARGE_BODY else 0)
 
     def render_now(self, factory: Callable[[], PreviewJob]) -> None:
-        """Render without waiting for the debounce."""
+        """Render without waiting for the debounce; results still to come are stale."""
         self._factory = factory
         self._timer.stop()
+        self._generation += 1
+        self._worker.latest = self._generation
         self._fire()
 
     def _fire(self) -> None:
-        if self._factory is None:
-            return
+        if self._factory is None or self._in_flight:
+            return  # an in-flight render's return fires the newest factory
         job = self._factory()
         self._factory = None
         self._generation += 1
         self._worker.latest = self._generation
-        from dataclasses import replace
-
-        self.submit.emit(replace(job, generation=self._generation))
+        self._in_flight = True
+        self.submit.emit(dataclasses.replace(job, generation=self._generation))
 
     def _arrived(self, result: PreviewResult) -> None:
+        self._in_flight = False
         if result.generation < self._generation:
             self.dropped += 1
-            return
-        self.ready.emit(result)
+        else:
+            self.ready.emit(result)
+        self._fire()
+
+    def _skipped(self, _generation: int) -> None:
+        self._in_flight = False
+        self.dropped += 1
+        self._fire()
 
     def _broke(self, generation: int, message: str) -> None:
+        self._in_flight = False
         if generation == self._generation:
             self.failed.emit(message)
+        self._fire()
 
     def close(self) -> None:
         """Stop the render thread (waits for a render in progress)."""
         self._timer.stop()
+        self._factory = None
         self._thread.stop()

@@ -40,9 +40,11 @@ class RequestActions:
     preview: PreviewService
     current_name: str | None
     _saved_request: Any
-    _saved_sample: str
+    _saved_sample: str | None
     _autosave: QTimer
+    _saves_in_flight: int
     saved: SignalInstance
+    saveJob: SignalInstance
 
     if TYPE_CHECKING:  # provided by MainWindow and QMainWindow
 
@@ -80,8 +82,13 @@ class RequestActions:
         return self.composer.to_model()
 
     def save_now(self) -> bool:
-        """Write the open request (and its sample response) if it changed; True on success."""
+        """Write the open request (and its sample response) now if it changed.
+
+        Background saves still on their way are waited for first, so the workspace gets
+        the writes in the order they were made. True when everything is stored.
+        """
         self._autosave.stop()
+        self._drain_saves()
         request = self.composer.to_model()
         if self.current_name is None or request is None:
             return True
@@ -98,6 +105,43 @@ class RequestActions:
             return False
         self.saved.emit(self.current_name)
         return True
+
+    def save_in_background(self) -> None:
+        """The autosave: hand what changed to the store thread (see :mod:`ui.store_worker`)."""
+        request = self.composer.to_model()
+        if self.current_name is None or request is None:
+            return
+        sample = self.composer.sample_response() or ""
+        changed_request = request if request != self._saved_request else None
+        changed_sample = sample if sample != self._saved_sample else None
+        if changed_request is None and changed_sample is None:
+            return
+        self._saved_request, self._saved_sample = request, sample
+        self._saves_in_flight += 1
+        self.saveJob.emit(self.current_name, changed_request, changed_sample)
+
+    def _background_saved(self, name: str) -> None:
+        self._saves_in_flight -= 1
+        self.saved.emit(name)
+
+    def _background_failed(self, name: str, message: str) -> None:
+        self._saves_in_flight -= 1
+        if name == self.current_name:
+            self._saved_request, self._saved_sample = None, None  # the next save retries
+        self._problem(f"Not saved: {message}")
+
+    def _drain_saves(self, timeout_s: float = 10.0) -> None:
+        """Wait (events still flowing) until the background saves are done."""
+        if self._saves_in_flight <= 0:
+            return
+        import time
+
+        from PySide6.QtCore import QEventLoop
+
+        loop = QEventLoop()
+        deadline = time.monotonic() + timeout_s
+        while self._saves_in_flight > 0 and time.monotonic() < deadline:
+            loop.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 20)
 
     def new_request(self) -> None:
         """Create a blank request and open it."""
