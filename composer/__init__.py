@@ -29,7 +29,7 @@ from composer.model import (
     load_context,
     parse_context,
 )
-from composer.render import MASK, RenderedRequest, render, render_field
+from composer.render import MASK, RenderedRequest, render, render_body, render_field
 
 __version__ = "0.1.0"
 
@@ -60,5 +60,6 @@ __all__ = [
     "load_context",
     "parse_context",
     "render",
+    "render_body",
     "render_field",
 ]

@@ -63,7 +63,7 @@ from liquid.exceptions import LiquidError
 from composer.diagnostics import Diagnostic
 from composer.liquid_env import parse
 from composer.model import Event, Person, Request, context_for
-from composer.render import MASK, _check_body_against, _Part, render
+from composer.render import MASK, render, render_body
 
 __all__ = [
     "CheckReport",
@@ -272,11 +272,10 @@ class _Renderer:
                     content_type = value
             self._head = (rendered.diagnostics, content_type)
         head, content_type = self._head
-        part = _Part(context, self.secrets, False, self.zone, self.now)
-        outcome = part.render("body", self.request.body)
-        if outcome.text.strip() and outcome.error is None:
-            _check_body_against(part, self.request, content_type, outcome)
-        return head + tuple(part.diagnostics)
+        _, found = render_body(
+            self.request, context, content_type, secrets=self.secrets, zone=self.zone, now=self.now
+        )
+        return head + found
 
 
 _CHUNK = 256

@@ -36,7 +36,7 @@ from composer.lint import body_kind, check_body, check_header_value
 from composer.liquid_env import RENDER_DEADLINE_S, RenderOutcome, render_template
 from composer.model import Request
 
-__all__ = ["MASK", "RenderedRequest", "render", "render_field"]
+__all__ = ["MASK", "RenderedRequest", "render", "render_body", "render_field"]
 
 MASK = "••••••"
 """What a secret's value looks like everywhere but on the wire."""
@@ -260,10 +260,7 @@ def render(
         else:
             headers.append(("Authorization", auth))
 
-    body_outcome = part.render("body", request.body)
-    body = body_outcome.text
-    if body.strip() and body_outcome.error is None:
-        _check_body_against(part, request, content_type, body_outcome)
+    body = _render_body(part, request, content_type)
     return RenderedRequest(
         method=request.method,
         url=url,
@@ -271,6 +268,32 @@ def render(
         body=body,
         diagnostics=tuple(part.diagnostics),
     )
+
+
+def render_body(
+    request: Request,
+    context: Mapping[str, Any],
+    content_type: str,
+    *,
+    secrets: Mapping[str, str] | None = None,
+    reveal: bool = False,
+    zone: dt.tzinfo = dt.UTC,
+    now: dt.datetime | None = None,
+) -> tuple[str, tuple[Diagnostic, ...]]:
+    """Render and check only the body, given the rendered Content-Type value.
+
+    For work that renders one request for many people: the URL and headers rarely
+    depend on the person, so they can be rendered once and the body per person.
+    """
+    part = _Part(context, secrets, reveal, zone, now)
+    return _render_body(part, request, content_type), tuple(part.diagnostics)
+
+
+def _render_body(part: _Part, request: Request, content_type: str) -> str:
+    outcome = part.render("body", request.body)
+    if outcome.text.strip() and outcome.error is None:
+        _check_body_against(part, request, content_type, outcome)
+    return outcome.text
 
 
 def _check_body_against(
