@@ -9,6 +9,7 @@ from composer.diagnostics import Diagnostic, Severity, line_column
 from composer.errors import (
     BugError,
     ComposerError,
+    InboxError,
     InvalidFileError,
     KnownError,
     NotFoundError,
@@ -43,6 +44,7 @@ __all__ = [
     "Diagnostic",
     "Event",
     "Header",
+    "InboxError",
     "InvalidFileError",
     "KnownError",
     "NotFoundError",

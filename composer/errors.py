@@ -9,7 +9,8 @@ Two families are kept apart, as the user sees them differently:
     │   ├── StoreError            the workspace cannot be opened, migrated or written
     │   │   └── NotFoundError     a named request, person or delivery does not exist
     │   ├── SecretStoreError      the keychain refused (locked, absent, denied)
-    │   └── SendError             a request could not be sent at all (not an HTTP failure)
+    │   ├── SendError             a request could not be sent at all (not an HTTP failure)
+    │   └── InboxError            the local inbox cannot listen (not loopback, port taken)
     └── BugError                  an invariant broke: worth a report, never a plain message
 
 Anything that is not a ``ComposerError`` escaping to the command line or the window is
@@ -21,6 +22,7 @@ from __future__ import annotations
 __all__ = [
     "BugError",
     "ComposerError",
+    "InboxError",
     "InvalidFileError",
     "KnownError",
     "NotFoundError",
@@ -67,6 +69,10 @@ class SecretStoreError(KnownError):
 
 class SendError(KnownError):
     """A request could not be sent at all (as opposed to an HTTP-level failure)."""
+
+
+class InboxError(KnownError):
+    """The local inbox cannot start: a non-loopback address, or a port that is taken."""
 
 
 class BugError(ComposerError):

@@ -52,7 +52,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
 
-from composer.errors import KnownError
+from composer.errors import InboxError
 
 __all__ = ["CaughtRequest", "Inbox", "InboxError", "Reply", "pretty_body"]
 
@@ -66,10 +66,6 @@ _REASONS = {100: "Continue", 200: "OK", 201: "Created", 202: "Accepted", 204: "N
             429: "Too Many Requests", 431: "Request Header Fields Too Large",
             500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable",
             504: "Gateway Timeout"}  # fmt: skip
-
-
-class InboxError(KnownError):
-    """The inbox cannot start: a non-loopback address, or a port that is taken."""
 
 
 @dataclass(frozen=True, slots=True)
