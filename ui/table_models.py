@@ -517,17 +517,31 @@ def load_recipe_catalogue(resources: Path | None = None) -> list[Recipe]:
 
 
 class RecipesListModel(QAbstractListModel):
-    """The recipes gallery's entries. Signals: the standard model signals only."""
+    """The recipes gallery's entries: name, description and needed secrets on each line.
+
+    ``missing`` (set by the page) names the secrets of a recipe that have no value yet, so
+    each entry can say which ones still have to be typed in. Signals: the standard model
+    signals only.
+    """
 
     RecipeRole = Qt.ItemDataRole.UserRole + 1
 
     def __init__(self, recipes: Sequence[Recipe]) -> None:
         super().__init__()
         self._recipes = list(recipes)
+        self.missing: Callable[[Recipe], list[str]] = lambda recipe: []
 
     def recipe(self, row: int) -> Recipe:
         """The recipe on ``row``."""
         return self._recipes[row]
+
+    def needs_text(self, recipe: Recipe) -> str:
+        """``Needs: a (set), b (missing)`` or ``Needs no secrets``."""
+        if not recipe.secrets:
+            return "Needs no secrets"
+        missing = set(self.missing(recipe))
+        marks = [f"{n} ({'missing' if n in missing else 'set'})" for n in recipe.secrets]
+        return "Needs: " + ", ".join(marks)
 
     def rowCount(self, parent: Index = _ROOT) -> int:
         return 0 if parent.isValid() else len(self._recipes)
@@ -537,10 +551,11 @@ class RecipesListModel(QAbstractListModel):
             return None
         recipe = self._recipes[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return recipe.request.name
+            return f"{recipe.request.name}\n{recipe.description}\n{self.needs_text(recipe)}"
         if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleDescriptionRole):
-            needs = ", ".join(recipe.secrets) or "no secrets"
-            return f"{recipe.description} Needs: {needs}."
+            return f"{recipe.description} {self.needs_text(recipe)}."
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return recipe.request.name
         if role == self.RecipeRole:
             return recipe
         return None
