@@ -95,6 +95,24 @@ def test_renders_a_recipe_with_the_bundled_liquid(
     assert rendered["diagnostics"] == []
 
 
+def test_check_forks_workers_inside_the_bundle(executable: Path, tmp_path: Path) -> None:
+    """Enough people for the per-person check to hand chunks to worker processes."""
+    people = [
+        {"id": f"p{i}", "email": f"p{i}@example.com", "attributes": {"first_name": f"F{i}"}}
+        for i in range(1500)
+    ]
+    people_file = tmp_path / "people.json"
+    people_file.write_text(json.dumps(people), encoding="utf-8")
+    imported = _run(executable, tmp_path, "people", "import", str(people_file))
+    assert imported.returncode == 0, imported.stderr[-2000:]
+    listed = _run(executable, tmp_path, "requests", "list", "--json")
+    name = json.loads(listed.stdout)[0]["name"]
+    result = _run(executable, tmp_path, "check", name, "--json", "--workers", "2")
+    assert result.returncode in (0, 1), result.stderr[-2000:]
+    assert isinstance(json.loads(result.stdout), list)
+    assert "Traceback" not in result.stderr
+
+
 def test_bad_usage_exits_2_with_one_line(executable: Path, tmp_path: Path) -> None:
     result = _run(executable, tmp_path, "no-such-command")
     assert result.returncode == 2
