@@ -441,3 +441,13 @@ class PeoplePage(QWidget):
 
     def _bulk_done(self, summary: Any) -> None:
         self.bulkSent.emit(summary)
+        ids = self.selected_ids()
+        self.model.refresh()  # response mappings may have changed attributes
+        self.select_ids(ids)
+        self.peopleChanged.emit()
+
+    def prepare_screenshot(self) -> QWidget:
+        """The page with its first person selected (for ``--screenshots``); returns it."""
+        if self.model.rowCount() and not self.selected_ids():
+            self.select_ids([self.model.person(0).id])
+        return self
