@@ -1,12 +1,13 @@
 """cURL in and out: a pasted ``curl`` command becomes a request; a rendered request a command.
 
+This module is the import; :mod:`composer.curl_export` writes commands (:func:`to_curl`,
+:func:`export_curl`, re-exported here) and :mod:`composer.curl_shell` splits and quotes
+shell words for both.
+
 **Import** (:func:`import_curl`, :func:`parse_curl`) reads the command as a POSIX shell
-would: single and double quotes, backslash escapes, bash's ANSI-C ``$'...'`` (what Chrome
-and Firefox write for bodies with quotes or line breaks), and line continuations (``\\``
-at the end of a line; the Windows ``cmd`` form with ``^`` continuations and ``^``
-escapes, as "Copy as cURL (cmd)" writes it, is read best effort). A leading ``$ `` prompt
-is dropped, and an unquoted ``|``, ``;``, ``&`` or ``&&`` ends the command (an ``&`` or
-``;`` inside a word, as in an unquoted URL's query string, is kept). Then curl's options:
+would (:func:`~composer.curl_shell.shell_words`: quotes, escapes, bash's ``$'...'``, line
+continuations, Windows ``cmd``'s ``^`` best effort). A leading ``$ `` prompt is dropped,
+and an unquoted ``|``, ``;``, ``&`` or ``&&`` ends the command. Then curl's options:
 
 * ``-X/--request``, the URL (positional or ``--url``; no scheme means ``http://``, as in
   curl), ``-H/--header`` (order kept; ``Host`` and ``Content-Length`` are left to the
@@ -31,43 +32,31 @@ is dropped, and an unquoted ``|``, ``;``, ``&`` or ``&&`` ends the command (an `
   ``-v``, ``-k``, ``-L``, ``--compressed``, ``-o FILE`` …) do not change the request and
   are ignored. An option curl has that is not listed here is refused by name rather than
   guessed at.
-
-**Export** (:func:`to_curl`) writes a POSIX-shell command whose request is byte for byte
-what :class:`composer.sender.Sender` sends: the same request line, the same header lines
-in the same order, the same body. curl's own ``Accept: */*`` is removed (``-H 'Accept:'``)
-and the sender's ``User-Agent`` is passed (both unless the request sets them),
-``Content-Type:`` is emptied when the request has none and there is a body, ``Expect:``
-is emptied for bodies over 1 KiB (curl would otherwise wait for ``100 Continue``), an
-empty POST, PUT or PATCH gets the ``Content-Length: 0`` the sender sends (first, as httpx
-places it), and the body goes in ``--data-raw``, which sends it as is (no ``@file``
-reading). ``-X`` is written only when curl would not infer the method. The one known
-difference: a header whose rendered value is empty is sent by the sender as ``Name: ``
-and by curl (``-H 'Name;'``) as ``Name:``.
-``--globoff`` and ``--path-as-is`` are added when the URL needs them. Everything is
-single-quoted (an embedded ``'`` becomes ``'\\''``). A rendered request carries secrets
-masked unless it was rendered with ``reveal=True``; :func:`export_curl` renders and
-exports in one step and masks unless asked.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 from urllib.parse import quote, urlsplit
 
+from composer.curl_export import CurlExport, export_curl, to_curl
+from composer.curl_shell import SOURCE, shell_quote, shell_words
 from composer.errors import InvalidFileError
 from composer.model import METHODS, Header, Request
-from composer.render import MASK, RenderedRequest, render
-from composer.sender import user_agent
 
-__all__ = ["CurlExport", "CurlImport", "export_curl", "import_curl", "parse_curl", "to_curl"]
+__all__ = [
+    "CurlExport",
+    "CurlImport",
+    "export_curl",
+    "import_curl",
+    "parse_curl",
+    "shell_quote",
+    "shell_words",
+    "to_curl",
+]
 
-_SOURCE = "<curl command>"
 _FORM = "application/x-www-form-urlencoded"
-_EXPECT_ABOVE = 1024
 _DATA = {"-d": "ascii", "--data": "ascii", "--data-ascii": "ascii", "--data-binary": "binary",
          "--data-raw": "raw", "--data-urlencode": "urlencode", "--json": "json"}  # fmt: skip
 _HEADERISH = {"-A": "User-Agent", "--user-agent": "User-Agent", "-e": "Referer",
@@ -106,8 +95,6 @@ _REFUSED.update({"--form": _REFUSED["-F"], "--form-string": _REFUSED["-F"],
                  "--head": _REFUSED["-I"]})  # fmt: skip
 _ALIASES = {"--request": "-X", "--header": "-H", "--user": "-u", "--get": "-G"}
 _SECRET_HEADERS = re.compile(r"authorization|cookie|x-api-key|api-key|x-auth-token|.*token", re.I)
-_ANSI = {"n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b", "e": "\x1b", "E": "\x1b",
-         "f": "\f", "v": "\v", "\\": "\\", "'": "'", '"': '"', "?": "?"}  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,143 +107,8 @@ class CurlImport:
     """Plain sentences: secrets to set, credentials to move, options ignored."""
 
 
-@dataclass(frozen=True, slots=True)
-class CurlExport:
-    """A rendered request as a cURL command."""
-
-    command: str
-    """The POSIX-shell command."""
-    rendered: RenderedRequest
-    """The rendering it was made from (with its diagnostics)."""
-    masked: bool
-    """Whether secrets appear as ``••••••`` (the command then cannot be run as is)."""
-
-
 def _fail(reason: str) -> InvalidFileError:
-    return InvalidFileError(_SOURCE, reason)
-
-
-def _unwrap_lines(text: str) -> str:
-    """Join continuation lines: ``\\`` + newline (outside single quotes), or cmd's ``^``."""
-    text = text.strip().replace("\r\n", "\n")
-    if re.search(r"\^\n", text) and '^"' in text:
-        text = re.sub(r"\^\n", " ", text)
-        return re.sub(r"\^(.)", r"\1", text)  # cmd's escapes: ^" ^% ^& ...
-    out: list[str] = []
-    i, quote_char = 0, ""
-    while i < len(text):
-        ch = text[i]
-        if quote_char != "'" and ch == "\\" and text[i + 1 : i + 2] == "\n":
-            i += 2
-            continue
-        if quote_char != "'" and ch == "\\" and re.match(r"\\[ \t]+\n", text[i:]):
-            i = text.index("\n", i) + 1  # a stray space after the backslash
-            continue
-        if ch == "\\" and quote_char != "'":
-            out.append(text[i : i + 2])
-            i += 2
-            continue
-        if not quote_char and ch == "$" and text[i + 1 : i + 2] == "'":
-            quote_char = "$"  # bash's $'...', where a backslash escapes a quote
-            out.append("$'")
-            i += 2
-            continue
-        if (ch == "'" and quote_char in ("", "'", "$")) or (ch == '"' and quote_char in ("", '"')):
-            quote_char = "" if quote_char else ch
-        out.append(ch)
-        i += 1
-    return "".join(out)
-
-
-def _ansi_c(text: str, start: int) -> tuple[str, int]:
-    """Decode bash's ``$'...'`` from the character after the opening quote.
-
-    ``\\xHH`` and octal escapes are bytes (so ``\\xc3\\xa9`` is "é" in UTF-8);
-    ``\\uHHHH`` and ``\\UHHHHHHHH`` are characters.
-    """
-    out = bytearray()
-    i = start
-    while i < len(text):
-        ch = text[i]
-        if ch == "'":
-            decoded = out.decode("utf-8", errors="replace")
-            return decoded, i + 1
-        nxt = text[i + 1 : i + 2]
-        if ch != "\\":
-            out += ch.encode("utf-8")
-            i += 1
-        elif nxt in _ANSI:
-            out += _ANSI[nxt].encode("utf-8")
-            i += 2
-        elif nxt in ("x", "u", "U"):
-            width = {"x": 2, "u": 4, "U": 8}[nxt]
-            digits = re.match("[0-9A-Fa-f]{1," + str(width) + "}", text[i + 2 :])
-            if digits is None:
-                out += ("\\" + nxt).encode("utf-8")
-            elif nxt == "x":
-                out.append(int(digits.group(), 16))
-            else:
-                out += chr(int(digits.group(), 16)).encode("utf-8", errors="replace")
-            i += 2 + (len(digits.group()) if digits else 0)
-        elif nxt and nxt in "01234567":
-            digits = re.match("[0-7]{1,3}", text[i + 1 :])
-            assert digits is not None
-            out.append(int(digits.group(), 8) & 0xFF)
-            i += 1 + len(digits.group())
-        else:
-            out += ("\\" + nxt).encode("utf-8")
-            i += 2
-    raise _fail("a $'...' string is not closed")
-
-
-def shell_words(text: str) -> list[str]:
-    """Split a command line into words as a POSIX shell (with bash's ``$'...'``) would."""
-    text = _unwrap_lines(text)
-    words: list[str] = []
-    word: list[str] | None = None
-    i = 0
-    while i < len(text):
-        ch = text[i]
-        if ch in " \t\n":
-            if word is not None:
-                words.append("".join(word))
-                word = None
-            i += 1
-            continue
-        ends = text[i + 1 : i + 2] in ("", " ", "\t", "\n", "&", "|")
-        if ch == "|" or (ch in ";&" and (word is None or ends)) or (ch == "#" and word is None):
-            break  # the rest is another command (or a comment)
-        word = [] if word is None else word
-        if ch == "'":
-            end = text.find("'", i + 1)
-            if end < 0:
-                raise _fail("a single quote is not closed")
-            word.append(text[i + 1 : end])
-            i = end + 1
-        elif ch == "$" and text[i + 1 : i + 2] == "'":
-            piece, i = _ansi_c(text, i + 2)
-            word.append(piece)
-        elif ch == '"':
-            i += 1
-            while i < len(text) and text[i] != '"':
-                if text[i] == "\\" and text[i + 1 : i + 2] in ('"', "\\", "$", "`", "\n"):
-                    word.append(text[i + 1] if text[i + 1] != "\n" else "")
-                    i += 2
-                else:
-                    word.append(text[i])
-                    i += 1
-            if i >= len(text):
-                raise _fail("a double quote is not closed")
-            i += 1
-        elif ch == "\\":
-            word.append(text[i + 1 : i + 2])
-            i += 2
-        else:
-            word.append(ch)
-            i += 1
-    if word is not None:
-        words.append("".join(word))
-    return words
+    return InvalidFileError(SOURCE, reason)
 
 
 def _options(words: list[str]) -> list[tuple[str, str | None]]:
@@ -449,63 +301,3 @@ def import_curl(text: str, name: str | None = None) -> CurlImport:
 def parse_curl(text: str) -> Request:
     """The request a pasted cURL command makes (see :func:`import_curl` for the notes)."""
     return import_curl(text).request
-
-
-# -- export -----------------------------------------------------------------------
-
-
-def shell_quote(text: str) -> str:
-    """``text`` single-quoted for a POSIX shell."""
-    return "'" + text.replace("'", "'\\''") + "'"
-
-
-def to_curl(rendered: RenderedRequest) -> str:
-    """A cURL command that sends exactly what the sender sends for ``rendered``.
-
-    Secrets appear as they are in ``rendered`` (masked unless it was rendered with
-    ``reveal=True``). A NUL character cannot travel in a shell argument: ValueError.
-    """
-    parts = [rendered.url, rendered.body, *(n + v for n, v in rendered.headers)]
-    if any("\0" in part for part in parts):
-        raise ValueError("the request holds a NUL character, which a shell argument cannot carry")
-    names = {name.lower() for name, _ in rendered.headers}
-    body = rendered.body
-    send_body = bool(body)
-    args: list[str] = []
-    if re.search(r"[\[\]{}]", rendered.url):
-        args.append("--globoff")
-    if re.search(r"/\.\.?(/|$|\?)", urlsplit(rendered.url).path + "?"):
-        args.append("--path-as-is")
-    inferred = "POST" if send_body else "GET"
-    if rendered.method != inferred:
-        args += ["-X", rendered.method]
-    lines = [f"-H {shell_quote(f'{n}: {v}' if v else f'{n};')}" for n, v in rendered.headers]
-    if not body and rendered.method in ("POST", "PUT", "PATCH"):
-        lines.insert(0, "-H 'Content-Length: 0'")  # httpx sends it first, right after Host
-    if "user-agent" not in names:
-        lines.append(f"-H {shell_quote('User-Agent: ' + user_agent())}")
-    if "accept" not in names:
-        lines.append("-H 'Accept:'")
-    if send_body and "content-type" not in names:
-        lines.append("-H 'Content-Type:'")
-    if len(body.encode("utf-8")) > _EXPECT_ABOVE and "expect" not in names:
-        lines.append("-H 'Expect:'")
-    if send_body:
-        lines.append(f"--data-raw {shell_quote(body)}")
-    head = " ".join(["curl", *args, shell_quote(rendered.url)])
-    return " \\\n  ".join([head, *lines]) + "\n"
-
-
-def export_curl(
-    request: Request,
-    context: Mapping[str, Any],
-    *,
-    secrets: Mapping[str, str] | None = None,
-    reveal: bool = False,
-    zone: dt.tzinfo = dt.UTC,
-    now: dt.datetime | None = None,
-) -> CurlExport:
-    """Render ``request`` and write it as a cURL command; secrets masked unless ``reveal``."""
-    rendered = render(request, context, secrets=secrets, reveal=reveal, zone=zone, now=now)
-    command = to_curl(rendered)
-    return CurlExport(command, rendered, MASK in command)
