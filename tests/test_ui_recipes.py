@@ -21,9 +21,8 @@ from composer.store import Database
 from ui.outbox_page import OutboxPage
 from ui.palette import dark_palette, is_dark
 from ui.people_page import PeoplePage
-from ui.recipes_page import RecipesPage
+from ui.recipes_page import RecipesPage, load_recipe_catalogue
 from ui.secrets_dialog import SecretsDialog
-from ui.table_models import load_recipe_catalogue
 
 __all__ = ["no_keychain"]  # fixture used by name below
 

@@ -1,4 +1,4 @@
-"""Item models for the people, deliveries, events and recipes views.
+"""Item models for the people, events and deliveries views.
 
 Decisions:
 
@@ -32,19 +32,16 @@ import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractListModel,
     QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
 )
 
-from composer.model import Person, Request
-from composer.paths import resources_dir
+from composer.model import Person
 from composer.store import Database
 from composer.store_people import StoredEvent, like_pattern
 from ui.palette import state_colour
@@ -55,10 +52,7 @@ __all__ = [
     "DeliveryRow",
     "EventsTableModel",
     "PeopleTableModel",
-    "Recipe",
-    "RecipesListModel",
     "countdown_text",
-    "load_recipe_catalogue",
     "search_people",
 ]
 
@@ -480,82 +474,3 @@ def _delivery_row(row: Any) -> DeliveryRow:
         next_attempt_at=row["next_attempt_at"],
         created_at=row["created_at"],
     )
-
-
-# -- recipes ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Recipe:
-    """A shipped recipe with its catalogue entry."""
-
-    file: str
-    """The recipe's file name in ``resources/recipes``."""
-    request: Request
-    """The request it holds."""
-    description: str
-    """One line saying what it does."""
-    secrets: tuple[str, ...]
-    """The secret names it needs."""
-
-
-def load_recipe_catalogue(resources: Path | None = None) -> list[Recipe]:
-    """Every recipe listed in ``resources/recipes/index.json``, in name order."""
-    folder = (resources or resources_dir()) / "recipes"
-    index = json.loads((folder / "index.json").read_text(encoding="utf-8"))
-    recipes = [
-        Recipe(
-            file=name,
-            request=Request.from_file(folder / name),
-            description=str(entry.get("description", "")),
-            secrets=tuple(entry.get("secrets", ())),
-        )
-        for name, entry in index.items()
-        if (folder / name).is_file()
-    ]
-    return sorted(recipes, key=lambda r: r.request.name.lower())
-
-
-class RecipesListModel(QAbstractListModel):
-    """The recipes gallery's entries: name, description and needed secrets on each line.
-
-    ``missing`` (set by the page) names the secrets of a recipe that have no value yet, so
-    each entry can say which ones still have to be typed in. Signals: the standard model
-    signals only.
-    """
-
-    RecipeRole = Qt.ItemDataRole.UserRole + 1
-
-    def __init__(self, recipes: Sequence[Recipe]) -> None:
-        super().__init__()
-        self._recipes = list(recipes)
-        self.missing: Callable[[Recipe], list[str]] = lambda recipe: []
-
-    def recipe(self, row: int) -> Recipe:
-        """The recipe on ``row``."""
-        return self._recipes[row]
-
-    def needs_text(self, recipe: Recipe) -> str:
-        """``Needs: a (set), b (missing)`` or ``Needs no secrets``."""
-        if not recipe.secrets:
-            return "Needs no secrets"
-        missing = set(self.missing(recipe))
-        marks = [f"{n} ({'missing' if n in missing else 'set'})" for n in recipe.secrets]
-        return "Needs: " + ", ".join(marks)
-
-    def rowCount(self, parent: Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self._recipes)
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        recipe = self._recipes[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return f"{recipe.request.name}\n{recipe.description}\n{self.needs_text(recipe)}"
-        if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleDescriptionRole):
-            return f"{recipe.description} {self.needs_text(recipe)}."
-        if role == Qt.ItemDataRole.AccessibleTextRole:
-            return recipe.request.name
-        if role == self.RecipeRole:
-            return recipe
-        return None
