@@ -225,3 +225,33 @@ class Repeater:
 
     def stop(self) -> None:
         self.timer.stop()
+
+
+@pytest.mark.parametrize(
+    ("kind", "value", "header"),
+    [
+        ("Bearer", "tok", "Bearer {{ secrets.api }}"),
+        ("Basic", "dXNlcjpwdw==", "Basic {{ secrets.api }}"),
+    ],
+)
+def test_auth_header_values(kind: str, value: str, header: str) -> None:
+    from ui.auth_dialog import AuthChoice, basic_credentials, header_value
+
+    assert header_value(AuthChoice(kind, "api", value)) == header
+    assert basic_credentials("user", "pw") == "dXNlcjpwdw=="
+
+
+def test_the_auth_dialog_builds_a_basic_choice(qtbot: Any) -> None:
+    from ui.auth_dialog import AuthDialog
+
+    dialog = AuthDialog(problem="No keychain was found")
+    qtbot.addWidget(dialog)
+    dialog.kind.setCurrentText("Basic")
+    dialog.secret_name.setText(" zendesk ")
+    dialog.user.setText("me@example.com/token")
+    dialog.password.setText("s3cret")
+    choice = dialog.choice()
+    assert (choice.kind, choice.secret_name) == ("Basic", "zendesk")
+    import base64
+
+    assert base64.b64decode(choice.value) == b"me@example.com/token:s3cret"

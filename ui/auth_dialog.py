@@ -2,11 +2,15 @@
 
 The dialog only collects plain data (:class:`AuthChoice`); the window stores the value
 with :class:`composer.secrets.SecretStore` and writes the header, so the credential
-never sits in the request, the workspace or the preview.
+never sits in the request, the workspace or the preview. For Basic the secret holds the
+ready ``base64(user:password)``, so the header is ``Basic {{ secrets.NAME }}`` and the
+preview shows ``Basic ••••••`` (a ``| base64_encode`` in the template would show the
+encoding of the mask instead).
 """
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass
 
 from PySide6.QtWidgets import (
@@ -19,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-__all__ = ["AuthChoice", "AuthDialog", "header_value"]
+__all__ = ["AuthChoice", "AuthDialog", "basic_credentials", "header_value"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,14 +35,17 @@ class AuthChoice:
     secret_name: str
     """The secret's name (a Liquid identifier)."""
     value: str
-    """The token (Bearer) or ``user:password`` (Basic)."""
+    """The token (Bearer) or ``base64(user:password)`` (Basic)."""
+
+
+def basic_credentials(user: str, password: str) -> str:
+    """What a Basic Authorization header carries after ``Basic ``."""
+    return base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
 
 
 def header_value(choice: AuthChoice) -> str:
     """The Authorization header template for a choice."""
-    if choice.kind == "Basic":
-        return f"Basic {{{{ secrets.{choice.secret_name} | base64_encode }}}}"
-    return f"Bearer {{{{ secrets.{choice.secret_name} }}}}"
+    return f"{choice.kind} {{{{ secrets.{choice.secret_name} }}}}"
 
 
 class AuthDialog(QDialog):
@@ -81,5 +88,5 @@ class AuthDialog(QDialog):
         kind = self.kind.currentText()
         value = self.password.text()
         if kind == "Basic":
-            value = f"{self.user.text()}:{value}"
+            value = basic_credentials(self.user.text(), value)
         return AuthChoice(kind, self.secret_name.text().strip(), value)
