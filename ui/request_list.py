@@ -122,6 +122,7 @@ class RequestListPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = RequestListModel()
+        self._quiet = False
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
@@ -191,10 +192,11 @@ class RequestListPanel(QWidget):
         if not index.isValid():
             self.search.clear()
             index = self.proxy.mapFromSource(self.model.index(row, 0))
-        blocker = None if emit else self.view.selectionModel().blockSignals(True)
-        self.view.setCurrentIndex(index)
-        if blocker is not None:
-            self.view.selectionModel().blockSignals(False)
+        self._quiet = not emit
+        try:
+            self.view.setCurrentIndex(index)
+        finally:
+            self._quiet = False
         self.view.scrollTo(index)
 
     def focus_search(self) -> None:
@@ -203,5 +205,5 @@ class RequestListPanel(QWidget):
         self.search.selectAll()
 
     def _current(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        if current.isValid():
+        if current.isValid() and not self._quiet:
             self.currentChanged.emit(str(current.data()))

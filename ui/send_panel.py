@@ -69,6 +69,7 @@ class SendPanel(QWidget):
         self._started = 0.0
         self._due: float | None = None
         self._attempt = 0
+        self._last_error = ""
 
         self.send = QPushButton("&Send (Ctrl+Return)")
         self.send.setAccessibleName("Send")
@@ -166,8 +167,6 @@ class SendPanel(QWidget):
         elif kind == "paused":
             self.status.setText("Waiting in the outbox; it is resumed on the next start.")
         self._buttons()
-
-    _last_error = ""
 
     def _show_attempt(self, update: SendUpdate) -> None:
         elapsed = f"{update.elapsed_ms:.0f} ms" if update.elapsed_ms is not None else ""
