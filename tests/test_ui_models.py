@@ -255,3 +255,21 @@ def test_the_auth_dialog_builds_a_basic_choice(qtbot: Any) -> None:
     import base64
 
     assert base64.b64decode(choice.value) == b"me@example.com/token:s3cret"
+
+
+def test_the_highlighter_follows_a_dark_palette(qapp: Any) -> None:
+    from PySide6.QtGui import QColor, QPalette
+
+    from ui.highlighter import dark_palette
+
+    before = qapp.palette()
+    try:
+        dark = QPalette(before)
+        dark.setColor(QPalette.ColorRole.Base, QColor("#1e1e1e"))
+        qapp.setPalette(dark)
+        assert dark_palette()
+        highlighter = LiquidHighlighter(QTextDocument(), "json")
+        assert highlighter.formats["str"].foreground().color().lightness() > 128
+    finally:
+        qapp.setPalette(before)
+    assert not dark_palette()

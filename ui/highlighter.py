@@ -1,5 +1,8 @@
 """Syntax highlighting for Liquid templates and the body's own syntax (JSON, XML, form).
 
+Colours follow the application palette: a light and a dark set, chosen when the
+highlighter is made.
+
 Liquid outputs (``{{ … }}``) and tags (``{% … %}``) are highlighted on top of the body's
 syntax, which follows the Content-Type (:meth:`LiquidHighlighter.set_syntax`). Outputs and
 tags may span lines, and ``{% comment %}`` / ``{% raw %}`` blocks run until their end tag;
@@ -17,7 +20,7 @@ import re
 
 from PySide6.QtGui import QColor, QFont, QSyntaxHighlighter, QTextCharFormat, QTextDocument
 
-__all__ = ["LONG_LINE", "SYNTAXES", "LiquidHighlighter", "syntax_for"]
+__all__ = ["LONG_LINE", "SYNTAXES", "LiquidHighlighter", "dark_palette", "syntax_for"]
 
 LONG_LINE = 4000
 """Lines longer than this get Liquid highlighting only."""
@@ -45,6 +48,47 @@ _XML = re.compile(
     r"|(?P<attr>\b[\w:.\-]+(?==))|(?P<str>\"[^\"]*\"|'[^']*')"
 )
 _FORM = re.compile(r"(?P<key>(?:^|(?<=&))[^=&]+(?==))|(?P<punct>[=&])|(?P<esc>%[0-9A-Fa-f]{2})")
+
+
+_LIGHT = {
+    "delim": "#b8008a",
+    "liquid": "#7a1fa2",
+    "lstr": "#a85a00",
+    "filter": "#0b6e99",
+    "comment": "#6a737d",
+    "key": "#0550ae",
+    "str": "#116329",
+    "num": "#953800",
+    "kw": "#cf222e",
+    "punct": "#57606a",
+    "tag": "#0550ae",
+    "attr": "#8250df",
+    "esc": "#953800",
+}
+_DARK = {
+    "delim": "#ff7ad9",
+    "liquid": "#d2a8ff",
+    "lstr": "#ffa657",
+    "filter": "#79c0ff",
+    "comment": "#8b949e",
+    "key": "#79c0ff",
+    "str": "#7ee787",
+    "num": "#ffa657",
+    "kw": "#ff7b72",
+    "punct": "#8b949e",
+    "tag": "#79c0ff",
+    "attr": "#d2a8ff",
+    "esc": "#ffa657",
+}
+_BOLD = frozenset({"delim", "filter", "tag"})
+
+
+def dark_palette() -> bool:
+    """Whether the application's palette is dark (its text background is)."""
+    from PySide6.QtGui import QGuiApplication, QPalette
+
+    base = QGuiApplication.palette().color(QPalette.ColorRole.Base)
+    return base.lightness() < 128
 
 
 def syntax_for(content_type: str) -> str:
@@ -75,20 +119,10 @@ class LiquidHighlighter(QSyntaxHighlighter):
     def __init__(self, document: QTextDocument, syntax: str = "text") -> None:
         super().__init__(document)
         self._syntax = syntax
+        colors = _DARK if dark_palette() else _LIGHT
         self.formats = {
-            "delim": _fmt("#b8008a", bold=True),
-            "liquid": _fmt("#7a1fa2"),
-            "lstr": _fmt("#a85a00"),
-            "filter": _fmt("#0b6e99", bold=True),
-            "comment": _fmt("#6a737d", italic=True),
-            "key": _fmt("#0550ae"),
-            "str": _fmt("#116329"),
-            "num": _fmt("#953800"),
-            "kw": _fmt("#cf222e"),
-            "punct": _fmt("#57606a"),
-            "tag": _fmt("#0550ae", bold=True),
-            "attr": _fmt("#8250df"),
-            "esc": _fmt("#953800"),
+            kind: _fmt(colors[kind], bold=kind in _BOLD, italic=kind == "comment")
+            for kind in _LIGHT
         }
 
     @property
