@@ -225,3 +225,28 @@ def test_a_rename_right_after_an_autosave_keeps_the_edit(qtbot: Any, window: Any
     assert window.last_problem == ""
     assert window.db.requests.get("Renamed at once").body == '{"edit": "before the rename"}'
     assert not window.db.requests.exists(name)
+
+
+def test_a_page_given_as_a_function_is_built_when_first_shown(qtbot: Any, window: Any) -> None:
+    from PySide6.QtWidgets import QLabel
+
+    built: list[QLabel] = []
+
+    def build() -> QLabel:
+        built.append(QLabel("built on demand"))
+        return built[-1]
+
+    window.add_page("Later", build)
+    assert built == []
+    shown = window.show_page("Later")
+    assert built == [shown] and window.pages.current() is shown
+    assert window.show_page("Later") is shown  # built once
+    assert window.pages.names() == ["Composer", "Later"]
+
+
+def test_the_secret_store_is_shared_once_open(qtbot: Any, window: Any) -> None:
+    qtbot.waitUntil(lambda: window.secret_store is not None, timeout=10000)
+    window.secret_store.set("shared_token", "value-1")
+    with qtbot.waitSignal(window.secretsChanged, timeout=10000):
+        window.apply_auth(AuthChoice("Bearer", "other_token", "value-2"))
+    assert window.secret_store.get("other_token") == "value-2"

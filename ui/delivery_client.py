@@ -25,6 +25,7 @@ class DeliveryClient(QObject):
         updated(SendUpdate): a step of a delivery.
         problem(str): something could not be done; a plain sentence.
         secretsKnown(tuple, object): the secret names, and the keychain problem or None.
+        storeOpened(object): the app's SecretStore, once the worker has opened it.
         lastResponse(str, str): a request's last real response body (name, text).
         resumed(int): unfinished deliveries found in the outbox at start-up.
         _send, _cancel, _retry, _approve, _discard, _store, _find, _start: internal;
@@ -34,6 +35,7 @@ class DeliveryClient(QObject):
     updated = Signal(object)
     problem = Signal(str)
     secretsKnown = Signal(tuple, object)
+    storeOpened = Signal(object)
     lastResponse = Signal(str, str)
     resumed = Signal(int)
     _send = Signal(object)
@@ -65,12 +67,15 @@ class DeliveryClient(QObject):
         self.worker.update.connect(self._updated)
         self.worker.problem.connect(self._problem)
         self.worker.secretsKnown.connect(self._secrets)
+        self.worker.storeOpened.connect(self._store_opened)
         self.worker.lastResponse.connect(self._last)
         self.worker.resumed.connect(self._resumed)
         self.worker_thread = WorkerThread(self.worker, "deliveries")
         """The worker's thread."""
         self.started = False
         """Whether :meth:`start` was called."""
+        self.secret_store: object | None = None
+        """The app's :class:`~composer.secrets.SecretStore` once open (else None)."""
 
     def start(self) -> None:
         """Open the keychain and the outbox and resume unfinished deliveries (once)."""
@@ -123,6 +128,10 @@ class DeliveryClient(QObject):
 
     def _secrets(self, names: tuple[str, ...], problem: object) -> None:
         self.secretsKnown.emit(names, problem)
+
+    def _store_opened(self, store: object) -> None:
+        self.secret_store = store
+        self.storeOpened.emit(store)
 
     def _last(self, name: str, text: str) -> None:
         self.lastResponse.emit(name, text)

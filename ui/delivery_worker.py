@@ -14,7 +14,9 @@ deliveries in the outbox, where the next start (:meth:`DeliveryWorker.start`) re
 
 Opening the keychain can take a second when there is none (keyring probes its backends),
 so it happens here, off the GUI thread, at start-up; the window learns the secret names
-and any keychain problem through ``secretsKnown``.
+and any keychain problem through ``secretsKnown``, and gets the store itself through
+``storeOpened``: one :class:`~composer.secrets.SecretStore` for the whole app (it is
+thread-safe), so values kept in memory without a keychain are seen everywhere.
 """
 
 from __future__ import annotations
@@ -80,6 +82,7 @@ class DeliveryWorker(QObject):
         update(SendUpdate): a step of a delivery.
         problem(str): a send could not even start (the request does not render…).
         secretsKnown(tuple, object): the secret names, and the keychain problem or None.
+        storeOpened(object): the SecretStore, once open (thread-safe; pages may share it).
         secretStored(str): a secret was kept (its name).
         lastResponse(str, str): the last real response body for a request (name, text).
         resumed(int): how many unfinished deliveries were found at start-up.
@@ -88,6 +91,7 @@ class DeliveryWorker(QObject):
     update = Signal(object)
     problem = Signal(str)
     secretsKnown = Signal(tuple, object)
+    storeOpened = Signal(object)
     secretStored = Signal(str)
     lastResponse = Signal(str, str)
     resumed = Signal(int)
@@ -114,6 +118,7 @@ class DeliveryWorker(QObject):
         self._outbox = Outbox(
             self._db, LazySecrets(self._secrets.get), backoff_base=self._backoff_base
         )
+        self.storeOpened.emit(self._secrets)
         self.secretsKnown.emit(tuple(self._secrets.names()), self._secrets.problem)
         ids = self._outbox.resume_due()
         self.resumed.emit(len(ids))

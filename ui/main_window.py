@@ -33,7 +33,7 @@ from ui.composer_tabs import ComposerTabs
 from ui.context_bar import ContextBar, PeopleComboModel, variable_paths
 from ui.delivery_client import DeliveryClient
 from ui.delivery_worker import SendJob, SendUpdate
-from ui.pages import PageStack, Screenshots
+from ui.pages import PageLike, PageStack, Screenshots
 from ui.preview import PreviewJob, PreviewResult, PreviewService
 from ui.qt_settings import open_settings, restore_layout, save_layout
 from ui.request_list import RequestListPanel
@@ -64,7 +64,8 @@ class MainWindow(RequestActions, QMainWindow):
         saved(str): a request was written to the workspace (its name).
         saveJob(str, object, object): internal; carries an autosave to the store thread.
         deliveryUpdated(SendUpdate): a delivery step was shown.
-        secretsChanged(): the secret names or the keychain's state changed.
+        secretsChanged(): the secret names or the keychain's state changed (and after the
+            keychain is first opened, when :attr:`secret_store` is set).
     """
 
     previewShown = Signal(object)
@@ -82,6 +83,8 @@ class MainWindow(RequestActions, QMainWindow):
         self.current_name: str | None = None
         self.secret_names: tuple[str, ...] | None = None
         self.keychain_problem: str | None = None
+        self.secret_store: Any = None
+        """The app's SecretStore once the delivery worker has opened it (pages share it)."""
         self.last_update: SendUpdate | None = None
         self._saved_request: Any = None
         self._saved_sample = ""
@@ -108,6 +111,7 @@ class MainWindow(RequestActions, QMainWindow):
         self.deliveries.updated.connect(self._delivery_update)
         self.deliveries.problem.connect(self._problem)
         self.deliveries.secretsKnown.connect(self._secrets_known)
+        self.deliveries.storeOpened.connect(self._store_opened)
         self.deliveries.lastResponse.connect(self._last_response)
         self.deliveries.resumed.connect(self._resumed)
 
@@ -215,13 +219,13 @@ class MainWindow(RequestActions, QMainWindow):
 
     # -- pages ---------------------------------------------------------------------
 
-    def add_page(self, name: str, widget: QWidget) -> QAction:
-        """Add a page reachable from the page bar; returns its action."""
-        return self.pages.add_page(name, widget)
+    def add_page(self, name: str, page: PageLike) -> QAction:
+        """Add a page (or a function building it when first shown) to the page bar."""
+        return self.pages.add_page(name, page)
 
-    def show_page(self, widget: QWidget) -> None:
-        """Bring a page forward."""
-        self.pages.show_page(widget)
+    def show_page(self, page: str | QWidget) -> QWidget:
+        """Bring a page (by name or widget) forward; returns it."""
+        return self.pages.show_page(page)
 
     def preview_for(self, person_id: str) -> bool:
         """Preview for this person (a people page's "Use for preview"); False if unknown."""
@@ -382,6 +386,9 @@ class MainWindow(RequestActions, QMainWindow):
             dialog.open()  # window-modal, and the event loop keeps running
 
     # -- secrets -------------------------------------------------------------------
+
+    def _store_opened(self, store: object) -> None:
+        self.secret_store = store
 
     def _secrets_known(self, names: tuple[str, ...], problem: object) -> None:
         self.secret_names = tuple(names)

@@ -2,8 +2,9 @@
 
 :class:`PageStack` is the window's central widget: a bar of page buttons over a
 QStackedWidget. The composer is the first page; every other page (people, outbox,
-recipes…) plugs in with one call, ``window.add_page("People", PeoplePage(...))``. The bar
-is hidden while there is only one page.
+recipes…) plugs in with one call, ``window.add_page("People", PeoplePage(...))``, or
+``window.add_page("People", lambda: PeoplePage(...))`` to build it only when it is first
+shown, which keeps start-up lean. The bar is hidden while there is only one page.
 
 :class:`Screenshots` keeps, per picture, a file name and a function that brings the page
 forward and returns the widget to grab; ``--screenshots OUT`` saves them all as PNGs.
@@ -14,15 +15,25 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QEventLoop
+from PySide6.QtCore import QEventLoop, Signal
 from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QStackedWidget, QToolBar, QVBoxLayout, QWidget
 
-__all__ = ["PageStack", "Screenshots"]
+__all__ = ["PageLike", "PageStack", "Screenshots"]
+
+
+PageLike = QWidget | Callable[[], QWidget]
+"""A page, or a function that builds it the first time it is shown."""
 
 
 class PageStack(QWidget):
-    """A page bar over a stack of pages."""
+    """A page bar over a stack of pages; a page given as a function is built when first shown.
+
+    Signals:
+        pageShown(str): a page came forward (its name).
+    """
+
+    pageShown = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -31,37 +42,70 @@ class PageStack(QWidget):
         self.bar.setObjectName("pages")
         self.bar.setAccessibleName("Pages")
         self.group = QActionGroup(self)
-        self._actions: dict[int, QAction] = {}
+        self._actions: dict[str, QAction] = {}
+        self._pages: dict[str, QWidget] = {}
+        self._builders: dict[str, Callable[[], QWidget]] = {}
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.bar)
         layout.addWidget(self.stack, 1)
 
-    def add_page(self, name: str, widget: QWidget) -> QAction:
-        """Add a page and its button; returns the button's action."""
+    def add_page(self, name: str, page: PageLike) -> QAction:
+        """Add a page (or its builder) and its button; returns the button's action."""
+        if isinstance(page, QWidget):
+            widget = page
+        else:
+            widget = QWidget()  # a stand-in until the page is first shown
+            self._builders[name] = page
+        self._pages[name] = widget
         self.stack.addWidget(widget)
         act = QAction(name, self)
         act.setCheckable(True)
-        act.triggered.connect(lambda _=False, w=widget: self.show_page(w))
+        act.triggered.connect(lambda _=False, n=name: self.show_page(n))
         self.group.addAction(act)
         self.bar.addAction(act)
-        self._actions[id(widget)] = act
+        self._actions[name] = act
         if self.stack.count() == 1:
             act.setChecked(True)
         self.bar.setVisible(self.stack.count() > 1)
         return act
 
-    def show_page(self, widget: QWidget) -> None:
-        """Bring a page forward."""
+    def page(self, name: str) -> QWidget:
+        """The page called ``name``, built now if it was given as a function."""
+        builder = self._builders.pop(name, None)
+        if builder is not None:
+            stand_in = self._pages[name]
+            widget = builder()
+            index = self.stack.indexOf(stand_in)
+            self.stack.insertWidget(index, widget)
+            self.stack.removeWidget(stand_in)
+            stand_in.deleteLater()
+            self._pages[name] = widget
+        return self._pages[name]
+
+    def names(self) -> list[str]:
+        """The pages' names, in bar order."""
+        return list(self._pages)
+
+    def show_page(self, page: str | QWidget) -> QWidget:
+        """Bring a page (by name or widget) forward; returns it."""
+        name = page if isinstance(page, str) else self._name_of(page)
+        widget = self.page(name)
         self.stack.setCurrentWidget(widget)
-        act = self._actions.get(id(widget))
-        if act is not None:
-            act.setChecked(True)
+        self._actions[name].setChecked(True)
+        self.pageShown.emit(name)
+        return widget
 
     def current(self) -> QWidget | None:
         """The page shown."""
         return self.stack.currentWidget()
+
+    def _name_of(self, widget: QWidget) -> str:
+        for name, candidate in self._pages.items():
+            if candidate is widget:
+                return name
+        raise KeyError("not a page of this window")
 
 
 class Screenshots:
