@@ -14,6 +14,7 @@ from composer.model import Header, Request
 
 pytestmark = UI_MARKS
 ui_settings, workspace, window = ui_helpers.ui_settings, ui_helpers.workspace, ui_helpers.window
+no_real_keychain = ui_helpers.no_real_keychain
 
 
 def _last_preview(window: Any) -> Any:

@@ -17,6 +17,7 @@ from composer.seed import open_workspace
 
 pytestmark = UI_MARKS
 ui_settings, workspace, window = ui_helpers.ui_settings, ui_helpers.workspace, ui_helpers.window
+no_real_keychain = ui_helpers.no_real_keychain
 
 
 def _request(url: str, **fields: Any) -> Request:

@@ -23,6 +23,7 @@ from ui.auth_dialog import AuthChoice
 
 pytestmark = UI_MARKS
 ui_settings, workspace, window = ui_helpers.ui_settings, ui_helpers.workspace, ui_helpers.window
+no_real_keychain = ui_helpers.no_real_keychain
 
 
 def test_a_newcomer_sees_a_recipe_with_its_preview(window: Any) -> None:

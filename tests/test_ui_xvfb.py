@@ -66,6 +66,7 @@ def test_the_app_starts_under_xvfb_and_draws_its_window(tmp_path: Path) -> None:
         DISPLAY=display,
         QT_QPA_PLATFORM="xcb",
         XDG_CONFIG_HOME=str(tmp_path / "config"),
+        PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring",  # never the user's keychain
         WEBHOOK_COMPOSER_HOME=str(tmp_path / "home"),
         PYTHONPATH=str(ROOT) + os.pathsep + env.get("PYTHONPATH", ""),
     )

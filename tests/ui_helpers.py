@@ -1,8 +1,9 @@
 """Fixtures for the window's tests: a workspace in tmp_path, window settings in tmp_path.
 
-Import the fixtures a test module uses (``from ui_helpers import window  # noqa: F401``)
-and mark the module with :data:`UI_MARKS`, which also ignores the offscreen platform's
-harmless "This plugin does not support …" warnings (size hints, raise, grabs).
+Bind the fixtures a test module uses (``window = ui_helpers.window``) and mark the module
+with :data:`UI_MARKS`, which keeps secrets out of the real keychain and ignores the
+offscreen platform's harmless "This plugin does not support …" warnings (size hints,
+raise, grabs).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from composer.store import Database
 
 UI_MARKS = [
     pytest.mark.qt_log_ignore(r"This plugin does not support "),
-    pytest.mark.usefixtures("ui_settings"),
+    pytest.mark.usefixtures("ui_settings", "no_real_keychain"),
 ]
 """Marks every window test module carries (``pytestmark = UI_MARKS``)."""
 
@@ -32,6 +33,20 @@ def ui_settings(tmp_path: Path) -> Path:
     folder = tmp_path / "qsettings"
     use_folder(folder)
     return folder
+
+
+@pytest.fixture
+def no_real_keychain() -> Iterator[None]:
+    """Keep the window's secrets in memory: no test writes to the user's keychain."""
+    import keyring
+    from keyring.backends import fail
+
+    before = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    try:
+        yield
+    finally:
+        keyring.set_keyring(before)
 
 
 @pytest.fixture
