@@ -23,9 +23,11 @@ each one with a test):
 
 Every render is guarded: at most :data:`LOOP_LIMIT` loop iterations, :data:`OUTPUT_LIMIT`
 characters of output, :data:`NAMESPACE_LIMIT` bytes of assigned values, and a wall-clock
-deadline checked on every lookup, filter, assignment, write and loop step, so a runaway
-template stops with a :class:`RenderLimitError` instead of freezing anything. Parsed
-templates are cached by their source text.
+deadline, so a runaway template stops with a :class:`RenderLimitError` instead of
+freezing anything. Every lookup, filter, assignment, write and loop step counts towards
+the deadline check, but the clock is read only at the first step and then every
+:data:`CLOCK_EVERY` steps: reading it on every step cost a tenth of a small render, and
+a few dozen steps take microseconds. Parsed templates are cached by their source text.
 
 Errors stop the render: where Ruby's lenient ``render`` writes ``Liquid error: divided by
 0`` into the text and carries on, :func:`render_template` returns the text so far and the
@@ -62,6 +64,7 @@ from composer.liquid_filters import FILTERS, REMOVED
 from composer.rubyfmt import ruby_int_size, ruby_output
 
 __all__ = [
+    "CLOCK_EVERY",
     "LOOP_LIMIT",
     "NAMESPACE_LIMIT",
     "OUTPUT_LIMIT",
@@ -83,6 +86,8 @@ NAMESPACE_LIMIT = 16 * 1024 * 1024
 """Most bytes of values ``assign``/``capture`` may hold in one render."""
 RENDER_DEADLINE_S = 2.0
 """Longest one template may take to render."""
+CLOCK_EVERY = 32
+"""Render steps between two readings of the clock for the deadline."""
 
 
 class RenderLimitError(ResourceLimitError):
@@ -111,9 +116,18 @@ class RenderState:
     """The ``time.monotonic()`` value the render must finish by."""
     missing: list[MissingVariable] = field(default_factory=list)
     """The variables looked up and not found, in order."""
+    steps_to_clock: int = 0
+    """Steps left before the clock is read again (0: read it at the next step)."""
 
     def check_deadline(self) -> None:
-        """Raise :class:`RenderLimitError` once the deadline has passed."""
+        """Count one step; raise :class:`RenderLimitError` once the deadline has passed.
+
+        The clock is read at the first step and then every :data:`CLOCK_EVERY` steps.
+        """
+        if self.steps_to_clock:
+            self.steps_to_clock -= 1
+            return
+        self.steps_to_clock = CLOCK_EVERY
         if time.monotonic() > self.deadline:
             raise RenderLimitError("rendering took too long and was stopped", token=None)
 
@@ -139,6 +153,24 @@ def _path_text(path: list[object]) -> str:
     return "".join(parts)
 
 
+class _Scope(ReadOnlyChainMap):
+    """The chain of locals, counters and globals, looked up without raising on a miss.
+
+    Most names are globals, so a lookup passes the locals and the counters first; testing
+    membership there costs less than catching a ``KeyError`` from each.
+    """
+
+    def __getitem__(self, key: str) -> object:
+        for mapping in self._maps:
+            if key in mapping:
+                return mapping[key]
+        raise KeyError(key)
+
+
+# Filters that need nothing from the context: their function is used as it is.
+_PLAIN_FILTERS = frozenset(n for n, f in FILTERS.items() if not getattr(f, "with_context", False))
+
+
 class _RubyContext(RenderContext):
     """A render context with Ruby's name resolution, counters and the render guards."""
 
@@ -150,12 +182,13 @@ class _RubyContext(RenderContext):
         """The zone, 'now' and deadline of this render (the ``date`` filter reads them)."""
         # Locals (assign, loop variables) first; counters shadow the globals because Ruby
         # keeps them in the same hash; no built-in ``now``/``today``.
-        self.scope = ReadOnlyChainMap(self.locals, self.counters, self.globals)
+        self.scope = _Scope(self.locals, self.counters, self.globals)
 
     def get(self, path: list[object], *, token: Token | None, default: object = UNDEFINED) -> Any:
         """Resolve ``path``, recording what is missing."""
-        if self.render_state is not None:
-            self.render_state.check_deadline()
+        state = self.render_state
+        if state is not None:
+            state.check_deadline()
         root = path[0]
         if not isinstance(root, str):
             return super().get(path, token=token, default=default)
@@ -163,7 +196,11 @@ class _RubyContext(RenderContext):
             obj: Any = self.scope[root]
         except (KeyError, TypeError, IndexError):
             return self._absent(path, 1, token, default, report=True)
-        for depth, segment in enumerate(path[1:], start=2):
+        for depth in range(2, len(path) + 1):
+            segment = path[depth - 1]
+            if type(obj) is dict and type(segment) is str and segment in obj:
+                obj = obj[segment]  # a hash's own key: what get_item would find, sooner
+                continue
             try:
                 obj = self.get_item(obj, segment)
             except (KeyError, TypeError, IndexError):
@@ -194,8 +231,13 @@ class _RubyContext(RenderContext):
 
     def filter(self, name: str, token: Token | None) -> Any:
         """Look up a filter (and check the deadline: filters are where time goes)."""
-        if self.render_state is not None:
-            self.render_state.check_deadline()
+        state = self.render_state
+        if state is not None:
+            state.check_deadline()
+        if name in _PLAIN_FILTERS:
+            found = self.env.filters.get(name)
+            if found is not None:
+                return found
         return super().filter(name, token)
 
     def assign(self, key: str, val: Any) -> None:
@@ -263,11 +305,13 @@ class _GuardedBuffer(io.StringIO):
         """
         if not text:
             return 0
-        self.starts.append(self._size)
+        size = self._size
+        self.starts.append(size)
         self.origins.append(origin)
         self.exact.append(exact)
-        self._size += len(text)
-        if self._size > OUTPUT_LIMIT:
+        size += len(text)
+        self._size = size
+        if size > OUTPUT_LIMIT:
             raise RenderLimitError(
                 f"output is larger than {OUTPUT_LIMIT // (1024 * 1024)} MiB", token=None
             )
@@ -284,20 +328,21 @@ class _GuardedBuffer(io.StringIO):
         return self.origins[i]
 
 
-def _write(buffer: Any, text: str, origin: int, exact: bool) -> int:
+def _write(context: RenderContext, buffer: Any, text: str, origin: int, exact: bool) -> int:
     if isinstance(buffer, _GuardedBuffer):
         return buffer.write_from(text, origin, exact)
-    state = _STATE.get()  # a capture's buffer: still bound by the deadline
+    state = getattr(context, "render_state", None)  # a capture's buffer: still bound
     if state is not None:
         state.check_deadline()
     return int(buffer.write(text))
 
 
-def _guarded(items: Iterator[object]) -> Iterator[object]:
-    state = _STATE.get()
+def _guarded(items: Iterator[object], state: RenderState | None) -> Iterator[object]:
+    if state is None:
+        yield from items
+        return
     for item in items:
-        if state is not None:
-            state.check_deadline()
+        state.check_deadline()
         yield item
 
 
@@ -330,7 +375,7 @@ class _GuardedLoopExpression:
             self.inner.iterable.evaluate(context)
             return iter(()), 0
         items, length = self.inner.evaluate(context)
-        return _guarded(items), length
+        return _guarded(items, getattr(context, "render_state", None)), length
 
 
 class _GuardedForNode(ForNode):
@@ -352,7 +397,7 @@ class _RubyOutputNode(OutputNode):
 
     def render_to_output(self, context: RenderContext, buffer: Any) -> int:
         text = ruby_output(self.expression.evaluate(context))
-        return _write(buffer, text, self.token.start_index, False)
+        return _write(context, buffer, text, self.token.start_index, False)
 
 
 class _RubyOutput(Output):
@@ -366,7 +411,7 @@ class _RubyEchoNode(EchoNode):
         text = ruby_output(self.expression.evaluate(context))
         # The token starts at the tag's name; point at its "{%" (or the liquid tag's).
         start = self.token.source.rfind("{%", 0, self.token.start_index + 1)
-        return _write(buffer, text, start if start >= 0 else self.token.start_index, False)
+        return _write(context, buffer, text, start if start >= 0 else self.token.start_index, False)
 
 
 class _RubyEcho(EchoTag):
@@ -384,8 +429,8 @@ class _MappedContentNode(ContentNode):
         found = token.source.find(text, token.start_index) if text else -1
         self.origin = found if found >= 0 else token.start_index
 
-    def render_to_output(self, _: RenderContext, buffer: Any) -> int:
-        return _write(buffer, self.text, self.origin, True)
+    def render_to_output(self, context: RenderContext, buffer: Any) -> int:
+        return _write(context, buffer, self.text, self.origin, True)
 
 
 class _MappedLiteral(Literal):

@@ -88,6 +88,8 @@ def _at_most(value: object, other: object) -> int | float:
 
 
 def _default(value: object, fallback: object = "", **options: object) -> object:
+    if type(value) is str:  # the usual case, answered without the checks below
+        return value or fallback
     empty = isinstance(value, str | list | tuple | Mapping) and not value
     if truthy(options.get("allow_false")):
         return fallback if is_nil(value) or empty else value

@@ -39,7 +39,7 @@ import json
 import math
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 from liquid import Undefined
@@ -164,6 +164,8 @@ def ruby_to_s(value: object) -> str:
 
 def ruby_output(value: object) -> str:
     """What ``{{ value }}`` writes: arrays are flattened and joined with nothing."""
+    if type(value) is str:
+        return value
     if isinstance(value, list | tuple):
         return "".join(ruby_output(v) for v in flatten(value))
     return ruby_to_s(value)
@@ -178,6 +180,10 @@ def flatten(items: Iterable[object]) -> Iterable[object]:
             yield item
 
 
+_json_string: Callable[[str], str] = json.encoder.encode_basestring
+"""``json.dumps(text, ensure_ascii=False)`` without building an encoder for each string."""
+
+
 def ruby_json(value: object) -> str:
     """``JSON.generate`` as the ``json`` filter uses it: compact, UTF-8 kept, Ruby floats.
 
@@ -188,7 +194,7 @@ def ruby_json(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
+        return _json_string(value)
     if isinstance(value, float | Decimal):
         number = float(value)
         if math.isnan(number) or math.isinf(number):
@@ -197,16 +203,13 @@ def ruby_json(value: object) -> str:
     if isinstance(value, int):
         return str(value)
     if isinstance(value, Mapping):
-        items = (
-            f"{json.dumps(ruby_to_s(k), ensure_ascii=False)}:{ruby_json(v)}"
-            for k, v in value.items()
-        )
+        items = (f"{_json_string(ruby_to_s(k))}:{ruby_json(v)}" for k, v in value.items())
         return "{" + ",".join(items) + "}"
     if isinstance(value, list | tuple):
         return "[" + ",".join(ruby_json(v) for v in value) + "]"
     if isinstance(value, range):
         return ruby_json(list(value))
-    return json.dumps(ruby_to_s(value), ensure_ascii=False)
+    return _json_string(ruby_to_s(value))
 
 
 # -- numbers ---------------------------------------------------------------------------
@@ -380,50 +383,66 @@ def _offset(moment: dt.datetime, colons: int) -> str:
     return f"{sign}{hours:02d}{minutes:02d}"
 
 
+def _week_of_year(first_weekday: int) -> Callable[[dt.datetime], int]:
+    """``%U`` (weeks start on Sunday, 6) and ``%W`` (on Monday, 0): week 0 before the first."""
+
+    def week(m: dt.datetime) -> int:
+        yday = m.timetuple().tm_yday - 1
+        return (yday + 7 - (m.weekday() - first_weekday) % 7) // 7
+
+    return week
+
+
+# code: (value of the moment, default width, default pad)
+_NUMERIC: dict[str, tuple[Callable[[dt.datetime], int], int, str]] = {
+    "Y": (lambda m: m.year, 4, "0"),
+    "C": (lambda m: m.year // 100, 2, "0"),
+    "y": (lambda m: m.year % 100, 2, "0"),
+    "m": (lambda m: m.month, 2, "0"),
+    "d": (lambda m: m.day, 2, "0"),
+    "e": (lambda m: m.day, 2, " "),
+    "j": (lambda m: m.timetuple().tm_yday, 3, "0"),
+    "H": (lambda m: m.hour, 2, "0"),
+    "k": (lambda m: m.hour, 2, " "),
+    "I": (lambda m: (m.hour - 1) % 12 + 1, 2, "0"),
+    "l": (lambda m: (m.hour - 1) % 12 + 1, 2, " "),
+    "M": (lambda m: m.minute, 2, "0"),
+    "S": (lambda m: m.second, 2, "0"),
+    "u": (lambda m: m.isoweekday(), 1, "0"),
+    "w": (lambda m: m.isoweekday() % 7, 1, "0"),
+    "G": (lambda m: m.isocalendar()[0], 4, "0"),
+    "g": (lambda m: m.isocalendar()[0] % 100, 2, "0"),
+    "V": (lambda m: m.isocalendar()[1], 2, "0"),
+    "U": (_week_of_year(6), 2, "0"),
+    "W": (_week_of_year(0), 2, "0"),
+    "s": (lambda m: math.floor(m.timestamp()), 1, "0"),
+}
+_TEXTS: dict[str, Callable[[dt.datetime, int], str]] = {
+    "A": lambda m, _: _DAYS[m.weekday()],
+    "a": lambda m, _: _DAYS[m.weekday()][:3],
+    "B": lambda m, _: _MONTHS[m.month - 1],
+    "b": lambda m, _: _MONTHS[m.month - 1][:3],
+    "h": lambda m, _: _MONTHS[m.month - 1][:3],
+    "p": lambda m, _: "AM" if m.hour < 12 else "PM",
+    "P": lambda m, _: "am" if m.hour < 12 else "pm",
+    "Z": lambda m, _: _zone_name(m),
+    "z": _offset,
+    "n": lambda m, _: "\n",
+    "t": lambda m, _: "\t",
+    "%": lambda m, _: "%",
+}
+
+
 def _field(moment: dt.datetime, code: str, colons: int) -> tuple[str | int, int, str]:
-    """(value, default width, default pad) of one conversion; width 0 means no padding."""
-    m = moment
-    iso = m.isocalendar()
-    numeric: dict[str, tuple[int, int, str]] = {
-        "Y": (m.year, 4 if m.year >= 0 else 5, "0"),
-        "C": (m.year // 100, 2, "0"),
-        "y": (m.year % 100, 2, "0"),
-        "m": (m.month, 2, "0"),
-        "d": (m.day, 2, "0"),
-        "e": (m.day, 2, " "),
-        "j": (m.timetuple().tm_yday, 3, "0"),
-        "H": (m.hour, 2, "0"),
-        "k": (m.hour, 2, " "),
-        "I": ((m.hour - 1) % 12 + 1, 2, "0"),
-        "l": ((m.hour - 1) % 12 + 1, 2, " "),
-        "M": (m.minute, 2, "0"),
-        "S": (m.second, 2, "0"),
-        "u": (m.isoweekday(), 1, "0"),
-        "w": (m.isoweekday() % 7, 1, "0"),
-        "G": (iso[0], 4, "0"),
-        "g": (iso[0] % 100, 2, "0"),
-        "V": (iso[1], 2, "0"),
-        "U": (int(m.strftime("%U")), 2, "0"),
-        "W": (int(m.strftime("%W")), 2, "0"),
-        "s": (math.floor(m.timestamp()), 1, "0"),
-    }
-    if code in numeric:
-        return numeric[code]
-    texts = {
-        "A": _DAYS[m.weekday()],
-        "a": _DAYS[m.weekday()][:3],
-        "B": _MONTHS[m.month - 1],
-        "b": _MONTHS[m.month - 1][:3],
-        "h": _MONTHS[m.month - 1][:3],
-        "p": "AM" if m.hour < 12 else "PM",
-        "P": "am" if m.hour < 12 else "pm",
-        "Z": _zone_name(m),
-        "z": _offset(m, colons),
-        "n": "\n",
-        "t": "\t",
-        "%": "%",
-    }
-    return texts[code], 0, " "
+    """(value, default width, default pad) of one conversion; width 0 means no padding.
+
+    Only the asked-for field is computed. KeyError for a conversion Ruby does not have.
+    """
+    numeric = _NUMERIC.get(code)
+    if numeric is not None:
+        value_of, width, pad = numeric
+        return value_of(moment), width, pad
+    return _TEXTS[code](moment, colons), 0, " "
 
 
 def ruby_strftime(moment: dt.datetime, fmt: str) -> str:
