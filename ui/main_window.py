@@ -93,6 +93,8 @@ class MainWindow(RequestActions, QMainWindow):
         self._closed = False
         self.last_problem = ""
         self.show_boxes = True
+        self.remember_layout = True
+        """Whether closing saves the geometry, splitters and tab (off while taking pictures)."""
         self.screenshots = Screenshots()
         self._sample_for_picture = False
 
@@ -244,6 +246,7 @@ class MainWindow(RequestActions, QMainWindow):
 
     def save_screenshots(self, folder: Path) -> list[Path]:
         """Render every registered picture into ``folder`` at 1280×800."""
+        self.remember_layout = False  # the pictures' size is not the user's
         self.resize(1280, 800)
         self._sample_for_picture = False
         shown = self.current_name
@@ -441,8 +444,9 @@ class MainWindow(RequestActions, QMainWindow):
             return
         self._closed = True
         self.save_now()
-        save_layout(self.settings, self, self._splitters())
-        self.settings.setValue("window/tab", str(self.composer.currentIndex()))
+        if self.remember_layout:
+            save_layout(self.settings, self, self._splitters())
+            self.settings.setValue("window/tab", str(self.composer.currentIndex()))
         self.preview.close()
         self.store_thread.stop()
         self.deliveries.stop()
