@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from composer.errors import KnownError
 from composer.store import Database
+from ui import composer_pictures
 from ui.composer_tabs import ComposerTabs
 from ui.context_bar import ContextBar, PeopleComboModel, variable_paths
 from ui.delivery_client import DeliveryClient
@@ -47,12 +48,6 @@ __all__ = ["AUTOSAVE_MS", "MainWindow"]
 
 AUTOSAVE_MS = 500
 """Edits are saved this long after the last change."""
-EXAMPLE_RESPONSE = (
-    '{"id": "5f2b9c0e1a", "shortUrl": "https://example.com/r/5f2b9c0e1a", "sid": "SM5f2b9c",'
-    ' "contacts": [{"id": "cont_81f3"}], "ticket": {"id": 4821},'
-    ' "expected_delivery_date": "2026-12-03"}'
-)
-"""The sample response the Response tab's picture uses when a request has none."""
 """Workspace setting prefix of each request's sample response."""
 
 
@@ -96,7 +91,6 @@ class MainWindow(RequestActions, QMainWindow):
         self.remember_layout = True
         """Whether closing saves the geometry, splitters and tab (off while taking pictures)."""
         self.screenshots = Screenshots()
-        self._sample_for_picture = False
 
         self.request_list = RequestListPanel()
         self.context_bar = ContextBar(
@@ -128,8 +122,7 @@ class MainWindow(RequestActions, QMainWindow):
         self.store_worker.failed.connect(self._background_failed)
         self.store_thread = WorkerThread(self.store_worker, "store")
         self._wire()
-        self.add_screenshot("body-tab.png", self._prepare_body_shot)
-        self.add_screenshot("response-tab.png", self._prepare_response_shot)
+        composer_pictures.register(self)
         self._restore()
 
     # -- building ------------------------------------------------------------------
@@ -248,15 +241,8 @@ class MainWindow(RequestActions, QMainWindow):
         """Render every registered picture into ``folder`` at 1280×800."""
         self.remember_layout = False  # the pictures' size is not the user's
         self.resize(1280, 800)
-        self._sample_for_picture = False
-        shown = self.current_name
-        try:
+        with composer_pictures.restored(self):
             return self.screenshots.save(folder, self.wait_for_preview)
-        finally:
-            if self._sample_for_picture:
-                self.composer.set_sample_response("")
-            if shown is not None:
-                self.open_request(shown)
 
     def wait_for_preview(self, timeout_s: float = 5.0) -> None:
         """Process events until the newest preview is drawn (or ``timeout_s`` passes)."""
@@ -268,25 +254,6 @@ class MainWindow(RequestActions, QMainWindow):
             self.preview.pending or self._shown_generation < self.preview.generation
         ):
             loop.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 50)
-
-    def _prepare_body_shot(self) -> QWidget:
-        self.show_page(self.hsplit)
-        self.composer.show_body()
-        return self
-
-    def _prepare_response_shot(self) -> QWidget:
-        self.show_page(self.hsplit)
-        request = self.composer.to_model()
-        if request is not None and not request.response_mappings:
-            mapped = [n for n in self.requests.names() if self.requests.get(n).response_mappings]
-            if mapped:
-                self.open_request(mapped[0])
-        self.composer.show_response()
-        if self.composer.sample_response() is None:  # an example, taken away after the picture
-            self.composer.set_sample_response(EXAMPLE_RESPONSE)
-            self._sample_for_picture = True
-        self.refresh_preview()
-        return self
 
     # -- requests ------------------------------------------------------------------
 
