@@ -176,15 +176,19 @@ def test_start_up_resumes_a_waiting_delivery(qtbot: Any, tmp_path: Path) -> None
     with FaultServer([Reply.json({"ok": True})]) as server:
         with open_workspace(data) as db:
             outbox = Outbox(db)
-            delivery_id = outbox.create(_request(server.url), {"customer": {"id": "1001"}})
-            db.execute("UPDATE deliveries SET state = 'waiting_retry' WHERE id = ?", (delivery_id,))
+            ids = [
+                outbox.create(_request(server.url), {"customer": {"id": str(n)}}) for n in range(3)
+            ]
+            db.execute("UPDATE deliveries SET state = 'waiting_retry'")
         db = open_workspace(data)
         try:
             window = make_window(qtbot, db)
             outbox = Outbox(db)
-            qtbot.waitUntil(lambda: outbox.get(delivery_id).state == "succeeded", timeout=10000)
-            assert len(server.requests) == 1
-            qtbot.waitUntil(lambda: "Resumed 1" in window.statusBar().currentMessage())
+            qtbot.waitUntil(
+                lambda: all(outbox.get(i).state == "succeeded" for i in ids), timeout=10000
+            )
+            assert sorted(r.target for r in server.requests) == [f"/hook?id={n}" for n in range(3)]
+            qtbot.waitUntil(lambda: "Resumed 3" in window.statusBar().currentMessage())
             window.shutdown()
         finally:
             db.close()

@@ -103,6 +103,10 @@ class DeliveryWorker(QObject):
         self._outbox: Any = None
         self._secrets: Any = None
         self._timers: dict[int, QTimer] = {}
+        self._batch: set[int] = set()
+        self._batch_timer = QTimer(self)
+        self._batch_timer.setSingleShot(True)
+        self._batch_timer.timeout.connect(self._run_batch)
 
     # -- lifecycle -----------------------------------------------------------------
 
@@ -128,6 +132,8 @@ class DeliveryWorker(QObject):
     @Slot()
     def stop(self) -> None:
         """Stop waiting: timers end, waiting deliveries stay in the outbox."""
+        self._batch_timer.stop()
+        self._batch.clear()
         for delivery_id, timer in list(self._timers.items()):
             timer.stop()
             timer.deleteLater()
@@ -249,11 +255,16 @@ class DeliveryWorker(QObject):
         timer = self._timers.pop(delivery_id, None)
         if timer is not None:
             timer.deleteLater()
-        self._run(delivery_id)
+        self._batch.add(delivery_id)
+        if not self._batch_timer.isActive():
+            self._batch_timer.start(0)  # deliveries due together are sent in one run
 
-    def _run(self, delivery_id: int) -> None:
-        waiting: list[int] = []
+    def _run_batch(self) -> None:
+        ids, self._batch = sorted(self._batch), set()
+        if ids:
+            self._run(*ids)
 
+    def _run(self, *ids: int) -> None:
         def progress(event: Any) -> None:
             result = event.result
             if event.kind == "attempt_finished" and result is not None:
@@ -271,7 +282,6 @@ class DeliveryWorker(QObject):
             if event.kind == "succeeded":
                 return  # reported after the run, with the attribute updates
             if event.kind == "waiting":
-                waiting.append(event.delivery_id)
                 self._outbox.stop()  # end this run; a timer here waits instead
             self._emit(
                 event.delivery_id,
@@ -282,7 +292,7 @@ class DeliveryWorker(QObject):
             )
 
         try:
-            finished = self._outbox.run([delivery_id], progress=progress)
+            finished = self._outbox.run(list(ids), progress=progress)
         except Exception as exc:  # shown plainly; the delivery stays in the outbox
             self.problem.emit(f"Sending stopped: {exc}")
             return
@@ -295,8 +305,8 @@ class DeliveryWorker(QObject):
                     error=delivery.error,
                     attribute_updates=delivery.attribute_updates or {},
                 )
-            elif delivery.state == "waiting_retry" or delivery.id in waiting:
-                self._schedule(delivery.id)
+            elif delivery.state in ("waiting_retry", "queued", "sending"):
+                self._schedule(delivery.id)  # waiting, or left for the next run by a stop
 
     def _emit(self, delivery_id: int, kind: str, **fields: Any) -> None:
         self.update.emit(SendUpdate(delivery_id, kind, thread_id=current_thread_id(), **fields))
