@@ -24,10 +24,9 @@ each one with a test):
 Every render is guarded: at most :data:`LOOP_LIMIT` loop iterations, :data:`OUTPUT_LIMIT`
 characters of output, :data:`NAMESPACE_LIMIT` bytes of assigned values, and a wall-clock
 deadline, so a runaway template stops with a :class:`RenderLimitError` instead of
-freezing anything. Every lookup, filter, assignment, write and loop step counts towards
-the deadline check, but the clock is read only at the first step and then every
-:data:`CLOCK_EVERY` steps: reading it on every step cost a tenth of a small render, and
-a few dozen steps take microseconds. Parsed templates are cached by their source text.
+freezing anything (:mod:`composer.liquid_nodes` has the render state, the guarded output
+buffer with its source map, and the nodes that write). Parsed templates are cached by
+their source text.
 
 Errors stop the render: where Ruby's lenient ``render`` writes ``Liquid error: divided by
 0`` into the text and carries on, :func:`render_template` returns the text so far and the
@@ -37,31 +36,37 @@ diagnostic at the template's position.
 
 from __future__ import annotations
 
-import bisect
 import contextvars
 import datetime as dt
 import functools
-import io
 import re
 import time
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
-from typing import Any, cast
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from liquid import BoundTemplate, Environment, Undefined
-from liquid.builtin.content import ContentNode, Literal
-from liquid.builtin.output import Output, OutputNode
-from liquid.builtin.tags.echo_tag import EchoNode, EchoTag
-from liquid.builtin.tags.for_tag import ForNode, ForTag
 from liquid.context import RenderContext
-from liquid.exceptions import LiquidError, LiquidTypeError, ResourceLimitError
+from liquid.exceptions import LiquidError, LiquidTypeError
 from liquid.token import Token
 from liquid.undefined import UNDEFINED
 from liquid.utils import ReadOnlyChainMap
 
 from composer.liquid_filters import FILTERS, REMOVED
-from composer.rubyfmt import ruby_int_size, ruby_output
+from composer.liquid_nodes import (
+    CLOCK_EVERY,
+    OUTPUT_LIMIT,
+    GuardedBuffer,
+    GuardedFor,
+    MappedLiteral,
+    MissingVariable,
+    RenderLimitError,
+    RenderState,
+    RubyEcho,
+    RubyOutput,
+)
+from composer.rubyfmt import ruby_int_size
 
 __all__ = [
     "CLOCK_EVERY",
@@ -80,57 +85,10 @@ __all__ = [
 
 LOOP_LIMIT = 1_000_000
 """Most loop iterations one render may run (nested loops multiply)."""
-OUTPUT_LIMIT = 16 * 1024 * 1024
-"""Most characters one template may write."""
 NAMESPACE_LIMIT = 16 * 1024 * 1024
 """Most bytes of values ``assign``/``capture`` may hold in one render."""
 RENDER_DEADLINE_S = 2.0
 """Longest one template may take to render."""
-CLOCK_EVERY = 32
-"""Render steps between two readings of the clock for the deadline."""
-
-
-class RenderLimitError(ResourceLimitError):
-    """A render ran past its deadline (or asked for more than a guard allows)."""
-
-
-@dataclass(frozen=True, slots=True)
-class MissingVariable:
-    """A variable the template used that the context lacks; it rendered as empty."""
-
-    path: str
-    """The variable as written, up to the first part that is missing (``customer.plan``)."""
-    token: Token | None
-    """The token of the expression that looked it up (its ``start_index`` is the place)."""
-
-
-@dataclass(slots=True)
-class RenderState:
-    """What one render needs beyond its context: the zone, 'now', the deadline."""
-
-    zone: dt.tzinfo
-    """The zone dates render in; Ruby's local time zone."""
-    now: dt.datetime | None
-    """What ``'now'`` means, or ``None`` for the clock."""
-    deadline: float
-    """The ``time.monotonic()`` value the render must finish by."""
-    missing: list[MissingVariable] = field(default_factory=list)
-    """The variables looked up and not found, in order."""
-    steps_to_clock: int = 0
-    """Steps left before the clock is read again (0: read it at the next step)."""
-
-    def check_deadline(self) -> None:
-        """Count one step; raise :class:`RenderLimitError` once the deadline has passed.
-
-        The clock is read at the first step and then every :data:`CLOCK_EVERY` steps.
-        """
-        if self.steps_to_clock:
-            self.steps_to_clock -= 1
-            return
-        self.steps_to_clock = CLOCK_EVERY
-        if time.monotonic() > self.deadline:
-            raise RenderLimitError("rendering took too long and was stopped", token=None)
-
 
 _STATE: contextvars.ContextVar[RenderState | None] = contextvars.ContextVar(
     "composer_render_state", default=None
@@ -276,167 +234,6 @@ class _RubyTemplate(BoundTemplate):
     context_class = _RubyContext
 
 
-class _GuardedBuffer(io.StringIO):
-    """The output buffer of a render: enforces the limits and keeps a source map.
-
-    The source map records, for each write, where in the rendered text it starts and
-    where in the template it came from, so a problem found in the rendered text (a JSON
-    error) can be pointed at in the template. Writes of unknown origin (a ``raw`` block,
-    a counter) record -1.
-    """
-
-    def __init__(self, state: RenderState) -> None:
-        super().__init__()
-        self._state = state
-        self._size = 0
-        self.starts: list[int] = []
-        self.origins: list[int] = []
-        self.exact: list[bool] = []
-
-    def write(self, text: str) -> int:
-        return self.write_from(text, -1, True)
-
-    def write_from(self, text: str, origin: int, exact: bool) -> int:
-        """Write ``text`` that came from template index ``origin``.
-
-        ``exact`` means the text is the template's own (literal content), so each of its
-        characters maps to one template character; otherwise the whole text maps to the
-        tag that produced it.
-        """
-        if not text:
-            return 0
-        size = self._size
-        self.starts.append(size)
-        self.origins.append(origin)
-        self.exact.append(exact)
-        size += len(text)
-        self._size = size
-        if size > OUTPUT_LIMIT:
-            raise RenderLimitError(
-                f"output is larger than {OUTPUT_LIMIT // (1024 * 1024)} MiB", token=None
-            )
-        self._state.check_deadline()
-        return super().write(text)
-
-    def origin_of(self, offset: int) -> int | None:
-        """The template index the rendered character at ``offset`` came from."""
-        i = bisect.bisect_right(self.starts, offset) - 1
-        if i < 0 or self.origins[i] < 0:
-            return None
-        if self.exact[i]:
-            return self.origins[i] + (offset - self.starts[i])
-        return self.origins[i]
-
-
-def _write(context: RenderContext, buffer: Any, text: str, origin: int, exact: bool) -> int:
-    if isinstance(buffer, _GuardedBuffer):
-        return buffer.write_from(text, origin, exact)
-    state = getattr(context, "render_state", None)  # a capture's buffer: still bound
-    if state is not None:
-        state.check_deadline()
-    return int(buffer.write(text))
-
-
-def _guarded(items: Iterator[object], state: RenderState | None) -> Iterator[object]:
-    if state is None:
-        yield from items
-        return
-    for item in items:
-        state.check_deadline()
-        yield item
-
-
-class _GuardedLoopExpression:
-    """A ``for`` tag's loop expression whose iterator checks the deadline each step.
-
-    A loop whose body writes nothing and looks nothing up would otherwise run all of
-    its (up to :data:`LOOP_LIMIT`) iterations unchecked.
-    """
-
-    __slots__ = ("inner",)
-
-    def __init__(self, inner: Any) -> None:
-        self.inner = inner
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.inner, name)
-
-    def __str__(self) -> str:
-        return str(self.inner)
-
-    def evaluate(self, context: RenderContext) -> tuple[Iterator[object], int]:
-        limit = self.inner.limit
-        if (
-            limit is not None
-            and self.inner._to_int(limit.evaluate(context), token=limit.token) <= 0
-        ):
-            # Ruby slices up to offset + limit, so a limit of 0 (or less) is an empty loop
-            # that renders its else block; python-liquid reads 0 as "no limit".
-            self.inner.iterable.evaluate(context)
-            return iter(()), 0
-        items, length = self.inner.evaluate(context)
-        return _guarded(items, getattr(context, "render_state", None)), length
-
-
-class _GuardedForNode(ForNode):
-    __slots__ = ()
-
-    def __init__(
-        self, token: Token, expression: Any, block: Any, default: Any | None = None
-    ) -> None:
-        guarded = cast(Any, _GuardedLoopExpression(expression))
-        super().__init__(token, expression=guarded, block=block, default=default)
-
-
-class _GuardedFor(ForTag):
-    node_class = _GuardedForNode
-
-
-class _RubyOutputNode(OutputNode):
-    __slots__ = ()
-
-    def render_to_output(self, context: RenderContext, buffer: Any) -> int:
-        text = ruby_output(self.expression.evaluate(context))
-        return _write(context, buffer, text, self.token.start_index, False)
-
-
-class _RubyOutput(Output):
-    node_class = _RubyOutputNode
-
-
-class _RubyEchoNode(EchoNode):
-    __slots__ = ()
-
-    def render_to_output(self, context: RenderContext, buffer: Any) -> int:
-        text = ruby_output(self.expression.evaluate(context))
-        # The token starts at the tag's name; point at its "{%" (or the liquid tag's).
-        start = self.token.source.rfind("{%", 0, self.token.start_index + 1)
-        return _write(context, buffer, text, start if start >= 0 else self.token.start_index, False)
-
-
-class _RubyEcho(EchoTag):
-    node_class = _RubyEchoNode
-
-
-class _MappedContentNode(ContentNode):
-    """Literal template text, remembering where it starts in the template."""
-
-    __slots__ = ("origin",)
-
-    def __init__(self, token: Token, text: str) -> None:
-        super().__init__(token, text)
-        # Whitespace control may have trimmed the token's text; find where it really is.
-        found = token.source.find(text, token.start_index) if text else -1
-        self.origin = found if found >= 0 else token.start_index
-
-    def render_to_output(self, context: RenderContext, buffer: Any) -> int:
-        return _write(context, buffer, self.text, self.origin, True)
-
-
-class _MappedLiteral(Literal):
-    node_class = _MappedContentNode
-
-
 class _Environment(Environment):
     template_class = _RubyTemplate
     loop_iteration_limit = LOOP_LIMIT
@@ -446,10 +243,10 @@ class _Environment(Environment):
 
 def _build() -> Environment:
     env = _Environment(strict_filters=True)
-    env.add_tag(_RubyOutput)
-    env.add_tag(_RubyEcho)
-    env.add_tag(_MappedLiteral)
-    env.add_tag(_GuardedFor)
+    env.add_tag(RubyOutput)
+    env.add_tag(RubyEcho)
+    env.add_tag(MappedLiteral)
+    env.add_tag(GuardedFor)
     for name in REMOVED:
         env.filters.pop(name, None)
     env.filters.update(FILTERS)
@@ -476,7 +273,7 @@ class RenderOutcome:
     """Each lookup of a variable the context lacks, in template order."""
     error: LiquidError | None
     """The syntax, filter or limit error that stopped the render, if any."""
-    _buffer: _GuardedBuffer
+    _buffer: GuardedBuffer
     """The output buffer with its source map."""
 
     def origin_of(self, offset: int) -> int | None:
@@ -508,7 +305,7 @@ def render_template(
     limit = deadline if deadline is not None else time.monotonic() + RENDER_DEADLINE_S
     state = RenderState(zone, now, limit)
     token = _STATE.set(state)
-    buffer = _GuardedBuffer(state)
+    buffer = GuardedBuffer(state)
     try:
         template = parse(source)
         context = template.context_class(template, globals=dict(globals_))

@@ -108,7 +108,12 @@ def _number(value: int | float | Decimal) -> str:
     return str(value)
 
 
+_NEEDS_ESCAPE = re.compile(r'["\\]|#[{$@]')
+
+
 def _inspect_str(text: str) -> str:
+    if text.isprintable() and not _NEEDS_ESCAPE.search(text):
+        return f'"{text}"'  # what Python prints, Ruby prints: nothing to escape
     out = ['"']
     for i, ch in enumerate(text):
         escaped = _SIMPLE_ESCAPES.get(ch)
@@ -127,6 +132,8 @@ def _inspect_str(text: str) -> str:
 
 def ruby_inspect(value: object) -> str:
     """``Liquid::Utils.inspect``: the form a value takes inside a hash or an array."""
+    if type(value) is str:
+        return _inspect_str(value)
     if value is None or isinstance(value, Undefined):
         return "nil"
     if isinstance(value, bool):
