@@ -335,3 +335,26 @@ def test_send_current_request_for_selected_people(qtbot: QtBot, db: Database) ->
         assert len(server.requests) == 3
     assert sent.args[0]["sent"] == 3
     assert sorted(d.person_id or "" for d in Outbox(db).list()) == ["p0", "p2", "p4"]
+
+
+def test_add_and_delete_an_event(qtbot: QtBot, page: PeoplePage, db: Database) -> None:
+    page.select_ids(["p3"])
+    dialog = page.event_dialog()
+    assert dialog is not None
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.name_edit.setText("purchase")
+    dialog.data_edit.setPlainText('{"total": }')
+    dialog.accept()
+    assert "line 1, column 11" in dialog.error_label.text()
+    assert db.people.events("p3") == []
+    dialog.data_edit.setPlainText('{"total": 12.5}')
+    with qtbot.waitSignal(page.peopleChanged):
+        dialog.accept()
+    (stored,) = db.people.events("p3")
+    assert (stored.event.name, dict(stored.event.data)) == ("purchase", {"total": 12.5})
+    assert page.events_model.rowCount() == 1
+    page.events_table.selectRow(0)
+    page.delete_event()
+    assert db.people.events("p3") == []
+    assert page.events_model.rowCount() == 0

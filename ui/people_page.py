@@ -40,14 +40,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from composer.model import Person, Request
+from composer.model import Event, Person, Request
 from composer.people_export import export_people
 from composer.people_io import import_people
 from composer.secrets import SecretStore
 from composer.store import Database
 from composer.store_people import StoredEvent
 from ui.bulk_send import BulkSendDialog, TaskError, run_task
-from ui.person_dialog import PersonDialog, error_excerpt, mono
+from ui.person_dialog import EventDialog, PersonDialog, error_excerpt, mono
 from ui.table_models import EventsTableModel, PeopleTableModel
 
 __all__ = ["PeoplePage"]
@@ -177,11 +177,20 @@ class PeoplePage(QWidget):
         self.events_table.setAccessibleName("Events of the selected person")
         self.events_table.setModel(self.events_model)
         self.events_table.verticalHeader().setVisible(False)
+        self.events_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.events_table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         events = QWidget()
         events_layout = QVBoxLayout(events)
         events_layout.setContentsMargins(0, 0, 0, 0)
-        events_layout.addWidget(self.events_label)
+        self.add_event_button = self._button("Add e&vent…", "Add event", self.add_event)
+        self.delete_event_button = self._button(
+            "Delete event", "Delete selected event", self.delete_event
+        )
+        events_bar = QHBoxLayout()
+        events_bar.addWidget(self.events_label, 1)
+        events_bar.addWidget(self.add_event_button)
+        events_bar.addWidget(self.delete_event_button)
+        events_layout.addLayout(events_bar)
         events_layout.addWidget(self.events_table)
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.table)
@@ -268,6 +277,8 @@ class PeoplePage(QWidget):
             button.setEnabled(bool(ids))
         for button in (self.edit_button, self.preview_button):
             button.setEnabled(len(ids) == 1)
+        self.add_event_button.setEnabled(len(ids) == 1)
+        self.delete_event_button.setEnabled(len(ids) == 1)
         if len(ids) == 1:
             self.events_model.set_events(self.db.people.events(ids[0]))
             self.events_label.setText(f"Events of {ids[0]}")
@@ -333,6 +344,37 @@ class PeoplePage(QWidget):
         self.model.refresh()
         self.select_ids(ids)
         self.peopleChanged.emit()
+
+    def event_dialog(self) -> EventDialog | None:
+        """The add-event dialog for the one selected person (shown by the caller)."""
+        ids = self.selected_ids()
+        if len(ids) != 1:
+            return None
+
+        def save(event: Event) -> None:
+            self.db.people.add_event(ids[0], event)
+            self._selection_changed()
+            self.peopleChanged.emit()
+
+        return EventDialog(save, ids[0], self)
+
+    def add_event(self) -> None:
+        """Ask for an event of the selected person."""
+        dialog = self.event_dialog()
+        if dialog is not None:
+            dialog.open()
+
+    def delete_event(self) -> None:
+        """Delete the event selected in the events table."""
+        rows = {index.row() for index in self.events_table.selectionModel().selectedRows()}
+        if not rows:
+            index = self.events_table.currentIndex()
+            rows = {index.row()} if index.isValid() else set()
+        for row in sorted(rows, reverse=True):
+            self.db.people.delete_event(self.events_model.stored_event(row).id)
+        if rows:
+            self._selection_changed()
+            self.peopleChanged.emit()
 
     def use_for_preview(self) -> None:
         """Make the selected person the composer's preview person."""

@@ -5,6 +5,8 @@ object in a plain-text editor. Text that is not a JSON object is refused with it
 column (the cursor is put there) and nothing is saved; a store refusal (an id already
 taken, an attribute named ``id``) is shown in the dialog, which stays open.
 
+:class:`EventDialog` adds an event (a name, JSON data, a time) under the same rules.
+
 :func:`error_excerpt` turns the ``where`` of an
 :class:`~composer.errors.InvalidFileError` (``row N``, ``row N (line L)``, ``item N``,
 ``line L, column C``) into the lines of the file around it, the offending one marked.
@@ -17,9 +19,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QDateTime, Qt, QTimeZone
 from PySide6.QtGui import QFontDatabase, QTextCursor
 from PySide6.QtWidgets import (
+    QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -31,9 +34,9 @@ from PySide6.QtWidgets import (
 )
 
 from composer.errors import KnownError
-from composer.model import Person
+from composer.model import Event, Person
 
-__all__ = ["PersonDialog", "error_excerpt", "mono", "parse_attributes"]
+__all__ = ["EventDialog", "PersonDialog", "error_excerpt", "mono", "parse_attributes"]
 
 
 def parse_attributes(text: str) -> dict[str, Any]:
@@ -169,3 +172,66 @@ class PersonDialog(QDialog):
         cursor.setPosition(min(offset, len(text)), QTextCursor.MoveMode.MoveAnchor)
         self.attributes_edit.setTextCursor(cursor)
         self.attributes_edit.setFocus()
+
+
+class EventDialog(QDialog):
+    """Add an event to a person: a name and its data as a JSON object (validated).
+
+    ``save`` is called with the new event; a :class:`~composer.errors.KnownError` it raises
+    is shown and the dialog stays open.
+    """
+
+    def __init__(
+        self, save: Callable[[Event], None], person_id: str, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._save = save
+        self.setWindowTitle(f"Add an event to {person_id}")
+        self.setAccessibleName("Add event")
+        self.name_edit = QLineEdit()
+        self.name_edit.setAccessibleName("Event name")
+        self.name_edit.setPlaceholderText("for example signup")
+        self.data_edit = QPlainTextEdit("{}")
+        self.data_edit.setAccessibleName("Event data (JSON)")
+        mono(self.data_edit)
+        self.when_edit = QDateTimeEdit(QDateTime.currentDateTimeUtc())
+        self.when_edit.setAccessibleName("When (UTC)")
+        self.when_edit.setTimeZone(QTimeZone.utc())
+        self.when_edit.setDisplayFormat("yyyy-MM-dd HH:mm:ss")
+        form = QFormLayout()
+        form.addRow("&Name", self.name_edit)
+        form.addRow("&Data (JSON)", self.data_edit)
+        form.addRow("&When (UTC)", self.when_edit)
+        self.error_label = QLabel()
+        self.error_label.setAccessibleName("Problem")
+        self.error_label.setWordWrap(True)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setAccessibleName("Save event")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error_label)
+        layout.addWidget(buttons)
+
+    def accept(self) -> None:
+        """Validate and save; on a problem, say what and keep the dialog open."""
+        name = self.name_edit.text().strip()
+        if not name:
+            self.error_label.setText("An event needs a name.")
+            return
+        try:
+            data = parse_attributes(self.data_edit.toPlainText())
+        except ValueError as exc:
+            self.error_label.setText(f"Data is not valid JSON: {exc}")
+            return
+        when = self.when_edit.dateTime().toSecsSinceEpoch()
+        try:
+            self._save(Event(name, data, int(when)))
+        except KnownError as exc:
+            self.error_label.setText(str(exc))
+            return
+        super().accept()
