@@ -51,7 +51,7 @@ def test_catalogue_lists_every_recipe_file_with_description_and_secrets() -> Non
 
 def test_gallery_shows_description_and_needed_secrets(qtbot: QtBot, workspace: Database) -> None:
     store = SecretStore(workspace)
-    page = RecipesPage(workspace, store)
+    page = RecipesPage(workspace, lambda: store)  # the window passes the store once open
     qtbot.addWidget(page)
     model = page.model
     for row in range(model.rowCount()):

@@ -56,11 +56,36 @@ __all__ = [
     "BulkSendDialog",
     "BulkSendWorker",
     "OutboxRunner",
+    "SecretsSource",
     "Task",
     "TaskError",
+    "resolve_store",
     "run_task",
+    "secret_getter",
     "start_thread",
 ]
+
+SecretsSource = SecretStore | Callable[[], SecretStore | None] | None
+"""The secret store, a function returning it once it is open (the window opens the keychain
+off the GUI thread at start-up), or None for no secrets."""
+
+
+def resolve_store(source: SecretsSource) -> SecretStore | None:
+    """The store a :data:`SecretsSource` gives now (None while it is not open)."""
+    if source is None or isinstance(source, SecretStore):
+        return source
+    return source()
+
+
+def secret_getter(source: SecretsSource) -> Callable[[str], str | None]:
+    """A value lookup by name that asks the source each time (for LazySecrets)."""
+
+    def get(name: str) -> str | None:
+        store = resolve_store(source)
+        return None if store is None else store.get(name)
+
+    return get
+
 
 _SETTLED = {"succeeded": "sent", "failed": "failed", "waiting": "waiting"}
 
@@ -196,7 +221,7 @@ class BulkSendWorker(QObject):
     def __init__(
         self,
         db: Database,
-        secrets: SecretStore | None,
+        secrets: SecretsSource,
         request: Request,
         person_ids: Sequence[str],
         *,
@@ -205,10 +230,9 @@ class BulkSendWorker(QObject):
         timeout: float | None = None,
     ) -> None:
         super().__init__()
-        getter = secrets.get if secrets is not None else (lambda name: None)
         self._outbox = Outbox(
             db,
-            LazySecrets(getter),
+            LazySecrets(secret_getter(secrets)),
             workers=workers,
             timeout=DEFAULT_TIMEOUT if timeout is None else timeout,
         )
@@ -312,7 +336,7 @@ class BulkSendDialog(QDialog):
     def __init__(
         self,
         db: Database,
-        secrets: SecretStore | None,
+        secrets: SecretsSource,
         request: Request,
         person_ids: Sequence[str],
         parent: QWidget | None = None,
@@ -413,11 +437,12 @@ class OutboxRunner(QObject):
     finished = Signal()
 
     def __init__(
-        self, db: Database, secrets: SecretStore | None, *, backoff_base: float | None = None
+        self, db: Database, secrets: SecretsSource, *, backoff_base: float | None = None
     ) -> None:
         super().__init__()
-        getter = secrets.get if secrets is not None else (lambda name: None)
-        self._outbox = Outbox(db, LazySecrets(getter), backoff_base=backoff_base)
+        self._secrets = secrets
+        self._backoff_base = backoff_base
+        self._outbox = Outbox(db, LazySecrets(secret_getter(secrets)), backoff_base=backoff_base)
         self._due: dict[int, float] = {}
         self._lock = threading.Lock()
         self._wake = threading.Event()
@@ -469,6 +494,8 @@ class OutboxRunner(QObject):
                         del self._due[delivery_id]
                     later = min(self._due.values(), default=now + 60.0)
                 if ready:
+                    # a fresh LazySecrets per run: a secret changed meanwhile is read again
+                    self._outbox.secrets = LazySecrets(secret_getter(self._secrets))
                     settle(self._outbox, ready, self._report)
                     continue
                 self._wake.clear()

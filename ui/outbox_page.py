@@ -43,10 +43,9 @@ from PySide6.QtWidgets import (
 from composer.deliveries import Delivery, DeliveryEvent
 from composer.errors import KnownError
 from composer.outbox import LazySecrets, Outbox
-from composer.secrets import SecretStore
 from composer.store import Database
 from ui.attempt_chart import AttemptTimeline
-from ui.bulk_send import OutboxRunner
+from ui.bulk_send import OutboxRunner, SecretsSource, secret_getter
 from ui.person_dialog import mono
 from ui.table_models import DeliveriesTableModel, countdown_text
 
@@ -114,7 +113,7 @@ class OutboxPage(QWidget):
     def __init__(
         self,
         db: Database,
-        secrets: SecretStore | None = None,
+        secrets: SecretsSource = None,
         runner: OutboxRunner | None = None,
         parent: QWidget | None = None,
         *,
@@ -122,8 +121,7 @@ class OutboxPage(QWidget):
     ) -> None:
         super().__init__(parent)
         self.db = db
-        getter = secrets.get if secrets is not None else (lambda name: None)
-        self.outbox = Outbox(db, LazySecrets(getter))
+        self.outbox = Outbox(db, LazySecrets(secret_getter(secrets)))
         self._owns_runner = runner is None
         self.runner = runner or OutboxRunner(db, secrets)
         self.runner.delivery_event.connect(self._on_event)

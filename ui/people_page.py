@@ -1,8 +1,9 @@
 """The People page: search, add, edit, delete, events, import and export, and the shortcut.
 
 The page is given the workspace (:class:`~composer.store.Database`), the
-:class:`~composer.secrets.SecretStore` and a callable returning the request open in the
-composer; it tells the window what a person asked for through signals. Decisions:
+:class:`~composer.secrets.SecretStore` (or a function returning it once it is open) and a
+callable returning the request open in the composer; it tells the window what a person
+asked for through signals. Decisions:
 
 * **The table is lazy** (:class:`ui.table_models.PeopleTableModel`): typing in the search
   field narrows it in SQL 150 ms after the last keystroke.
@@ -43,10 +44,9 @@ from PySide6.QtWidgets import (
 from composer.model import Event, Person, Request
 from composer.people_export import export_people
 from composer.people_io import import_people
-from composer.secrets import SecretStore
 from composer.store import Database
 from composer.store_people import StoredEvent
-from ui.bulk_send import BulkSendDialog, TaskError, run_task
+from ui.bulk_send import BulkSendDialog, SecretsSource, TaskError, run_task
 from ui.person_dialog import EventDialog, PersonDialog, error_excerpt, mono
 from ui.table_models import EventsTableModel, PeopleTableModel
 
@@ -93,7 +93,7 @@ class PeoplePage(QWidget):
     def __init__(
         self,
         db: Database,
-        secrets: SecretStore | None = None,
+        secrets: SecretsSource = None,
         current_request: Callable[[], Request | None] = lambda: None,
         parent: QWidget | None = None,
         **send_options: Any,

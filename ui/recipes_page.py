@@ -32,9 +32,9 @@ from PySide6.QtWidgets import (
 from composer.errors import KnownError
 from composer.model import Request
 from composer.paths import resources_dir
-from composer.secrets import SecretStore
 from composer.store import Database
 from composer.store_requests import copy_name
+from ui.bulk_send import SecretsSource, resolve_store
 from ui.person_dialog import mono
 from ui.secrets_dialog import SecretsDialog
 
@@ -132,7 +132,7 @@ class RecipesPage(QWidget):
     def __init__(
         self,
         db: Database,
-        secrets: SecretStore | None = None,
+        secrets: SecretsSource = None,
         recipes: Sequence[Recipe] | None = None,
         parent: QWidget | None = None,
     ) -> None:
@@ -196,9 +196,10 @@ class RecipesPage(QWidget):
 
     def missing_secrets(self, recipe: Recipe) -> list[str]:
         """The recipe's secrets that have no value yet."""
-        if self.secrets is None:
+        store = resolve_store(self.secrets)
+        if store is None:
             return list(recipe.secrets)
-        return [name for name in recipe.secrets if self.secrets.get(name) is None]
+        return [name for name in recipe.secrets if store.get(name) is None]
 
     def _show(self, index: QModelIndex) -> None:
         if not index.isValid():
@@ -236,8 +237,9 @@ class RecipesPage(QWidget):
             return None
         self.status.setText(f'Created the request "{name}".')
         missing = self.missing_secrets(recipe)
-        if missing and self.secrets is not None:
-            self.secrets_dialog = SecretsDialog(self.secrets, missing, self)
+        store = resolve_store(self.secrets)
+        if missing and store is not None:
+            self.secrets_dialog = SecretsDialog(store, missing, self)
             self.secrets_dialog.secretsChanged.connect(lambda: self._show(self.list.currentIndex()))
             self.secrets_dialog.open()
         self.requestCreated.emit(name)
