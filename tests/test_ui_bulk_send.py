@@ -144,6 +144,31 @@ def test_cancel_midway_leaves_the_rest_unsent_and_cancelled(qtbot: QtBot, db: Da
     assert len(progress) == 20
 
 
+def test_closing_midway_leaves_the_rest_queued_not_cancelled(qtbot: QtBot, db: Database) -> None:
+    ids = [p.id for p in db.people.list()]
+    release = threading.Event()
+    counter = itertools.count()
+
+    def gated(request: Received) -> Reply:
+        if next(counter) >= 2:
+            release.wait(10)
+        return Reply(200)
+
+    with FaultServer([gated]) as server:
+        dialog, progress = send(qtbot, db, hook(server.url), ids, workers=1)
+        dialog.start()
+        qtbot.waitUntil(lambda: len(progress) >= 2, timeout=10_000)
+        dialog.worker.pause()
+        release.set()
+        dialog.wait()
+        received = len(server.requests)
+    states = [d.state for d in Outbox(db).list()]
+    assert len(states) == 20
+    assert states.count("succeeded") == received
+    assert states.count("queued") == 20 - received
+    assert "cancelled" not in states
+
+
 def test_runner_sends_the_retries_a_bulk_send_left_waiting(qtbot: QtBot, db: Database) -> None:
     person = db.people.list(1)[0]
     with FaultServer([Reply(503), Reply(200)]) as server:

@@ -63,7 +63,7 @@ def test_round_trip_through_the_real_keychain(
         with qtbot.waitSignal(dialog.secretsChanged):
             qtbot.mouseClick(dialog.delete_button, Qt.MouseButton.LeftButton)
         assert keyring.get_password(SERVICE, name) is None
-        assert dialog.names.count() == 0
+        assert dialog.names.item(0).text().startswith("No secrets yet")
     finally:
         if keyring.get_password(SERVICE, name) is not None:
             keyring.delete_password(SERVICE, name)

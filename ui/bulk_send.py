@@ -240,6 +240,13 @@ class BulkSendWorker(QObject):
         self._person_ids = list(person_ids)
         self._policy = policy or RetryPolicy()
         self._cancelled = threading.Event()
+        self._paused = threading.Event()
+
+    def pause(self) -> None:
+        """Stop sending without cancelling (the window closes); any thread. What was not
+        sent stays queued in the outbox, and the next start resumes it."""
+        self._paused.set()
+        self._outbox.stop()
 
     def cancel(self) -> None:
         """Stop sending (callable from any thread); unsent deliveries become cancelled."""
@@ -275,7 +282,7 @@ class BulkSendWorker(QObject):
             self.progress.emit(len(outcome), total, delivery_id, outcome[delivery_id])
 
         def on_event(event: DeliveryEvent) -> None:
-            if self._cancelled.is_set():
+            if self._cancelled.is_set() or self._paused.is_set():
                 self._outbox.stop()
             if event.kind == "waiting" and event.next_attempt_at is not None:
                 waiting_at[event.delivery_id] = event.next_attempt_at
@@ -284,10 +291,13 @@ class BulkSendWorker(QObject):
                 outcome[event.delivery_id] = kind
                 self.progress.emit(len(outcome), total, event.delivery_id, kind)
 
-        if not self._cancelled.is_set():
+        if not (self._cancelled.is_set() or self._paused.is_set()):
             settle(self._outbox, todo, on_event)
         for delivery_id in todo:
             if delivery_id in outcome:
+                continue
+            if self._paused.is_set() and not self._cancelled.is_set():
+                outcome[delivery_id] = "queued"
                 continue
             try:
                 self._outbox.cancel(delivery_id)
@@ -387,6 +397,12 @@ class BulkSendDialog(QDialog):
         self.cancel_button.setEnabled(False)
         self.status.setText("Cancelling… attempts already on the wire finish first.")
         self.worker.cancel()
+
+    def pause(self, ms: int = 10_000) -> None:
+        """Stop sending because the window closes (unsent deliveries stay queued); wait."""
+        if self.summary is None:
+            self.worker.pause()
+        self.wait(ms)
 
     def wait(self, ms: int = 10_000) -> None:
         """Wait for the worker thread to end (closing the window, tests)."""

@@ -178,6 +178,8 @@ class PeoplePage(QWidget):
         self.events_table.setModel(self.events_model)
         self.events_table.verticalHeader().setVisible(False)
         self.events_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.events_table.setColumnWidth(0, 160)
+        self.events_table.setColumnWidth(1, 170)
         self.events_table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         events = QWidget()
         events_layout = QVBoxLayout(events)
@@ -396,6 +398,13 @@ class PeoplePage(QWidget):
         for button in (self.import_button, self.export_button):
             button.setEnabled(False)
         self._threads.append(run_task(function, finish))
+
+    def shutdown(self) -> None:
+        """The window closes: a bulk send stops (what it did not send stays queued for the
+        next start) and import/export threads are waited for."""
+        if self.bulk_dialog is not None:
+            self.bulk_dialog.pause()
+        self.wait()
 
     def wait(self, ms: int = 10_000) -> None:
         """Wait for import/export threads to end (closing, tests)."""

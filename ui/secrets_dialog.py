@@ -108,6 +108,11 @@ class SecretsDialog(QDialog):
         """Show the names and the keychain's state again."""
         problem = self.store.problem
         self.banner.setVisible(problem is not None)
+        self.value_edit.setPlaceholderText(
+            "typed here, kept in the keychain"
+            if problem is None
+            else "typed here, kept until you quit"
+        )
         if problem:
             self.banner.setText(f"⚠ {problem}")
             palette = self.banner.palette()
@@ -124,6 +129,10 @@ class SecretsDialog(QDialog):
             item.setText(f"{name}  ({state})")
             item.setData(Qt.ItemDataRole.UserRole, name)
             self.names.addItem(item)
+        if not self.names.count():
+            empty = QListWidgetItem("No secrets yet: type a name and a value below.")
+            empty.setFlags(Qt.ItemFlag.NoItemFlags)
+            self.names.addItem(empty)
         self.delete_button.setEnabled(bool(current) and current in self.store.names())
 
     def _picked(self, item: QListWidgetItem | None, _previous: QListWidgetItem | None) -> None:
