@@ -24,6 +24,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -384,11 +385,17 @@ class OutboxPage(QWidget):
         if event.kind == "attempt_finished":
             return  # the state moves with the event that follows
         self.model.refresh_ids([event.delivery_id])
-        if self.model.row_of(event.delivery_id) < 0:
+        newest = self.model.delivery(0).id if self.model.rowCount() else 0
+        if event.delivery_id > newest:  # a delivery made since the list was read
             self.model.refresh()
         if self.delivery is not None and self.delivery.id == event.delivery_id:
             self.show_delivery(event.delivery_id)
         self.deliveriesChanged.emit()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Coming forward reads the list again (other pages may have sent meanwhile)."""
+        self.refresh()
+        super().showEvent(event)
 
     def prepare_screenshot(self) -> QWidget:
         """Show the newest delivery's detail (for ``--screenshots``); returns the page."""
