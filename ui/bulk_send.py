@@ -11,7 +11,11 @@ signals; neither touches a widget. Decisions:
   attempt each, never after three hours of backoff.
 * **Cancel** stops the run; the deliveries it had not started are then moved to
   ``cancelled`` one by one, so every chosen person has a delivery that says what happened.
-  Attempts already on the wire finish and are recorded as they ended.
+  Attempts already on the wire finish and are recorded as they ended. Closing the window
+  *pauses* instead: the unsent deliveries stay ``queued``, and the next start resumes them.
+* **Threads answer with plain data.** A failed :class:`Task` reports a :class:`TaskError`,
+  never the exception itself: an exception carries its traceback's frames (and the worker
+  objects in them) across threads, which PySide 6.12 does not survive at exit.
 * **Secrets** are read through :class:`composer.outbox.LazySecrets` in the worker's thread,
   once per name per run, so a thousand people do not ask the keychain a thousand times.
 * **The runner** owns nothing but a loop in its own thread and the deliveries handed to it:
