@@ -17,7 +17,8 @@ from composer.model import Person, Request
 from composer.outbox import Outbox
 from composer.retry import RetryPolicy
 from composer.store import Database
-from ui.bulk_send import BulkSendDialog, OutboxRunner
+from ui.bulk_send import BulkSendDialog
+from ui.page_workers import OutboxRunner
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support ")
 

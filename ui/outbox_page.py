@@ -10,7 +10,7 @@ attempt timeline (:class:`ui.attempt_chart.AttemptTimeline`).
 Actions go through :class:`composer.outbox.Outbox`: retry now, cancel, approve and discard
 are state moves made at once; what then has to be sent (a retry made due, an approved
 draft, "send again", which records a new delivery of the same request and context) is
-handed to the page's :class:`ui.bulk_send.OutboxRunner`, whose events refresh the rows
+handed to the page's :class:`ui.page_workers.OutboxRunner`, whose events refresh the rows
 they concern.
 """
 
@@ -46,7 +46,7 @@ from composer.errors import KnownError
 from composer.outbox import LazySecrets, Outbox
 from composer.store import Database
 from ui.attempt_chart import AttemptTimeline
-from ui.bulk_send import OutboxRunner, SecretsSource, secret_getter
+from ui.page_workers import OutboxRunner, SecretsSource, secret_getter
 from ui.person_dialog import mono
 from ui.table_models import DeliveriesTableModel, countdown_text
 

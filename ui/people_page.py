@@ -46,7 +46,8 @@ from composer.people_export import export_people
 from composer.people_io import import_people
 from composer.store import Database
 from composer.store_people import StoredEvent
-from ui.bulk_send import BulkSendDialog, SecretsSource, TaskError, run_task
+from ui.bulk_send import BulkSendDialog
+from ui.page_workers import SecretsSource, TaskError, run_task
 from ui.person_dialog import EventDialog, PersonDialog, error_excerpt, mono
 from ui.table_models import EventsTableModel, PeopleTableModel
 

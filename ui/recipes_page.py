@@ -34,7 +34,7 @@ from composer.model import Request
 from composer.paths import resources_dir
 from composer.store import Database
 from composer.store_requests import copy_name
-from ui.bulk_send import SecretsSource, resolve_store
+from ui.page_workers import SecretsSource, resolve_store
 from ui.person_dialog import mono
 from ui.secrets_dialog import SecretsDialog
 
