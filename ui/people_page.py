@@ -10,7 +10,8 @@ asked for through signals. Decisions:
 * **Attributes are edited as JSON** in :class:`PersonDialog`. Text that is not a JSON object
   is refused with its line and column, the cursor is put there, and nothing is saved.
 * **Delete can be undone** (the Undo button, or Ctrl+Z on the page): the deleted people and
-  their events are kept until the next delete and put back in one transaction.
+  their events are kept until the next delete and put back in one transaction. In the
+  table, Delete deletes and Enter edits; Ctrl+F goes to the search field.
 * **Import and export run off the GUI thread** with a busy progress bar; an import is all
   or nothing (:mod:`composer.people_io`), and when a file is refused the page shows the
   reason and the offending row of the file, marked, under the table.

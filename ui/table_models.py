@@ -14,7 +14,9 @@ Decisions:
   ``json_tree`` walk runs for candidate rows only. That precondition holds whenever the text
   has no character JSON escapes (``"``, ``\\``, control characters), could not be part of the
   ``nil`` a null value reads as, and has no ``.``, ``e+`` or ``e-`` (which a float may print
-  differently); for any other text the repository's search runs unchanged.
+  differently); for any other text the repository's search runs unchanged. One difference
+  remains by design: a float with more than 15 significant digits, which SQLite prints
+  rounded, is found by the digits its JSON holds rather than by the rounded ones.
 * **The deliveries list** is a summary read (one row per delivery with its attempt count and
   last status) filtered by state, request, person and text in SQL, newest first; a
   delivery's full record (attempts, response bodies) is loaded only when its detail is
