@@ -4,10 +4,12 @@ Part of :mod:`composer.liquid_env`, which builds the environment from these and
 re-exports the public names.
 
 * :class:`RenderState` is what one render carries beside its context: the zone and the
-  ``now`` dates use, the deadline, the variables found missing. Every lookup, filter,
-  assignment, write and loop step counts towards the deadline, but the clock is read
-  only at the first step and then every :data:`CLOCK_EVERY` steps: reading it on every
-  step cost a tenth of a small render, and a few dozen steps take microseconds.
+  ``now`` dates use, the deadline, the variables found missing. The clock is read when
+  the render starts; then every lookup, filter, assignment and loop step counts, and
+  the clock is read again every :data:`CLOCK_EVERY` steps: reading it on every step
+  cost a tenth of a small render, and a few dozen steps take microseconds. Writes do not
+  count: without a loop their number is bounded by the template's size, and in a loop
+  each step counts.
 * :class:`GuardedBuffer` is the output of a render: it enforces :data:`OUTPUT_LIMIT` and
   keeps a source map (where each write starts in the text, which template index it came
   from), so a problem found in the rendered text can be pointed at in the template.
@@ -97,14 +99,15 @@ class RenderState:
     steps_to_clock: int = 0
     """Steps left before the clock is read again (0: read it at the next step)."""
 
-    def check_deadline(self) -> None:
-        """Count one step; raise :class:`RenderLimitError` once the deadline has passed.
-
-        The clock is read at the first step and then every :data:`CLOCK_EVERY` steps.
-        """
+    def step(self) -> None:
+        """Count one step; every :data:`CLOCK_EVERY` steps, :meth:`check_deadline`."""
         if self.steps_to_clock:
             self.steps_to_clock -= 1
-            return
+        else:
+            self.check_deadline()
+
+    def check_deadline(self) -> None:
+        """Read the clock: raise :class:`RenderLimitError` once the deadline has passed."""
         self.steps_to_clock = CLOCK_EVERY
         if time.monotonic() > self.deadline:
             raise RenderLimitError("rendering took too long and was stopped", token=None)
@@ -119,9 +122,8 @@ class GuardedBuffer(io.StringIO):
     a counter) record -1.
     """
 
-    def __init__(self, state: RenderState) -> None:
+    def __init__(self) -> None:
         super().__init__()
-        self._state = state
         self._size = 0
         self.starts: list[int] = []
         self.origins: list[int] = []
@@ -149,7 +151,6 @@ class GuardedBuffer(io.StringIO):
             raise RenderLimitError(
                 f"output is larger than {OUTPUT_LIMIT // (1024 * 1024)} MiB", token=None
             )
-        self._state.check_deadline()
         return super().write(text)
 
     def origin_of(self, offset: int) -> int | None:
@@ -162,13 +163,10 @@ class GuardedBuffer(io.StringIO):
         return self.origins[i]
 
 
-def _write(context: RenderContext, buffer: Any, text: str, origin: int, exact: bool) -> int:
+def _write(buffer: Any, text: str, origin: int, exact: bool) -> int:
     if isinstance(buffer, GuardedBuffer):
         return buffer.write_from(text, origin, exact)
-    state = getattr(context, "render_state", None)  # a capture's buffer: still bound
-    if state is not None:
-        state.check_deadline()
-    return int(buffer.write(text))
+    return int(buffer.write(text))  # a capture's buffer
 
 
 def _guarded(items: Iterator[object], state: RenderState | None) -> Iterator[object]:
@@ -176,7 +174,7 @@ def _guarded(items: Iterator[object], state: RenderState | None) -> Iterator[obj
         yield from items
         return
     for item in items:
-        state.check_deadline()
+        state.step()
         yield item
 
 
@@ -299,7 +297,7 @@ class _RubyOutputNode(OutputNode):
 
     def render_to_output(self, context: RenderContext, buffer: Any) -> int:
         text = ruby_output(self._evaluate(context))
-        return _write(context, buffer, text, self.token.start_index, False)
+        return _write(buffer, text, self.token.start_index, False)
 
 
 class RubyOutput(Output):
@@ -317,7 +315,7 @@ class _RubyEchoNode(EchoNode):
         text = ruby_output(self._evaluate(context))
         # The token starts at the tag's name; point at its "{%" (or the liquid tag's).
         start = self.token.source.rfind("{%", 0, self.token.start_index + 1)
-        return _write(context, buffer, text, start if start >= 0 else self.token.start_index, False)
+        return _write(buffer, text, start if start >= 0 else self.token.start_index, False)
 
 
 class RubyEcho(EchoTag):
@@ -336,7 +334,7 @@ class _MappedContentNode(ContentNode):
         self.origin = found if found >= 0 else token.start_index
 
     def render_to_output(self, context: RenderContext, buffer: Any) -> int:
-        return _write(context, buffer, self.text, self.origin, True)
+        return _write(buffer, self.text, self.origin, True)
 
 
 class MappedLiteral(Literal):

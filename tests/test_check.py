@@ -117,6 +117,31 @@ def test_events_are_rendered_one_by_one_and_people_without_events_once() -> None
     assert list(report.to_json()[0]) == ["person", "event", "diagnostics"]
 
 
+@pytest.mark.parametrize("workers", [1, 2])
+def test_events_read_many_at_a_time_give_the_same_report(db: Database, workers: int) -> None:
+    recipe = next(r for r in load_recipes() if r.name.startswith("Zendesk"))
+    events = _events(db)
+    people = db.people.list() * 150  # more than one batch of people, and enough for workers
+    asked: list[int] = []
+
+    def many(ids: list[str]) -> dict[str, list[Event]]:
+        asked.append(len(ids))
+        return db.people.events_by_person(ids)
+
+    one_by_one = check_request(
+        recipe, people, events.__getitem__, SECRETS, workers=workers, now=NOW
+    )
+    batched = check_request(
+        recipe, people, events.__getitem__, SECRETS, events_for_many=many, workers=workers, now=NOW
+    )
+    assert batched.uses_event
+    assert batched.results == one_by_one.results
+    assert (
+        batched.renderings == one_by_one.renderings == sum(len(events[p.id]) or 1 for p in people)
+    )
+    assert sum(asked) == len(people) and len(asked) > 1 and max(asked) <= 200
+
+
 def test_people_with_the_same_values_share_a_rendering_but_are_each_listed() -> None:
     same = {"name": 'A "quoted" name'}
     people = [Person(str(i), f"{i}@x", dict(same)) for i in range(50)]
@@ -127,6 +152,23 @@ def test_people_with_the_same_values_share_a_rendering_but_are_each_listed() -> 
     assert [r.person_id for r in report.failed] == [str(i) for i in range(50)]
     assert [len(g.results) for g in report.groups] == [50]
     assert list(report.to_json()[0]) == ["person", "diagnostics"]
+
+
+def test_hashes_in_another_order_are_rendered_apart() -> None:
+    people = [Person("1", "1@x", {"a": None, "b": "y"}), Person("1", "1@x", {"b": "y", "a": None})]
+    request = Request(
+        "h",
+        "https://e.com/",
+        headers=(Header("Content-Type", "application/json"),),
+        body='{"c": {{ customer | replace: "=>", ":" }}}',
+    )
+    report = check_request(request, people, lambda _: [], now=NOW)
+    secrets: dict[str, str] = {}
+    assert len(report.failed) == 2  # 'nil' is not JSON
+    for result, person in zip(report.results, people, strict=True):
+        rendered = render(request, context_for(person, None), secrets=secrets, now=NOW)
+        assert result.diagnostics == rendered.diagnostics
+    assert report.results[0].diagnostics != report.results[1].diagnostics
 
 
 def test_groups_put_errors_first_and_merge_person_specific_positions() -> None:

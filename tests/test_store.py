@@ -280,6 +280,23 @@ def test_events_add_list_delete_and_cascade(db: Database) -> None:
     assert db.fetchone("SELECT count(*) FROM events")[0] == 0  # type: ignore[index]
 
 
+def test_events_by_person_matches_events_one_by_one(db: Database) -> None:
+    for person_id in ("p", "q", "10", "none"):
+        db.people.create(Person(person_id, ""))
+    db.people.add_event("p", Event("b", {"x": "é"}, 200))
+    db.people.add_event("p", Event("a", {}, 100))
+    db.people.add_event("p", Event("tie", {"n": 2}, 200))
+    db.people.add_event("q", Event("c", {"k": [1, None]}, 5))
+    db.people.add_event("10", Event("d", {}, 1))
+    wanted = ["q", "p", "none", "missing", "10", "p"]
+    found = db.people.events_by_person(wanted)
+    assert list(found) == ["q", "p", "none", "missing", "10"]
+    for person_id in found:
+        assert found[person_id] == [e.event for e in db.people.events(person_id)]
+    assert [e.name for e in found["p"]] == ["a", "b", "tie"]
+    assert db.people.events_by_person([]) == {}
+
+
 @pytest.fixture
 def searchable(db: Database) -> Database:
     people = [
