@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QPalette
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 from store_keychain import no_keychain
@@ -19,7 +19,7 @@ from composer.secrets import SecretStore
 from composer.seed import open_workspace
 from composer.store import Database
 from ui.outbox_page import OutboxPage
-from ui.palette import dark_palette, is_dark
+from ui.palette import dark_palette, is_dark, palette_for
 from ui.people_page import PeoplePage
 from ui.recipes_page import RecipesPage, load_recipe_catalogue
 from ui.secrets_dialog import SecretsDialog
@@ -136,3 +136,28 @@ def test_pages_render_readably_in_light_and_dark_palettes(
     finally:
         db.close()
         app.setPalette(previous)
+
+
+@pytest.mark.parametrize(
+    ("scheme", "now_dark", "switches_to"),
+    [
+        (Qt.ColorScheme.Dark, False, "dark"),
+        (Qt.ColorScheme.Dark, True, None),
+        (Qt.ColorScheme.Light, True, "light"),
+        (Qt.ColorScheme.Light, False, None),
+        (Qt.ColorScheme.Unknown, False, None),
+        (Qt.ColorScheme.Unknown, True, None),
+    ],
+)
+def test_palette_follows_the_system_scheme(
+    qtbot: QtBot, scheme: Qt.ColorScheme, now_dark: bool, switches_to: str | None
+) -> None:
+    light = QPalette(QColor("#efefef"))
+    current = dark_palette() if now_dark else light
+    chosen = palette_for(scheme, current, light)
+    if switches_to is None:
+        assert chosen is None
+    else:
+        assert chosen is not None
+        dark_chosen = chosen.color(QPalette.ColorRole.Window).lightnessF() < 0.5
+        assert dark_chosen is (switches_to == "dark")

@@ -8,15 +8,26 @@ palettes and one for dark ones, chosen by the lightness of the palette's ``Windo
 so they stay readable on either.
 
 :func:`dark_palette` builds a complete dark palette; tests set it on the application to
-check that every page renders readable text on a dark background.
+check that every page renders readable text on a dark background. Most desktops hand Qt a
+palette that already matches their light or dark setting; where the platform only reports
+the colour scheme (Qt's ``styleHints().colorScheme()``) and leaves a light palette,
+:func:`follow_system_scheme` puts the dark palette in place, and follows later switches.
 """
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 
-__all__ = ["accent", "dark_palette", "is_dark", "state_colour"]
+__all__ = [
+    "accent",
+    "dark_palette",
+    "follow_system_scheme",
+    "is_dark",
+    "palette_for",
+    "state_colour",
+]
 
 _ACCENTS: dict[str, tuple[str, str]] = {
     # name: (on a light palette, on a dark palette)
@@ -88,3 +99,30 @@ def dark_palette() -> QPalette:
     for role in (roles.Text, roles.WindowText, roles.ButtonText):
         p.setColor(QPalette.ColorGroup.Disabled, role, QColor("#80868b"))
     return p
+
+
+def palette_for(scheme: Qt.ColorScheme, current: QPalette, light: QPalette) -> QPalette | None:
+    """The palette to switch to for the system's ``scheme``, or None when ``current`` fits.
+
+    ``light`` is the style's own (light) palette, used when the system turns light again.
+    """
+    dark_now = current.color(QPalette.ColorRole.Window).lightnessF() < 0.5
+    if scheme == Qt.ColorScheme.Dark and not dark_now:
+        return dark_palette()
+    if scheme == Qt.ColorScheme.Light and dark_now:
+        return light
+    return None
+
+
+def follow_system_scheme(app: QApplication) -> None:
+    """Match the application's palette to the system's light or dark scheme, now and later."""
+    hints = app.styleHints()
+
+    def apply() -> None:
+        style = app.style()
+        wanted = palette_for(hints.colorScheme(), app.palette(), style.standardPalette())
+        if wanted is not None:
+            app.setPalette(wanted)
+
+    apply()
+    hints.colorSchemeChanged.connect(lambda _scheme: apply())
