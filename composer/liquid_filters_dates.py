@@ -23,7 +23,8 @@ from typing import Any, cast
 
 from dateutil import parser as date_parser
 
-from composer.rubyfmt import ruby_strftime, ruby_to_s
+from composer.rubyfmt import ruby_to_s
+from composer.rubytime import ruby_strftime
 
 __all__ = ["DATE_FILTERS"]
 
