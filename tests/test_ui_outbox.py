@@ -19,7 +19,7 @@ from ui.table_models import DeliveriesTableModel, countdown_text
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support ")
 
-QUICK = RetryPolicy(max_retries=3, base=0.3)
+QUICK = RetryPolicy(max_retries=3, base=1.0)
 
 
 @pytest.fixture
