@@ -163,7 +163,13 @@ def main() -> int:
     print()
     bench_startup()
     bench_memory()
-    for script in ("bench_ui.py", "bench_check.py", "bench_send.py", "bench_store.py"):
+    for script in (
+        "bench_ui.py",
+        "bench_people.py",
+        "bench_check.py",
+        "bench_send.py",
+        "bench_store.py",
+    ):
         print(f"\n{script}:")
         run_script(script)
     return 0
