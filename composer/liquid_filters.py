@@ -41,9 +41,12 @@ from composer.liquid_filters_dates import DATE_FILTERS
 from composer.liquid_filters_strings import STRING_FILTERS
 from composer.rubyfmt import arith, ruby_float, ruby_json, ruby_round, ruby_to_s, to_number
 
-__all__ = ["FILTERS", "REMOVED"]
+__all__ = ["FILTERS", "PLAIN_FILTERS", "REMOVED", "RUBY_ERRORS"]
 
 Filter = Callable[..., Any]
+
+RUBY_ERRORS = (TypeError, ValueError, ArithmeticError, LookupError)
+"""What a filter function raises where Ruby raises ``ArgumentError`` and the like."""
 
 
 def _ruby(func: Filter) -> Filter:
@@ -53,7 +56,7 @@ def _ruby(func: Filter) -> Filter:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
-        except (TypeError, ValueError, ArithmeticError, LookupError) as err:
+        except RUBY_ERRORS as err:
             raise FilterArgumentError(str(err), token=None) from err
 
     return wrapper
@@ -147,6 +150,12 @@ def _register(name: str, func: Filter) -> Filter:
 
 FILTERS: dict[str, Filter] = {name: _register(name, func) for name, func in _TABLE.items()}
 """Every filter this environment defines, by name, as Ruby Liquid (and Customer.io) run it."""
+
+PLAIN_FILTERS: dict[str, Filter] = {
+    name: func for name, func in _TABLE.items() if not getattr(func, "with_context", False)
+}
+"""The filters that need no render context, unwrapped: whoever calls one directly turns
+:data:`RUBY_ERRORS` into a ``FilterArgumentError`` as the registered wrappers do."""
 
 REMOVED = ("escapejs", "safe", "squish")
 """python-liquid's filters that Ruby Liquid does not have."""

@@ -49,6 +49,7 @@ from liquid.context import RenderContext
 from liquid.exceptions import FilterArgumentError, LiquidTypeError, ResourceLimitError
 from liquid.token import Token
 
+from composer.liquid_filters import PLAIN_FILTERS, RUBY_ERRORS
 from composer.rubyfmt import ruby_output
 
 __all__ = [
@@ -246,11 +247,15 @@ def compiled(expression: Any) -> _Evaluate:
 
     The closure does what ``FilteredExpression.evaluate`` does: the left value, then for
     each filter its function (``context.filter``), its arguments in their order, the
-    call, and the same errors. Any other shape is evaluated by python-liquid itself.
+    call, and the same errors. One of Ruby's filters that needs no context is called
+    unwrapped (:data:`~composer.liquid_filters.PLAIN_FILTERS`), counting its step
+    towards the deadline and turning its errors into the ``FilterArgumentError`` its
+    registered wrapper would raise. Any other shape is evaluated by python-liquid itself.
     """
     if type(expression) is not FilteredExpression:
         return cast(_Evaluate, expression.evaluate)
-    steps: list[tuple[str, Token, list[tuple[str | None, _Evaluate]]]] = []
+    steps: list[tuple[str, Token, list[tuple[str | None, _Evaluate]], Callable[..., Any] | None]]
+    steps = []
     for filter_ in expression.filters or ():
         args: list[tuple[str | None, _Evaluate]] = []
         for arg in filter_.args:
@@ -260,15 +265,19 @@ def compiled(expression: Any) -> _Evaluate:
                 args.append((None, _operand(arg.value)))
             else:
                 return cast(_Evaluate, expression.evaluate)
-        steps.append((filter_.name, filter_.token, args))
+        steps.append((filter_.name, filter_.token, args, PLAIN_FILTERS.get(filter_.name)))
     left = _operand(expression.left)
     if not steps:
         return left
 
     def evaluate(context: RenderContext) -> object:
         value = left(context)
-        for name, token, args in steps:
-            func = context.filter(name, token=token)
+        state: RenderState | None = getattr(context, "render_state", None)
+        for name, token, args, plain in steps:
+            if plain is None:
+                func = context.filter(name, token=token)
+            elif state is not None:
+                state.step()
             positional: list[object] = []
             keywords: dict[str, object] = {}
             for keyword, argument in args:
@@ -277,7 +286,13 @@ def compiled(expression: Any) -> _Evaluate:
                 else:
                     keywords[keyword] = argument(context)
             try:
-                value = func(value, *positional, **keywords)
+                if plain is not None:
+                    try:
+                        value = plain(value, *positional, **keywords)
+                    except RUBY_ERRORS as err:
+                        raise FilterArgumentError(str(err), token=token) from err
+                else:
+                    value = func(value, *positional, **keywords)
             except TypeError as err:
                 raise LiquidTypeError(f"{name}: {err}", token=token) from err
             except (LiquidTypeError, FilterArgumentError) as err:
