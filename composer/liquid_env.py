@@ -153,12 +153,15 @@ class _RubyContext(RenderContext):
         root = path[0]
         if not isinstance(root, str):
             return super().get(path, token=token, default=default)
-        try:
-            obj: Any = self.scope[root]
-        except (KeyError, TypeError, IndexError):
+        for mapping in self.scope._maps:  # _Scope.__getitem__, inlined
+            if root in mapping:
+                obj: Any = mapping[root]
+                break
+        else:
             return self._absent(path, 1, token, default, report=True)
-        for depth in range(2, len(path) + 1):
-            segment = path[depth - 1]
+        depth = 1
+        for segment in path[1:]:
+            depth += 1
             if type(obj) is dict and type(segment) is str and segment in obj:
                 obj = obj[segment]  # a hash's own key: what get_item would find, sooner
                 continue
