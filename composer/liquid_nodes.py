@@ -152,7 +152,7 @@ class GuardedBuffer(io.StringIO):
             raise RenderLimitError(
                 f"output is larger than {OUTPUT_LIMIT // (1024 * 1024)} MiB", token=None
             )
-        return super().write(text)
+        return io.StringIO.write(self, text)
 
     def origin_of(self, offset: int) -> int | None:
         """The template index the rendered character at ``offset`` came from."""
@@ -312,7 +312,9 @@ class _RubyOutputNode(OutputNode):
 
     def render_to_output(self, context: RenderContext, buffer: Any) -> int:
         text = ruby_output(self._evaluate(context))
-        return _write(buffer, text, self.token.start_index, False)
+        if isinstance(buffer, GuardedBuffer):  # _write, inlined: this runs for every output
+            return buffer.write_from(text, self.token.start_index, False)
+        return int(buffer.write(text))
 
 
 class RubyOutput(Output):
