@@ -107,7 +107,7 @@ def main() -> None:
 
     def wait_for(generation: int) -> None:
         while not shown or shown[-1] < generation:
-            pump.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 5)
+            pump.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
 
     window.open_request("Trello: card to schedule a call")
     window.wait_for_preview()

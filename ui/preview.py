@@ -1,8 +1,9 @@
 """Live preview: rendering off the GUI thread, debounced, with stale results dropped.
 
 :class:`PreviewService` lives on the GUI thread. Each edit calls :meth:`PreviewService.schedule`
-with a :class:`PreviewJob` factory; a single-shot timer coalesces bursts of keystrokes
-(no delay for recipe-sized requests, :data:`LARGE_DEBOUNCE_MS` once the body is large, and
+with a :class:`PreviewJob` factory. A recipe-sized edit made while no render is running
+is sent at once; otherwise a single-shot timer coalesces bursts of keystrokes (no delay
+for recipe-sized requests, :data:`LARGE_DEBOUNCE_MS` once the body is large, and
 never more than :data:`MAX_WAIT_MS` while typing goes on without a pause), then
 the job, stamped with a rising generation number, goes to :class:`RenderWorker` in its own
 thread through a queued signal, one at a time. The service drops any result older than the
@@ -248,6 +249,9 @@ class PreviewService(QObject):
         if self._factory is None:
             self._waiting_since = now
         self._factory = factory
+        if body_size < LARGE_BODY and not self._in_flight and not self._timer.isActive():
+            self._fire()  # idle and small: no reason to wait even for the next loop pass
+            return
         overdue = (now - self._waiting_since) * 1000 >= MAX_WAIT_MS
         if not (overdue and self._timer.isActive()):
             self._timer.start(LARGE_DEBOUNCE_MS if body_size >= LARGE_BODY else 0)
