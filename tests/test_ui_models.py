@@ -34,11 +34,16 @@ def test_pair_model_edits_and_skips_unnamed_rows(qtmodeltester: Any) -> None:
     assert not model.setData(model.index(row, 2), "read only")
     assert model.pairs()[-1] == ("X-Trace", "{{ customer.id }}")
     assert model.find("x-trace") == 1
+    blank = model.add()
+    model.add("Last", "x")
+    assert model.row_of_pair(2) == blank + 1 and model.row_of_pair(3) == -1
+    model.remove(blank + 1)
+    model.remove(blank)
     assert model.move(1, -1) == 0
     model.set_extra([("a",), ("b",)], [False, True])
     assert model.index(1, 2).data(Qt.ItemDataRole.ForegroundRole) is not None
     model.remove(0)
-    assert len(edits) == 5
+    assert len(edits) == 9
     qtmodeltester.check(model)
 
 

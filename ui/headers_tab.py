@@ -92,12 +92,13 @@ class HeadersTab(QWidget):
         else:
             self.model.set_pair(row, name, value)
 
-    def select_row(self, row: int) -> None:
-        """Select and show one header row, editing its value."""
-        if 0 <= row < self.model.rowCount():
-            index = self.model.index(row, 1)
-            self.table.setCurrentIndex(index)
-            self.table.scrollTo(index)
+    def select_row(self, index: int) -> None:
+        """Select and show the ``index``-th header of the request (blank rows skipped)."""
+        row = self.model.row_of_pair(index)
+        if row >= 0:
+            cell = self.model.index(row, 1)
+            self.table.setCurrentIndex(cell)
+            self.table.scrollTo(cell)
             self.table.setFocus()
 
     def _add(self) -> None:

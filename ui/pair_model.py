@@ -108,6 +108,11 @@ class PairTableModel(QAbstractTableModel):
         self.dataChanged.emit(self.index(row, 0), self.index(row, 1))
         self.edited.emit()
 
+    def row_of_pair(self, index: int) -> int:
+        """The table row of the ``index``-th named pair (as :meth:`pairs` counts), or -1."""
+        named = [row for row, (a, _) in enumerate(self._rows) if a.strip()]
+        return named[index] if 0 <= index < len(named) else -1
+
     def find(self, first: str) -> int:
         """The last row whose first column equals ``first`` ignoring case, or -1."""
         for row in range(len(self._rows) - 1, -1, -1):

@@ -151,12 +151,13 @@ class ResponseTab(QWidget):
         index = self.model.index(row, _PREVIEW)
         return str(index.data()), str(self.model.index(row, _PROBLEM).data())
 
-    def select_row(self, row: int) -> None:
-        """Select and show one mapping row."""
-        if 0 <= row < self.model.rowCount():
-            index = self.model.index(row, 1)
-            self.table.setCurrentIndex(index)
-            self.table.scrollTo(index)
+    def select_row(self, index: int) -> None:
+        """Select and show the ``index``-th mapping of the request (blank rows skipped)."""
+        row = self.model.row_of_pair(index)
+        if row >= 0:
+            cell = self.model.index(row, 1)
+            self.table.setCurrentIndex(cell)
+            self.table.scrollTo(cell)
             self.table.setFocus()
 
     def _add(self) -> None:
