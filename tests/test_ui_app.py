@@ -62,3 +62,14 @@ def test_an_unreadable_workspace_is_one_plain_line(tmp_path: Path) -> None:
 def test_process_age_counts_from_the_process_start() -> None:
     age, since = process_age_ms()
     assert since == "process start" and age > 0
+
+
+def test_exit_after_startup_on_an_empty_workspace(tmp_path: Path) -> None:
+    from composer.seed import open_workspace
+
+    with open_workspace(tmp_path / "data") as db:
+        for name in db.requests.names():
+            db.requests.delete(name)
+    done = _run(tmp_path, "--exit-after-startup")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("started in ")

@@ -251,3 +251,15 @@ def test_the_secret_store_is_shared_once_open(qtbot: Any, window: Any) -> None:
     with qtbot.waitSignal(window.secretsChanged, timeout=10000):
         window.apply_auth(AuthChoice("Bearer", "other_token", "value-2"))
     assert window.secret_store.get("other_token") == "value-2"
+
+
+def test_an_empty_workspace_disables_the_composer_until_a_request_exists(
+    qtbot: Any, window: Any
+) -> None:
+    for _ in window.requests.names():
+        window.delete_current()
+    assert window.requests.names() == [] and window.current_name is None
+    assert not window.composer.isEnabled()
+    window.save_now()  # nothing to save, nothing fails
+    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_name == "New request" and window.composer.isEnabled()

@@ -88,6 +88,8 @@ def run(data_dir: Path | None, exit_after_startup: bool, screenshots: str | None
                 QTimer.singleShot(0, report)
 
             window.previewShown.connect(started)
+            if window.current_name is None:  # an empty workspace has no preview to wait for
+                started(None)
         code = int(app.exec())
     finally:
         window.shutdown()

@@ -277,6 +277,8 @@ class MainWindow(RequestActions, QMainWindow):
             self.open_request(last)
         elif names:
             self.open_request(self._first_choice(names))
+        else:
+            self.composer.setEnabled(False)  # an empty workspace: New or From recipe first
 
     # -- preview -------------------------------------------------------------------
 

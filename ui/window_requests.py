@@ -73,6 +73,7 @@ class RequestActions:
         self.current_name = name
         self._saved_request, self._saved_sample = request, sample
         self.composer.load(request, sample)
+        self.composer.setEnabled(True)
         self.request_list.select(name, emit=False)
         self.settings.setValue("window/last_request", name)
         self.preview.render_now(self._job)
@@ -217,6 +218,8 @@ class RequestActions:
         names = self.requests.names()
         if names:
             self.open_request(names[0])
+        else:
+            self.composer.setEnabled(False)  # nothing to edit until a request is made
 
     def _guard(self, work: Callable[[], Any]) -> None:
         try:
