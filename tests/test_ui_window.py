@@ -263,3 +263,10 @@ def test_an_empty_workspace_disables_the_composer_until_a_request_exists(
     window.save_now()  # nothing to save, nothing fails
     qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     assert window.current_name == "New request" and window.composer.isEnabled()
+
+
+def test_a_request_made_elsewhere_is_shown_on_request(qtbot: Any, window: Any) -> None:
+    window.db.requests.save(Request(name="Made by a page", url="https://example.com/", body="{}"))
+    window.show_request("Made by a page")
+    assert window.current_name == "Made by a page"
+    assert window.request_list.current() == "Made by a page"

@@ -229,6 +229,12 @@ class MainWindow(RequestActions, QMainWindow):
             self.show_page(self.hsplit)
         return found
 
+    def show_request(self, name: str) -> None:
+        """Open a request another page made or names (the list is read again first)."""
+        self.request_list.set_names(self.requests.names())
+        self.show_page(self.hsplit)
+        self.open_request(name)
+
     def reload_people(self) -> None:
         """Read the people again after another page changed them (the choice is kept)."""
         self.context_bar.reload()
