@@ -270,3 +270,23 @@ def test_a_request_made_elsewhere_is_shown_on_request(qtbot: Any, window: Any) -
     window.show_request("Made by a page")
     assert window.current_name == "Made by a page"
     assert window.request_list.current() == "Made by a page"
+
+
+def test_secrets_changed_elsewhere_reach_the_preview(qtbot: Any, window: Any) -> None:
+    open_request(
+        qtbot,
+        window,
+        Request(name="Uses a secret", url="https://example.com/?k={{ secrets.fresh }}", body=""),
+    )
+    qtbot.waitUntil(lambda: window.secret_store is not None, timeout=10000)
+    window.wait_for_preview()
+    qtbot.waitUntil(
+        lambda: any(
+            "'fresh'" in d.message for d in window.composer.body_tab.diagnostics.diagnostics()
+        )
+    )
+    window.secret_store.set("fresh", "v")  # as the secrets dialog does
+    with qtbot.waitSignal(window.secretsChanged, timeout=10000):
+        window.refresh_secrets()
+    window.wait_for_preview()
+    assert not any("fresh" in d.message for d in window.composer.body_tab.diagnostics.diagnostics())

@@ -28,7 +28,7 @@ class DeliveryClient(QObject):
         storeOpened(object): the app's SecretStore, once the worker has opened it.
         lastResponse(str, str): a request's last real response body (name, text).
         resumed(int): unfinished deliveries found in the outbox at start-up.
-        _send, _cancel, _retry, _approve, _discard, _store, _find, _start: internal;
+        _send, _cancel, _retry, _approve, _discard, _store, _find, _announce, _start: internal;
             carry plain data to the worker's thread.
     """
 
@@ -45,6 +45,7 @@ class DeliveryClient(QObject):
     _discard = Signal(int)
     _store = Signal(str, str)
     _find = Signal(str)
+    _announce = Signal()
     _start = Signal()
 
     def __init__(
@@ -61,6 +62,7 @@ class DeliveryClient(QObject):
             (self._discard, self.worker.discard),
             (self._store, self.worker.store_secret),
             (self._find, self.worker.find_last_response),
+            (self._announce, self.worker.announce_secrets),
             (self._start, self.worker.start),
         ):
             signal.connect(slot)
@@ -113,6 +115,11 @@ class DeliveryClient(QObject):
         """Ask for the request's last real response (answered by ``lastResponse``)."""
         self.start()
         self._find.emit(request_name)
+
+    def refresh_secrets(self) -> None:
+        """Ask for the secret names again (answered by ``secretsKnown``)."""
+        self.start()
+        self._announce.emit()
 
     def stop(self) -> None:
         """End the worker: an attempt in flight finishes, waiting deliveries stay queued."""

@@ -205,6 +205,12 @@ class DeliveryWorker(QObject):
         self.secretStored.emit(name)
         self.secretsKnown.emit(tuple(self._secrets.names()), self._secrets.problem)
 
+    @Slot()
+    def announce_secrets(self) -> None:
+        """Say the secret names (and the keychain's state) again, after another page's change."""
+        if self._secrets is not None:
+            self.secretsKnown.emit(tuple(self._secrets.names()), self._secrets.problem)
+
     @Slot(str)
     def find_last_response(self, request_name: str) -> None:
         """Look up the newest response body recorded for ``request_name``."""

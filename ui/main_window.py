@@ -235,6 +235,10 @@ class MainWindow(RequestActions, QMainWindow):
         self.show_page(self.hsplit)
         self.open_request(name)
 
+    def refresh_secrets(self) -> None:
+        """Read the secret names again (after the secrets dialog changed them)."""
+        self.deliveries.refresh_secrets()
+
     def reload_people(self) -> None:
         """Read the people again after another page changed them (the choice is kept)."""
         self.context_bar.reload()
