@@ -23,13 +23,15 @@ Decisions:
   however many people have one.
 * **Speed.** Templates are parsed once (the Liquid environment caches parses). People
   whose values for the variables the templates use are the same render the same, so
-  each distinct combination is rendered once (:mod:`composer.check_plan`). When the URL
-  and headers do not use the person, they are rendered once for everybody and only the
-  body is rendered per person, through the same functions :func:`~composer.render.render`
-  uses. Secrets are rendered masked; only their names matter. ``now`` is fixed for the
-  whole check, so ``{{ 'now' | date: … }}`` is worked out once. Events are read a few
-  hundred people at a time when the caller offers ``events_for_many`` (one query each
-  instead of one per person).
+  each distinct combination is rendered once (:mod:`composer.check_plan`); when the
+  first thousand renderings are nearly all different, the rest are not compared, since
+  making the keys would cost more than it saves. When the URL and headers do not use the
+  person, they are rendered once for everybody and only the body is rendered per person,
+  through the same functions :func:`~composer.render.render` uses. Secrets are rendered
+  masked; only their names matter. ``now`` is fixed for the whole check, so
+  ``{{ 'now' | date: … }}`` is worked out once. Events are read a few hundred people at
+  a time when the caller offers ``events_for_many`` (one query each instead of one per
+  person).
 * **Worker processes.** With a thousand people or more (or an unknown number), chunks of
   renderings go to worker processes started with ``fork`` (:mod:`composer.check_workers`;
   Linux only); the calling thread reads people and events, hands out the chunks and
@@ -68,6 +70,7 @@ __all__ = [
 ]
 
 _EVERY = 200
+_KEY_TRIAL = 1000  # renderings after which keys that never match are no longer made
 _RENDERED_AT = re.compile(r"rendered line \d+, column \d+")
 _FORM_FIELD = re.compile(r"form field '.*?' has")
 
@@ -201,6 +204,7 @@ def check_request(
     rows: list[tuple[str, int | None, str | None, int]] = []
     chunk: list[tuple[int, dict[str, Any]]] = []
     count = next_slot = 0
+    keyed = plan.paths is not None
     stopped = False
 
     def tick() -> bool:
@@ -225,9 +229,11 @@ def check_request(
                         events = list(events_for(person.id)) or [None]
                     else:
                         events = list(known.get(person.id, ())) or [None]
+                if keyed and len(rows) >= _KEY_TRIAL and len(slots) > 0.9 * len(rows):
+                    keyed = False  # nearly everybody differs: comparing costs more than it saves
                 for index, event in enumerate(events):
                     context = context_for(person, event)
-                    key = plan.key(context)
+                    key = plan.key(context) if keyed else None
                     slot = slots.get(key, -1) if key is not None else -1
                     if slot < 0:
                         slot = next_slot

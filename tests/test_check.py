@@ -154,6 +154,20 @@ def test_people_with_the_same_values_share_a_rendering_but_are_each_listed() -> 
     assert list(report.to_json()[0]) == ["person", "diagnostics"]
 
 
+@pytest.mark.parametrize("workers", [1, 2])
+def test_after_many_different_people_the_rest_are_rendered_each_on_their_own(
+    workers: int,
+) -> None:
+    people = [Person(str(i), f"{i}@x", {"name": f"person {i}"}) for i in range(1100)]
+    people += [Person(f"q{i}", f"q{i}@x", {"name": 'a "quote"'}) for i in range(20)]
+    people += [Person(f"r{i}", f"r{i}@x", {"name": "fine"}) for i in range(20)]
+    request = Request("k", "https://e.com/", body='{"n": "{{ customer.name }}"}')
+    report = check_request(request, people, lambda _: [], workers=workers)
+    assert report.renderings == len(people)
+    assert [r.person_id for r in report.failed] == [f"q{i}" for i in range(20)]
+    assert len({r.diagnostics for r in report.failed}) == 1
+
+
 def test_hashes_in_another_order_are_rendered_apart() -> None:
     people = [Person("1", "1@x", {"a": None, "b": "y"}), Person("1", "1@x", {"b": "y", "a": None})]
     request = Request(
