@@ -44,7 +44,8 @@ def test_screenshots_writes_the_pages_as_pngs(tmp_path: Path) -> None:
     out = tmp_path / "shots"
     done = _run(tmp_path, "--screenshots", str(out))
     assert done.returncode == 0, done.stderr
-    for name in ("body-tab.png", "response-tab.png"):
+    pictures = ("body-tab.png", "response-tab.png", "people.png", "outbox.png", "recipes.png")
+    for name in (*pictures, "secrets.png"):
         data = (out / name).read_bytes()
         assert data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) > 10_000
 

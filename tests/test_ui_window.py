@@ -290,3 +290,21 @@ def test_secrets_changed_elsewhere_reach_the_preview(qtbot: Any, window: Any) ->
         window.refresh_secrets()
     window.wait_for_preview()
     assert not any("fresh" in d.message for d in window.composer.body_tab.diagnostics.diagnostics())
+
+
+def test_the_other_pages_plug_into_the_window(qtbot: Any, window: Any) -> None:
+    from ui.app import install_pages
+
+    install_pages(window, window.db)
+    assert window.pages.names() == ["Composer", "People", "Outbox", "Recipes"]
+    people = window.show_page("People")
+    assert type(people).__name__ == "PeoplePage"
+    with qtbot.waitSignal(window.previewShown, timeout=5000):
+        people.personChosen.emit("2002")
+    assert window.context_bar.person().id == "2002"
+    assert window.pages.current() is window.hsplit
+    recipes = window.show_page("Recipes")
+    window.db.requests.save(Request(name="From the gallery", url="https://example.com/"))
+    recipes.requestCreated.emit("From the gallery")
+    assert window.current_name == "From the gallery"
+    assert any(a.text() == "&Secrets…" for a in window.menu("&Edit").actions())

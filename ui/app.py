@@ -17,8 +17,17 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["process_age_ms", "run"]
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from PySide6.QtWidgets import QWidget
+
+    from composer.store import Database
+    from ui.main_window import MainWindow
+
+__all__ = ["install_pages", "process_age_ms", "run"]
 
 _IMPORTED = time.perf_counter()
 
@@ -59,6 +68,7 @@ def run(data_dir: Path | None, exit_after_startup: bool, screenshots: str | None
     from ui.main_window import MainWindow
 
     window = MainWindow(db)
+    install_pages(window, db)
     code = 0
     try:
         window.show()
@@ -96,3 +106,82 @@ def run(data_dir: Path | None, exit_after_startup: bool, screenshots: str | None
         window.deleteLater()
         db.close()
     return code
+
+
+def _picture_of(window: MainWindow, name: str) -> Callable[[], QWidget]:
+    """Bring page ``name`` forward and let it prepare its picture (``prepare_screenshot``)."""
+
+    def prepare() -> QWidget:
+        from PySide6.QtWidgets import QWidget
+
+        page = window.show_page(name)
+        prepare_page = getattr(page, "prepare_screenshot", None)
+        shown = prepare_page() if callable(prepare_page) else page
+        return shown if isinstance(shown, QWidget) else page
+
+    return prepare
+
+
+def install_pages(window: MainWindow, db: Database) -> None:
+    """Add People, Outbox and Recipes (each built when first shown) and the Secrets dialog.
+
+    The pages share the window's secret store once the keychain is open
+    (``lambda: window.secret_store``); their pictures join ``--screenshots``.
+    """
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QAction
+
+    def secrets() -> Any:
+        return window.secret_store
+
+    def people() -> QWidget:
+        from ui.people_page import PeoplePage
+
+        page = PeoplePage(db, secrets, window.current_request)
+        page.personChosen.connect(window.preview_for)
+        page.peopleChanged.connect(window.reload_people)
+        return page
+
+    def outbox() -> QWidget:
+        from ui.outbox_page import OutboxPage
+
+        page = OutboxPage(db, secrets)
+        page.requestOpened.connect(window.show_request)
+        page.personChosen.connect(window.preview_for)
+        return page
+
+    def recipes() -> QWidget:
+        from ui.recipes_page import RecipesPage
+
+        page = RecipesPage(db, secrets)
+        page.requestCreated.connect(window.show_request)
+        return page
+
+    for name, build, picture in (
+        ("People", people, "people.png"),
+        ("Outbox", outbox, "outbox.png"),
+        ("Recipes", recipes, "recipes.png"),
+    ):
+        window.add_page(name, build)
+        window.add_screenshot(picture, _picture_of(window, name))
+
+    def secrets_dialog(picture: bool = False) -> Any:
+        store = window.wait_for_secret_store(10.0 if picture else 0.0)
+        if store is None:
+            window.show_problem("The keychain is still being opened; try again in a moment.")
+            return window
+        from ui.secrets_dialog import SecretsDialog
+
+        dialog = SecretsDialog(store, parent=window)
+        dialog.secretsChanged.connect(window.refresh_secrets)
+        if picture:
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            dialog.show()
+            return dialog
+        dialog.exec()
+        return dialog
+
+    action = QAction("&Secrets…", window)
+    action.triggered.connect(lambda _=False: secrets_dialog())
+    window.menu("&Edit").addAction(action)
+    window.add_screenshot("secrets.png", lambda: secrets_dialog(picture=True))

@@ -21,6 +21,7 @@ from PySide6.QtCore import QEventLoop, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QMainWindow,
+    QMenu,
     QPushButton,
     QSplitter,
     QVBoxLayout,
@@ -235,6 +236,29 @@ class MainWindow(RequestActions, QMainWindow):
         self.show_page(self.hsplit)
         self.open_request(name)
 
+    def menu(self, title: str) -> QMenu:
+        """The menu-bar menu called ``title`` (made when missing), for other pages' actions."""
+        for action in self.menuBar().actions():
+            menu = action.menu()
+            if isinstance(menu, QMenu) and menu.title() == title:
+                return menu
+        return self.menuBar().addMenu(title)
+
+    def show_problem(self, message: str) -> None:
+        """Say something went wrong, in the status bar and the send panel."""
+        self._problem(message)
+
+    def wait_for_secret_store(self, timeout_s: float = 10.0) -> Any:
+        """Process events until the keychain is open; the store, or None after the timeout."""
+        import time
+
+        self.deliveries.start()
+        deadline = time.monotonic() + timeout_s
+        loop = QEventLoop()
+        while self.secret_store is None and time.monotonic() < deadline:
+            loop.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 50)
+        return self.secret_store
+
     def refresh_secrets(self) -> None:
         """Read the secret names again (after the secrets dialog changed them)."""
         self.deliveries.refresh_secrets()
@@ -422,6 +446,7 @@ class MainWindow(RequestActions, QMainWindow):
         if self._closed:
             return
         self._closed = True
+        self.pages.shutdown()
         self.save_now()
         if self.remember_layout:
             save_layout(self.settings, self, self._splitters())

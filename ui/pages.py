@@ -4,7 +4,8 @@
 QStackedWidget. The composer is the first page; every other page (people, outbox,
 recipes…) plugs in with one call, ``window.add_page("People", PeoplePage(...))``, or
 ``window.add_page("People", lambda: PeoplePage(...))`` to build it only when it is first
-shown, which keeps start-up lean. The bar is hidden while there is only one page.
+shown, which keeps start-up lean. The bar is hidden while there is only one page. A page
+with a ``shutdown()`` method has it called when the window closes.
 
 :class:`Screenshots` keeps, per picture, a file name and a function that brings the page
 forward and returns the widget to grab; ``--screenshots OUT`` saves them all as PNGs.
@@ -100,6 +101,13 @@ class PageStack(QWidget):
     def current(self) -> QWidget | None:
         """The page shown."""
         return self.stack.currentWidget()
+
+    def shutdown(self) -> None:
+        """Call ``shutdown()`` on every built page that has one (the window is closing)."""
+        for widget in self._pages.values():
+            stop = getattr(widget, "shutdown", None)
+            if callable(stop):
+                stop()
 
     def _name_of(self, widget: QWidget) -> str:
         for name, candidate in self._pages.items():
