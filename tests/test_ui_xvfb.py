@@ -1,9 +1,10 @@
 """End to end under a real X server: the app starts on the sample workspace and is drawn.
 
-Starts its own Xvfb (skipped when Xvfb is not installed, failed when ``CI`` is set),
-runs ``python -m ui.main --data-dir …`` with the xcb platform as a separate process,
-waits for the "Webhook Composer" window, and saves a screenshot of the screen under the
-test's tmp_path, which must show more than a blank screen.
+Each test starts its own Xvfb (skipped when Xvfb is not installed, failed when ``CI`` is
+set) and runs ``python -m ui.main --data-dir …`` with the xcb platform as a separate
+process: once waiting for the "Webhook Composer" window and saving a screenshot of the
+screen under the test's tmp_path, once with ``--screenshots`` saving every page (the body
+and response tabs, People, the outbox…); no picture may be blank.
 """
 
 from __future__ import annotations
@@ -58,9 +59,7 @@ def _colors(path: Path, env: dict[str, str]) -> int:
     return int(out.stdout.decode().strip() or 0)
 
 
-def test_the_app_starts_under_xvfb_and_draws_its_window(tmp_path: Path) -> None:
-    _require_tools()
-    server, display = _start_xvfb(tmp_path)
+def _env(tmp_path: Path, display: str) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
         DISPLAY=display,
@@ -70,6 +69,13 @@ def test_the_app_starts_under_xvfb_and_draws_its_window(tmp_path: Path) -> None:
         WEBHOOK_COMPOSER_HOME=str(tmp_path / "home"),
         PYTHONPATH=str(ROOT) + os.pathsep + env.get("PYTHONPATH", ""),
     )
+    return env
+
+
+def test_the_app_starts_under_xvfb_and_draws_its_window(tmp_path: Path) -> None:
+    _require_tools()
+    server, display = _start_xvfb(tmp_path)
+    env = _env(tmp_path, display)
     log = (tmp_path / "app.log").open("wb")
     app = subprocess.Popen(
         [sys.executable, "-m", "ui.main", "--data-dir", str(tmp_path / "data")],
@@ -99,5 +105,27 @@ def test_the_app_starts_under_xvfb_and_draws_its_window(tmp_path: Path) -> None:
         app.terminate()
         app.wait(10)
         log.close()
+        server.terminate()
+        server.wait(10)
+
+
+def test_every_page_is_drawn_under_xvfb(tmp_path: Path) -> None:
+    _require_tools()
+    server, display = _start_xvfb(tmp_path)
+    env = _env(tmp_path, display)
+    out = tmp_path / "pages"
+    command = [sys.executable, "-m", "ui.main", "--data-dir", str(tmp_path / "data")]
+    try:
+        done = subprocess.run(
+            [*command, "--screenshots", str(out)],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            timeout=120,
+        )
+        assert done.returncode == 0, done.stderr.decode(errors="replace")
+        for name in ("body-tab.png", "response-tab.png", "people.png", "outbox.png"):
+            assert _colors(out / name, env) > 10, f"{name} looks blank"
+    finally:
         server.terminate()
         server.wait(10)
