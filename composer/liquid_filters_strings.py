@@ -33,6 +33,7 @@ _STRIP_HTML_BLOCKS = re.compile(r"<script.*?</script>|<!--.*?-->|<style.*?</styl
 _STRIP_HTML_TAGS = re.compile(r"<.*?>", re.S)
 _NEWLINE = re.compile(r"\r?\n")
 _AWK_SPACE = re.compile(f"[{RUBY_SPACE}]+")
+_UNRESERVED = re.compile(r"[A-Za-z0-9_.~-]*")
 
 
 def _escape(value: object) -> str | None:
@@ -46,7 +47,12 @@ def _escape_once(value: object) -> str:
 
 
 def _url_encode(value: object) -> str | None:
-    return None if is_nil(value) else quote_plus(ruby_to_s(value), safe="")
+    if is_nil(value):
+        return None
+    text = ruby_to_s(value)
+    if _UNRESERVED.fullmatch(text):
+        return text  # what quote_plus leaves as it is, without its encoding round trip
+    return quote_plus(text, safe="")
 
 
 def _url_decode(value: object) -> str | None:
