@@ -69,7 +69,8 @@ def emit_json(value: Any) -> None:
     sys.stdout.flush()
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(commands: bool = True) -> argparse.ArgumentParser:
+    """The parser; without ``commands`` only the app's own options (a cheap first look)."""
     parser = _Parser(
         prog="webhook-composer",
         description="Design, preview and send Customer.io-style webhook requests.",
@@ -81,6 +82,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="open the window, draw the first preview, print the start-up time and exit",
     )
     parser.add_argument("--screenshots", metavar="OUT", help="save every page as a PNG and exit")
+    if not commands:
+        return parser
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(sub)
@@ -95,8 +98,13 @@ AppOpener = Callable[[argparse.Namespace], int]
 def main(argv: Sequence[str] | None = None, open_app: AppOpener | None = None) -> int:
     """Run the command line; returns the process exit code."""
     try:
-        parser = build_parser()
-        args = parser.parse_args(argv)
+        arguments = list(sys.argv[1:] if argv is None else argv)
+        if open_app is not None and not {"-h", "--help"} & set(arguments):
+            # Opening the window needs none of the command modules: don't import them.
+            app_args, rest = build_parser(commands=False).parse_known_args(arguments)
+            if not rest:
+                return open_app(app_args)
+        args = build_parser().parse_args(arguments)
         if args.command is None:
             if open_app is None:
                 raise CommandError(
