@@ -11,6 +11,12 @@ Decisions where Customer.io documents nothing:
   (the composer's fields are single-line); the body is sent exactly as rendered.
 * The rendered URL is normalised the way it goes on the wire (a space becomes ``%20``,
   non-ASCII is percent-encoded as UTF-8), so the preview shows the request line as sent.
+  The sender is httpx, so its ``httpx.URL`` is the rule; but importing httpx costs more
+  than the rest of the window's start-up work it would delay, so a URL that httpx
+  provably leaves as it is (:func:`plain_wire_url`: http(s), a lower-case host name,
+  a port that is not the default, only characters each part allows, no dot segments,
+  no fragment) skips it, and httpx is imported on the first URL that needs more.
+  ``tests/test_render_url.py`` holds the fast path to httpx over many generated URLs.
 * ``user:password@`` in the rendered URL is removed from it and becomes an
   ``Authorization: Basic`` header appended after the request's own headers; when the
   request already sets ``Authorization``, that header wins and a warning says so.
@@ -29,8 +35,6 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote, urlsplit, urlunsplit
 
-import httpx
-
 from composer.diagnostics import Diagnostic, line_column
 from composer.lint import body_kind, check_body, check_header_value
 from composer.liquid_env import RENDER_DEADLINE_S, RenderOutcome, render_template
@@ -43,6 +47,14 @@ MASK = "••••••"
 
 _BAD_HOST_CHARS = frozenset('<>"{}|\\^`/?#@')
 _TOKEN_CHARS = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
+_PLAIN_URL = re.compile(
+    r"(?P<scheme>https?)://(?P<host>[a-z0-9][a-z0-9.\-_~]*)(?::(?P<port>[1-9][0-9]{0,4}))?"
+    r"(?P<path>/[A-Za-z0-9\-._~!$&'()*+,;=:@/%\[\]\\^|]*)?"
+    r"(?:\?(?P<query>[A-Za-z0-9\-._~!$&'()*+,;=:@/%?\[\]\\^|`{}]*))?"
+)
+_IPV4_STYLE = re.compile(r"[0-9]+.[0-9]+.[0-9]+.[0-9]+")
+_DEFAULT_PORTS = {"http": "80", "https": "443"}
+_MASK_ESCAPED = "%E2%80%A2" * len(MASK)
 _USERINFO = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*://(?P<user>[^/@?#:]*)(?::(?P<pw>[^/@?#]*))?@")
 
 
@@ -379,13 +391,46 @@ def _finish_url(part: _Part, template: str, rendered: str, reveal: bool) -> tupl
             auth = "Basic " + base64.b64encode(credentials.encode("utf-8")).decode("ascii")
     bare = urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
     try:
-        wire = str(httpx.URL(bare))
-    except (httpx.InvalidURL, ValueError) as exc:
+        wire = wire_url(bare)
+    except ValueError as exc:
         problem("error", f"the rendered URL is not valid: {exc}")
         return bare, auth
-    wire = wire.replace("%E2%80%A2" * len(MASK), MASK)
+    wire = wire.replace(_MASK_ESCAPED, MASK)
     if parts.fragment:
         problem("warning", "the URL has a #fragment; fragments are never sent to the server")
     if any(ch.isspace() for ch in bare):
         problem("warning", "the rendered URL contains whitespace; it is sent percent-encoded")
     return wire, auth
+
+
+def plain_wire_url(url: str) -> str | None:
+    """``url`` when httpx would send it unchanged (it is checked to be), else None.
+
+    A masked secret (``••••••``) counts as its percent-encoding, which is what httpx makes
+    of it in a path or query.
+    """
+    url = url.replace(MASK, _MASK_ESCAPED)
+    match = _PLAIN_URL.fullmatch(url)
+    if match is None:
+        return None
+    if _IPV4_STYLE.fullmatch(match["host"]):
+        return None  # httpx validates addresses
+    if match["port"] is not None and match["port"] == _DEFAULT_PORTS[match["scheme"]]:
+        return None  # httpx drops a default port
+    path = match["path"] or ""
+    if "." in path and any(seg in (".", "..") for seg in path.split("/")):
+        return None  # httpx removes dot segments
+    return url
+
+
+def wire_url(url: str) -> str:
+    """``url`` as httpx puts it on the wire; ValueError when httpx refuses it."""
+    plain = plain_wire_url(url)
+    if plain is not None:
+        return plain
+    import httpx  # only for URLs the fast path cannot vouch for
+
+    try:
+        return str(httpx.URL(url))
+    except httpx.InvalidURL as exc:
+        raise ValueError(str(exc)) from exc
