@@ -21,8 +21,6 @@ import importlib.util
 import os
 from pathlib import Path
 
-import platformdirs
-
 __all__ = ["APP_NAME", "HOME_ENV", "WORKSPACE_FILE", "data_dir", "resources_dir", "workspace_path"]
 
 APP_NAME = "webhook-composer"
@@ -40,6 +38,8 @@ def data_dir(override: Path | str | None = None) -> Path:
     env = os.environ.get(HOME_ENV, "")
     if env:
         return Path(env).expanduser()
+    import platformdirs  # only when nothing else says where: it is slow to import
+
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 

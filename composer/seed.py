@@ -11,18 +11,23 @@ is a :class:`~composer.errors.BugError`, never skipped silently. A missing
 ``people.json`` or an empty recipes folder just seeds less. If seeding fails, the new file
 is removed again, so the next start tries afresh instead of opening an empty workspace
 that will never be seeded.
+
+Opening an existing workspace, what every start after the first does, needs only the
+store: the request model and the people importer are imported when seeding.
 """
 
 from __future__ import annotations
 
 import contextlib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from composer.errors import BugError, KnownError
-from composer.model import Request
 from composer.paths import resources_dir, workspace_path
-from composer.people_io import read_people, write_people
 from composer.store import Database
+
+if TYPE_CHECKING:
+    from composer.model import Request
 
 __all__ = ["RECIPE_INDEX", "SEEDED_SETTING", "load_recipes", "open_workspace", "seed_workspace"]
 
@@ -34,6 +39,8 @@ SEEDED_SETTING = "sample_seeded"
 
 def load_recipes(resources: Path | None = None) -> list[Request]:
     """Every shipped recipe, validated; an invalid one is a :class:`BugError`."""
+    from composer.model import Request
+
     folder = (resources or resources_dir()) / "recipes"
     recipes: list[Request] = []
     names: dict[str, Path] = {}
@@ -56,6 +63,8 @@ def load_recipes(resources: Path | None = None) -> list[Request]:
 
 def seed_workspace(db: Database, resources: Path | None = None) -> None:
     """Add the recipes and sample people to ``db`` in one transaction."""
+    from composer.people_io import read_people, write_people
+
     folder = resources or resources_dir()
     recipes = load_recipes(folder)
     people_file = folder / "sample" / "people.json"
