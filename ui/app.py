@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
     from composer.store import Database
     from ui.main_window import MainWindow
 
-__all__ = ["install_pages", "process_age_ms", "run"]
+__all__ = ["install_pages", "preload_renderer", "process_age_ms", "run"]
 
 _IMPORTED = time.perf_counter()
 
@@ -45,8 +46,25 @@ def process_age_ms() -> tuple[float, str]:
         return (time.perf_counter() - _IMPORTED) * 1000, "import of ui.app"
 
 
+def preload_renderer() -> threading.Thread:
+    """Import the Liquid engine and the renderer in a thread of their own (started here).
+
+    The first preview needs them, the window does not: while this thread imports them, the
+    GUI thread imports Qt and builds the window, and the render thread's first job simply
+    waits for the import to finish (Python's import lock) if it comes first.
+    """
+
+    def load() -> None:
+        import composer.render  # noqa: F401
+
+    thread = threading.Thread(target=load, name="preload-renderer", daemon=True)
+    thread.start()
+    return thread
+
+
 def run(data_dir: Path | None, exit_after_startup: bool, screenshots: str | None) -> int:
     """Open the window on the workspace in ``data_dir``; returns the exit code."""
+    preload_renderer()
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QMessageBox
 

@@ -24,14 +24,16 @@ import json
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from composer.diagnostics import Diagnostic
 from composer.model import Request
-from composer.render import RenderedRequest, render, render_field
 from ui.workers import WorkerThread, current_thread_id, gc_paused
+
+if TYPE_CHECKING:
+    from composer.render import RenderedRequest
 
 __all__ = [
     "LARGE_BODY",
@@ -132,6 +134,7 @@ def _mapping_previews(job: PreviewJob) -> tuple[MappingPreview, ...]:
     if job.sample_response is None or not job.request.response_mappings:
         return ()
     from composer.mapping import response_value, typed_value
+    from composer.render import render_field
 
     globals_ = {k: v for k, v in job.context.items() if k != "secrets"}
     globals_["response"] = response_value(job.sample_response.encode("utf-8"))
@@ -146,6 +149,8 @@ def _mapping_previews(job: PreviewJob) -> tuple[MappingPreview, ...]:
 
 def render_job(job: PreviewJob) -> PreviewResult:
     """Render one job (in whichever thread calls it)."""
+    from composer.render import render  # the Liquid engine: see preload_renderer
+
     started = time.perf_counter()
     secrets = None if job.secret_names is None else dict.fromkeys(job.secret_names, "")
     rendered = render(job.request, job.context, secrets=secrets)
