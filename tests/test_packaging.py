@@ -263,6 +263,7 @@ def test_spec_names_every_command_module(spec: dict[str, Any]) -> None:
     hidden = spec["a"].kwargs["hiddenimports"]
     assert COMMAND_MODULES and set(COMMAND_MODULES) <= set(hidden)
     assert {"keyring.backends.fail", "keyring.backends.chainer", "liquid.builtin"} <= set(hidden)
+    assert {"composer", "ui"} <= set(hidden)  # every submodule, through collect_submodules
     if sys.platform.startswith("linux"):
         assert "keyring.backends.SecretService" in hidden
 
