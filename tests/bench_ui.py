@@ -10,7 +10,8 @@ it). It prints each figure beside its budget from DESIGN.md; nothing is asserted
   the window's ``previewShown`` for that text: p50 and p95 over 200 keys.
 * stalls: a 5 ms QTimer on the GUI thread records the gaps between its ticks while a 1 MB
   body is typed into (a key every 40 ms, rendered in the background) until its autosave,
-  and while a 1 MB request is opened; the longest gap minus the 5 ms period is the
+  and while a 1 MB request is opened (until its preview is drawn and the last slice of
+  its text is in the editor); the longest gap minus the 5 ms period is the
   longest stall. The same timer over a second of nothing gives the machine's noise floor.
 """
 
@@ -147,8 +148,11 @@ def main() -> None:
     opened = time.perf_counter()
     window.open_request("One megabyte")
     window.wait_for_preview(30)
-    open_stall = ticks.stop()
     open_ms = (time.perf_counter() - opened) * 1000
+    while editor.loading:  # the rest of the text goes in slices: their stalls count too
+        pump.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 5)
+    loaded_ms = (time.perf_counter() - opened) * 1000
+    open_stall = ticks.stop()
 
     editor.setFocus()
     editor.moveCursor(QTextCursor.MoveOperation.Start)
@@ -177,7 +181,8 @@ def main() -> None:
     print(f"noise floor: the same timer's longest gap over 1 s of nothing: {idle_stall:.0f} ms")
     print(
         f"1 MB body, opening the request: longest GUI-thread stall {open_stall:.0f} ms "
-        f"(loading the text into the editor), preview after {open_ms:.0f} ms"
+        f"(loading the text into the editor), preview after {open_ms:.0f} ms, "
+        f"the whole text in the editor after {loaded_ms:.0f} ms"
     )
     window.shutdown()
     db.close()

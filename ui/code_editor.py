@@ -11,6 +11,14 @@ highlight of a document is one pass over every line on the GUI thread, which for
 body would block the window for far longer than a keystroke may. Editing stays instant and
 the preview still renders; the editor's tooltip says why the colours went away.
 
+A large text is loaded in slices (:data:`LOAD_SLICE` characters per pass of the event
+loop): ``setPlainText`` of a 1 MB body alone blocks the GUI thread for longer than the
+50 ms a window may freeze, because the whole document is split into blocks and laid out at
+once. The first slice is shown at once, the rest is appended on a zero timer while the
+editor is read-only and quiet (no ``textChanged``, no undo steps); :meth:`CodeEditor.text`
+answers with the whole text from the start, so a preview or a save never sees half of it.
+``loaded`` says when the last slice is in.
+
 ``single_line=True`` makes a one-line field (the URL) that keeps Liquid highlighting,
 which QLineEdit cannot have: no wrapping, no line numbers, Return ignored.
 """
@@ -20,7 +28,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from PySide6.QtCore import QRect, QSize, QStringListModel, Qt, Signal
+from PySide6.QtCore import QRect, QSize, QStringListModel, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QFontDatabase,
@@ -40,6 +48,8 @@ __all__ = ["HIGHLIGHT_LIMIT", "CodeEditor", "Marker"]
 
 HIGHLIGHT_LIMIT = 200_000
 """Documents longer than this (characters) are not highlighted."""
+LOAD_SLICE = 64 * 1024
+"""A text longer than this is loaded this many characters per event-loop pass."""
 MAX_MARKERS = 100
 """At most this many diagnostics are underlined."""
 _WORD = re.compile(r"[A-Za-z0-9_.\-]*$")
@@ -69,9 +79,11 @@ class CodeEditor(QPlainTextEdit):
 
     Signals:
         returnPressed(): Return in a single-line editor.
+        loaded(): the last slice of a text set with :meth:`set_text` is in the document.
     """
 
     returnPressed = Signal()
+    loaded = Signal()
 
     def __init__(
         self, parent: QWidget | None = None, *, single_line: bool = False, syntax: str = "text"
@@ -79,6 +91,14 @@ class CodeEditor(QPlainTextEdit):
         super().__init__(parent)
         self._single = single_line
         self._markers: dict[int, str] = {}
+        self._marker_list: Sequence[Marker] = ()
+        self._pending: str | None = None
+        self._pending_at = 0
+        self._was_read_only = False
+        self._slicer = QTimer(self)
+        self._slicer.setSingleShot(True)
+        self._slicer.setInterval(0)
+        self._slicer.timeout.connect(self._load_slice)
         self.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.setTabChangesFocus(single_line)
         self.highlighter: LiquidHighlighter | None = LiquidHighlighter(self.document(), syntax)
@@ -109,15 +129,83 @@ class CodeEditor(QPlainTextEdit):
     # -- content -------------------------------------------------------------------
 
     def text(self) -> str:
-        """The whole text."""
-        return self.toPlainText()
+        """The whole text (all of it even while a large text is still being loaded)."""
+        return self._pending if self._pending is not None else self.toPlainText()
+
+    def text_length(self) -> int:
+        """The text's length in characters, without copying it."""
+        if self._pending is not None:
+            return len(self._pending)
+        return max(self.document().characterCount() - 1, 0)
+
+    @property
+    def loading(self) -> bool:
+        """Whether slices of a large text are still being appended."""
+        return self._pending is not None
 
     def set_text(self, text: str) -> None:
-        """Replace the text (undo history restarts), choosing highlighting by size first."""
+        """Replace the text (undo history restarts), choosing highlighting by size first.
+
+        A text longer than :data:`LOAD_SLICE` shows its first slice now and the rest over
+        the next passes of the event loop (``loaded`` is emitted after the last one).
+        """
+        self._finish_loading(emit=False)
         self._enable_highlighting(len(text) <= HIGHLIGHT_LIMIT)
         if self._single:
             text = text.replace("\n", " ")
-        self.setPlainText(text)
+        if len(text) <= LOAD_SLICE:
+            self.setPlainText(text)
+            return
+        self._pending = text
+        self._pending_at = self._slice_end(text, 0)
+        self._was_read_only = self.isReadOnly()
+        self.setPlainText(text[: self._pending_at])
+        self.setReadOnly(True)
+        self.document().setUndoRedoEnabled(False)
+        self._slicer.start()
+
+    @staticmethod
+    def _slice_end(text: str, start: int) -> int:
+        """Where the slice from ``start`` ends: after a line break when one is near."""
+        end = min(start + LOAD_SLICE, len(text))
+        if end < len(text):
+            newline = text.rfind("\n", start + LOAD_SLICE // 2, end)
+            if newline >= 0:
+                end = newline + 1
+        return end
+
+    def _load_slice(self) -> None:
+        text = self._pending
+        if text is None:
+            return
+        start = self._pending_at
+        end = self._slice_end(text, start)
+        cursor = QTextCursor(self.document())
+        cursor.movePosition(QTextCursor.MoveOperation.End)
+        blocked = self.blockSignals(True)  # not an edit: no textChanged, no autosave
+        try:
+            cursor.insertText(text[start:end])
+        finally:
+            self.blockSignals(blocked)
+        self._pending_at = end
+        if end < len(text):
+            self._slicer.start()
+        else:
+            self._finish_loading(emit=True)
+
+    def _finish_loading(self, emit: bool) -> None:
+        self._slicer.stop()
+        if self._pending is None:
+            return
+        self._pending = None
+        self.document().setUndoRedoEnabled(True)
+        self.setReadOnly(self._was_read_only)
+        if self._gutter is not None:
+            self._update_margins()
+            self._gutter.update()
+        if emit:
+            self.set_markers(self._marker_list)  # lines that were not there yet
+            self.loaded.emit()
 
     def set_syntax(self, syntax: str) -> None:
         """The body syntax to highlight (``json``, ``xml``, ``form``, ``text``)."""
@@ -167,6 +255,7 @@ class CodeEditor(QPlainTextEdit):
 
     def set_markers(self, markers: Sequence[Marker]) -> None:
         """Underline each diagnostic's position and mark its line in the gutter."""
+        self._marker_list = markers
         selections = []
         lines: dict[int, str] = {}
         document = self.document()

@@ -114,7 +114,7 @@ class ComposerTabs(QTabWidget):
 
     def body_size(self) -> int:
         """The body template's length in characters (cheap: no copy of the text)."""
-        return self.body_tab.editor.document().characterCount()
+        return self.body_tab.editor.text_length()
 
     @property
     def pretty(self) -> bool:
