@@ -4,6 +4,14 @@ Start-up is kept lean: Qt and the window are imported here, inside :func:`run`; 
 keychain, the outbox and httpx are opened by the delivery worker in its own thread once the
 first preview is drawn; people are read a page at a time.
 
+The renderer (with the Liquid engine, about a quarter of a second of imports) is imported
+before Qt, on the GUI thread, although only the render thread uses it. Measured on the
+2-core machine of the budgets, that is the fastest order: importing it in a thread beside
+Qt's start-up or lazily in the render thread while the window is first painted made
+start-up 20–50 ms slower, as both threads hold the GIL and trade it every half
+millisecond (:data:`ui.workers.SWITCH_INTERVAL`); a process forked to render the first
+preview did not help either, as two busy processes there run at half speed each.
+
 ``--exit-after-startup`` prints ``started in N ms`` once the window is shown *and* its
 first preview drawn. N counts from the process's start as the kernel recorded it
 (``/proc/self/stat`` field 22 against ``/proc/uptime``; 10 ms resolution), so the
@@ -13,9 +21,9 @@ counts from this module's import instead, and says so.
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
-import threading
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -28,7 +36,7 @@ if TYPE_CHECKING:
     from composer.store import Database
     from ui.main_window import MainWindow
 
-__all__ = ["install_pages", "preload_renderer", "process_age_ms", "run"]
+__all__ = ["install_pages", "process_age_ms", "run"]
 
 _IMPORTED = time.perf_counter()
 
@@ -46,25 +54,9 @@ def process_age_ms() -> tuple[float, str]:
         return (time.perf_counter() - _IMPORTED) * 1000, "import of ui.app"
 
 
-def preload_renderer() -> threading.Thread:
-    """Import the Liquid engine and the renderer in a thread of their own (started here).
-
-    The first preview needs them, the window does not: while this thread imports them, the
-    GUI thread imports Qt and builds the window, and the render thread's first job simply
-    waits for the import to finish (Python's import lock) if it comes first.
-    """
-
-    def load() -> None:
-        import composer.render  # noqa: F401
-
-    thread = threading.Thread(target=load, name="preload-renderer", daemon=True)
-    thread.start()
-    return thread
-
-
 def run(data_dir: Path | None, exit_after_startup: bool, screenshots: str | None) -> int:
     """Open the window on the workspace in ``data_dir``; returns the exit code."""
-    preload_renderer()
+    importlib.import_module("composer.render")  # before Qt: see the module docstring
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QMessageBox
 
