@@ -4,7 +4,8 @@
 QTextEdit) with a gutter that numbers lines and marks lines that have a diagnostic, a wavy
 underline at each diagnostic's column (Qt's extra selections: nothing in the document
 changes), a QCompleter offering variable paths (``customer.email``…) inside ``{{ }}`` and
-``{% %}``, and a :class:`~ui.highlighter.LiquidHighlighter`.
+``{% %}`` (made when first needed, not at start-up), and a
+:class:`~ui.highlighter.LiquidHighlighter`.
 
 Highlighting is switched off above :data:`HIGHLIGHT_LIMIT` characters: the first
 highlight of a document is one pass over every line on the GUI thread, which for a 1 MB
@@ -40,7 +41,13 @@ from PySide6.QtGui import (
     QTextCursor,
     QTextFormat,
 )
-from PySide6.QtWidgets import QCompleter, QPlainTextEdit, QTextEdit, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCompleter,
+    QPlainTextEdit,
+    QTextEdit,
+    QWidget,
+)
 
 from ui.highlighter import LiquidHighlighter
 
@@ -103,15 +110,8 @@ class CodeEditor(QPlainTextEdit):
         self.setTabChangesFocus(single_line)
         self.highlighter: LiquidHighlighter | None = LiquidHighlighter(self.document(), syntax)
         self._syntax = syntax
-        self._completer = QCompleter(self)
-        self._completer.setModel(QStringListModel(self._completer))
-        self._completer.setWidget(self)
-        self._completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self._completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        self._completer.activated.connect(self._insert_completion)
-        popup = self._completer.popup()
-        assert popup is not None
-        self._popup = popup
+        self._words: list[str] = []
+        self._completer_parts: tuple[QCompleter, QAbstractItemView] | None = None
         if single_line:
             self.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
             self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -298,15 +298,37 @@ class CodeEditor(QPlainTextEdit):
 
     def set_completions(self, words: Iterable[str]) -> None:
         """The variable paths offered inside ``{{ }}`` and ``{% %}``."""
-        model = self._completer.model()
-        assert isinstance(model, QStringListModel)
-        model.setStringList(sorted(set(words)))
+        self._words = sorted(set(words))
+        if self._completer_parts is not None:
+            model = self._completer_parts[0].model()
+            assert isinstance(model, QStringListModel)
+            model.setStringList(self._words)
 
     def completions(self) -> list[str]:
         """The variable paths offered."""
-        model = self._completer.model()
-        assert isinstance(model, QStringListModel)
-        return list(model.stringList())
+        return list(self._words)
+
+    @property
+    def _completer(self) -> QCompleter:
+        return self._completion_parts()[0]
+
+    @property
+    def _popup(self) -> QAbstractItemView:
+        return self._completion_parts()[1]
+
+    def _completion_parts(self) -> tuple[QCompleter, QAbstractItemView]:
+        """The completer and its popup, made on first use (start-up needs neither)."""
+        if self._completer_parts is None:
+            completer = QCompleter(self)
+            completer.setModel(QStringListModel(self._words, completer))
+            completer.setWidget(self)
+            completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+            completer.setFilterMode(Qt.MatchFlag.MatchContains)
+            completer.activated.connect(self._insert_completion)
+            popup = completer.popup()
+            assert popup is not None
+            self._completer_parts = (completer, popup)
+        return self._completer_parts
 
     def _prefix(self) -> str | None:
         """The word before the cursor when the cursor is inside a Liquid region."""
@@ -332,7 +354,8 @@ class CodeEditor(QPlainTextEdit):
         """Pop up completions for the word at the cursor; True when the popup shows."""
         prefix = self._prefix()
         if prefix is None or (not prefix and not force):
-            self._popup.hide()
+            if self._completer_parts is not None:
+                self._completer_parts[1].hide()
             return False
         self._completer.setCompletionPrefix(prefix)
         if self._completer.completionCount() == 0:
@@ -346,9 +369,10 @@ class CodeEditor(QPlainTextEdit):
         return True
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        popup = self._popup
+        parts = self._completer_parts
+        popup_visible = parts is not None and parts[1].isVisible()
         keys = (Qt.Key.Key_Enter, Qt.Key.Key_Return, Qt.Key.Key_Escape, Qt.Key.Key_Tab)
-        if popup.isVisible() and event.key() in keys:
+        if popup_visible and event.key() in keys:
             event.ignore()  # the completer handles these
             return
         if self._single and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
@@ -366,8 +390,8 @@ class CodeEditor(QPlainTextEdit):
         super().keyPressEvent(event)
         if event.text() and (event.text().isalnum() or event.text() in "._"):
             self.show_completions()
-        elif popup.isVisible():
-            popup.hide()
+        elif parts is not None and parts[1].isVisible():
+            parts[1].hide()
 
     # -- gutter --------------------------------------------------------------------
 
