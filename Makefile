@@ -3,13 +3,14 @@
 #   make test    set up .venv and run the whole suite, headless
 #   make check   ruff format --check, ruff check, mypy (strict on composer/)
 #   make bench   print each performance figure beside its budget
+#   make screenshots  regenerate docs/screenshots (the README's pictures)
 
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run test check bench fmt clean
+.PHONY: run test check bench screenshots fmt clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +35,9 @@ fmt: $(STAMP)
 
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) tests/bench.py
+
+screenshots: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(PY) tests/make_screenshots.py docs/screenshots
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache
