@@ -242,7 +242,14 @@ def run_check(args: argparse.Namespace) -> int:
         def events_for(person_id: str) -> list[Any]:
             return [stored.event for stored in db.people.events(person_id)]
 
-        report = check_request(request, people, events_for, names, workers=args.workers)
+        report = check_request(
+            request,
+            people,
+            events_for,
+            names,
+            events_for_many=db.people.events_by_person,
+            workers=args.workers,
+        )
     if args.json:
         emit_json(report.to_json())
     else:
