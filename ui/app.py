@@ -17,6 +17,9 @@ is drawn: nearly everything start-up allocates (modules, classes, Qt wrappers) l
 long as the window, so the full collections that the imports would set off only walk it,
 10–20 ms in all. Once the preview is drawn the collector is on again, and half a second
 later those objects are frozen out of its reach (:func:`ui.workers.freeze_startup_objects`).
+When the window has closed (saved, threads stopped, the workspace closed) every object
+left is frozen too, so the interpreter's final collections do not walk the whole heap on
+the way out: the process ends about 60 ms sooner, and the memory goes back with it.
 
 ``--exit-after-startup`` prints ``started in N ms`` once the window is shown *and* its
 first preview drawn. N counts from the process's start as the kernel recorded it
@@ -70,6 +73,7 @@ def run(data_dir: Path | None, exit_after_startup: bool, screenshots: str | None
     finally:
         if collecting:
             gc.enable()
+        gc.freeze()  # closed and saved: the exit need not walk the heap (module docstring)
 
 
 def _run(data_dir: Path | None, exit_after_startup: bool, screenshots: str | None) -> int:
