@@ -28,6 +28,14 @@ BodyKind = Literal["json", "form", "xml", "other"]
 _PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 
 
+def _reject_constant(name: str) -> object:
+    raise ValueError(f"{name} is not JSON")
+
+
+# Built once: JSON as RFC 8259 has it (no NaN or Infinity, which Python's json accepts).
+_JSON = json.JSONDecoder(parse_constant=_reject_constant)
+
+
 def body_kind(content_type: str) -> tuple[BodyKind, str | None]:
     """What a rendered Content-Type value asks the body to be, and a note if it is odd."""
     media = content_type.split(";", 1)[0].strip().lower()
@@ -100,11 +108,8 @@ def _check_json(where: str, template: str, outcome: RenderOutcome) -> list[Diagn
     if not text.strip():
         return []
 
-    def reject_constant(name: str) -> object:
-        raise ValueError(f"{name} is not JSON")
-
     try:
-        json.loads(text, parse_constant=reject_constant)
+        _JSON.decode(text)
         return []
     except json.JSONDecodeError as exc:
         offset, reason = exc.pos, exc.msg

@@ -141,17 +141,18 @@ class _Part:
             if key in self._seen:
                 continue
             self._seen.add(key)
-            line, column = _token_position(template, missing.token)
             if missing.path.startswith("secrets."):
                 name = missing.path.removeprefix("secrets.")
                 message = (
                     f"the secret {name!r} is not set; add it under Secrets "
                     "(it is kept in the system keychain)"
                 )
+                line, column = _token_position(template, missing.token)
                 self.diagnostics.append(Diagnostic("error", where, line, column, message))
             elif not _handled_in_template(template, missing.token):
                 owner = "event" if missing.path.startswith("event") else "person"
                 message = f"{missing.path} is not set for this {owner}, so it renders as nothing"
+                line, column = _token_position(template, missing.token)
                 self.diagnostics.append(Diagnostic("warning", where, line, column, message))
         if outcome.error is not None:
             self.diagnostics.append(_liquid_error(where, template, outcome))
