@@ -4,13 +4,14 @@
 #   make check   ruff format --check, ruff check, mypy (strict on composer/)
 #   make bench   print each performance figure beside its budget
 #   make screenshots  regenerate docs/screenshots (the README's pictures)
+#   make bundle  build the one-folder desktop bundle into dist/webhook-composer
 
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run test check bench screenshots fmt clean
+.PHONY: run test check bench screenshots bundle fmt clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +39,10 @@ bench: $(STAMP)
 
 screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) tests/make_screenshots.py docs/screenshots
+
+bundle: $(STAMP)
+	$(PY) -m pip install --quiet "pyinstaller>=6.10"
+	bash packaging/build.sh
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache
