@@ -213,7 +213,54 @@ def install_pages(window: MainWindow, db: Database) -> None:
         dialog.exec()
         return dialog
 
+    _install_request_tools(window, db)
+
     action = QAction("&Secrets…", window)
     action.triggered.connect(lambda _=False: secrets_dialog())
     window.menu("&Edit").addAction(action)
     window.add_screenshot("secrets.png", lambda: secrets_dialog(picture=True))
+
+
+def _install_request_tools(window: MainWindow, db: Database) -> None:
+    """Add "Import from cURL…", "Copy as cURL" and "Copy for Customer.io" to the Request menu."""
+    from PySide6.QtGui import QAction
+
+    def import_curl() -> None:
+        from ui.curl_dialog import CurlImportDialog
+
+        dialog = CurlImportDialog(db, parent=window)
+        dialog.requestCreated.connect(window.show_request)
+        dialog.exec()
+
+    def copy_curl() -> None:
+        from ui.curl_dialog import CurlExportDialog
+
+        request = window.current_request()
+        if request is None:
+            window.show_problem("Open a request first.")
+            return
+        window.save_now()
+        dialog = CurlExportDialog(
+            request, window.context_bar.context(), lambda: window.secret_store, parent=window
+        )
+        dialog.exec()
+
+    def copy_cio() -> None:
+        from ui.copy_cio_dialog import CopyCioDialog
+
+        request = window.current_request()
+        if request is None:
+            window.show_problem("Open a request first.")
+            return
+        CopyCioDialog(request, parent=window).exec()
+
+    menu = window.menu("&Request")
+    menu.addSeparator()
+    for text, slot in (
+        ("Import from c&URL…", import_curl),
+        ("Copy as cU&RL", copy_curl),
+        ("Copy for Customer.&io…", copy_cio),
+    ):
+        action = QAction(text, window)
+        action.triggered.connect(lambda _=False, run=slot: run())
+        menu.addAction(action)

@@ -1,0 +1,80 @@
+"""cURL in the window: import a pasted command into the workspace, copy a request as cURL."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+from ui_helpers import UI_MARKS, no_real_keychain, ui_settings, workspace
+
+from composer.model import Header, Request
+from composer.secrets import SecretStore
+from composer.store import Database
+from ui.curl_dialog import CurlExportDialog, CurlImportDialog
+
+__all__ = ["no_real_keychain", "ui_settings", "workspace"]  # fixtures used by name
+
+pytestmark = UI_MARKS
+
+COMMAND = (
+    "curl -X POST https://api.example.com/x -H 'Content-Type: application/json' -d '{\"a\":1}'"
+)
+
+
+def test_import_creates_the_request(qtbot: QtBot, workspace: Database) -> None:
+    dialog = CurlImportDialog(workspace)
+    qtbot.addWidget(dialog)
+    dialog.text.setPlainText(COMMAND)
+    with qtbot.waitSignal(dialog.requestCreated) as created:
+        dialog.import_button.click()
+    name = created.args[0]
+    request = workspace.requests.get(name)
+    assert (request.method, request.url, request.body) == (
+        "POST",
+        "https://api.example.com/x",
+        '{"a":1}',
+    )
+    assert [(h.name, h.value) for h in request.headers] == [("Content-Type", "application/json")]
+    again = CurlImportDialog(workspace)
+    qtbot.addWidget(again)
+    again.text.setPlainText(COMMAND)
+    second = again.import_now()
+    assert second is not None and second != name
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["wget https://example.com", "curl -F file=@a.txt https://example.com/upload", ""],
+)
+def test_import_shows_why_a_command_is_refused(
+    qtbot: QtBot, workspace: Database, text: str
+) -> None:
+    before = workspace.requests.names()
+    dialog = CurlImportDialog(workspace)
+    qtbot.addWidget(dialog)
+    dialog.text.setPlainText(text)
+    assert dialog.import_now() is None
+    assert dialog.message.text()
+    assert workspace.requests.names() == before
+
+
+def test_copy_as_curl_masks_secrets_until_asked(qtbot: QtBot, workspace: Database) -> None:
+    store = SecretStore(workspace)
+    store.set("token", "s3cr3t-value")
+    request = Request(
+        name="x",
+        url="https://api.example.com/people/{{ customer.id }}",
+        method="POST",
+        headers=(Header("Authorization", "Bearer {{ secrets.token }}"),),
+        body='{"name": {{ customer.name | json }}}',
+    )
+    dialog = CurlExportDialog(request, {"customer": {"id": "7", "name": "Ann"}}, store)
+    qtbot.addWidget(dialog)
+    copied = QApplication.clipboard().text()
+    assert copied.startswith("curl")
+    assert "https://api.example.com/people/7" in copied
+    assert "s3cr3t-value" not in copied
+    dialog.reveal.click()
+    assert "s3cr3t-value" in QApplication.clipboard().text()
+    dialog.reveal.click()
+    assert "s3cr3t-value" not in QApplication.clipboard().text()
