@@ -4,7 +4,7 @@
 #   make check   ruff format --check, ruff check, mypy (strict on composer/)
 #   make bench   print each performance figure beside its budget
 #   make screenshots  regenerate docs/screenshots (the README's pictures)
-#   make bundle  build the one-folder desktop bundle into dist/webhook-composer
+#   make bundle  build dist/webhook-composer (PyInstaller) and smoke-test it
 
 PYTHON ?= python3
 VENV   := .venv
@@ -42,7 +42,8 @@ screenshots: $(STAMP)
 
 bundle: $(STAMP)
 	$(PY) -m pip install --quiet "pyinstaller>=6.10"
-	bash packaging/build.sh
+	PYTHON=$(PY) bash packaging/build.sh
+	WEBHOOK_COMPOSER_BUNDLE=dist/webhook-composer QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q tests/test_bundle_smoke.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache
