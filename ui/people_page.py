@@ -15,6 +15,8 @@ asked for through signals. Decisions:
 * **Import and export run off the GUI thread** with a busy progress bar; an import is all
   or nothing (:mod:`composer.people_io`), and when a file is refused the page shows the
   reason and the offending row of the file, marked, under the table.
+* **The table view and the events panel live in** :mod:`ui.people_views`; this module
+  wires them to the workspace and the window.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -37,42 +39,22 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from composer.model import Event, Person, Request
+from composer.model import Person, Request
 from composer.people_export import export_people
 from composer.people_io import import_people
 from composer.store import Database
 from composer.store_people import StoredEvent
 from ui.bulk_send import BulkSendDialog
 from ui.page_workers import SecretsSource, TaskError, run_task
+from ui.people_views import EventsPanel, KeyTable
 from ui.person_dialog import EventDialog, PersonDialog, error_excerpt, mono
-from ui.table_models import EventsTableModel, PeopleTableModel
+from ui.table_models import PeopleTableModel
 
 __all__ = ["PeoplePage"]
-
-
-class KeyTable(QTableView):
-    """A table view that reports the Delete and Enter keys.
-
-    Signals:
-        deletePressed(): Delete was pressed.
-        enterPressed(): Return or Enter was pressed.
-    """
-
-    deletePressed = Signal()
-    enterPressed = Signal()
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() == Qt.Key.Key_Delete:
-            self.deletePressed.emit()
-        elif event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            self.enterPressed.emit()
-        else:
-            super().keyPressEvent(event)
 
 
 class PeoplePage(QWidget):
@@ -106,7 +88,6 @@ class PeoplePage(QWidget):
         self.current_request = current_request
         self.send_options = send_options
         self.model = PeopleTableModel(db)
-        self.events_model = EventsTableModel()
         self._undo: list[tuple[Person, list[StoredEvent]]] = []
         self._threads: list[tuple[QThread, QObject, QObject]] = []
         self.bulk_dialog: BulkSendDialog | None = None
@@ -174,31 +155,13 @@ class PeoplePage(QWidget):
         self.table.setColumnWidth(0, 140)
         self.table.setColumnWidth(1, 220)
         self.table.doubleClicked.connect(lambda _i: self.edit_selected())
-        self.events_label = QLabel("Events")
-        self.events_table = QTableView()
-        self.events_table.setAccessibleName("Events of the selected person")
-        self.events_table.setModel(self.events_model)
-        self.events_table.verticalHeader().setVisible(False)
-        self.events_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.events_table.setColumnWidth(0, 160)
-        self.events_table.setColumnWidth(1, 170)
-        self.events_table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        events = QWidget()
-        events_layout = QVBoxLayout(events)
-        events_layout.setContentsMargins(0, 0, 0, 0)
-        self.add_event_button = self._button("Add e&vent…", "Add event", self.add_event)
-        self.delete_event_button = self._button(
-            "Delete event", "Delete selected event", self.delete_event
-        )
-        events_bar = QHBoxLayout()
-        events_bar.addWidget(self.events_label, 1)
-        events_bar.addWidget(self.add_event_button)
-        events_bar.addWidget(self.delete_event_button)
-        events_layout.addLayout(events_bar)
-        events_layout.addWidget(self.events_table)
+        self.events = EventsPanel(self.db)
+        self.events_model = self.events.model
+        self.events_table = self.events.table
+        self.events.eventsChanged.connect(self.peopleChanged)
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.table)
-        split.addWidget(events)
+        split.addWidget(self.events)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 1)
 
@@ -281,14 +244,7 @@ class PeoplePage(QWidget):
             button.setEnabled(bool(ids))
         for button in (self.edit_button, self.preview_button):
             button.setEnabled(len(ids) == 1)
-        self.add_event_button.setEnabled(len(ids) == 1)
-        self.delete_event_button.setEnabled(len(ids) == 1)
-        if len(ids) == 1:
-            self.events_model.set_events(self.db.people.events(ids[0]))
-            self.events_label.setText(f"Events of {ids[0]}")
-        else:
-            self.events_model.set_events([])
-            self.events_label.setText("Events (select one person)")
+        self.events.show_person(ids[0] if len(ids) == 1 else None)
 
     # -- changing ------------------------------------------------------------------
 
@@ -351,34 +307,11 @@ class PeoplePage(QWidget):
 
     def event_dialog(self) -> EventDialog | None:
         """The add-event dialog for the one selected person (shown by the caller)."""
-        ids = self.selected_ids()
-        if len(ids) != 1:
-            return None
-
-        def save(event: Event) -> None:
-            self.db.people.add_event(ids[0], event)
-            self._selection_changed()
-            self.peopleChanged.emit()
-
-        return EventDialog(save, ids[0], self)
-
-    def add_event(self) -> None:
-        """Ask for an event of the selected person."""
-        dialog = self.event_dialog()
-        if dialog is not None:
-            dialog.open()
+        return self.events.event_dialog()
 
     def delete_event(self) -> None:
         """Delete the event selected in the events table."""
-        rows = {index.row() for index in self.events_table.selectionModel().selectedRows()}
-        if not rows:
-            index = self.events_table.currentIndex()
-            rows = {index.row()} if index.isValid() else set()
-        for row in sorted(rows, reverse=True):
-            self.db.people.delete_event(self.events_model.stored_event(row).id)
-        if rows:
-            self._selection_changed()
-            self.peopleChanged.emit()
+        self.events.delete_event()
 
     def use_for_preview(self) -> None:
         """Make the selected person the composer's preview person."""
