@@ -6,6 +6,8 @@ Decisions:
   the rows fetched so far and fetch :data:`PAGE` more when the view scrolls to the end
   (``canFetchMore``/``fetchMore``). Whether there is more is known from the last page being
   full, so no model ever counts 100,000 rows, let alone loads them.
+  Both are built on one paged base class, which keeps the rows and does the fetching;
+  each says only how one page is read.
 * **Search runs in SQL.** The people search means exactly what
   :meth:`composer.store_people.PeopleRepo.search` means (a piece of text in the id, the email
   or any attribute value, ASCII case-insensitive). :func:`search_people` adds one cheap
@@ -34,7 +36,7 @@ import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -62,6 +64,7 @@ PAGE = 256
 """Rows fetched at a time."""
 
 Index = QModelIndex | QPersistentModelIndex
+_RowT = TypeVar("_RowT")
 _ROOT = QModelIndex()
 _UNSAFE = re.compile(r'["\\\x00-\x1f.]|[eE][+-]')
 _VALUE_TEXT = (
@@ -98,7 +101,66 @@ def _compact(value: Any, limit: int = 120) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-class PeopleTableModel(QAbstractTableModel):
+class _TableModel(QAbstractTableModel):
+    """A table with a fixed row of column titles, ``HEADERS``. Signals: the standard ones."""
+
+    HEADERS: tuple[str, ...] = ()
+
+    def columnCount(self, parent: Index = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.HEADERS[section]
+        return None
+
+
+class _PagedTableModel(_TableModel, Generic[_RowT]):
+    """A table that holds the rows fetched so far and fetches a page more on demand.
+
+    Subclasses say how to read one page (:meth:`_fetch`); there is more to fetch while the
+    last page read was full. Signals: the standard ones (``modelReset`` on :meth:`refresh`).
+    """
+
+    def __init__(self, db: Database, page: int) -> None:
+        super().__init__()
+        self._db = db
+        self._page = page
+        self._rows: list[_RowT] = []
+        self._more = True
+
+    def _fetch(self, offset: int) -> list[_RowT]:
+        """The page of rows starting at ``offset``."""
+        raise NotImplementedError
+
+    def refresh(self) -> None:
+        """Forget the fetched rows and fetch the first page again."""
+        self.beginResetModel()
+        self._rows = self._fetch(0)
+        self._more = len(self._rows) == self._page
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def canFetchMore(self, parent: Index = _ROOT) -> bool:
+        return not parent.isValid() and self._more
+
+    def fetchMore(self, parent: Index = _ROOT) -> None:
+        if parent.isValid() or not self._more:
+            return
+        page = self._fetch(len(self._rows))
+        self._more = len(page) == self._page
+        if page:
+            start = len(self._rows)
+            self.beginInsertRows(_ROOT, start, start + len(page) - 1)
+            self._rows.extend(page)
+            self.endInsertRows()
+
+
+class PeopleTableModel(_PagedTableModel[Person]):
     """The workspace's people, fetched a page at a time, optionally narrowed by a search.
 
     Signals: the standard model signals only (``modelReset`` after a new search).
@@ -107,11 +169,7 @@ class PeopleTableModel(QAbstractTableModel):
     HEADERS = ("ID", "Email", "Attributes")
 
     def __init__(self, db: Database, page: int = PAGE) -> None:
-        super().__init__()
-        self._db = db
-        self._page = page
-        self._people: list[Person] = []
-        self._more = True
+        super().__init__(db, page)
         self._search = ""
         self.refresh()
 
@@ -125,62 +183,31 @@ class PeopleTableModel(QAbstractTableModel):
         self._search = text.strip()
         self.refresh()
 
-    def refresh(self) -> None:
-        """Forget the fetched rows and fetch the first page again."""
-        self.beginResetModel()
-        self._people = search_people(self._db, self._search, self._page, 0)
-        self._more = len(self._people) == self._page
-        self.endResetModel()
+    def _fetch(self, offset: int) -> list[Person]:
+        return search_people(self._db, self._search, self._page, offset)
 
     def person(self, row: int) -> Person:
         """The person shown on ``row``."""
-        return self._people[row]
+        return self._rows[row]
 
     def row_of(self, person_id: str) -> int:
         """The row showing ``person_id`` among those fetched, or -1."""
-        for row, person in enumerate(self._people):
+        for row, person in enumerate(self._rows):
             if person.id == person_id:
                 return row
         return -1
 
     def replace(self, row: int, person: Person) -> None:
         """Show ``person`` on ``row`` (after an edit was saved)."""
-        self._people[row] = person
+        self._rows[row] = person
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.HEADERS) - 1))
 
     # -- Qt ----------------------------------------------------------------------------
 
-    def rowCount(self, parent: Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self._people)
-
-    def columnCount(self, parent: Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def canFetchMore(self, parent: Index = _ROOT) -> bool:
-        return not parent.isValid() and self._more
-
-    def fetchMore(self, parent: Index = _ROOT) -> None:
-        if parent.isValid() or not self._more:
-            return
-        page = search_people(self._db, self._search, self._page, len(self._people))
-        self._more = len(page) == self._page
-        if page:
-            start = len(self._people)
-            self.beginInsertRows(_ROOT, start, start + len(page) - 1)
-            self._people.extend(page)
-            self.endInsertRows()
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.HEADERS[section]
-        return None
-
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        person = self._people[index.row()]
+        person = self._rows[index.row()]
         column = index.column()
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             if column == 0:
@@ -194,7 +221,7 @@ class PeopleTableModel(QAbstractTableModel):
         return None
 
 
-class EventsTableModel(QAbstractTableModel):
+class EventsTableModel(_TableModel):
     """One person's events, oldest first. Signals: the standard model signals only."""
 
     HEADERS = ("Event", "When (UTC)", "Data")
@@ -215,16 +242,6 @@ class EventsTableModel(QAbstractTableModel):
 
     def rowCount(self, parent: Index = _ROOT) -> int:
         return 0 if parent.isValid() else len(self._events)
-
-    def columnCount(self, parent: Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.HEADERS[section]
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
@@ -285,7 +302,7 @@ def countdown_text(seconds: float) -> str:
     return f"in {s // 3600} h {s % 3600 // 60:02d} min"
 
 
-class DeliveriesTableModel(QAbstractTableModel):
+class DeliveriesTableModel(_PagedTableModel[DeliveryRow]):
     """Deliveries, newest first, filtered by state, request, person and text.
 
     Signals: the standard model signals only; :meth:`tick` emits ``dataChanged`` for the
@@ -298,14 +315,10 @@ class DeliveriesTableModel(QAbstractTableModel):
     def __init__(
         self, db: Database, page: int = PAGE, clock: Callable[[], float] | None = None
     ) -> None:
-        super().__init__()
-        self._db = db
-        self._page = page
+        super().__init__(db, page)
         self._clock: Callable[[], float] = clock or time.time
         self.now = self._clock()
         """The instant countdowns are shown against (set by :meth:`tick`)."""
-        self._rows: list[DeliveryRow] = []
-        self._more = True
         self.filters: dict[str, str] = {}
         self.refresh()
 
@@ -357,10 +370,7 @@ class DeliveriesTableModel(QAbstractTableModel):
     def refresh(self) -> None:
         """Read the first page again (after a filter change or new deliveries)."""
         self.now = self._clock()
-        self.beginResetModel()
-        self._rows = self._fetch(0)
-        self._more = len(self._rows) == self._page
-        self.endResetModel()
+        super().refresh()
 
     def refresh_ids(self, ids: Sequence[int]) -> None:
         """Read the given deliveries again where they are shown (state changes)."""
@@ -402,33 +412,6 @@ class DeliveriesTableModel(QAbstractTableModel):
         return -1
 
     # -- Qt ----------------------------------------------------------------------------
-
-    def rowCount(self, parent: Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def canFetchMore(self, parent: Index = _ROOT) -> bool:
-        return not parent.isValid() and self._more
-
-    def fetchMore(self, parent: Index = _ROOT) -> None:
-        if parent.isValid() or not self._more:
-            return
-        page = self._fetch(len(self._rows))
-        self._more = len(page) == self._page
-        if page:
-            start = len(self._rows)
-            self.beginInsertRows(_ROOT, start, start + len(page) - 1)
-            self._rows.extend(page)
-            self.endInsertRows()
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.HEADERS[section]
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
