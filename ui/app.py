@@ -155,7 +155,8 @@ def _picture_of(window: MainWindow, name: str) -> Callable[[], QWidget]:
 
 
 def install_pages(window: MainWindow, db: Database) -> None:
-    """Add People, Outbox and Recipes (each built when first shown) and the Secrets dialog.
+    """Add People, Outbox and Recipes (each built when first shown), the Secrets dialog,
+    and the Request menu's check, cURL and Customer.io actions.
 
     The pages share the window's secret store once the keychain is open
     (``lambda: window.secret_store``); their pictures join ``--screenshots``.
@@ -222,8 +223,26 @@ def install_pages(window: MainWindow, db: Database) -> None:
 
 
 def _install_request_tools(window: MainWindow, db: Database) -> None:
-    """Add "Import from cURL…", "Copy as cURL" and "Copy for Customer.io" to the Request menu."""
+    """Add "Check every person…", "Import from cURL…", "Copy as cURL" and "Copy for
+    Customer.io…" to the Request menu.
+
+    The check runs in a window-less dialog kept for the session (its last report stays);
+    closing the main window cancels a running check and waits for its thread.
+    """
     from PySide6.QtGui import QAction
+
+    checks: list[Any] = []
+
+    def check() -> None:
+        if not checks:
+            from ui.check_page import CheckDialog
+
+            dialog = CheckDialog(db, window.current_request, lambda: window.secret_names, window)
+            dialog.page.personChosen.connect(window.preview_for)
+            dialog.stop_with(window)
+            checks.append(dialog)
+        checks[0].show()
+        checks[0].raise_()
 
     def import_curl() -> None:
         from ui.curl_dialog import CurlImportDialog
@@ -257,6 +276,7 @@ def _install_request_tools(window: MainWindow, db: Database) -> None:
     menu = window.menu("&Request")
     menu.addSeparator()
     for text, slot in (
+        ("Check every &person…", check),
         ("Import from c&URL…", import_curl),
         ("Copy as cU&RL", copy_curl),
         ("Copy for Customer.&io…", copy_cio),
