@@ -6,18 +6,16 @@ import dataclasses
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from composer.model import Header, Request
-from ui.pair_model import PairTableModel
+from ui.pair_model import PairTableModel, PairTableView
 
 __all__ = ["CONTENT_TYPES", "HeadersTab"]
 
@@ -45,19 +43,16 @@ class HeadersTab(QWidget):
         super().__init__(parent)
         self.model = PairTableModel(("Name", "Value (Liquid)"))
         self.model.edited.connect(self.edited)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setAccessibleName("Headers")
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table = PairTableView(self.model, "Headers")
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setColumnWidth(0, 200)
         add = QPushButton("&Add header")
         add.setAccessibleName("Add header")
-        add.clicked.connect(self._add)
+        add.clicked.connect(self.table.add_row)
         remove = QPushButton("&Remove")
         remove.setAccessibleName("Remove header")
-        remove.clicked.connect(self._remove)
+        remove.clicked.connect(self.table.remove_current)
         self.preset = QComboBox()
         self.preset.addItem("Content-Type preset…")
         self.preset.addItems(list(CONTENT_TYPES))
@@ -94,23 +89,7 @@ class HeadersTab(QWidget):
 
     def select_row(self, index: int) -> None:
         """Select and show the ``index``-th header of the request (blank rows skipped)."""
-        row = self.model.row_of_pair(index)
-        if row >= 0:
-            cell = self.model.index(row, 1)
-            self.table.setCurrentIndex(cell)
-            self.table.scrollTo(cell)
-            self.table.setFocus()
-
-    def _add(self) -> None:
-        row = self.model.add()
-        index = self.model.index(row, 0)
-        self.table.setCurrentIndex(index)
-        self.table.edit(index)
-
-    def _remove(self) -> None:
-        index = self.table.currentIndex()
-        if index.isValid():
-            self.model.remove(index.row())
+        self.table.show_pair(index)
 
     def _preset(self, index: int) -> None:
         if index > 0:

@@ -3,7 +3,8 @@
 :class:`PairTableModel` holds rows of two strings plus optional read-only columns filled
 from outside (the response tab's per-row preview and problem). Rows whose first column is
 blank are kept while editing but left out of :meth:`PairTableModel.pairs`, because a
-header or a mapping needs a name to be stored.
+header or a mapping needs a name to be stored. :class:`PairTableView` is the table both
+tabs show it in, with the add, remove and "show the n-th pair" actions they share.
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QAbstractItemView, QTableView, QWidget
 
-__all__ = ["PairTableModel"]
+__all__ = ["PairTableModel", "PairTableView"]
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -170,3 +172,36 @@ class PairTableModel(QAbstractTableModel):
         self.dataChanged.emit(index, index)
         self.edited.emit()
         return True
+
+
+class PairTableView(QTableView):
+    """Shows a :class:`PairTableModel` a row at a time. Signals: the standard view signals."""
+
+    def __init__(self, model: PairTableModel, name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.pair_model = model
+        self.setModel(model)
+        self.setAccessibleName(name)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+
+    def add_row(self) -> None:
+        """Add a blank row and start editing its first cell."""
+        row = self.pair_model.add()
+        index = self.pair_model.index(row, 0)
+        self.setCurrentIndex(index)
+        self.edit(index)
+
+    def remove_current(self) -> None:
+        """Remove the row of the current cell, if any."""
+        index = self.currentIndex()
+        if index.isValid():
+            self.pair_model.remove(index.row())
+
+    def show_pair(self, index: int) -> None:
+        """Select and show the ``index``-th stored pair (blank rows skipped)."""
+        row = self.pair_model.row_of_pair(index)
+        if row >= 0:
+            cell = self.pair_model.index(row, 1)
+            self.setCurrentIndex(cell)
+            self.scrollTo(cell)
+            self.setFocus()

@@ -15,20 +15,18 @@ import json
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from composer.model import Request, ResponseMapping
 from ui.code_editor import CodeEditor
-from ui.pair_model import PairTableModel
+from ui.pair_model import PairTableModel, PairTableView
 from ui.preview import PreviewResult
 
 __all__ = ["ResponseTab"]
@@ -59,10 +57,7 @@ class ResponseTab(QWidget):
             ("Attribute", "Value (Liquid)"), ("Preview for the chosen person", "Problem")
         )
         self.model.edited.connect(self.edited)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setAccessibleName("Response mappings")
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table = PairTableView(self.model, "Response mappings")
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
@@ -70,10 +65,10 @@ class ResponseTab(QWidget):
             self.table.setColumnWidth(column, width)
         add = QPushButton("&Add mapping")
         add.setAccessibleName("Add mapping")
-        add.clicked.connect(self._add)
+        add.clicked.connect(self.table.add_row)
         remove = QPushButton("&Remove")
         remove.setAccessibleName("Remove mapping")
-        remove.clicked.connect(self._remove)
+        remove.clicked.connect(self.table.remove_current)
         top = QHBoxLayout()
         top.addWidget(QLabel("After a 2xx answer, set the person's attributes:"))
         top.addStretch(1)
@@ -153,20 +148,4 @@ class ResponseTab(QWidget):
 
     def select_row(self, index: int) -> None:
         """Select and show the ``index``-th mapping of the request (blank rows skipped)."""
-        row = self.model.row_of_pair(index)
-        if row >= 0:
-            cell = self.model.index(row, 1)
-            self.table.setCurrentIndex(cell)
-            self.table.scrollTo(cell)
-            self.table.setFocus()
-
-    def _add(self) -> None:
-        row = self.model.add()
-        index = self.model.index(row, 0)
-        self.table.setCurrentIndex(index)
-        self.table.edit(index)
-
-    def _remove(self) -> None:
-        index = self.table.currentIndex()
-        if index.isValid():
-            self.model.remove(index.row())
+        self.table.show_pair(index)
