@@ -95,7 +95,31 @@ def mono(widget: QWidget) -> None:
     widget.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
 
 
-class PersonDialog(QDialog):
+class _FormDialog(QDialog):
+    """A dialog of a form, a line for the problem found, and Save and Cancel.
+
+    Save calls :meth:`accept`, which subclasses override to validate before closing.
+    """
+
+    def _lay_out(self, form: QFormLayout, save_name: str) -> None:
+        """Put ``form``, the problem line and the buttons in the dialog."""
+        self.error_label = QLabel()
+        self.error_label.setAccessibleName("Problem")
+        self.error_label.setWordWrap(True)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setAccessibleName(save_name)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error_label)
+        layout.addWidget(buttons)
+
+
+class PersonDialog(_FormDialog):
     """Add or edit one person; attributes are a JSON object, validated before saving.
 
     ``save`` is called with the new person and the id it had (None when new); when it
@@ -126,21 +150,8 @@ class PersonDialog(QDialog):
         form.addRow("&ID", self.id_edit)
         form.addRow("&Email", self.email_edit)
         form.addRow("&Attributes (JSON)", self.attributes_edit)
-        self.error_label = QLabel()
-        self.error_label.setAccessibleName("Problem")
-        self.error_label.setWordWrap(True)
+        self._lay_out(form, "Save person")
         self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.save_button.setAccessibleName("Save person")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.error_label)
-        layout.addWidget(buttons)
         self.resize(520, 420)
 
     def accept(self) -> None:
@@ -174,7 +185,7 @@ class PersonDialog(QDialog):
         self.attributes_edit.setFocus()
 
 
-class EventDialog(QDialog):
+class EventDialog(_FormDialog):
     """Add an event to a person: a name and its data as a JSON object (validated).
 
     ``save`` is called with the new event; a :class:`~composer.errors.KnownError` it raises
@@ -202,20 +213,7 @@ class EventDialog(QDialog):
         form.addRow("&Name", self.name_edit)
         form.addRow("&Data (JSON)", self.data_edit)
         form.addRow("&When (UTC)", self.when_edit)
-        self.error_label = QLabel()
-        self.error_label.setAccessibleName("Problem")
-        self.error_label.setWordWrap(True)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.save_button.setAccessibleName("Save event")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.error_label)
-        layout.addWidget(buttons)
+        self._lay_out(form, "Save event")
 
     def accept(self) -> None:
         """Validate and save; on a problem, say what and keep the dialog open."""
