@@ -155,8 +155,8 @@ def _picture_of(window: MainWindow, name: str) -> Callable[[], QWidget]:
 
 
 def install_pages(window: MainWindow, db: Database) -> None:
-    """Add People, Outbox and Recipes (each built when first shown), the Secrets dialog,
-    and the Request menu's check, cURL and Customer.io actions.
+    """Add People, Outbox, Recipes and Inbox (each built when first shown), the Secrets
+    dialog, and the Request menu's check, cURL and Customer.io actions.
 
     The pages share the window's secret store once the keychain is open
     (``lambda: window.secret_store``); their pictures join ``--screenshots``.
@@ -214,12 +214,29 @@ def install_pages(window: MainWindow, db: Database) -> None:
         dialog.exec()
         return dialog
 
+    def inbox() -> QWidget:
+        from ui.inbox_page import InboxPage
+
+        page = InboxPage()
+        page.urlChosen.connect(lambda url: _use_url(window, url))
+        return page
+
+    window.add_page("Inbox", inbox)
     _install_request_tools(window, db)
 
     action = QAction("&Secrets…", window)
     action.triggered.connect(lambda _=False: secrets_dialog())
     window.menu("&Edit").addAction(action)
     window.add_screenshot("secrets.png", lambda: secrets_dialog(picture=True))
+
+
+def _use_url(window: MainWindow, url: str) -> None:
+    """Put ``url`` in the open request's URL field (an edit, saved like any other)."""
+    if window.current_name is None:
+        window.show_problem("Open a request first, then use the inbox's URL for it.")
+        return
+    window.composer.request_tab.url.set_text(url)
+    window.show_request(window.current_name)
 
 
 def _install_request_tools(window: MainWindow, db: Database) -> None:
