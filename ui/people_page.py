@@ -15,8 +15,8 @@ asked for through signals. Decisions:
 * **Import and export run off the GUI thread** with a busy progress bar; an import is all
   or nothing (:mod:`composer.people_io`), and when a file is refused the page shows the
   reason and the offending row of the file, marked, under the table.
-* **The table view and the events panel live in** :mod:`ui.people_views`; this module
-  wires them to the workspace and the window.
+* **The table view and the events panel live in** :mod:`ui.people_views`, import and
+  export in :mod:`ui.people_files`; this module wires them to the workspace and the window.
 """
 
 from __future__ import annotations
@@ -25,18 +25,15 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
-    QPlainTextEdit,
-    QProgressBar,
     QPushButton,
     QSplitter,
     QVBoxLayout,
@@ -44,14 +41,13 @@ from PySide6.QtWidgets import (
 )
 
 from composer.model import Person, Request
-from composer.people_export import export_people
-from composer.people_io import import_people
 from composer.store import Database
 from composer.store_people import StoredEvent
 from ui.bulk_send import BulkSendDialog
-from ui.page_workers import SecretsSource, TaskError, run_task
+from ui.page_workers import SecretsSource
+from ui.people_files import PeopleFiles
 from ui.people_views import EventsPanel, KeyTable
-from ui.person_dialog import EventDialog, PersonDialog, error_excerpt, mono
+from ui.person_dialog import EventDialog, PersonDialog
 from ui.table_models import PeopleTableModel
 
 __all__ = ["PeoplePage"]
@@ -89,7 +85,6 @@ class PeoplePage(QWidget):
         self.send_options = send_options
         self.model = PeopleTableModel(db)
         self._undo: list[tuple[Person, list[StoredEvent]]] = []
-        self._threads: list[tuple[QThread, QObject, QObject]] = []
         self.bulk_dialog: BulkSendDialog | None = None
         self._build()
         self._search_timer = QTimer(self)
@@ -125,8 +120,15 @@ class PeoplePage(QWidget):
         self.send_button = self._button(
             "&Send current request…", "Send current request to selected people", self.send_selected
         )
-        self.import_button = self._button("&Import…", "Import people", self.choose_import)
-        self.export_button = self._button("E&xport…", "Export people", self.choose_export)
+        self.files = PeopleFiles(self.db)
+        self.files.peopleImported.connect(self._people_imported)
+        self.files.importFinished.connect(self.importFinished)
+        self.files.exportFinished.connect(self.exportFinished)
+        self.import_button = self.files.import_button
+        self.export_button = self.files.export_button
+        self.progress = self.files.progress
+        self.status_label = self.files.status_label
+        self.error_view = self.files.error_view
         top = QHBoxLayout()
         top.addWidget(self.search_edit, 1)
         top.addWidget(self.count_label)
@@ -174,29 +176,12 @@ class PeoplePage(QWidget):
         undo_layout.addWidget(self.undo_label, 1)
         undo_layout.addWidget(self.undo_button)
         self.undo_bar.hide()
-        self.progress = QProgressBar()
-        self.progress.setAccessibleName("Import or export progress")
-        self.progress.setRange(0, 0)
-        self.progress.hide()
-        self.status_label = QLabel()
-        self.status_label.setAccessibleName("People status")
-        self.status_label.setWordWrap(True)
-        self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.error_view = QPlainTextEdit()
-        self.error_view.setAccessibleName("Refused row of the imported file")
-        self.error_view.setReadOnly(True)
-        self.error_view.setMaximumHeight(120)
-        mono(self.error_view)
-        self.error_view.hide()
-
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addLayout(buttons)
         layout.addWidget(split, 1)
         layout.addWidget(self.undo_bar)
-        layout.addWidget(self.progress)
-        layout.addWidget(self.status_label)
-        layout.addWidget(self.error_view)
+        layout.addWidget(self.files)
 
         self.table.deletePressed.connect(self.delete_selected)
         self.table.enterPressed.connect(self.edit_selected)
@@ -321,19 +306,6 @@ class PeoplePage(QWidget):
 
     # -- import and export -----------------------------------------------------------
 
-    def _run(self, function: Callable[[], Any], done: Callable[[Any], None], busy: str) -> None:
-        def finish(result: Any) -> None:
-            self.progress.hide()
-            for button in (self.import_button, self.export_button):
-                button.setEnabled(True)
-            done(result)
-
-        self.progress.show()
-        self.status_label.setText(busy)
-        for button in (self.import_button, self.export_button):
-            button.setEnabled(False)
-        self._threads.append(run_task(function, finish))
-
     def shutdown(self) -> None:
         """The window closes: a bulk send stops (what it did not send stays queued for the
         next start) and import/export threads are waited for."""
@@ -343,69 +315,19 @@ class PeoplePage(QWidget):
 
     def wait(self, ms: int = 10_000) -> None:
         """Wait for import/export threads to end (closing, tests)."""
-        for thread, _task, _answer in self._threads:
-            try:
-                thread.wait(ms)
-            except RuntimeError:  # deleted once it ended
-                continue
-        self._threads.clear()
-
-    def choose_import(self) -> None:
-        """Ask for a people file and import it."""
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Import people", "", "People (*.json *.csv);;All files (*)"
-        )
-        if path:
-            self.import_from(Path(path))
+        self.files.wait(ms)
 
     def import_from(self, path: Path) -> None:
         """Import a JSON or CSV people file (all or nothing) in the background."""
-        self.error_view.hide()
-        self._run(
-            lambda: import_people(self.db, path),
-            lambda result: self._imported(path, result),
-            f"Importing {path.name}…",
-        )
-
-    def _imported(self, path: Path, result: Any) -> None:
-        if isinstance(result, TaskError) and result.where:
-            self.status_label.setText(
-                f"Nothing was imported. {path.name}, {result.where}: {result.reason}"
-            )
-            excerpt, _marked = error_excerpt(path, result.where)
-            self.error_view.setPlainText(excerpt)
-            self.error_view.setVisible(bool(excerpt))
-        elif isinstance(result, TaskError):
-            self.status_label.setText(f"Nothing was imported. {result.message}")
-        else:
-            self.status_label.setText(
-                f"Imported {path.name}: {result.created} new, {result.updated} updated, "
-                f"{result.events} events."
-            )
-            self.model.refresh()
-            self.peopleChanged.emit()
-        self.importFinished.emit(result)
-
-    def choose_export(self) -> None:
-        """Ask where to export every person (JSON with events, or CSV)."""
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Export people", "people.json", "JSON with events (*.json);;CSV (*.csv)"
-        )
-        if path:
-            self.export_to(Path(path))
+        self.files.import_from(path)
 
     def export_to(self, path: Path) -> None:
         """Write every person to ``path`` in the background."""
-        self.error_view.hide()
+        self.files.export_to(path)
 
-        def done(result: Any) -> None:
-            if isinstance(result, TaskError):
-                self.status_label.setText(f"Nothing was exported. {result.message}")
-            else:
-                self.status_label.setText(f"Exported to {result}.")
-            self.exportFinished.emit(result)
-
-        self._run(lambda: export_people(self.db, path), done, f"Exporting to {path.name}…")
+    def _people_imported(self) -> None:
+        self.model.refresh()
+        self.peopleChanged.emit()
 
     # -- the shortcut ----------------------------------------------------------------
 
