@@ -100,3 +100,19 @@ def test_the_window_menu_opens_the_check_and_a_person_click_previews(
     assert window.context_bar.person().id == "3003"
     window.close()
     assert not dialog.isVisible()
+
+
+def test_cancel_stops_the_check_and_says_so(qtbot: QtBot, workspace: Database) -> None:
+    request = json_request('{"name": "{{ customer.name }}"}')
+    page = CheckPage(workspace, lambda: request)
+    qtbot.addWidget(page)
+    # holding the workspace's lock, the worker waits to read the people until Cancel
+    with qtbot.waitSignal(page.checked, timeout=20_000) as finished, workspace._lock:
+        page.start()
+        assert page.cancel_button.isEnabled()
+        page.cancel_button.click()
+    report = finished.args[0]
+    assert isinstance(report, CheckReport) and report.cancelled
+    assert page.summary.text().startswith("Cancelled")
+    assert page.run_button.isEnabled() and not page.cancel_button.isEnabled()
+    page.shutdown()

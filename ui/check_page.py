@@ -83,6 +83,10 @@ class CheckWorker(QObject):
         """Read the people and check the request for each; report."""
         try:
             people = self._db.people.list()
+            if self.stop_event.is_set():  # cancelled before the first person
+                self.done.emit(CheckReport(self._request.name, False, 0, 0, (), (), True, 0.0))
+                self.finished.emit()
+                return
 
             def events_for(person_id: str) -> list[Any]:
                 return [stored.event for stored in self._db.people.events(person_id)]
