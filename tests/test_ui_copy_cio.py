@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
-from ui_helpers import UI_MARKS, no_real_keychain, ui_settings
+from ui_helpers import UI_MARKS, no_real_keychain, open_request, ui_settings, window, workspace
 
 from composer.model import Header, Request
 from ui.copy_cio_dialog import CopyCioDialog
 
-__all__ = ["no_real_keychain", "ui_settings"]  # fixtures used by name
+__all__ = ["no_real_keychain", "ui_settings", "window", "workspace"]  # fixtures used by name
 
 pytestmark = UI_MARKS
 
@@ -34,3 +37,30 @@ def test_dialog_warns_about_secrets(qtbot: QtBot, header: str, warned: bool) -> 
     assert dialog.boxes["URL"].toPlainText() == "https://api.example.com/x"
     dialog.buttons["Body"].click()
     assert QApplication.clipboard().text() == '{"a": 1}'
+
+
+def test_the_request_menu_opens_it_for_the_open_request(qtbot: QtBot, window: Any) -> None:
+    from ui.app import install_pages
+
+    install_pages(window, window.db)
+    open_request(
+        qtbot,
+        window,
+        Request(name="cio", url="https://api.example.com/{{ secrets.path_key }}", method="GET"),
+    )
+    seen: list[CopyCioDialog] = []
+
+    def poll() -> None:
+        modal = QApplication.activeModalWidget()
+        if isinstance(modal, CopyCioDialog):
+            seen.append(modal)
+            modal.reject()
+        else:
+            QTimer.singleShot(10, poll)
+
+    QTimer.singleShot(0, poll)
+    action = next(
+        a for a in window.menu("&Request").actions() if "Customer.io" in a.text().replace("&", "")
+    )
+    action.trigger()
+    assert seen and "path_key" in seen[0].warnings.text()

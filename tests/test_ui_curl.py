@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import pytest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QDialog
 from pytestqt.qtbot import QtBot
-from ui_helpers import UI_MARKS, no_real_keychain, ui_settings, workspace
+from ui_helpers import UI_MARKS, no_real_keychain, ui_settings, window, workspace
 
 from composer.model import Header, Request
 from composer.secrets import SecretStore
 from composer.store import Database
 from ui.curl_dialog import CurlExportDialog, CurlImportDialog
 
-__all__ = ["no_real_keychain", "ui_settings", "workspace"]  # fixtures used by name
+__all__ = ["no_real_keychain", "ui_settings", "window", "workspace"]  # fixtures used by name
 
 pytestmark = UI_MARKS
 
@@ -78,3 +82,42 @@ def test_copy_as_curl_masks_secrets_until_asked(qtbot: QtBot, workspace: Databas
     assert "s3cr3t-value" in QApplication.clipboard().text()
     dialog.reveal.click()
     assert "s3cr3t-value" not in QApplication.clipboard().text()
+
+
+def _answer_dialog(qtbot: QtBot, act: Callable[[QDialog], None]) -> list[QDialog]:
+    """Call ``act`` on the next modal dialog once it is open (it then closes it)."""
+    seen: list[QDialog] = []
+
+    def poll() -> None:
+        modal = QApplication.activeModalWidget()
+        if isinstance(modal, QDialog):
+            seen.append(modal)
+            act(modal)
+        else:
+            QTimer.singleShot(10, poll)
+
+    QTimer.singleShot(0, poll)
+    return seen
+
+
+def test_the_request_menu_imports_and_copies(qtbot: QtBot, window: Any) -> None:
+    from ui.app import install_pages
+
+    install_pages(window, window.db)
+    actions = {a.text(): a for a in window.menu("&Request").actions()}
+
+    def paste(dialog: QDialog) -> None:
+        assert isinstance(dialog, CurlImportDialog)
+        dialog.text.setPlainText(COMMAND)
+        dialog.import_button.click()
+
+    seen = _answer_dialog(qtbot, paste)
+    actions["Import from c&URL…"].trigger()
+    assert seen and window.current_name == seen[0].created  # type: ignore[attr-defined]
+    assert window.current_request().url == "https://api.example.com/x"
+    QApplication.clipboard().clear()
+    seen = _answer_dialog(qtbot, lambda dialog: dialog.reject())
+    actions["Copy as cU&RL"].trigger()
+    assert isinstance(seen[0], CurlExportDialog)
+    copied = QApplication.clipboard().text()
+    assert copied.startswith("curl") and "https://api.example.com/x" in copied
