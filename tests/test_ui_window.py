@@ -296,7 +296,7 @@ def test_the_other_pages_plug_into_the_window(qtbot: Any, window: Any) -> None:
     from ui.app import install_pages
 
     install_pages(window, window.db)
-    assert window.pages.names() == ["Composer", "People", "Outbox", "Recipes"]
+    assert window.pages.names() == ["Composer", "People", "Outbox", "Recipes", "Inbox"]
     people = window.show_page("People")
     assert type(people).__name__ == "PeoplePage"
     with qtbot.waitSignal(window.previewShown, timeout=5000):
