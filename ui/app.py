@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QWidget
 
     from composer.store import Database
@@ -76,6 +77,18 @@ def run(data_dir: Path | None, exit_after_startup: bool, screenshots: str | None
         gc.freeze()  # closed and saved: the exit need not walk the heap (module docstring)
 
 
+def _app_icon() -> QIcon:
+    """The application icon shipped in ``resources/icons`` (SVG, with a PNG fallback)."""
+    from PySide6.QtGui import QIcon
+
+    from composer.paths import resources_dir
+
+    icons = resources_dir() / "icons"
+    icon = QIcon(str(icons / "webhook-composer.svg"))
+    icon.addFile(str(icons / "webhook-composer.png"))
+    return icon
+
+
 def _run(data_dir: Path | None, exit_after_startup: bool, screenshots: str | None) -> int:
     importlib.import_module("composer.render")  # before Qt: see the module docstring
     from PySide6.QtCore import QTimer
@@ -85,8 +98,12 @@ def _run(data_dir: Path | None, exit_after_startup: bool, screenshots: str | Non
     from composer.seed import open_workspace
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    app.setApplicationName("Webhook Composer")
-    QApplication.setDesktopFileName("webhook-composer")
+    # The names the desktop matches: X11's WM_CLASS (the .desktop file's StartupWMClass)
+    # and Wayland's app id (the .desktop file's name); see packaging/README.md.
+    app.setApplicationName("webhook-composer")
+    QApplication.setApplicationDisplayName("Webhook Composer")
+    QApplication.setDesktopFileName("io.github.webhookcomposer.WebhookComposer")
+    QApplication.setWindowIcon(_app_icon())
     try:
         db = open_workspace(data_dir)
     except KnownError as exc:
