@@ -44,6 +44,7 @@ if TYPE_CHECKING:
         Request,
         ResponseMapping,
         context_for,
+        json_kind,
         load_context,
         parse_context,
     )
@@ -74,6 +75,7 @@ _HOMES = {
         "Request",
         "ResponseMapping",
         "context_for",
+        "json_kind",
         "load_context",
         "parse_context",
     ),
@@ -105,6 +107,7 @@ __all__ = [
     "StoreError",
     "__version__",
     "context_for",
+    "json_kind",
     "line_column",
     "load_context",
     "parse_context",

@@ -33,6 +33,7 @@ __all__ = [
     "Request",
     "ResponseMapping",
     "context_for",
+    "json_kind",
     "load_context",
     "parse_context",
 ]
@@ -193,7 +194,7 @@ def parse_context(text: str, source: str = "<context>") -> dict[str, Any]:
     """Parse a context file: a JSON object whose keys are the Liquid globals."""
     data = _decode_json(text, source)
     if not isinstance(data, dict):
-        raise InvalidFileError(source, f"expected a JSON object, got {_kind(data)}")
+        raise InvalidFileError(source, f"expected a JSON object, got {json_kind(data)}")
     return cast(dict[str, Any], data)
 
 
@@ -230,7 +231,7 @@ def _decode_json(text: str, source: str) -> object:
         ) from None
 
 
-def _kind(value: object) -> str:
+def json_kind(value: object) -> str:
     """Name a JSON value's type the way a user of JSON would."""
     if value is None:
         return "null"
@@ -270,7 +271,7 @@ class _RequestReader:
 
     def read(self, data: object) -> Request:
         if not isinstance(data, dict):
-            raise InvalidFileError(self.source, f"expected a JSON object, got {_kind(data)}")
+            raise InvalidFileError(self.source, f"expected a JSON object, got {json_kind(data)}")
         obj = cast(dict[str, object], data)
         unknown = [k for k in obj if k not in self._KEYS]
         if unknown:
@@ -319,13 +320,13 @@ class _RequestReader:
     def string(self, obj: Mapping[str, object], key: str, default: str | None = None) -> str:
         value = obj.get(key, default)
         if not isinstance(value, str):
-            raise self.fail(key, f"expected a string, got {_kind(value)}")
+            raise self.fail(key, f"expected a string, got {json_kind(value)}")
         return value
 
     def boolean(self, obj: Mapping[str, object], key: str) -> bool:
         value = obj.get(key, False)
         if not isinstance(value, bool):
-            raise self.fail(key, f"expected true or false, got {_kind(value)}")
+            raise self.fail(key, f"expected true or false, got {json_kind(value)}")
         return value
 
     def pairs(
@@ -333,12 +334,12 @@ class _RequestReader:
     ) -> list[tuple[str, str]]:
         items = obj.get(key, [])
         if not isinstance(items, list):
-            raise self.fail(key, f"expected an array, got {_kind(items)}")
+            raise self.fail(key, f"expected an array, got {json_kind(items)}")
         out: list[tuple[str, str]] = []
         for i, item in enumerate(items):
             where = f"{key}[{i}]"
             if not isinstance(item, dict):
-                raise self.fail(where, f"expected an object, got {_kind(item)}")
+                raise self.fail(where, f"expected an object, got {json_kind(item)}")
             extra = [k for k in item if k not in names]
             if extra:
                 raise self.fail(
@@ -350,7 +351,7 @@ class _RequestReader:
                     raise self.fail(f"{where}.{name}", "missing required field")
                 value = item[name]
                 if not isinstance(value, str):
-                    raise self.fail(f"{where}.{name}", f"expected a string, got {_kind(value)}")
+                    raise self.fail(f"{where}.{name}", f"expected a string, got {json_kind(value)}")
                 values.append(value)
             out.append((values[0], values[1]))
         return out

@@ -45,7 +45,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from composer.errors import InvalidFileError, StoreError
-from composer.model import Event, Person
+from composer.model import Event, Person, json_kind
 from composer.people_export import export_people, people_to_csv, people_to_json
 from composer.store import Database
 from composer.store_people import RESERVED_ATTRIBUTES, check_person
@@ -168,20 +168,6 @@ def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON value")
 
 
-def _kind(value: object) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "an array"
-    return "an object" if isinstance(value, dict) else type(value).__name__
-
-
 def _parse_json(text: str, source: str) -> list[PersonRecord]:
     try:
         data = json.loads(text, parse_constant=_refuse_constant)
@@ -193,7 +179,7 @@ def _parse_json(text: str, source: str) -> list[PersonRecord]:
         raise InvalidFileError(source, f"invalid JSON: {exc}") from None
     if not isinstance(data, list):
         raise InvalidFileError(
-            source, f'expected a JSON list of people like [{{"id": "1"}}], got {_kind(data)}'
+            source, f'expected a JSON list of people like [{{"id": "1"}}], got {json_kind(data)}'
         )
     records: list[PersonRecord] = []
     first_seen: dict[str, int] = {}
@@ -217,7 +203,7 @@ def _json_record(item: object, source: str, where: str) -> PersonRecord:
         return InvalidFileError(source, reason, where)
 
     if not isinstance(item, dict):
-        raise fail(f"expected an object with an id, got {_kind(item)}")
+        raise fail(f"expected an object with an id, got {json_kind(item)}")
     obj = cast(dict[str, object], item)
     unknown = [key for key in obj if key not in _PERSON_KEYS]
     if unknown:
@@ -226,15 +212,15 @@ def _json_record(item: object, source: str, where: str) -> PersonRecord:
         raise fail('missing "id"')
     person_id = obj["id"]
     if not isinstance(person_id, str):
-        raise fail(f'"id" must be a string, got {_kind(person_id)}')
+        raise fail(f'"id" must be a string, got {json_kind(person_id)}')
     if not person_id:
         raise fail('"id" must not be empty')
     email = obj.get("email", "")
     if not isinstance(email, str):
-        raise fail(f'"email" must be a string, got {_kind(email)}')
+        raise fail(f'"email" must be a string, got {json_kind(email)}')
     attributes = obj.get("attributes", {})
     if not isinstance(attributes, dict):
-        raise fail(f'"attributes" must be an object, got {_kind(attributes)}')
+        raise fail(f'"attributes" must be an object, got {json_kind(attributes)}')
     reserved = sorted(RESERVED_ATTRIBUTES.intersection(attributes))
     if reserved:
         raise fail(
@@ -244,7 +230,7 @@ def _json_record(item: object, source: str, where: str) -> PersonRecord:
     if "events" in obj:
         raw_events = obj["events"]
         if not isinstance(raw_events, list):
-            raise fail(f'"events" must be an array, got {_kind(raw_events)}')
+            raise fail(f'"events" must be an array, got {json_kind(raw_events)}')
         events = tuple(
             _json_event(event, fail, i) for i, event in enumerate(cast(list[object], raw_events))
         )
@@ -255,20 +241,20 @@ def _json_record(item: object, source: str, where: str) -> PersonRecord:
 def _json_event(item: object, fail: Any, i: int) -> Event:
     at = f"events[{i}]"
     if not isinstance(item, dict):
-        raise fail(f"{at} must be an object, got {_kind(item)}")
+        raise fail(f"{at} must be an object, got {json_kind(item)}")
     obj = cast(dict[str, object], item)
     unknown = [key for key in obj if key not in _EVENT_KEYS]
     if unknown:
         raise fail(f'{at} has an unknown field "{unknown[0]}" (expected {", ".join(_EVENT_KEYS)})')
     name = obj.get("name")
     if not isinstance(name, str) or not name:
-        raise fail(f'{at} needs a "name" string, got {_kind(name)}')
+        raise fail(f'{at} needs a "name" string, got {json_kind(name)}')
     data = obj.get("data", {})
     if not isinstance(data, dict):
-        raise fail(f"{at}.data must be an object, got {_kind(data)}")
+        raise fail(f"{at}.data must be an object, got {json_kind(data)}")
     timestamp = obj.get("timestamp", 0)
     if isinstance(timestamp, bool) or not isinstance(timestamp, int):
-        raise fail(f"{at}.timestamp must be whole Unix seconds, got {_kind(timestamp)}")
+        raise fail(f"{at}.timestamp must be whole Unix seconds, got {json_kind(timestamp)}")
     return Event(name=name, data=cast(dict[str, Any], data), timestamp=timestamp)
 
 
