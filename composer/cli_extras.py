@@ -52,11 +52,10 @@ import keyring
 
 from composer.check import CheckReport, check_request
 from composer.cli import CommandError, data_dir_of, emit_json
+from composer.cli_render import render_inputs
 from composer.cli_store import group
 from composer.curl import export_curl, import_curl
 from composer.inbox import CaughtRequest, Inbox, Reply
-from composer.liquid_env import zone_named
-from composer.model import Request, load_context
 from composer.outbox import LazySecrets
 from composer.secrets import SERVICE, SecretStore, keychain_problem
 from composer.seed import open_workspace
@@ -187,12 +186,7 @@ def _keychain_value(name: str) -> str | None:
 
 
 def run_curl(args: argparse.Namespace) -> int:
-    request = Request.from_file(args.request)
-    context = load_context(args.context) if args.context else {}
-    try:
-        zone = zone_named(args.zone)
-    except (KeyError, ValueError) as exc:
-        raise CommandError(f"webhook-composer curl: unknown time zone {args.zone!r}") from exc
+    request, context, zone = render_inputs(args, "curl")
     secrets = LazySecrets(_keychain_value) if args.reveal_secrets else None
     try:
         exported = export_curl(

@@ -9,6 +9,7 @@ Exit 0 when no diagnostic is an error, 1 when one is, 2 on bad usage or a bad fi
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from typing import Any
 
@@ -17,7 +18,7 @@ from composer.liquid_env import zone_named
 from composer.model import Request, load_context
 from composer.render import RenderedRequest, render
 
-__all__ = ["format_http", "register"]
+__all__ = ["format_http", "register", "render_inputs"]
 
 
 def register(sub: Any) -> None:
@@ -38,13 +39,21 @@ def format_http(rendered: RenderedRequest) -> str:
     return "\n".join(lines) + "\n\n" + rendered.body
 
 
-def run(args: argparse.Namespace) -> int:
+def render_inputs(
+    args: argparse.Namespace, command: str
+) -> tuple[Request, dict[str, Any], dt.tzinfo]:
+    """The request file, the context file (or no globals) and ``--zone`` of a command."""
     request = Request.from_file(args.request)
     context = load_context(args.context) if args.context else {}
     try:
         zone = zone_named(args.zone)
     except (KeyError, ValueError) as exc:
-        raise CommandError(f"webhook-composer render: unknown time zone {args.zone!r}") from exc
+        raise CommandError(f"webhook-composer {command}: unknown time zone {args.zone!r}") from exc
+    return request, context, zone
+
+
+def run(args: argparse.Namespace) -> int:
+    request, context, zone = render_inputs(args, "render")
     rendered = render(request, context, zone=zone)
     if args.json:
         emit_json(rendered.to_dict())
