@@ -10,6 +10,9 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
+# The LiquidJS test oracle (tests/oracles/js); skipped where npm is missing.
+ORACLE := tests/oracles/js/node_modules/.installed-stamp
+NPM    := $(shell command -v npm 2>/dev/null)
 
 .PHONY: run test check bench screenshots bundle fmt clean
 
@@ -19,10 +22,14 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+$(ORACLE): tests/oracles/js/package.json tests/oracles/js/package-lock.json
+	cd tests/oracles/js && npm ci --no-audit --no-fund --silent
+	touch $(ORACLE)
+
 run: $(STAMP)
 	$(VENV)/bin/webhook-composer
 
-test: $(STAMP)
+test: $(STAMP) $(if $(NPM),$(ORACLE))
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
 
 check: $(STAMP)

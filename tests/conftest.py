@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -35,3 +36,27 @@ def cli_env(tmp_path: Path) -> dict[str, str]:
 def python() -> str:
     """The interpreter running the suite (the project's virtual environment)."""
     return sys.executable
+
+
+def _oracle(name: str) -> Any:
+    import oracles
+
+    oracle = getattr(oracles, name)
+    reason = oracle.available()
+    if reason is not None:
+        if os.environ.get("CI"):
+            pytest.fail(f"{oracle.name} is needed in CI: {reason}")
+        pytest.skip(f"{oracle.name}: {reason}")
+    return oracle
+
+
+@pytest.fixture(scope="session")
+def legacy_oracle() -> Any:
+    """Ruby Liquid 2.5.3 with ActiveSupport (skipped where Ruby is missing, failed in CI)."""
+    return _oracle("LEGACY")
+
+
+@pytest.fixture(scope="session")
+def latest_oracle() -> Any:
+    """LiquidJS (skipped where node or the package is missing, failed in CI)."""
+    return _oracle("LATEST")
