@@ -8,6 +8,9 @@ The request file is UTF-8 JSON, written with a fixed key order, two-space indent
 non-ASCII kept as is and a final newline, so that saving a loaded file reproduces it byte
 for byte and diffs stay small in git. ``idempotency_key`` is written only when it is on,
 so files that do not use it keep exactly the shape in the design document.
+``liquid_version`` (``latest`` or ``legacy``) is written when the request has one; a file
+without it takes the workspace's default when imported, and renders with ``latest``
+where there is no workspace (Customer.io's version for every account since 28 Nov 2023).
 
 A context file is a JSON object whose top-level keys are the Liquid globals
 (``customer``, ``event``, ``event_name``, ``response``, ...).
@@ -22,6 +25,7 @@ from pathlib import Path
 from typing import Any, Literal, cast
 
 from composer.errors import InvalidFileError
+from composer.liquid import VERSIONS, LiquidVersion
 
 __all__ = [
     "DEFAULT_HEADERS",
@@ -88,6 +92,9 @@ class Request:
     """``draft`` holds the rendered request in the outbox until someone approves it."""
     idempotency_key: bool = False
     """Send an ``Idempotency-Key`` header that stays the same across a delivery's attempts."""
+    liquid_version: LiquidVersion | None = None
+    """Customer.io's Liquid version the templates render with; None when the request file
+    names none (the workspace's default applies, ``latest`` without a workspace)."""
 
     def content_type(self) -> str:
         """The raw Content-Type header template ("" when there is none); last one wins."""
@@ -113,6 +120,8 @@ class Request:
             "count_conversions": self.count_conversions,
             "send_mode": self.send_mode,
         }
+        if self.liquid_version is not None:
+            data["liquid_version"] = self.liquid_version
         if self.idempotency_key:
             data["idempotency_key"] = True
         return data
@@ -260,6 +269,7 @@ class _RequestReader:
         "response_mappings",
         "count_conversions",
         "send_mode",
+        "liquid_version",
         "idempotency_key",
     )
 
@@ -292,6 +302,14 @@ class _RequestReader:
         send_mode = self.string(obj, "send_mode", "automatic")
         if send_mode not in SEND_MODES:
             raise self.fail("send_mode", f"must be 'automatic' or 'draft', not {send_mode!r}")
+        liquid_version: LiquidVersion | None = None
+        if "liquid_version" in obj:
+            named = self.string(obj, "liquid_version")
+            for version in VERSIONS:
+                if named == version:
+                    liquid_version = version
+            if liquid_version is None:
+                raise self.fail("liquid_version", f"must be 'latest' or 'legacy', not {named!r}")
         headers = DEFAULT_HEADERS
         if "headers" in obj:
             headers = tuple(Header(*pair) for pair in self.pairs(obj, "headers", ("name", "value")))
@@ -315,6 +333,7 @@ class _RequestReader:
             count_conversions=self.boolean(obj, "count_conversions"),
             send_mode=cast(SendMode, send_mode),
             idempotency_key=self.boolean(obj, "idempotency_key"),
+            liquid_version=liquid_version,
         )
 
     def string(self, obj: Mapping[str, object], key: str, default: str | None = None) -> str:

@@ -19,6 +19,7 @@ GOOD = {
     "response_mappings": [{"attribute": "card_id", "value": "{{ response.id }}"}],
     "count_conversions": False,
     "send_mode": "automatic",
+    "liquid_version": "latest",
 }
 
 
@@ -39,6 +40,15 @@ def test_defaults_follow_customer_io() -> None:
     assert request.send_mode == "automatic"
     assert request.count_conversions is False
     assert request.body == ""
+    assert request.liquid_version is None  # the workspace's default applies
+
+
+@pytest.mark.parametrize("version", ["latest", "legacy"])
+def test_liquid_version_round_trips(version: str) -> None:
+    request = Request.from_dict({"name": "n", "url": "https://x", "liquid_version": version})
+    assert request.liquid_version == version
+    assert f'"liquid_version": "{version}"' in request.to_json()
+    assert "liquid_version" not in Request(name="n", url="https://x").to_json()
 
 
 def test_non_ascii_is_kept_and_idempotency_key_written_only_when_on() -> None:
@@ -65,6 +75,8 @@ def test_non_ascii_is_kept_and_idempotency_key_written_only_when_on() -> None:
         ),
         ({"count_conversions": "yes"}, "count_conversions: expected true or false"),
         ({"send_mode": "later"}, "send_mode: must be 'automatic' or 'draft'"),
+        ({"liquid_version": "5.4"}, "liquid_version: must be 'latest' or 'legacy', not '5.4'"),
+        ({"liquid_version": None}, "liquid_version: expected a string, got null"),
         ({"nmae": "typo"}, "nmae: unknown field"),
         ({"name": "  "}, "name: must not be empty"),
     ],
