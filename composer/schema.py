@@ -92,7 +92,20 @@ CREATE TABLE secret_names (
 );
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1,)
+# Customer.io's two Liquid versions: requests already in a workspace keep rendering as
+# they did (legacy, Ruby Liquid); a workspace that held anything before gets legacy as its
+# default for new requests, like a Customer.io account created before 28 Nov 2023. A new
+# workspace has no setting, which means latest.
+_V2 = """
+UPDATE requests SET data = json_set(data, '$.liquid_version', 'legacy')
+    WHERE json_extract(data, '$.liquid_version') IS NULL;
+INSERT OR IGNORE INTO settings (key, value)
+    SELECT 'liquid_version', '"legacy"'
+    WHERE EXISTS (SELECT 1 FROM requests) OR EXISTS (SELECT 1 FROM people)
+        OR EXISTS (SELECT 1 FROM deliveries);
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2)
 """SQL scripts, one per schema version; append only."""
 
 SCHEMA_VERSION = len(MIGRATIONS)

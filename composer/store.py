@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 from composer import schema
 from composer.errors import StoreError
+from composer.liquid import DEFAULT_VERSION, LiquidVersion, version_named
 
 if TYPE_CHECKING:
     from composer.store_people import PeopleRepo
@@ -290,8 +291,23 @@ class Database:
 class Settings:
     """Workspace settings: JSON values by key, in the ``settings`` table."""
 
+    LIQUID_VERSION = "liquid_version"
+    """The key of the workspace's default Liquid version (absent: latest)."""
+
     def __init__(self, db: Database) -> None:
         self._db = db
+
+    def liquid_version(self) -> LiquidVersion:
+        """The Liquid version new requests and request files without one get."""
+        value = self.get(self.LIQUID_VERSION, DEFAULT_VERSION)
+        try:
+            return version_named(value)
+        except ValueError:
+            return DEFAULT_VERSION
+
+    def set_liquid_version(self, version: LiquidVersion) -> None:
+        """Make ``version`` the workspace's default Liquid version."""
+        self.set(self.LIQUID_VERSION, version_named(version))
 
     def get(self, key: str, default: Any = None) -> Any:
         """The value stored under ``key``, or ``default``."""

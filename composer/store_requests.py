@@ -75,9 +75,20 @@ class RequestRepo:
 
     # -- writing --------------------------------------------------------------------
 
+    def _versioned(self, request: Request) -> Request:
+        """``request`` with a Liquid version: the workspace's default when it names none."""
+        if request.liquid_version is not None:
+            return request
+        return dataclasses.replace(request, liquid_version=self._db.settings.liquid_version())
+
     def create(self, request: Request) -> Request:
-        """Store a new request; its name must be free."""
+        """Store a new request; its name must be free.
+
+        A request without a Liquid version gets the workspace's default (as do the other
+        ways in: :meth:`update`, :meth:`save`, :meth:`import_file`).
+        """
         _check_name(request.name)
+        request = self._versioned(request)
         now = time.time()
         with self._db.transaction():
             try:
@@ -92,6 +103,7 @@ class RequestRepo:
     def update(self, name: str, request: Request) -> Request:
         """Replace the request called ``name`` (``request`` may carry a new, free name)."""
         _check_name(request.name)
+        request = self._versioned(request)
         with self._db.transaction():
             try:
                 cursor = self._db.execute(

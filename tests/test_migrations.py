@@ -134,3 +134,27 @@ def test_newer_file_is_refused_and_untouched(tmp_path: Path) -> None:
 def test_migrations_are_append_only_scripts() -> None:
     assert len(schema.MIGRATIONS) == schema.SCHEMA_VERSION
     assert all(isinstance(script, str) and script.strip() for script in schema.MIGRATIONS)
+
+
+def test_version_1_requests_keep_rendering_as_legacy(tmp_path: Path) -> None:
+    """Requests stored before there were two Liquid versions become legacy, and so does
+    the workspace's default; a new workspace's default is latest."""
+    path = tmp_path / "workspace.sqlite3"
+    _version_1_file_with_data(path)
+    conn = sqlite3.connect(path)  # as written before requests had a Liquid version
+    with conn:
+        conn.execute("UPDATE requests SET data = json_remove(data, '$.liquid_version')")
+        conn.execute("DELETE FROM settings WHERE key = 'liquid_version'")
+    conn.close()
+    with Database(path) as db:
+        assert db.requests.get("Kept").liquid_version == "legacy"
+        assert db.settings.liquid_version() == "legacy"
+        assert db.requests.create(Request(name="New", url="https://x")).liquid_version == "legacy"
+    with Database(tmp_path / "fresh.sqlite3") as db:
+        assert db.settings.liquid_version() == "latest"
+        assert db.requests.create(Request(name="New", url="https://x")).liquid_version == "latest"
+        kept = db.requests.create(Request(name="Old", url="https://x", liquid_version="legacy"))
+        assert kept.liquid_version == "legacy"
+        db.settings.set_liquid_version("legacy")
+        assert db.requests.get("Old").liquid_version == "legacy"
+        assert db.requests.create(Request(name="Later", url="https://x")).liquid_version == "legacy"

@@ -26,7 +26,7 @@ def db(tmp_path: Path) -> Iterator[Database]:
 
 
 def _request(name: str, url: str = "https://example.com/hook") -> Request:
-    return Request(name=name, url=url, body='{"id": "{{ customer.id }}"}')
+    return Request(name=name, url=url, body='{"id": "{{ customer.id }}"}', liquid_version="latest")
 
 
 # -- the database --------------------------------------------------------------------
@@ -191,7 +191,13 @@ def test_request_names_are_unique(db: Database) -> None:
 
 def test_request_update_rename_save_delete(db: Database) -> None:
     db.requests.create(_request("one"))
-    changed = Request(name="one", url="https://x.test", method="PUT", headers=(Header("A", "b"),))
+    changed = Request(
+        name="one",
+        url="https://x.test",
+        method="PUT",
+        headers=(Header("A", "b"),),
+        liquid_version="legacy",
+    )
     db.requests.update("one", changed)
     assert db.requests.get("one") == changed
     renamed = db.requests.rename("one", "uno")
@@ -231,10 +237,23 @@ def test_request_import_and_export_files(db: Database, tmp_path: Path) -> None:
     assert db.requests.import_file(source).name == "Imported"
     with pytest.raises(StoreError, match="already in the workspace"):
         db.requests.import_file(source)
-    Request(name="Imported", url="https://replaced.test").save(source)
+    Request(name="Imported", url="https://replaced.test", liquid_version="legacy").save(source)
     assert db.requests.import_file(source, replace=True).url == "https://replaced.test"
     out = db.requests.export_file("Imported", tmp_path / "out.json")
     assert out.read_bytes() == source.read_bytes()
+
+
+def test_a_request_file_without_a_liquid_version_gets_the_workspace_default(
+    db: Database, tmp_path: Path
+) -> None:
+    source = tmp_path / "in.json"
+    Request(name="Plain", url="https://x.test").save(source)
+    assert db.requests.import_file(source).liquid_version == "latest"
+    db.settings.set_liquid_version("legacy")
+    Request(name="Older", url="https://x.test").save(source)
+    assert db.requests.import_file(source).liquid_version == "legacy"
+    exported = db.requests.export_file("Older", tmp_path / "out.json").read_text("utf-8")
+    assert '"liquid_version": "legacy"' in exported
 
 
 # -- people --------------------------------------------------------------------------
