@@ -48,7 +48,15 @@ if TYPE_CHECKING:
         load_context,
         parse_context,
     )
-    from composer.render import MASK, RenderedRequest, render, render_body, render_field
+    from composer.render import (
+        MASK,
+        RenderedRequest,
+        VersionComparison,
+        render,
+        render_body,
+        render_both,
+        render_field,
+    )
 
 __version__ = "0.1.0"
 
@@ -79,7 +87,15 @@ _HOMES = {
         "load_context",
         "parse_context",
     ),
-    "composer.render": ("MASK", "RenderedRequest", "render", "render_body", "render_field"),
+    "composer.render": (
+        "MASK",
+        "RenderedRequest",
+        "VersionComparison",
+        "render",
+        "render_body",
+        "render_both",
+        "render_field",
+    ),
 }
 _MODULE_OF = {name: module for module, names in _HOMES.items() for name in names}
 
@@ -105,6 +121,7 @@ __all__ = [
     "SendError",
     "Severity",
     "StoreError",
+    "VersionComparison",
     "__version__",
     "context_for",
     "json_kind",
@@ -113,6 +130,7 @@ __all__ = [
     "parse_context",
     "render",
     "render_body",
+    "render_both",
     "render_field",
 ]
 

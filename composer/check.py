@@ -13,7 +13,7 @@ Decisions:
   be sent broken, such as JSON that does not parse). People with warnings only are
   listed too, but do not fail; ``webhook-composer check`` exits 1 only when someone fails
   (``--strict`` makes warnings fail too).
-* **Events.** Whether the request uses the event is decided by python-liquid's static
+* **Events.** Whether the request uses the event is decided by the Liquid engine's static
   analysis of every template (a regular expression when a template does not parse).
   When it does, each of a person's events is one rendering; a person without events is
   rendered once with no event, as a trigger without one would be.
@@ -21,7 +21,7 @@ Decisions:
   with the person-specific bits of the message (positions in the rendered text, quoted
   form fields) replaced by ``…``, so "a quote in the name breaks the JSON" is one group
   however many people have one.
-* **Speed.** Templates are parsed once (the Liquid environment caches parses). People
+* **Speed.** Templates are parsed once (each Liquid engine caches parses). People
   whose values for the variables the templates use are the same render the same, so
   each distinct combination is rendered once (:mod:`composer.check_plan`); when the
   first thousand renderings are nearly all different, the rest are not compared, since
@@ -64,9 +64,11 @@ __all__ = [
     "CheckReport",
     "DiagnosticGroup",
     "PersonResult",
+    "Sweep",
     "check_request",
     "default_workers",
     "normalise",
+    "sweep",
 ]
 
 _EVERY = 200
@@ -190,16 +192,82 @@ def check_request(
     :func:`default_workers`; 1 renders in the calling thread).
     """
     started = time.monotonic()
-    if total is None and isinstance(people, Sequence):
-        total = len(people)
     plan = Plan.of(request)
     renderer = Renderer(
         request, {name: MASK for name in secret_names}, zone, now or dt.datetime.now(dt.UTC)
     )
+    job = renderer.body_only if plan.fixed_head else renderer.full
+    done = sweep(
+        plan,
+        job,
+        people,
+        events_for,
+        events_for_many=events_for_many,
+        progress=progress,
+        cancelled=cancelled,
+        total=total,
+        workers=workers,
+    )
+    results = [
+        PersonResult(person_id, index, name, done.found[slot])
+        for person_id, index, name, slot in done.rows
+        if done.found.get(slot)
+    ]
+    return CheckReport(
+        request_name=request.name,
+        uses_event=plan.uses_event,
+        people=done.people,
+        renderings=done.renderings,
+        results=tuple(results),
+        groups=_group(results),
+        cancelled=done.cancelled,
+        elapsed_s=time.monotonic() - started,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Sweep:
+    """A job run for every person (and event): what it gave, by rendering."""
+
+    rows: list[tuple[str, int | None, str | None, int]]
+    """``(person id, event index, event name, slot)`` per rendering, in people's order;
+    renderings with equal keys share a slot."""
+    found: dict[int, Any]
+    """The job's result for each slot that ran."""
+    people: int
+    """How many people were done."""
+    cancelled: bool
+    """Whether the sweep stopped early."""
+
+    @property
+    def renderings(self) -> int:
+        """How many renderings ran (people × events)."""
+        return sum(1 for row in self.rows if row[3] in self.found)
+
+
+def sweep(
+    plan: Plan,
+    job: Callable[[dict[str, Any]], Any],
+    people: Iterable[Person],
+    events_for: Callable[[str], Sequence[Event]],
+    *,
+    events_for_many: Callable[[list[str]], Mapping[str, Sequence[Event]]] | None = None,
+    progress: Callable[[int, int | None], object] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+    total: int | None = None,
+    workers: int | None = None,
+) -> Sweep:
+    """Run ``job`` on the context of every person (and event), sharing equal contexts.
+
+    The arguments are :func:`check_request`'s; ``job`` must be a function of one context
+    whose result pickles (it may run in a worker process).
+    """
+    if total is None and isinstance(people, Sequence):
+        total = len(people)
     wanted = default_workers() if workers is None else max(1, workers)
     if total is not None and total < PARALLEL_FROM:
         wanted = 1
-    runner = Runner(renderer, plan.fixed_head, wanted)
+    runner = Runner(job, wanted)
     slots: dict[str, int] = {}
     rows: list[tuple[str, int | None, str | None, int]] = []
     chunk: list[tuple[int, dict[str, Any]]] = []
@@ -254,21 +322,7 @@ def check_request(
         runner.close()
     if progress is not None and not stopped:
         progress(count, total)
-    results = [
-        PersonResult(person_id, index, name, runner.found[slot])
-        for person_id, index, name, slot in rows
-        if runner.found.get(slot)
-    ]
-    return CheckReport(
-        request_name=request.name,
-        uses_event=plan.uses_event,
-        people=runner.done_people if stopped else count,
-        renderings=sum(1 for row in rows if row[3] in runner.found),
-        results=tuple(results),
-        groups=_group(results),
-        cancelled=stopped,
-        elapsed_s=time.monotonic() - started,
-    )
+    return Sweep(rows, runner.found, runner.done_people if stopped else count, stopped)
 
 
 def _group(results: Sequence[PersonResult]) -> tuple[DiagnosticGroup, ...]:

@@ -1,8 +1,9 @@
 """What a request's templates use of the person: the plan of a per-person check.
 
-Part of :mod:`composer.check`. :class:`Plan` is worked out once per check from
-python-liquid's static analysis of every template (a regular expression when a template
-does not parse):
+Part of :mod:`composer.check`. :class:`Plan` is worked out once per check from the Liquid
+engine's static analysis of every template (:meth:`composer.liquid.Engine.analyze`; a
+regular expression when a template does not parse), in each Liquid version the check
+renders with:
 
 * whether a template uses ``event`` or ``event_name`` (then each of a person's events is
   one rendering);
@@ -18,12 +19,11 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from liquid.exceptions import LiquidError
-
-from composer.liquid_env import parse
+from composer.liquid import DEFAULT_VERSION, LiquidError, LiquidVersion, engine
 from composer.model import Request
 
 __all__ = ["Plan"]
@@ -37,21 +37,32 @@ def _templates(request: Request) -> list[str]:
     return [request.url, *(h.value for h in request.headers), request.body]
 
 
-def _person_paths(template: str) -> dict[str, set[str] | None] | None:
+def _person_paths(
+    template: str, versions: Iterable[LiquidVersion]
+) -> dict[str, set[str] | None] | None:
     """Per root (customer, event, event_name), the first-level keys used (None: all of it).
 
-    Returns None when the template does not parse.
+    Returns None when the template does not parse in one of ``versions``, or renders
+    Liquid it reads from the data (then what it uses cannot be known).
     """
-    try:
-        analysis = parse(template).analyze()
-    except LiquidError:
-        return None
     used: dict[str, set[str] | None] = {}
-    for root, variables in analysis.globals.items():
+    for version in versions:
+        try:
+            analysis = engine(version).analyze(template)
+        except LiquidError:
+            return None
+        if analysis.dynamic:
+            return None
+        _add_paths(used, analysis.globals)
+    return used
+
+
+def _add_paths(used: dict[str, set[str] | None], found: dict[str, list[Any]]) -> None:
+    for root, variables in found.items():
         if root not in _PERSON_ROOTS:
             continue
         for variable in variables:
-            segments = variable.segments
+            segments = variable.path
             key = segments[1] if len(segments) > 1 else None
             if root == "event_name" or not isinstance(key, str):
                 used[root] = None
@@ -59,7 +70,6 @@ def _person_paths(template: str) -> dict[str, set[str] | None] | None:
                 keys = used.setdefault(root, set())
                 assert keys is not None
                 keys.add(key)
-    return used
 
 
 @dataclass(slots=True)
@@ -74,13 +84,14 @@ class Plan:
     """Per root, the first-level keys used (None: all of it); None when unknown."""
 
     @classmethod
-    def of(cls, request: Request) -> Plan:
-        """The plan of ``request``."""
+    def of(cls, request: Request, versions: Iterable[LiquidVersion] | None = None) -> Plan:
+        """The plan of ``request`` rendered with ``versions`` (default: its own version)."""
+        wanted = tuple(versions or (request.liquid_version or DEFAULT_VERSION,))
         merged: dict[str, set[str] | None] | None = {}
         head_uses_person = False
         templates = _templates(request)
         for i, template in enumerate(templates):
-            used = _person_paths(template)
+            used = _person_paths(template, wanted)
             if used is None:
                 merged = None
                 head_uses_person = head_uses_person or i < len(templates) - 1

@@ -4,7 +4,8 @@ Part of :mod:`composer.check`. :class:`Renderer` gives the diagnostics of one re
 as :func:`composer.render.render` would, rendering the URL and headers once when they do
 not use the person (:func:`composer.render.render_body` for the body each time; a test
 checks the diagnostics are identical to a full render). :class:`Runner` takes chunks of
-contexts and renders them inline or in worker processes started with ``fork`` (Linux
+contexts and hands each to a job (a function of one context: the renderer's, or the
+upgrade check's comparison) inline or in worker processes started with ``fork`` (Linux
 only: nothing has to be imported again and no ``__main__`` guard is needed, in a bundle
 too), keeping a few chunks in flight per worker and the results in order, so the calling
 thread can keep reading people, report progress and notice a cancellation.
@@ -92,42 +93,48 @@ def _os_threads() -> int:
         return threading.active_count()
 
 
-_worker: Renderer | None = None
-_worker_fixed_head = False
+Job = Callable[[dict[str, Any]], Any]
+"""What a check does with one context; its result must pickle (it crosses processes)."""
+
+_job: Job | None = None
 
 
-def _start_worker(renderer: Renderer, fixed_head: bool) -> None:
-    global _worker, _worker_fixed_head
-    _worker, _worker_fixed_head = renderer, fixed_head
+def _start_worker(job: Job) -> None:
+    global _job
+    _job = job
 
 
-def _work(chunk: list[tuple[int, dict[str, Any]]]) -> list[tuple[int, tuple[Diagnostic, ...]]]:
-    assert _worker is not None
-    diagnose = _worker.body_only if _worker_fixed_head else _worker.full
-    return [(slot, diagnose(context)) for slot, context in chunk]
+def _work(chunk: list[tuple[int, dict[str, Any]]]) -> list[tuple[int, Any]]:
+    assert _job is not None
+    job = _job
+    return [(slot, job(context)) for slot, context in chunk]
 
 
 class Runner:
-    """Renders chunks of contexts inline or in worker processes, keeping their order."""
+    """Hands chunks of contexts to a job inline or in worker processes, keeping their order.
 
-    def __init__(self, renderer: Renderer, fixed_head: bool, workers: int) -> None:
-        self.diagnose = renderer.body_only if fixed_head else renderer.full
+    ``found`` maps each context's slot to the job's result.
+    """
+
+    def __init__(self, job: Job, workers: int) -> None:
+        self.job = job
         self.pool: concurrent.futures.ProcessPoolExecutor | None = None
         if workers > 1:
             self.pool = concurrent.futures.ProcessPoolExecutor(
                 workers,
                 mp_context=multiprocessing.get_context("fork"),
                 initializer=_start_worker,
-                initargs=(renderer, fixed_head),
+                initargs=(job,),
             )
         self.window = 3 * workers
         self.pending: deque[tuple[Any, int]] = deque()
-        self.found: dict[int, tuple[Diagnostic, ...]] = {}
+        self.found: dict[int, Any] = {}
         self.done_people = 0
 
     def submit(self, chunk: list[tuple[int, dict[str, Any]]], people: int) -> None:
         if self.pool is None:
-            self.found.update((slot, self.diagnose(context)) for slot, context in chunk)
+            job = self.job
+            self.found.update((slot, job(context)) for slot, context in chunk)
             self.done_people = people
             return
         self.pending.append((self.pool.submit(_work, chunk), people))

@@ -40,6 +40,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "composer.cli_store",
     "composer.cli_delivery",
     "composer.cli_extras",
+    "composer.cli_upgrade",
 )
 """Modules that add commands; each has ``register(subparsers)``."""
 

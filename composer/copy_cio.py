@@ -14,14 +14,15 @@ accept as it is:
   read; there it would render as nothing. Paste the credential in its place in
   Customer.io (or a secret kept in Customer.io itself, where the account has them);
 * the ``Idempotency-Key`` option, which is this app's, not a Customer.io feature;
-* Liquid that may not exist in Customer.io's Liquid: filters added in recent Shopify
-  Liquid versions (``find``, ``has``, ``reject``, ``sum`` …) and tags that need files
-  (``include``, ``render``); and templates that do not parse at all;
+* Liquid that the request's Liquid version does not have in Customer.io (a filter that
+  exists only in the other version, such as ``default`` in legacy, is passed over
+  silently there) and tags that need files (``include``, ``render``, ``layout``); and
+  templates that do not parse at all;
 * a mapping of ``id`` (a person's id never changes) or ``response`` used outside the
   response mappings (it only exists there).
 
-The draft mode and conversion counting are settings, not fields: they come as notes on
-what to choose. The function is pure: nothing is rendered and nothing is sent.
+The draft mode, conversion counting and the Liquid version are settings, not fields:
+they come as notes on what to choose. The function is pure: nothing is rendered and nothing is sent.
 """
 
 from __future__ import annotations
@@ -29,18 +30,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from liquid.exceptions import LiquidError
-
-from composer.liquid_env import parse
+from composer.liquid import DEFAULT_VERSION, Analysis, LiquidError, LiquidVersion, engine
 from composer.model import Request
 
-__all__ = ["NEWER_FILTERS", "CioCopy", "copy_for_customerio"]
+__all__ = ["CioCopy", "copy_for_customerio"]
 
-NEWER_FILTERS = frozenset(
-    {"find", "find_index", "has", "reject", "sum", "remove_last", "replace_last"}
-)
-"""Filters from recent Shopify Liquid versions that Customer.io's Liquid may lack."""
-_FILE_TAGS = frozenset({"include", "render"})
+_FILE_TAGS = frozenset({"include", "render", "layout"})
 _SECRET = re.compile(r"\bsecrets\s*(?:\.\s*([A-Za-z_][\w-]*)|\[\s*['\"]([^'\"]+)['\"]\s*\])")
 _RESPONSE = re.compile(r"\bresponse\b")
 _ORIGINAL_METHODS = ("GET", "POST", "PUT", "DELETE")
@@ -85,20 +80,32 @@ class CioCopy:
         return "\n\n".join(blocks) + "\n"
 
 
-def _liquid_warnings(where: str, template: str) -> list[str]:
+def _analysis(template: str, version: LiquidVersion) -> Analysis | LiquidError | None:
     if "{{" not in template and "{%" not in template:
-        return []
+        return None
     try:
-        analysis = parse(template).analyze(include_partials=False)
+        return engine(version).analyze(template)
     except LiquidError as exc:
-        return [f"The {where} does not parse as Liquid ({exc.message}); fix it before pasting."]
+        return exc
+
+
+def _liquid_warnings(where: str, template: str, version: LiquidVersion) -> list[str]:
+    analysis = _analysis(template, version)
+    if analysis is None:
+        return []
+    if isinstance(analysis, LiquidError):
+        return [
+            f"The {where} does not parse as {version} Liquid ({analysis.message}); "
+            "fix it before pasting."
+        ]
     found = []
-    for name in sorted(set(analysis.filters) & NEWER_FILTERS):
+    known = engine(version).filter_names()
+    for name in sorted({name for name, _ in analysis.filters} - known):
         found.append(
-            f"The {where} uses the filter '{name}', which is recent in Shopify Liquid and may "
-            "not exist in Customer.io; preview it there before sending."
+            f"The {where} uses the filter '{name}', which {version} Liquid does not have: "
+            "Customer.io passes the value through unchanged."
         )
-    for name in sorted(set(analysis.tags) & _FILE_TAGS):
+    for name in sorted({name for name, _ in analysis.tags} & _FILE_TAGS):
         found.append(
             f"The {where} uses the '{name}' tag, which needs a snippet file that Customer.io's "
             "composer does not have; paste the snippet's text in its place."
@@ -108,6 +115,7 @@ def _liquid_warnings(where: str, template: str) -> list[str]:
 
 def copy_for_customerio(request: Request) -> CioCopy:
     """The request as Customer.io's composer wants it, with warnings."""
+    version = request.liquid_version or DEFAULT_VERSION
     warnings: list[str] = []
     if request.method not in _ORIGINAL_METHODS:
         warnings.append(
@@ -124,8 +132,8 @@ def copy_for_customerio(request: Request) -> CioCopy:
             places = secrets.setdefault(name, [])
             if where not in places:
                 places.append(where)
-        warnings.extend(_liquid_warnings(where, template))
-        if _RESPONSE.search(template) and "response" in _variables(template):
+        warnings.extend(_liquid_warnings(where, template, version))
+        if _RESPONSE.search(template) and "response" in _variables(template, version):
             warnings.append(
                 f"The {where} uses 'response', which only exists in the response mappings."
             )
@@ -134,7 +142,7 @@ def copy_for_customerio(request: Request) -> CioCopy:
             secrets.setdefault(match.group(1) or match.group(2), []).append(
                 f"mapping of {mapping.attribute}"
             )
-        warnings.extend(_liquid_warnings(f"mapping of {mapping.attribute}", mapping.value))
+        warnings.extend(_liquid_warnings(f"mapping of {mapping.attribute}", mapping.value, version))
         if mapping.attribute.strip() == "id":
             warnings.append("A mapping sets 'id'; Customer.io never changes a person's id.")
     for name, places in secrets.items():
@@ -155,6 +163,8 @@ def copy_for_customerio(request: Request) -> CioCopy:
         else "Draft: choose it instead of 'send automatically'; a draft that sets attributes "
         "holds the person in the workflow until you send it",
         f"Count conversions: {'on' if request.count_conversions else 'off'}",
+        f"Liquid version: {version} (Customer.io shows a message's version when you hover "
+        "its 'last saved' date; switch it there if it differs)",
     ]
     return CioCopy(
         method=request.method,
@@ -167,8 +177,6 @@ def copy_for_customerio(request: Request) -> CioCopy:
     )
 
 
-def _variables(template: str) -> set[str]:
-    try:
-        return set(parse(template).analyze(include_partials=False).globals)
-    except LiquidError:
-        return set()
+def _variables(template: str, version: LiquidVersion) -> set[str]:
+    analysis = _analysis(template, version)
+    return set(analysis.globals) if isinstance(analysis, Analysis) else set()

@@ -15,11 +15,10 @@ from __future__ import annotations
 import json
 import re
 import xml.parsers.expat
-from collections.abc import Iterator
 from typing import Literal
 
 from composer.diagnostics import Diagnostic, Severity, line_column
-from composer.liquid_env import RenderOutcome
+from composer.liquid import RenderOutcome
 
 __all__ = ["BodyKind", "body_kind", "check_body", "check_header_value", "tag_text"]
 
@@ -67,17 +66,6 @@ def _at(
 ) -> Diagnostic:
     line, column = line_column(template, origin) if origin is not None else (1, 1)
     return Diagnostic(severity, where, line, column, message)
-
-
-def _segments(outcome: RenderOutcome) -> Iterator[tuple[int, int, int, bool]]:
-    """(start, end, origin, exact) for each write of the render, in order."""
-    buffer = outcome._buffer
-    starts = buffer.starts
-    total = len(outcome.text)
-    for i, start in enumerate(starts):
-        end = starts[i + 1] if i + 1 < len(starts) else total
-        if end > start:
-            yield start, end, buffer.origins[i], buffer.exact[i]
 
 
 def check_body(
@@ -149,7 +137,7 @@ def _check_form(where: str, template: str, outcome: RenderOutcome) -> list[Diagn
                 "is sent as part of a value",
             )
         )
-    for start, end, origin, exact in _segments(outcome):
+    for start, end, origin, exact in outcome.segments():
         if exact:
             continue
         value = text[start:end]
@@ -217,21 +205,30 @@ def _check_xml(where: str, template: str, outcome: RenderOutcome) -> list[Diagno
         return [_at("error", where, template, origin, message)]
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+_CONTROL_NAMES = {"\r": "a line break (CR)", "\n": "a line break (LF)", "\x00": "a NUL character"}
+
+
 def check_header_value(where: str, template: str, outcome: RenderOutcome) -> list[Diagnostic]:
-    """A header value with CR or LF can never be sent (it would split the header)."""
+    """A header value with a control character can never be sent.
+
+    CR or LF would split the header; NUL and the other controls (all but TAB) are
+    refused by HTTP itself (RFC 9110, field values), and by the sender before anything
+    leaves. The rendered value is checked, surrounding blanks included.
+    """
     text = outcome.text
-    for offset, ch in enumerate(text):
-        if ch in "\r\n":
-            origin, source = _explain_origin(template, outcome, offset)
-            name = "CR" if ch == "\r" else "LF"
-            return [
-                _at(
-                    "error",
-                    where,
-                    template,
-                    origin,
-                    f"the rendered header value contains a line break ({name}){source}; "
-                    "such a request can never be sent",
-                )
-            ]
-    return []
+    found = _CONTROL.search(text)
+    if found is None:
+        return []
+    offset, ch = found.start(), found.group()
+    origin, source = _explain_origin(template, outcome, offset)
+    name = _CONTROL_NAMES.get(ch, f"the control character U+{ord(ch):04X}")
+    return [
+        _at(
+            "error",
+            where,
+            template,
+            origin,
+            f"the rendered header value contains {name}{source}; such a request can never be sent",
+        )
+    ]

@@ -22,11 +22,19 @@ Decisions where Customer.io documents nothing:
   request already sets ``Authorization``, that header wins and a warning says so.
 * A variable the context lacks renders as nothing (Liquid's lenient mode) and earns a
   warning naming it; a ``secrets.NAME`` that is not set is an error instead.
+* Each request renders with its Liquid version (``latest`` or ``legacy``, see
+  :mod:`composer.liquid`); ``liquid=`` overrides it. With ``compare=True`` the request is
+  also rendered with the other version, and where any part comes out different a warning
+  names that version and shows both texts at the first difference, so the author sees what
+  an upgrade (or a downgrade) would change before anyone sends.
+* A filter the version does not have passes its value through unchanged (both real
+  engines do so silently); the warning says so, and says when the other version has it.
 """
 
 from __future__ import annotations
 
 import base64
+import dataclasses
 import datetime as dt
 import re
 import time
@@ -37,10 +45,28 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 
 from composer.diagnostics import Diagnostic, line_column
 from composer.lint import body_kind, check_body, check_header_value
-from composer.liquid_env import RENDER_DEADLINE_S, RenderOutcome, render_template
+from composer.liquid import (
+    DEFAULT_VERSION,
+    RENDER_DEADLINE_S,
+    LiquidSyntaxError,
+    LiquidVersion,
+    Notice,
+    RenderLimitError,
+    RenderOutcome,
+    engine,
+    other_version,
+)
 from composer.model import Request
 
-__all__ = ["MASK", "RenderedRequest", "render", "render_body", "render_field"]
+__all__ = [
+    "MASK",
+    "RenderedRequest",
+    "VersionComparison",
+    "render",
+    "render_body",
+    "render_both",
+    "render_field",
+]
 
 MASK = "••••••"
 """What a secret's value looks like everywhere but on the wire."""
@@ -72,6 +98,8 @@ class RenderedRequest:
     """The rendered body, byte for byte (as UTF-8) what is sent."""
     diagnostics: tuple[Diagnostic, ...]
     """Errors (the request cannot be sent) and warnings (warts that will be sent)."""
+    liquid_version: LiquidVersion = DEFAULT_VERSION
+    """The Liquid version it was rendered with."""
 
     @property
     def has_errors(self) -> bool:
@@ -85,8 +113,14 @@ class RenderedRequest:
             "url": self.url,
             "headers": [[name, value] for name, value in self.headers],
             "body": self.body,
+            "liquid_version": self.liquid_version,
             "diagnostics": [d.to_dict() for d in self.diagnostics],
         }
+
+    def parts(self) -> tuple[tuple[str, str], ...]:
+        """``(where, text)`` of every rendered part, in the order they are sent."""
+        headers = tuple((f"headers[{i}]", value) for i, (_, value) in enumerate(self.headers))
+        return (("url", self.url), *headers, ("body", self.body))
 
 
 class _Secrets(Mapping[str, str]):
@@ -123,17 +157,20 @@ class _Part:
         reveal: bool,
         zone: dt.tzinfo,
         now: dt.datetime | None,
+        version: LiquidVersion,
     ) -> None:
         self.globals = dict(context)
         self.globals["secrets"] = _Secrets(secrets, reveal)
         self.zone = zone
         self.now = now
+        self.version = version
+        self.engine = engine(version)
         self.deadline = time.monotonic() + RENDER_DEADLINE_S
         self.diagnostics: list[Diagnostic] = []
         self._seen: set[tuple[str, str]] = set()
 
     def render(self, where: str, template: str) -> RenderOutcome:
-        outcome = render_template(
+        outcome = self.engine.render(
             template, self.globals, zone=self.zone, deadline=self.deadline, now=self.now
         )
         for missing in outcome.missing:
@@ -147,29 +184,32 @@ class _Part:
                     f"the secret {name!r} is not set; add it under Secrets "
                     "(it is kept in the system keychain)"
                 )
-                line, column = _token_position(template, missing.token)
+                line, column = _position(template, missing.index)
                 self.diagnostics.append(Diagnostic("error", where, line, column, message))
-            elif not _handled_in_template(template, missing.token):
+            elif not _handled_in_template(template, missing.index):
                 owner = "event" if missing.path.startswith("event") else "person"
                 message = f"{missing.path} is not set for this {owner}, so it renders as nothing"
-                line, column = _token_position(template, missing.token)
+                line, column = _position(template, missing.index)
                 self.diagnostics.append(Diagnostic("warning", where, line, column, message))
+        for notice in outcome.notices:
+            line, column = _position(template, notice.index)
+            message = _notice_message(notice, self.version)
+            self.diagnostics.append(Diagnostic(notice.severity, where, line, column, message))
         if outcome.error is not None:
-            self.diagnostics.append(_liquid_error(where, template, outcome))
+            self.diagnostics.append(_liquid_error(where, template, outcome, self.version))
         return outcome
 
 
 _GUARD_TAGS = frozenset({"if", "elsif", "unless", "case", "when"})
 
 
-def _handled_in_template(template: str, token: Any) -> bool:
+def _handled_in_template(template: str, index: int | None) -> bool:
     """Whether the template already deals with the variable being absent.
 
     A variable tested by ``if``/``unless``/``case`` or given a ``| default`` is expected to
     be missing sometimes, so warning about it would only be noise.
     """
-    index = getattr(token, "start_index", -1)
-    if token is None or index < 0 or getattr(token, "source", template) != template:
+    if index is None or not 0 <= index < len(template):
         return False
     start = max(template.rfind("{{", 0, index + 1), template.rfind("{%", 0, index + 1))
     if start < 0:
@@ -183,27 +223,39 @@ def _handled_in_template(template: str, token: Any) -> bool:
     return closer == "%}" and bool(words) and words[0] in _GUARD_TAGS
 
 
-def _token_position(template: str, token: Any) -> tuple[int, int]:
-    index = getattr(token, "start_index", -1)
-    if token is None or index < 0 or getattr(token, "source", template) != template:
+def _position(template: str, index: int | None) -> tuple[int, int]:
+    if index is None or not 0 <= index <= len(template):
         return 1, 1
     return line_column(template, index)
 
 
-def _liquid_error(where: str, template: str, outcome: RenderOutcome) -> Diagnostic:
+def _liquid_error(
+    where: str, template: str, outcome: RenderOutcome, version: LiquidVersion
+) -> Diagnostic:
     error = outcome.error
     assert error is not None
-    token = error.token
-    line, column = _token_position(template, token) if token is not None else (1, 1)
-    message = str(error.message or type(error).__name__)
-    kind = type(error).__name__
-    if kind == "LiquidSyntaxError":
-        message = f"Liquid syntax error: {message}"
-    elif kind == "UnknownFilterError":
-        message = f"{message} (Liquid has no such filter)"
-    elif "Limit" in kind:
+    line, column = _position(template, error.index)
+    message = error.message or type(error).__name__
+    if isinstance(error, LiquidSyntaxError):
+        message = f"Liquid syntax error ({version}): {message}"
+    elif isinstance(error, RenderLimitError):
         message = f"rendering stopped: {message}"
     return Diagnostic("error", where, line, column, message)
+
+
+def _notice_message(notice: Notice, version: LiquidVersion) -> str:
+    """A notice's message, with what the other version says about the same filter."""
+    if notice.kind != "unknown_filter":
+        return notice.message
+    other = other_version(version)
+    if notice.name in engine(other).filter_names():
+        elsewhere = f"{other} Liquid has it"
+    else:
+        elsewhere = f"{other} Liquid has no such filter either"
+    return (
+        f"{version} Liquid has no filter {notice.name!r}, so the value passes through "
+        f"unchanged ({elsewhere})"
+    )
 
 
 def render_field(
@@ -215,9 +267,10 @@ def render_field(
     reveal: bool = False,
     zone: dt.tzinfo = dt.UTC,
     now: dt.datetime | None = None,
+    version: LiquidVersion = DEFAULT_VERSION,
 ) -> tuple[str, tuple[Diagnostic, ...]]:
     """Render one template (a response mapping's value, say) with its diagnostics."""
-    part = _Part(context, secrets, reveal, zone, now)
+    part = _Part(context, secrets, reveal, zone, now, version)
     outcome = part.render(where, template)
     return outcome.text, tuple(part.diagnostics)
 
@@ -230,17 +283,76 @@ def render(
     reveal: bool = False,
     zone: dt.tzinfo = dt.UTC,
     now: dt.datetime | None = None,
+    liquid: LiquidVersion | None = None,
+    compare: bool = False,
 ) -> RenderedRequest:
     """Render ``request`` against the Liquid globals in ``context``.
 
     ``secrets`` maps secret names to values (or to anything, when only the names are
     known); ``reveal`` puts the values in, which only the sender does. ``zone`` is the
     time zone dates render in; ``now`` fixes what ``'now'`` means, so that a delivery
-    re-rendered for a retry sends the same bytes.
+    re-rendered for a retry sends the same bytes. ``liquid`` overrides the request's
+    Liquid version; ``compare`` renders it with the other version too and warns where
+    the two differ.
     """
-    part = _Part(context, secrets, reveal, zone, now)
+    version = liquid or request.liquid_version or DEFAULT_VERSION
+    if not compare:
+        return _render(request, context, secrets, reveal, zone, now, version)[0]
+    both = render_both(request, context, secrets=secrets, zone=zone, now=now, liquid=version)
+    rendered = both.rendered
+    if reveal:
+        rendered = _render(request, context, secrets, reveal, zone, now, version)[0]
+    if not both.differences:
+        return rendered
+    return dataclasses.replace(rendered, diagnostics=rendered.diagnostics + both.differences)
+
+
+@dataclass(frozen=True, slots=True)
+class VersionComparison:
+    """A request rendered with both Liquid versions, and where the two differ."""
+
+    rendered: RenderedRequest
+    """The rendering with the request's own version (masked)."""
+    other: RenderedRequest
+    """The rendering with the other version (masked)."""
+    differences: tuple[Diagnostic, ...]
+    """One warning per part that differs, placed in that part's template."""
+
+
+def render_both(
+    request: Request,
+    context: Mapping[str, Any],
+    *,
+    secrets: Mapping[str, str] | None = None,
+    zone: dt.tzinfo = dt.UTC,
+    now: dt.datetime | None = None,
+    liquid: LiquidVersion | None = None,
+) -> VersionComparison:
+    """Render ``request`` with its version (or ``liquid``) and with the other one."""
+    version = liquid or request.liquid_version or DEFAULT_VERSION
+    rendered, outcomes = _render(request, context, secrets, False, zone, now, version)
+    other, _ = _render(request, context, secrets, False, zone, now, other_version(version))
+    return VersionComparison(rendered, other, _differences(rendered, other, outcomes))
+
+
+_Outcomes = dict[str, tuple[str, RenderOutcome]]
+
+
+def _render(
+    request: Request,
+    context: Mapping[str, Any],
+    secrets: Mapping[str, str] | None,
+    reveal: bool,
+    zone: dt.tzinfo,
+    now: dt.datetime | None,
+    version: LiquidVersion,
+) -> tuple[RenderedRequest, _Outcomes]:
+    """The request rendered with ``version``, and each part's template and outcome."""
+    part = _Part(context, secrets, reveal, zone, now, version)
+    outcomes: _Outcomes = {}
 
     url_outcome = part.render("url", request.url)
+    outcomes["url"] = (request.url, url_outcome)
     url, auth = _finish_url(part, request.url, url_outcome.text.strip(), reveal)
 
     headers: list[tuple[str, str]] = []
@@ -253,6 +365,7 @@ def render(
                 Diagnostic("error", where, 1, 1, f"{name!r} is not a valid header name")
             )
         outcome = part.render(where, header.value)
+        outcomes[where] = (header.value, outcome)
         part.diagnostics.extend(check_header_value(where, header.value, outcome))
         value = outcome.text.strip(" \t")
         headers.append((name, value))
@@ -273,14 +386,69 @@ def render(
         else:
             headers.append(("Authorization", auth))
 
-    body = _render_body(part, request, content_type)
-    return RenderedRequest(
+    body_outcome = _render_body(part, request, content_type)
+    outcomes["body"] = (request.body, body_outcome)
+    rendered = RenderedRequest(
         method=request.method,
         url=url,
         headers=tuple(headers),
-        body=body,
+        body=body_outcome.text,
         diagnostics=tuple(part.diagnostics),
+        liquid_version=version,
     )
+    return rendered, outcomes
+
+
+def _differences(
+    rendered: RenderedRequest, other: RenderedRequest, outcomes: _Outcomes
+) -> tuple[Diagnostic, ...]:
+    """A warning for each part that the other version renders differently."""
+    found: list[Diagnostic] = []
+    theirs = dict(other.parts())
+    failed = {d.where for d in other.diagnostics if d.severity == "error"}
+    for where, mine in rendered.parts():
+        text = theirs.get(where)
+        if text is None or (text == mine and where not in failed):
+            continue
+        template, outcome = outcomes.get(where, ("", None))
+        if where in failed and not any(
+            d.where == where and d.severity == "error" for d in rendered.diagnostics
+        ):
+            problem = next(
+                d for d in other.diagnostics if d.where == where and d.severity == "error"
+            )
+            line, column = problem.line, problem.column
+            message = f"in {other.liquid_version} Liquid this does not render: {problem.message}"
+        elif text != mine:
+            at = _first_difference(mine, text)
+            origin = outcome.origin_of(min(at, len(outcome.text) - 1)) if outcome else None
+            line, column = _position(template, origin)
+            message = (
+                f"in {other.liquid_version} Liquid this renders {_excerpt(text, at)} where "
+                f"{rendered.liquid_version} renders {_excerpt(mine, at)}"
+            )
+        else:
+            continue
+        found.append(Diagnostic("warning", where, line, column, message))
+    return tuple(found)
+
+
+def _first_difference(a: str, b: str) -> int:
+    """The index of the first character where ``a`` and ``b`` differ."""
+    for i, (x, y) in enumerate(zip(a, b, strict=False)):
+        if x != y:
+            return i
+    return min(len(a), len(b))
+
+
+def _excerpt(text: str, at: int, before: int = 10, after: int = 30) -> str:
+    """``text`` around ``at``, quoted, with line breaks shown and cuts marked."""
+    start = max(0, at - before)
+    end = min(len(text), at + after)
+    shown = text[start:end].replace("\r", "\\r").replace("\n", "\\n")
+    if not shown:
+        return "nothing" if not text else "nothing more"
+    return f'"{"…" if start else ""}{shown}{"…" if end < len(text) else ""}"'
 
 
 def render_body(
@@ -298,15 +466,16 @@ def render_body(
     For work that renders one request for many people: the URL and headers rarely
     depend on the person, so they can be rendered once and the body per person.
     """
-    part = _Part(context, secrets, reveal, zone, now)
-    return _render_body(part, request, content_type), tuple(part.diagnostics)
+    version = request.liquid_version or DEFAULT_VERSION
+    part = _Part(context, secrets, reveal, zone, now, version)
+    return _render_body(part, request, content_type).text, tuple(part.diagnostics)
 
 
-def _render_body(part: _Part, request: Request, content_type: str) -> str:
+def _render_body(part: _Part, request: Request, content_type: str) -> RenderOutcome:
     outcome = part.render("body", request.body)
     if outcome.text.strip() and outcome.error is None:
         _check_body_against(part, request, content_type, outcome)
-    return outcome.text
+    return outcome
 
 
 def _check_body_against(

@@ -34,7 +34,8 @@ def test_parts_are_laid_out_as_customerio_asks() -> None:
         "trello_card_id ← {{ response.id }}",
         "trello_url ← {{ response.shortUrl }}",
     )
-    assert copy.settings == ("Send automatically", "Count conversions: off")
+    assert copy.settings[:2] == ("Send automatically", "Count conversions: off")
+    assert copy.settings[2].startswith(f"Liquid version: {TRELLO.liquid_version or 'latest'} ")
     titles = [title for title, _ in copy.sections()]
     assert titles == [
         "Method",
@@ -69,11 +70,14 @@ def test_parts_are_laid_out_as_customerio_asks() -> None:
             ["{{ secrets.k }} (in the URL and the body)"],
         ),
         ({"idempotency_key": True}, ["Idempotency-Key option is this app's"]),
-        ({"body": "{{ customer.tags | sum }}"}, ["filter 'sum'"]),
-        ({"body": "{{ customer.tags | has: 'x' | json }}"}, ["filter 'has'"]),
+        ({"body": "{{ customer.tags | sum }}", "liquid_version": "legacy"}, ["filter 'sum'"]),
+        ({"body": "{{ customer.tags | sum }}", "liquid_version": "latest"}, []),
+        ({"body": "{{ customer.name | default: 'x' }}", "liquid_version": "legacy"},
+         ["'default', which legacy Liquid does not have"]),
+        ({"body": "{{ customer.tags | frobnicate | json }}"}, ["filter 'frobnicate'"]),
         ({"body": "{{ customer.tags | join: ', ' | json }}"}, []),
         ({"body": "{% render 'footer' %}"}, ["'render' tag"]),
-        ({"body": "{% if x %}"}, ["body does not parse as Liquid"]),
+        ({"body": "{% if x %}"}, ["body does not parse as latest Liquid"]),
         ({"body": '{"id": {{ response.id }}}'}, ["'response', which only exists in the response"]),
         ({"body": '{"response": "ok"}'}, []),
         (

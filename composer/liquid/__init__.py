@@ -21,8 +21,10 @@ version once, on first use; the preview, the sender and the checks share it.
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 from typing import cast, get_args
+from zoneinfo import ZoneInfo
 
 from composer.liquid.engine import Analysis, Engine, LiquidVersion, RenderOutcome, VariableUse
 from composer.liquid.errors import (
@@ -65,6 +67,7 @@ __all__ = [
     "engine",
     "other_version",
     "version_named",
+    "zone_named",
 ]
 
 VERSIONS: tuple[LiquidVersion, ...] = get_args(LiquidVersion)
@@ -96,3 +99,13 @@ def version_named(name: str) -> LiquidVersion:
         if name == version:
             return version
     raise ValueError(f"the Liquid version must be latest or legacy, not {name!r}")
+
+
+def zone_named(name: str | None) -> dt.tzinfo:
+    """The zone dates render in: an IANA name, or UTC for ``None``/"UTC".
+
+    Raises ``KeyError`` or ``ValueError`` for a name that is not a zone.
+    """
+    if not name or name.upper() == "UTC":
+        return dt.UTC
+    return ZoneInfo(name)
