@@ -14,6 +14,10 @@ where there is no workspace (Customer.io's version for every account since 28 No
 
 A context file is a JSON object whose top-level keys are the Liquid globals
 (``customer``, ``event``, ``event_name``, ``response``, ...).
+
+Both files are read with :func:`composer.json_input.loads`: JSON nested too deeply,
+over-long integers, numbers beyond a double and lone UTF-16 surrogates are refused with
+an :class:`~composer.errors.InvalidFileError` naming the file, line and column.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, cast
 
+from composer import json_input
 from composer.errors import InvalidFileError
 from composer.liquid import VERSIONS, LiquidVersion
 
@@ -221,23 +226,24 @@ def _read_text(path: Path, source: str) -> str:
         raw = path.read_bytes()
     except FileNotFoundError:
         raise InvalidFileError(source, "no such file") from None
+    except IsADirectoryError:
+        raise InvalidFileError(source, "is a folder, not a file") from None
     except OSError as exc:
         raise InvalidFileError(source, f"cannot be read ({exc.strerror})") from None
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InvalidFileError(source, "is not UTF-8", f"byte {exc.start + 1}") from None
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise InvalidFileError(
+            source, "is not UTF-8; save it as UTF-8", f"line {line}, byte {exc.start + 1}"
+        ) from None
 
 
 def _decode_json(text: str, source: str) -> object:
+    """The JSON in a file's text, within :mod:`composer.json_input`'s limits."""
     if not text.strip():
         raise InvalidFileError(source, "is empty; expected JSON")
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InvalidFileError(
-            source, f"invalid JSON: {exc.msg}", f"line {exc.lineno}, column {exc.colno}"
-        ) from None
+    return json_input.loads(text, source)
 
 
 def json_kind(value: object) -> str:
