@@ -11,17 +11,22 @@
 dropped. ``NaN`` and ``Infinity`` are refused: they are not JSON.
 
 **CSV** has a header row with an ``id`` column; ``email`` is optional and every other
-column is an attribute (``id`` and ``email`` are matched ignoring case). A cell becomes:
-nothing when it is empty (the attribute is absent); ``true``/``false`` the booleans; a
-number only when the number prints back as exactly the same text (``42`` and ``1.5`` do;
-``02134``, ``+15551234567``, ``1.50``, ``1e3`` and ``nan`` stay text); an object or array
-when it is JSON that prints back identically (which is how the CSV export writes nested
-values); anything else text. Rows whose cells are all empty are skipped.
+column is an attribute (``id`` and ``email`` are matched ignoring case). How a cell is
+read (typing, the ``'`` mark the export puts before formulas and before text that would
+read as something else, the size cap) is in :mod:`composer.people_csv`; rows whose cells
+are all empty are skipped.
+
+**Limits.** JSON files are read within :mod:`composer.json_input`'s limits (nesting,
+integer size, finite numbers, no lone surrogates), and every attribute and event's data
+must be what :mod:`composer.store_people` says an attribute may hold; an event's
+``timestamp`` must fall in the years 1 to 9999.
 
 **Errors** name the file, where, and why: JSON people are counted as ``item N`` (1-based
 position in the list); CSV rows as ``row N`` the way a spreadsheet numbers them, the
 header being row 1, so the first person is row 2 (a row whose quoted cells span several
-lines also says the line). A file that is not UTF-8 gives the line and the 1-based byte.
+lines also says the line), and a refused cell adds its column (``row 2, column "plan"``);
+JSON refused as JSON gives the line and column. A file that is not UTF-8 gives the line
+and the 1-based byte.
 
 **All or nothing.** The whole file is read and validated before the workspace is touched,
 then every person is written in one transaction. People whose id is already stored are
@@ -37,18 +42,19 @@ from __future__ import annotations
 import csv
 import io
 import json
-import math
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
+from composer import json_input
 from composer.errors import InvalidFileError, StoreError
 from composer.model import Event, Person, json_kind
+from composer.people_csv import ABSENT, CELL_CAP, cell_value, read_header, read_text, read_value
 from composer.people_export import export_people, people_to_csv, people_to_json
 from composer.store import Database
-from composer.store_people import RESERVED_ATTRIBUTES, check_person
+from composer.store_people import RESERVED_ATTRIBUTES, attribute_problem, check_person
 
 __all__ = [
     "ABSENT",
@@ -64,11 +70,11 @@ __all__ = [
     "write_people",
 ]
 
-ABSENT: Any = object()
-"""What :func:`cell_value` returns for an empty cell: the attribute is not set."""
-
 _PERSON_KEYS = ("id", "email", "attributes", "events")
 _EVENT_KEYS = ("name", "data", "timestamp")
+_EARLIEST = -62_135_596_800  # 0001-01-01T00:00:00Z
+_LATEST = 253_402_300_799  # 9999-12-31T23:59:59Z
+_FIELD_LIMIT = 2**31 - 1  # the csv module's cap; cells are checked against CELL_CAP instead
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,34 +100,6 @@ class ImportResult:
 
 
 # -- reading -----------------------------------------------------------------------
-
-
-def cell_value(text: str) -> Any:
-    """A CSV cell's value by the rules in the module docstring."""
-    if text == "":
-        return ABSENT
-    if text in ("true", "false"):
-        return text == "true"
-    try:
-        number = int(text)
-    except ValueError:
-        pass
-    else:
-        return number if str(number) == text else text
-    try:
-        real = float(text)
-    except ValueError:
-        pass
-    else:
-        return real if math.isfinite(real) and repr(real) == text else text
-    if text[0] in "[{":
-        try:
-            nested = json.loads(text, parse_constant=_refuse_constant)
-        except ValueError:
-            return text
-        if json.dumps(nested, ensure_ascii=False) == text:
-            return nested
-    return text
 
 
 def read_people(path: Path | str) -> list[PersonRecord]:
@@ -164,19 +142,8 @@ def parse_people(raw: bytes, source: str, kind: str | None = None) -> list[Perso
     return _parse_csv(text, source)
 
 
-def _refuse_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a JSON value")
-
-
 def _parse_json(text: str, source: str) -> list[PersonRecord]:
-    try:
-        data = json.loads(text, parse_constant=_refuse_constant)
-    except json.JSONDecodeError as exc:
-        raise InvalidFileError(
-            source, f"invalid JSON: {exc.msg}", f"line {exc.lineno}, column {exc.colno}"
-        ) from None
-    except ValueError as exc:
-        raise InvalidFileError(source, f"invalid JSON: {exc}") from None
+    data = json_input.loads(text, source)
     if not isinstance(data, list):
         raise InvalidFileError(
             source, f'expected a JSON list of people like [{{"id": "1"}}], got {json_kind(data)}'
@@ -226,6 +193,7 @@ def _json_record(item: object, source: str, where: str) -> PersonRecord:
         raise fail(
             f'attribute "{reserved[0]}" is reserved; give it as the top-level "{reserved[0]}"'
         )
+    _check_values(cast(dict[str, Any], attributes), "attribute", fail)
     events: tuple[Event, ...] | None = None
     if "events" in obj:
         raw_events = obj["events"]
@@ -252,16 +220,28 @@ def _json_event(item: object, fail: Any, i: int) -> Event:
     data = obj.get("data", {})
     if not isinstance(data, dict):
         raise fail(f"{at}.data must be an object, got {json_kind(data)}")
+    _check_values(cast(dict[str, Any], data), f"{at}.data", fail)
     timestamp = obj.get("timestamp", 0)
     if isinstance(timestamp, bool) or not isinstance(timestamp, int):
         raise fail(f"{at}.timestamp must be whole Unix seconds, got {json_kind(timestamp)}")
+    if not _EARLIEST <= timestamp <= _LATEST:
+        raise fail(f"{at}.timestamp {timestamp} is not a time in the years 1 to 9999")
     return Event(name=name, data=cast(dict[str, Any], data), timestamp=timestamp)
 
 
+def _check_values(values: dict[str, Any], what: str, fail: Any) -> None:
+    """Refuse the first value that is not what an attribute may hold."""
+    for name, value in values.items():
+        problem = attribute_problem(value)
+        if problem is not None:
+            raise fail(f'{what} "{name}" {problem}')
+
+
 def _parse_csv(text: str, source: str) -> list[PersonRecord]:
+    csv.field_size_limit(max(csv.field_size_limit(), _FIELD_LIMIT))
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     row_number = 0
-    header: list[str] = []
+    header: list[tuple[str, str, str]] = []
     records: list[PersonRecord] = []
     first_seen: dict[str, int] = {}
 
@@ -285,13 +265,25 @@ def _parse_csv(text: str, source: str) -> list[PersonRecord]:
                     where(),
                 )
             person_id, email, attributes = "", "", {}
-            for name, cell in zip(header, cells, strict=True):
-                if name == "id":
-                    person_id = cell
-                elif name == "email":
-                    email = cell
+            for (kind, name, column), cell in zip(header, cells, strict=True):
+                if len(cell) > CELL_CAP:
+                    raise InvalidFileError(
+                        source,
+                        f"the cell holds {len(cell):,} characters, more than a cell may hold "
+                        f"({CELL_CAP:,})",
+                        f"{where()}, column {column}",
+                    )
+                if kind == "id":
+                    person_id = read_text(cell)
+                elif kind == "email":
+                    email = read_text(cell)
                 else:
-                    value = cell_value(cell)
+                    try:
+                        value = read_value(cell)
+                    except ValueError as exc:
+                        raise InvalidFileError(
+                            source, f"the cell {exc}", f"{where()}, column {column}"
+                        ) from None
                     if value is not ABSENT:
                         attributes[name] = value
             if not person_id:
@@ -309,19 +301,32 @@ def _parse_csv(text: str, source: str) -> list[PersonRecord]:
     return records
 
 
-def _csv_header(cells: Sequence[str], source: str) -> list[str]:
-    header: list[str] = []
+def _csv_header(cells: Sequence[str], source: str) -> list[tuple[str, str, str]]:
+    """Each column as (kind, name, label): kind "id", "email" or "attribute"; the label
+    names the column in errors."""
+    header: list[tuple[str, str, str]] = []
+    seen: set[str] = set()
     for i, cell in enumerate(cells, start=1):
-        name = cell.strip()
-        if name.lower() in ("id", "email"):
-            name = name.lower()
-        if not name:
+        if len(cell) > CELL_CAP:
+            raise InvalidFileError(source, f"column {i} of the header row is too long", "row 1")
+        name, literal = read_header(cell)
+        kind = "attribute"
+        if not literal and name.lower() in RESERVED_ATTRIBUTES:
+            name = kind = name.lower()
+        elif literal and name in RESERVED_ATTRIBUTES:
+            raise InvalidFileError(
+                source,
+                f'column {i}: "{name}" is the person\'s own column, not an attribute',
+                "row 1",
+            )
+        if not name and not literal:
             raise InvalidFileError(source, f"column {i} of the header row has no name", "row 1")
-        if name in header:
+        if name in seen:
             raise InvalidFileError(source, f'column "{name}" appears twice in the header', "row 1")
-        header.append(name)
-    if "id" not in header:
-        found = ", ".join(f'"{name}"' for name in header)
+        seen.add(name)
+        header.append((kind, name, f'"{name}"' if name else str(i)))
+    if not any(kind == "id" for kind, _, _ in header):
+        found = ", ".join(f'"{name}"' for _, name, _ in header)
         raise InvalidFileError(
             source, f'the header row needs an "id" column (it has {found})', "row 1"
         )

@@ -12,6 +12,15 @@ text are matched literally.
 
 Attribute names ``id`` and ``email`` are refused: those live in their own columns and
 :func:`composer.model.context_for` would hide an attribute of the same name.
+
+**What an attribute may hold** (and an event's data, checked the same way): any JSON
+value whose arrays and objects nest at most :data:`ATTRIBUTE_DEPTH` (32) levels (an
+attribute that is a list of objects is 2 levels), whose integers have at most 100 digits
+and whose other numbers are finite doubles, and whose strings and keys are whole Unicode
+characters (no lone UTF-16 surrogate). These are the limits of
+:mod:`composer.json_input`, tighter on depth: templates walk attributes, SQLite's JSON
+functions (search) stop at 1,000 levels, and Python's JSON at fewer. Imports name the
+item or row and the attribute that breaks them; other writes get a :class:`StoreError`.
 """
 
 from __future__ import annotations
@@ -25,13 +34,23 @@ from dataclasses import dataclass
 from typing import Any
 
 from composer.errors import NotFoundError, StoreError
+from composer.json_input import value_problem
 from composer.model import Event, Person
 from composer.store import Database
 
-__all__ = ["RESERVED_ATTRIBUTES", "PeopleRepo", "StoredEvent", "like_pattern"]
+__all__ = [
+    "ATTRIBUTE_DEPTH",
+    "RESERVED_ATTRIBUTES",
+    "PeopleRepo",
+    "StoredEvent",
+    "attribute_problem",
+    "like_pattern",
+]
 
 RESERVED_ATTRIBUTES = frozenset({"id", "email"})
 """Attribute names that are the person's own columns."""
+ATTRIBUTE_DEPTH = 32
+"""How many levels arrays and objects may nest in one attribute's value."""
 
 _VALUE_TEXT = (
     "CASE t.type WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' "
@@ -62,6 +81,12 @@ def like_pattern(text: str) -> str:
     return f"%{escaped}%"
 
 
+def attribute_problem(value: object) -> str | None:
+    """Why a value cannot be an attribute (a phrase such as "nests more than 32 levels
+    deep"), or None when it can; see the module's docstring."""
+    return value_problem(value, ATTRIBUTE_DEPTH)
+
+
 def check_person(person: Person) -> None:
     """Refuse a person the store cannot hold faithfully (StoreError, a plain sentence)."""
     if not person.id:
@@ -72,6 +97,16 @@ def check_person(person: Person) -> None:
             f'Person "{person.id}" has an attribute named "{reserved[0]}"; '
             "id and email are set on the person itself, not as attributes."
         )
+    for name, value in [("id", person.id), ("email", person.email), *person.attributes.items()]:
+        problem = attribute_problem(value) or attribute_problem(name)
+        if problem is not None:
+            label = name if name in ("id", "email") else f'attribute "{_shown(name)}"'
+            raise StoreError(f'Person "{_shown(person.id)}": {label} {problem}.')
+
+
+def _shown(text: str) -> str:
+    """``text`` fit to print: a lone surrogate (which cannot be printed) as ``\\udXXX``."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def _row_to_person(row: sqlite3.Row) -> Person:

@@ -9,14 +9,16 @@ from typing import Any
 
 import pytest
 
-from composer.errors import InvalidFileError
+from composer.errors import InvalidFileError, StoreError
 from composer.model import Event, Person
+from composer.people_csv import CELL_CAP
 from composer.people_io import (
     ABSENT,
     PersonRecord,
     cell_value,
     export_people,
     import_people,
+    parse_people,
     people_to_csv,
     read_people,
     write_people,
@@ -69,6 +71,8 @@ def _snapshot(db: Database) -> list[Any]:
         ('["x", 2]', ["x", 2]),
         ('{"a":1}', '{"a":1}'),
         ("[not json", "[not json"),
+        ("9" * 100, int("9" * 100)),
+        ("9" * 101, "9" * 101),
     ],
 )
 def test_csv_cell_typing(cell: str, value: Any) -> None:
@@ -143,7 +147,12 @@ BAD_FILES = [
     ("blank.json", b"  \n", None, "only blank space"),
     ("latin1.csv", b"id,name\n1,Zo\xeb\n", "line 2, byte 13", "is not UTF-8"),
     ("bad.json", b'[{"id": "1"},\n {"id": }]', "line 2, column 9", "invalid JSON: Expecting value"),
-    ("nan.json", b'[{"id": "1", "attributes": {"x": NaN}}]', None, "NaN is not a JSON value"),
+    (
+        "nan.json",
+        b'[{"id": "1", "attributes": {"x": NaN}}]',
+        "line 1, column 34",
+        "NaN is not a JSON value",
+    ),
     ("object.json", b'{"id": "1"}', None, "expected a JSON list of people"),
     (
         "number-id.json",
@@ -284,3 +293,194 @@ def test_export_csv_columns_and_round_trip(db: Database, tmp_path: Path) -> None
 def test_csv_export_writes_nil_as_an_empty_cell() -> None:
     text = people_to_csv([Person("1", "", {"gone": None, "n": 0})])
     assert text == "id,email,gone,n\n1,,,0\n"
+
+
+# -- CSV export without formulas, and an exact round trip ----------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "cell"),
+    [
+        ('=HYPERLINK("http://evil","x")', '"\'=HYPERLINK(""http://evil"",""x"")"'),
+        ("+1", "'+1"),
+        ("-1+2", "'-1+2"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\t=1", "'\t=1"),
+        ("\r=1", '"\'\r=1"'),
+        ("a\rb", '"a\rb"'),
+        ("a\nb", '"a\nb"'),
+        ("'", "''"),
+        ("'tis", "'tis"),
+        ("'=1", "''=1"),
+        ("''42", "'''42"),
+        ("", "'"),
+        ("42", "'42"),
+        ("1.5", "'1.5"),
+        ("true", "'true"),
+        ('{"a": 1}', '"\'{""a"": 1}"'),
+        ("02134", "02134"),
+        ("plain", "plain"),
+        ("x,y", '"x,y"'),
+        (-7, "-7"),
+        (-0.5, "-0.5"),
+        (True, "true"),
+        ({"a": ["-x"]}, '"{""a"": [""-x""]}"'),
+    ],
+)
+def test_csv_export_neutralises_formulas_and_reads_back_the_same(value: Any, cell: str) -> None:
+    person = Person("1", "", {"v": value})
+    text = people_to_csv([person])
+    assert text == f"id,email,v\n1,,{cell}\n"
+    [record] = parse_people(text.encode("utf-8"), "<export>", "csv")
+    assert record.person == person
+    assert type(record.person.attributes["v"]) is type(value)
+
+
+def test_csv_round_trip_of_formula_ids_emails_and_attribute_names(
+    db: Database, tmp_path: Path
+) -> None:
+    people = [
+        Person("=1+1", "@evil.example", {"ID": "upper", " padded ": 1, "=name": "-"}),
+        Person("-3", "+x@example.com", {"Email": None, "'quoted": "'", "": "empty name"}),
+        Person("'plain", "'", {"ID": "'tis"}),
+    ]
+    for person in people:
+        db.people.create(person)
+    out = export_people(db, tmp_path / "out.csv")
+    header = out.read_text(encoding="utf-8").splitlines()[0]
+    assert header == "id,email,',' padded ,'quoted,'=name,'Email,'ID,keep"
+    with Database(tmp_path / "other.sqlite3") as other:
+        import_people(other, out)
+        back = {p.id: p for p in other.people.list()}
+    for person in [*db.people.list()]:
+        expected = {k: v for k, v in person.attributes.items() if v is not None}
+        assert back[person.id] == Person(person.id, person.email, expected)
+
+
+@pytest.mark.parametrize(
+    ("cell", "value"),
+    [
+        ("'42", "42"),
+        ("'=1+1", "=1+1"),
+        ("'tis", "'tis"),
+        ("'", ""),
+        ("''", "'"),
+        ("'true", "true"),
+        ("9" * 101, "9" * 101),
+        ("9" * 5000, "9" * 5000),
+    ],
+)
+def test_a_leading_quote_in_a_hand_written_file(cell: str, value: Any) -> None:
+    [record] = parse_people(f"id,v\n1,{cell}\n".encode(), "<file>", "csv")
+    assert record.person.attributes == {"v": value}
+
+
+def test_cells_over_128_kib_are_read_up_to_the_cap(db: Database, tmp_path: Path) -> None:
+    big = "x" * (200 * 1024)
+    db.people.create(Person("big", "", {"note": big, "formula": "=" + big}))
+    out = export_people(db, tmp_path / "out.csv")
+    with Database(tmp_path / "other.sqlite3") as other:
+        import_people(other, out)
+        assert other.people.get("big").attributes == {"note": big, "formula": "=" + big}
+
+
+def test_a_cell_over_the_cap_names_its_row_and_column(tmp_path: Path) -> None:
+    path = tmp_path / "huge.csv"
+    path.write_text("id,note\n1,x\n2," + "y" * (CELL_CAP + 1) + "\n", encoding="utf-8")
+    with pytest.raises(InvalidFileError) as caught:
+        read_people(path)
+    assert caught.value.where == 'row 3, column "note"'
+    assert f"more than a cell may hold ({CELL_CAP:,})" in caught.value.reason
+
+
+def test_csv_export_refuses_a_value_too_long_for_a_cell(db: Database, tmp_path: Path) -> None:
+    db.people.create(Person("long", "", {"note": "z" * (CELL_CAP + 1)}))
+    with pytest.raises(StoreError, match='Person "long": the CSV cell for "note"'):
+        export_people(db, tmp_path / "out.csv")
+    assert not (tmp_path / "out.csv").exists()
+    export_people(db, tmp_path / "out.json")  # JSON has no cap
+
+
+# -- what an attribute may hold ---------------------------------------------------------
+
+
+DEEP_CELL = "[" * 33 + "]" * 33
+LIMIT_FILES = [
+    (
+        "deep-cell.csv",
+        f"id,plan,tree\n1,a,[]\n2,b,{DEEP_CELL}\n",
+        'row 3, column "tree"',
+        "the cell is JSON that arrays and objects nest more than 32 levels deep here",
+    ),
+    (
+        "hostile-cell.csv",
+        "id,tree\n1,[" + "[" * 5000 + "]" * 5000 + "]\n",
+        'row 2, column "tree"',
+        "more than 32 levels deep",
+    ),
+    (
+        "long-int-cell.csv",
+        "id,n\n1,[" + "1" * 150 + "]\n",
+        'row 2, column "n"',
+        "an integer of more than 100 digits",
+    ),
+    (
+        "infinite-cell.csv",
+        "id,n\n1,[1e999]\n",
+        'row 2, column "n"',
+        "a number too large to store",
+    ),
+    (
+        "surrogate-cell.csv",
+        'id,s\n1,"[""\\ud800""]"\n',
+        'row 2, column "s"',
+        "surrogate",
+    ),
+    (
+        "deep-attribute.json",
+        json.dumps([{"id": "1"}, {"id": "2", "attributes": {"tree": json.loads(DEEP_CELL)}}]),
+        "item 2",
+        'attribute "tree" nests more than 32 levels deep',
+    ),
+    (
+        "deep-event.json",
+        json.dumps(
+            [{"id": "1", "events": [{"name": "e", "data": {"d": [[[[[[]]]]]] * 1}}]}]
+        ).replace("[[[[[[]]]]]]", DEEP_CELL),
+        "item 1",
+        'events[0].data "d" nests more than 32 levels deep',
+    ),
+    (
+        "timestamp.json",
+        '[{"id": "1", "events": [{"name": "e", "timestamp": ' + "9" * 30 + "}]}]",
+        "item 1",
+        "events[0].timestamp 999999999999999999999999999999 is not a time in the years 1 to 9999",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "where", "reason"), LIMIT_FILES, ids=[case[0] for case in LIMIT_FILES]
+)
+def test_attribute_limits_name_the_place(
+    db: Database, tmp_path: Path, name: str, content: str, where: str, reason: str
+) -> None:
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    before = _snapshot(db)
+    with pytest.raises(InvalidFileError) as caught:
+        import_people(db, path)
+    assert caught.value.where == where
+    assert reason in caught.value.reason
+    assert "\n" not in str(caught.value)
+    assert _snapshot(db) == before
+
+
+def test_the_store_refuses_what_an_attribute_may_not_hold(db: Database) -> None:
+    deep: Any = []
+    for _ in range(40):
+        deep = [deep]
+    with pytest.raises(StoreError, match='Person "d": attribute "x" nests more than 32'):
+        db.people.create(Person("d", "", {"x": deep}))
+    with pytest.raises(StoreError, match=r'Person "s\\ud800": id holds half of a UTF-16'):
+        db.people.create(Person("s\ud800", "", {}))
