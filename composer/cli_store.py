@@ -4,6 +4,7 @@
 
     webhook-composer [--data-dir DIR] people import FILE      .json list or .csv; all or nothing
     webhook-composer [--data-dir DIR] people list [--json] [--search TEXT]
+    webhook-composer [--data-dir DIR] people export FILE [--no-events]
     webhook-composer [--data-dir DIR] requests import FILE [--replace]
     webhook-composer [--data-dir DIR] requests list [--json]
     webhook-composer [--data-dir DIR] secrets set NAME        value on standard input
@@ -14,6 +15,12 @@ command run against a new folder creates the workspace and seeds the sample work
 as the window does. ``--json`` prints one JSON document: ``people list`` the people-import
 shape ``[{"id", "email", "attributes"}, ...]``, ``requests list`` the request files.
 Without it, lists are aligned tables.
+
+``people export`` writes every person to FILE, the export the window's People page
+makes (:func:`composer.people_export.export_people`): CSV when FILE ends in ``.csv``
+(formulas neutralised; ``people import`` reads it back to the same people), otherwise
+JSON: what ``people list --json`` prints with each person's ``events`` added, so that
+nothing is lost; ``--no-events`` leaves them out and writes exactly that output.
 
 ``secrets set`` reads the value from standard input (one trailing newline removed; a
 terminal is asked without echo) and never prints it. Without a usable keychain a value
@@ -34,9 +41,11 @@ import getpass
 import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from composer.cli import CommandError, data_dir_of, emit_json
+from composer.people_export import export_people
 from composer.people_io import import_people
 from composer.secrets import SecretStore, check_name
 from composer.seed import open_workspace
@@ -85,6 +94,12 @@ def register(sub: Any) -> None:
         "--search", metavar="TEXT", help="only people whose id, email or attributes hold TEXT"
     )
     parser.set_defaults(handler=people_list)
+    parser = _add(people, "export", "write every person to a CSV or JSON file")
+    parser.add_argument("file", metavar="FILE", help="a .csv file, or JSON for any other name")
+    parser.add_argument(
+        "--no-events", action="store_true", help="JSON without events (as people list --json)"
+    )
+    parser.set_defaults(handler=people_export)
 
     requests = group(sub, "requests", "the stored webhook requests")
     parser = _add(requests, "import", "store a request file in the workspace")
@@ -153,6 +168,15 @@ def people_list(args: argparse.Namespace) -> int:
         return 0
     rows = [(p.id, p.email, json.dumps(dict(p.attributes), ensure_ascii=False)) for p in people]
     sys.stdout.write(format_table(("ID", "EMAIL", "ATTRIBUTES"), rows))
+    return 0
+
+
+def people_export(args: argparse.Namespace) -> int:
+    target = Path(args.file)
+    with open_workspace(data_dir_of(args)) as db:
+        count = db.people.count()
+        export_people(db, target, events=not args.no_events)
+    print(f"Exported {_plural(count, 'person')} to {target}.")
     return 0
 
 

@@ -91,6 +91,66 @@ def test_people_import_then_list_json(
     assert reimport.returncode == 0 and "(0 new, 2 updated" in reimport.stdout
 
 
+HOSTILE_PEOPLE = [
+    {
+        "id": "=1+1",
+        "email": "@evil.example",
+        "attributes": {"link": '=HYPERLINK("http://evil.example","click")', "zip": "02134"},
+        "events": [{"name": "signup", "data": {"via": "-"}, "timestamp": 5}],
+    },
+    {
+        "id": "2",
+        "email": "",
+        "attributes": {"note": 'line\rbreak, "quoted"', "n": -7, "text_n": "-7", "t": "true"},
+        "events": [],
+    },
+]
+
+
+def test_people_export_csv_and_json_round_trip(
+    python: str, cli_env: dict[str, str], empty_dir: Path, tmp_path: Path
+) -> None:
+    source = tmp_path / "people.json"
+    source.write_text(json.dumps(HOSTILE_PEOPLE), encoding="utf-8")
+    base = ("--data-dir", str(empty_dir), "people")
+    assert run(python, cli_env, *base, "import", str(source)).returncode == 0
+    listed = run(python, cli_env, *base, "list", "--json").stdout
+
+    out_csv, out_json, bare = tmp_path / "out.csv", tmp_path / "out.json", tmp_path / "bare.json"
+    done = run(python, cli_env, *base, "export", str(out_csv))
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout == f"Exported 2 people to {out_csv}.\n"
+    assert run(python, cli_env, *base, "export", str(out_json)).returncode == 0
+    assert run(python, cli_env, *base, "export", str(bare), "--no-events").returncode == 0
+
+    # JSON: what people list --json prints, with events; --no-events: exactly that output
+    assert bare.read_text(encoding="utf-8") == listed
+    assert json.loads(out_json.read_text(encoding="utf-8")) == HOSTILE_PEOPLE
+    # CSV: no cell a spreadsheet would run, and a bare CR is quoted
+    text = out_csv.read_bytes().decode("utf-8")
+    assert text.split("\n")[1].startswith("'=1+1,'@evil.example,\"'=HYPERLINK(")
+    assert '"line\rbreak, ""quoted"""' in text
+    for exported in (out_csv, out_json):
+        other = tmp_path / f"other-{exported.suffix[1:]}"
+        Database(other / "workspace.sqlite3").close()
+        assert run(python, cli_env, "--data-dir", str(other), "people", "import",
+                   str(exported)).returncode == 0  # fmt: skip
+        again = run(python, cli_env, "--data-dir", str(other), "people", "list", "--json")
+        assert json.loads(again.stdout) == json.loads(listed)
+
+
+def test_people_export_to_a_missing_folder_exits_2(
+    python: str, cli_env: dict[str, str], empty_dir: Path, tmp_path: Path
+) -> None:
+    target = tmp_path / "missing" / "out.csv"
+    done = run(python, cli_env, "--data-dir", str(empty_dir), "people", "export", str(target))
+    assert done.returncode == 2
+    assert (
+        done.stderr
+        == f"webhook-composer: {target} cannot be written (No such file or directory).\n"
+    )
+
+
 def test_people_list_table_is_aligned(
     python: str, cli_env: dict[str, str], empty_dir: Path, tmp_path: Path
 ) -> None:
