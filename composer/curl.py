@@ -31,7 +31,12 @@ and an unquoted ``|``, ``;``, ``&`` or ``&&`` ends the command. Then curl's opti
 * Options about output, TLS checking, redirects, proxies and timeouts (``-s``, ``-i``,
   ``-v``, ``-k``, ``-L``, ``--compressed``, ``-o FILE`` …) do not change the request and
   are ignored. An option curl has that is not listed here is refused by name rather than
-  guessed at.
+  guessed at, as is a refused option inside a group of short ones (``-sK file`` is
+  refused as ``-K``).
+* What can never be sent is refused: a URL that is not ``http://`` or ``https://``
+  (``file://``, ``gopher://`` …) or has no host, a URL or header holding a control
+  character (NUL, CR, LF, anything below space but TAB, DEL, U+0080-U+009F), and a
+  header name that is not an HTTP token.
 """
 
 from __future__ import annotations
@@ -84,16 +89,26 @@ _IGNORED_FLAGS = {
     "--no-sessionid", "--false-start", "--create-dirs", "--styled-output", "-R",
 }  # fmt: skip
 _REFUSED = {
-    "-F": "multipart forms (-F/--form) are not something Customer.io sends; use a JSON or "
-    "form-encoded body with -d instead",
-    "-T": "uploading a file (-T/--upload-file) cannot be imported; paste the body with -d",
-    "-K": "options from a config file (-K/--config) cannot be read; paste them instead",
-    "-I": "a HEAD request (-I/--head) is not a method Customer.io's webhook action offers",
+    "-F": (
+        "multipart form",
+        "Customer.io sends no multipart bodies; use a JSON or form-encoded body with -d instead",
+    ),
+    "-T": ("upload a file", "the file is not here to read; paste the body with -d"),
+    "-K": ("read options from a file", "the file is not here to read; paste the options"),
+    "-I": ("HEAD request", "HEAD is not a method Customer.io's webhook action offers"),
 }
 _REFUSED.update({"--form": _REFUSED["-F"], "--form-string": _REFUSED["-F"],
                  "--upload-file": _REFUSED["-T"], "--config": _REFUSED["-K"],
                  "--head": _REFUSED["-I"]})  # fmt: skip
 _ALIASES = {"--request": "-X", "--header": "-H", "--user": "-u", "--get": "-G"}
+# curl's other protocols, and schemes a browser knows, written without "//" ("file:/x")
+_OTHER_SCHEME = re.compile(
+    r"(dict|file|ftps?|gophers?|imaps?|ldaps?|mqtt|pop3s?|rtmp[a-z]*|rtsp|scp|sftp|smbs?"
+    r"|smtps?|telnet|tftp|wss?|mailto|data|javascript):",
+    re.IGNORECASE,
+)
+_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")  # C0 but TAB, DEL, C1
 _SECRET_HEADERS = re.compile(r"authorization|cookie|x-api-key|api-key|x-auth-token|.*token", re.I)
 
 
@@ -111,6 +126,11 @@ def _fail(reason: str) -> InvalidFileError:
     return InvalidFileError(SOURCE, reason)
 
 
+def _refused(option: str) -> InvalidFileError:
+    what, advice = _REFUSED[option]
+    return _fail(f"{option} ({what}) is not supported: {advice}")
+
+
 def _options(words: list[str]) -> list[tuple[str, str | None]]:
     """curl's options as (option, argument) pairs; a URL is ("url", value)."""
     pairs: list[tuple[str, str | None]] = []
@@ -120,6 +140,8 @@ def _options(words: list[str]) -> list[tuple[str, str | None]]:
         i += 1
         if word.startswith("--") and len(word) > 2:
             name, eq, attached = word.partition("=")
+            if name in _REFUSED:
+                raise _refused(name)
             name = _ALIASES.get(name, name)
             if name in _WITH_ARG or name in _IGNORED_WITH_ARG:
                 if eq:
@@ -129,7 +151,7 @@ def _options(words: list[str]) -> list[tuple[str, str | None]]:
                     i += 1
                 else:
                     raise _fail(f"{name} needs a value")
-            elif name in _IGNORED_FLAGS or name in _REFUSED:
+            elif name in _IGNORED_FLAGS:
                 pairs.append((name, None))
             else:
                 raise _fail(f"the option {name} is not one this import understands")
@@ -138,6 +160,8 @@ def _options(words: list[str]) -> list[tuple[str, str | None]]:
             while j < len(word):
                 flag = "-" + word[j]
                 j += 1
+                if flag in _REFUSED:
+                    raise _refused(flag)
                 if flag in _WITH_ARG or flag in _IGNORED_WITH_ARG:
                     if j < len(word):
                         pairs.append((flag, word[j:]))
@@ -147,7 +171,7 @@ def _options(words: list[str]) -> list[tuple[str, str | None]]:
                     else:
                         raise _fail(f"{flag} needs a value")
                     break
-                if flag == "-G" or flag in _IGNORED_FLAGS or flag in _REFUSED:
+                if flag == "-G" or flag in _IGNORED_FLAGS:
                     pairs.append((flag, None))
                 else:
                     raise _fail(f"the option {flag} is not one this import understands")
@@ -172,6 +196,50 @@ def _data_piece(kind: str, value: str) -> str:
             "paste the body itself (or use --data-raw)"
         )
     return value
+
+
+def _control_name(char: str) -> str:
+    names = {"\x00": "NUL", "\r": "CR (carriage return)", "\n": "LF (line feed)"}
+    return names.get(char, f"the control character U+{ord(char):04X}")
+
+
+def _check_url(url: str) -> None:
+    """Refuse a URL that can never be sent: control characters, not http(s), no host."""
+    bad = _CONTROL.search(url)
+    if bad is not None:
+        raise _fail(
+            f"the URL holds {_control_name(bad.group())} at character {bad.start() + 1}, "
+            "which can never be sent"
+        )
+    try:
+        parts = urlsplit(url)
+    except ValueError as exc:
+        raise _fail(f"the URL does not parse ({exc})") from None
+    if parts.scheme.lower() not in ("http", "https"):
+        raise _fail(
+            f"the URL's scheme {parts.scheme}: is not http or https, the only URLs "
+            "Customer.io sends webhooks to"
+        )
+    if not parts.netloc:
+        raise _fail("the URL has no host")
+
+
+def _check_header(header: Header) -> None:
+    """Refuse a header that can never be sent: a name that is not a token, a control
+    character (anything below space but TAB, DEL, U+0080-U+009F) in the value."""
+    bad = _CONTROL.search(header.name) or _CONTROL.search(header.value)
+    if bad is not None:
+        part = "name" if _CONTROL.search(header.name) else "value"
+        shown = header.name if part == "value" else repr(header.name)
+        raise _fail(
+            f"the {part} of the header {shown} holds {_control_name(bad.group())}, "
+            "which can never be sent in a header"
+        )
+    if not _TOKEN.fullmatch(header.name):
+        raise _fail(
+            f"the header name {header.name!r} is not a valid HTTP header name (letters, "
+            "digits and !#$%&'*+-.^_`|~ only)"
+        )
 
 
 def _secret_name(host: str) -> str:
@@ -200,8 +268,6 @@ def import_curl(text: str, name: str | None = None) -> CurlImport:
     get = bearer = False
     user: str | None = None
     for option, value in _options(words[1:]):
-        if option in _REFUSED:
-            raise _fail(_REFUSED[option])
         if option == "url" or option == "--url":
             if url is not None:
                 raise _fail("the command has more than one URL; import one request at a time")
@@ -234,9 +300,10 @@ def import_curl(text: str, name: str | None = None) -> CurlImport:
             bearer = True
     if not url:
         raise _fail("the command has no URL")
-    if "://" not in url:
+    if "://" not in url and not _OTHER_SCHEME.match(url):
         url = "http://" + url
         notes.append("The URL had no scheme; curl uses http://, and so does this request.")
+    _check_url(url)
     data: str | None = None
     if pieces:
         data = pieces[0][1]
@@ -288,6 +355,8 @@ def import_curl(text: str, name: str | None = None) -> CurlImport:
                 f"The {header.name} header holds a credential in plain text; move it into a "
                 "secret and use {{ secrets.NAME }} in its place."
             )
+    for header in headers:
+        _check_header(header)
     everything = url + body + "".join(h.value for h in headers)
     for variable in sorted(set(re.findall(r"\$\{?[A-Za-z_][A-Za-z0-9_]*", everything))):
         notes.append(f"{variable.replace('{', '')} is a shell variable, kept as written here.")

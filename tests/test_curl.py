@@ -308,6 +308,63 @@ def test_what_cannot_be_imported_is_refused_plainly(command: str, message: str) 
 
 
 @pytest.mark.parametrize(
+    ("command", "message"),
+    [
+        # URLs that are not http(s), or cannot be sent at all
+        ("curl file:///etc/passwd", "the URL's scheme file: is not http or https"),
+        ("curl FILE:/etc/passwd", "the URL's scheme file: is not http or https"),
+        ("curl gopher://127.0.0.1:6379/_SET", "the URL's scheme gopher: is not http or https"),
+        ("curl dict://127.0.0.1:11211/stat", "the URL's scheme dict: is not http or https"),
+        ("curl --url ftp://e.com/x", "the URL's scheme ftp: is not http or https"),
+        ("curl http://", "the URL has no host"),
+        ("curl 'http://[::1/'", "the URL does not parse (Invalid IPv6 URL)"),
+        ("curl $'https://e.com/a\\r\\nX: 1'", "the URL holds CR (carriage return) at character 16"),
+        ("curl $'https://e.com/\\x00'", "the URL holds NUL at character 15"),
+        # headers that can never be sent
+        ("curl https://e.com -H $'X-A: a\\x00b'", "the value of the header X-A holds NUL"),
+        ("curl https://e.com -H $'X-A: a\\nX-B: b'", "X-A holds LF (line feed)"),
+        ("curl https://e.com -H $'X-A: a\\rb'", "X-A holds CR (carriage return)"),
+        ("curl https://e.com -H $'X-A: a\\x1bb'", "X-A holds the control character U+001B"),
+        ("curl https://e.com -H $'X-A: a\\x7fb'", "X-A holds the control character U+007F"),
+        ("curl https://e.com -H $'X\\x00A: a'", "the name of the header 'X\\x00A' holds NUL"),
+        ("curl https://e.com -H 'Bad Name: a'", "'Bad Name' is not a valid HTTP header name"),
+        ("curl https://e.com -H ': a'", "'' is not a valid HTTP header name"),
+        ("curl https://e.com -A $'agent\\x01'", "User-Agent holds the control character U+0001"),
+        ("curl https://e.com -b $'a=1\\r\\n'x", "Cookie holds CR"),
+        # a refused option in a group of short ones is named as given
+        ("curl -sK/etc/passwd https://e.com", "-K (read options from a file) is not supported"),
+        ("curl -sK /etc/passwd https://e.com", "-K (read options from a file) is not supported"),
+        ("curl -K", "-K (read options from a file) is not supported"),
+        ("curl --config /etc/passwd https://e.com", "--config (read options from a file)"),
+        ("curl --config=/etc/passwd https://e.com", "--config (read options from a file)"),
+        ("curl -sSF a=b https://e.com", "-F (multipart form) is not supported"),
+        ("curl -sT/etc/passwd https://e.com", "-T (upload a file) is not supported"),
+        ("curl -sI https://e.com", "-I (HEAD request) is not supported"),
+        ("curl -s/ https://e.com", "the option -/ is not one this import understands"),
+    ],
+)
+def test_what_can_never_be_sent_is_refused_naming_the_cause(command: str, message: str) -> None:
+    with pytest.raises(InvalidFileError) as caught:
+        parse_curl(command)
+    assert caught.value.source == "<curl command>"
+    assert message in caught.value.reason
+    assert "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("command", "url"),
+    [
+        ("curl localhost:8080/x", "http://localhost:8080/x"),
+        ("curl HTTPS://E.com/x", "HTTPS://E.com/x"),
+        ("curl 'https://{{ customer.host }}/x'", "https://{{ customer.host }}/x"),
+        ("curl -H $'X-A: tab\\there' https://e.com/", "https://e.com/"),
+    ],
+)
+def test_http_urls_and_tabs_in_header_values_are_kept(command: str, url: str) -> None:
+    assert parse_curl(command).url == url
+
+
+@pytest.mark.parametrize(
     ("text", "words"),
     [
         ('curl a\\ b \'c d\' "e \\"f\\""', ["curl", "a b", "c d", 'e "f"']),
