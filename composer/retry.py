@@ -20,10 +20,12 @@ Decisions:
   ≈ 10.557 s, giving 10.6 s, 21 s, 42 s, 84 s, 2.8 min, 5.6 min, 11 min, 23 min, 45 min
   and 1.5 h. ``--backoff-base S`` replaces the base (delays ``S * 2**k``).
 * **Retry-After** (delta seconds or an HTTP date) is honoured when it asks for longer
-  than the scheduled delay, but never beyond a cap. The cap defaults to the schedule's
-  longest delay (1.5 h by default, and scaled with the base), so one answer cannot make
-  a single wait longer than the schedule itself would ever wait; a Retry-After that is
-  shorter than the scheduled delay, malformed, or in the past changes nothing.
+  than the scheduled delay, up to an absolute cap: :data:`RETRY_AFTER_CAP_S`, 1.5 hours
+  (the default schedule's longest delay), unless a policy sets its own. The cap is in
+  seconds of the clock and does not shrink with ``--backoff-base``: a server that says
+  ``Retry-After: 1`` is waited at least a second however compressed the schedule is. A
+  Retry-After that is shorter than the scheduled delay, malformed, or in the past changes
+  nothing; one too large to be a number (thousands of digits) is taken as the cap.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ __all__ = [
     "DEFAULT_MAX_RETRIES",
     "RETRYABLE_ERRORS",
     "RETRYABLE_STATUSES",
+    "RETRY_AFTER_CAP_S",
     "TOTAL_SPAN_S",
     "RetryPolicy",
     "is_retryable",
@@ -49,6 +52,8 @@ TOTAL_SPAN_S = 3 * 60 * 60
 """What the default schedule's delays add up to: 3 hours."""
 DEFAULT_BASE = TOTAL_SPAN_S / (2**DEFAULT_MAX_RETRIES - 1)
 """The first delay, ≈ 10.557 s: ten doublings of it sum to :data:`TOTAL_SPAN_S`."""
+RETRY_AFTER_CAP_S = 90 * 60.0
+"""The longest wait a Retry-After obtains by default: 1.5 hours, whatever the base."""
 RETRYABLE_STATUSES = frozenset({408, 409, 429})
 """The 4xx statuses that are retried (every 5xx is too)."""
 RETRYABLE_ERRORS = frozenset({"timeout", "refused", "reset", "dns", "interrupted"})
@@ -76,11 +81,12 @@ def parse_retry_after(value: str | None, now: float) -> float | None:
     if value is None:
         return None
     text = value.strip()
-    if text.isdigit():
-        return float(int(text))
+    if text.isascii() and text.isdigit():
+        digits = text.lstrip("0") or "0"
+        return float(int(digits)) if len(digits) <= 15 else float("inf")
     try:
         moment = email.utils.parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
     if moment.tzinfo is None:  # "-0000" dates come back naive; HTTP dates are UTC
         return None
@@ -97,7 +103,7 @@ class RetryPolicy:
     base: float = DEFAULT_BASE
     """The first delay in seconds; retry ``k`` (1-based) waits ``base * 2**(k-1)``."""
     cap_retry_after: float | None = None
-    """Longest wait a Retry-After may ask for; None means the schedule's longest delay."""
+    """Longest wait a Retry-After obtains; None means :data:`RETRY_AFTER_CAP_S`."""
 
     def __post_init__(self) -> None:
         if self.max_retries < 0:
@@ -126,10 +132,8 @@ class RetryPolicy:
 
     @property
     def cap(self) -> float:
-        """The longest wait a Retry-After can obtain."""
-        if self.cap_retry_after is not None:
-            return self.cap_retry_after
-        return self.scheduled(max(self.max_retries, 1))
+        """The longest wait a Retry-After can obtain (seconds; the base does not scale it)."""
+        return RETRY_AFTER_CAP_S if self.cap_retry_after is None else self.cap_retry_after
 
     def delay(self, retry_number: int, retry_after: str | None, now: float) -> float:
         """Seconds to wait before retry ``retry_number``, honouring ``Retry-After``."""

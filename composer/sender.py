@@ -4,11 +4,12 @@ Decisions:
 
 * **Exact bytes.** The request is built with explicit headers and sent with
   ``Client.send``, which does not merge the client's default headers, so httpx adds no
-  ``Accept``, ``Accept-Encoding`` or ``Connection``. What reaches the socket is the
-  request line, ``Host``, the rendered headers in their order (names as written,
-  values UTF-8), ``User-Agent: webhook-composer/<version>`` unless the request sets its
-  own, and ``Content-Length`` when there is a body (or the method is POST, PUT or PATCH),
-  then the body encoded as UTF-8. Userinfo left in a URL is dropped: rendering has
+  ``Accept`` or ``Connection``. What reaches the socket is the request line, ``Host``,
+  the rendered headers in their order (names as written, values UTF-8), then
+  ``User-Agent: webhook-composer/<version>`` and ``Accept-Encoding: gzip, deflate``
+  (:func:`implicit_headers`; each unless the request sets its own), and
+  ``Content-Length`` when there is a body (or the method is POST, PUT or PATCH), then the
+  body encoded as UTF-8. Userinfo left in a URL is dropped: rendering has
   already turned it into an ``Authorization`` header. Redirects are not followed, cookies
   are not kept, and proxies from the environment are not used (``trust_env=False``), so
   what the preview showed is what the endpoint gets.
@@ -20,8 +21,12 @@ Decisions:
   seconds after it started is a ``timeout``, whether the server trickles, stalls after
   accepting, or never accepts. (DNS lookups run inside ``getaddrinfo`` and cannot be
   interrupted; they rarely take long.)
+* **Compressed answers are decoded.** A body whose ``Content-Encoding`` is gzip or
+  deflate is decoded as it arrives (:mod:`composer.content_coding`); any other coding is
+  kept as received and ``body_problem`` says so.
 * **Bounded memory.** The first :data:`BODY_LIMIT` bytes (1 MiB) of a response body are
-  kept; the rest is read, counted in ``size`` and dropped, and ``truncated`` is set.
+  kept, counted after decoding, so a decompression bomb stays within the cap; the rest
+  is read, counted in ``size`` (bytes on the wire) and dropped, and ``truncated`` is set.
 * **Errors the user can act on.** Failures are sorted into :data:`ERROR_KINDS`, each with
   a plain sentence: ``dns``, ``refused`` (no connection could be made), ``tls``,
   ``timeout``, ``reset``, ``invalid_response`` and ``other`` (the request itself cannot be
@@ -34,6 +39,7 @@ connections are reused across its sends.
 from __future__ import annotations
 
 import errno
+import functools
 import importlib.metadata
 import re
 import socket
@@ -48,14 +54,17 @@ import httpcore
 import httpx
 
 import composer
+from composer.content_coding import ACCEPT_ENCODING, BodyDecoder, coding_of
 
 __all__ = [
+    "ACCEPT_ENCODING",
     "BODY_LIMIT",
     "DEFAULT_TIMEOUT",
     "ERROR_KINDS",
     "AttemptResult",
     "Sender",
     "WireRequest",
+    "implicit_headers",
     "user_agent",
 ]
 
@@ -97,17 +106,22 @@ class AttemptResult:
     headers: tuple[tuple[str, str], ...]
     """Response headers in the order received (also kept for an incomplete answer)."""
     body: bytes
-    """The first :data:`BODY_LIMIT` bytes of the response body."""
+    """The first :data:`BODY_LIMIT` bytes of the response body (decoded when ``decoded``)."""
     size: int
-    """How many body bytes the server sent in all."""
+    """How many body bytes the server sent in all (on the wire, before decoding)."""
     truncated: bool
-    """Whether ``body`` holds less than the server sent."""
+    """Whether ``body`` holds less than the whole (decoded) body."""
     elapsed_ms: float
     """Milliseconds from the attempt's start to its last byte or its failure."""
     error_kind: str | None = None
     """One of :data:`ERROR_KINDS` when there is no complete answer, else None."""
     error: str | None = None
     """A plain sentence saying what went wrong, or None."""
+    decoded: str | None = None
+    """The content coding removed from ``body`` (``gzip``, ``deflate``), or None."""
+    body_problem: str | None = None
+    """Why ``body`` is not the plain body the server meant (still encoded, or its
+    compressed stream ended early), or None."""
 
     def header(self, name: str) -> str | None:
         """The first value of a response header (name case-insensitive)."""
@@ -119,6 +133,18 @@ class AttemptResult:
         return self.body.decode("utf-8", errors="replace")
 
 
+def implicit_headers(names: Sequence[str]) -> tuple[tuple[str, str], ...]:
+    """The headers the sender appends after a request's own (``names``), in order."""
+    have = {name.lower() for name in names}
+    found: list[tuple[str, str]] = []
+    if "user-agent" not in have:
+        found.append(("User-Agent", user_agent()))
+    if "accept-encoding" not in have:
+        found.append(("Accept-Encoding", ACCEPT_ENCODING))
+    return tuple(found)
+
+
+@functools.cache
 def user_agent() -> str:
     """``webhook-composer/<version>``: the User-Agent sent unless a request sets one."""
     version = getattr(composer, "__version__", None)
@@ -237,7 +263,6 @@ class Sender:
             raise ValueError("the timeout must be positive")
         self.timeout = timeout
         self.body_limit = body_limit
-        self._user_agent = user_agent().encode("ascii")
         self._deadline = _Deadline()
         self._client = httpx.Client(
             transport=_Transport(self._deadline),
@@ -268,8 +293,8 @@ class Sender:
             if any(c in value for c in "\r\n\0"):
                 raise ValueError(f"the value of the {name} header holds a line break")
             headers.append((name.encode("ascii"), value.encode("utf-8")))
-        if not any(name.lower() == b"user-agent" for name, _ in headers):
-            headers.append((b"User-Agent", self._user_agent))
+        for name, value in implicit_headers([name for name, _ in request.headers]):
+            headers.append((name.encode("ascii"), value.encode("ascii")))
         return httpx.Request(
             request.method, url, headers=headers, content=request.body.encode("utf-8")
         )
@@ -294,28 +319,40 @@ class Sender:
         except (httpx.InvalidURL, UnicodeError, ValueError, TypeError) as exc:
             return _failure(elapsed(), "other", f"The request cannot be sent: {_plain(exc)}.")
         headers: tuple[tuple[str, str], ...] = ()
-        kept = bytearray()
+        body = BodyDecoder(None, self.body_limit)
         size = 0
         try:
             response = self._client.send(built, stream=True, follow_redirects=False)
             try:
                 headers = tuple((_text(k), _text(v)) for k, v in response.headers.raw)
+                body = BodyDecoder(coding_of(response.headers.get("content-encoding")), body.limit)
                 for chunk in response.iter_raw():
                     size += len(chunk)
-                    room = self.body_limit - len(kept)
-                    if room > 0:
-                        kept += chunk[:room]
+                    body.feed(chunk)
                     if self._deadline.at is not None and time.monotonic() > self._deadline.at:
                         raise httpx.ReadTimeout("the attempt's deadline passed", request=built)
+                body.finish()
             finally:
                 response.close()
         except _SEND_ERRORS as exc:
             kind, sentence = _classify(exc, host, built.url.port, self.timeout, bool(headers))
             return AttemptResult(
-                None, headers, bytes(kept), size, size > len(kept), elapsed(), kind, sentence
+                None, headers, body.body, size, body.truncated, elapsed(), kind, sentence
+            )
+        problem = body.problem
+        if body.ended_early:
+            problem = (
+                f"The {body.coding} stream ended before its end; the body holds what was decoded."
             )
         return AttemptResult(
-            response.status_code, headers, bytes(kept), size, size > len(kept), elapsed()
+            response.status_code,
+            headers,
+            body.body,
+            size,
+            body.truncated,
+            elapsed(),
+            decoded=body.decoded,
+            body_problem=problem,
         )
 
 

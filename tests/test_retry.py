@@ -9,6 +9,7 @@ import pytest
 
 from composer.retry import (
     DEFAULT_BASE,
+    RETRY_AFTER_CAP_S,
     RetryPolicy,
     is_retryable,
     is_success,
@@ -115,7 +116,9 @@ def test_parse_retry_after(value: str | None, expected: float | None) -> None:
         (3, None, 4.0),
         (1, "3", 3.0),  # longer Retry-After wins
         (3, "3", 4.0),  # shorter Retry-After is ignored
-        (1, "100000", 8.0),  # capped at the longest scheduled delay (base * 2**3)
+        (1, "100000", 5400.0),  # capped at 1.5 h, whatever the base
+        (1, "9" * 5000, 5400.0),  # too large to be a number: the cap
+        (1, "١٢", 1.0),  # only ASCII digits are a delay
         (1, _http_date(5), 5.0),  # HTTP date
         (1, "garbage", 1.0),
     ],
@@ -130,7 +133,19 @@ def test_delay_honours_retry_after_within_cap(
 def test_explicit_cap() -> None:
     policy = RetryPolicy(max_retries=4, base=1.0, cap_retry_after=60.0)
     assert policy.delay(1, "3600", NOW) == 60.0
-    assert RetryPolicy().cap == pytest.approx(RetryPolicy().schedule()[-1])
+
+
+@pytest.mark.parametrize("base", [DEFAULT_BASE, 1.0, 0.05, 0.01, 0.0])
+def test_the_retry_after_cap_does_not_shrink_with_the_base(base: float) -> None:
+    policy = RetryPolicy(max_retries=3, base=base)
+    assert policy.cap == RETRY_AFTER_CAP_S == 90 * 60
+    assert policy.delay(1, "1", NOW) == pytest.approx(max(1.0, base))
+    assert policy.delay(3, "7200", NOW) == RETRY_AFTER_CAP_S
+    assert policy.delay(1, _http_date(2 * 3600), NOW) == RETRY_AFTER_CAP_S
+
+
+def test_a_hostile_http_date_changes_nothing() -> None:
+    assert parse_retry_after("Wed, 21 Oct 99999 07:28:00 GMT", NOW) is None
 
 
 @pytest.mark.parametrize(

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import gzip
 import socket
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
 from servers import FaultServer, Reply
 
-from composer.sender import BODY_LIMIT, Sender, user_agent
+from composer.sender import ACCEPT_ENCODING, BODY_LIMIT, Sender, user_agent
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,7 @@ def test_sends_exactly_the_rendered_request(sender: Sender) -> None:
         + "X-Name: Zoë\r\n".encode()
         + b"x-lower: v\r\n"
         + f"User-Agent: {user_agent()}\r\n".encode()
+        + b"Accept-Encoding: gzip, deflate\r\n"
         + f"Content-Length: {len(body)}\r\n\r\n".encode()
         + body
     )
@@ -55,12 +58,13 @@ def test_sends_exactly_the_rendered_request(sender: Sender) -> None:
 
 
 @pytest.mark.parametrize(
-    ("method", "headers", "body", "content_length", "agent"),
+    ("method", "headers", "body", "content_length", "agent", "encodings"),
     [
-        ("GET", (), "", None, user_agent()),
-        ("POST", (), "", "0", user_agent()),
-        ("DELETE", (), "x", "1", user_agent()),
-        ("PUT", (("user-agent", "mine/1"),), "{}", "2", "mine/1"),
+        ("GET", (), "", None, user_agent(), ACCEPT_ENCODING),
+        ("POST", (), "", "0", user_agent(), ACCEPT_ENCODING),
+        ("DELETE", (), "x", "1", user_agent(), ACCEPT_ENCODING),
+        ("PUT", (("user-agent", "mine/1"),), "{}", "2", "mine/1", ACCEPT_ENCODING),
+        ("POST", (("accept-encoding", "identity"),), "{}", "2", user_agent(), "identity"),
     ],
 )
 def test_implicit_headers(
@@ -70,6 +74,7 @@ def test_implicit_headers(
     body: str,
     content_length: str | None,
     agent: str,
+    encodings: str,
 ) -> None:
     with FaultServer() as server:
         sender.send(Wire(method, server.url + "/", headers, body))
@@ -77,8 +82,122 @@ def test_implicit_headers(
     names = [name.lower() for name, _ in received.headers]
     assert received.header("Content-Length") == content_length
     assert received.header("User-Agent") == agent
+    assert received.header("Accept-Encoding") == encodings
     assert names.count("user-agent") == 1
-    assert not {"accept", "accept-encoding", "connection"} & set(names)
+    assert names.count("accept-encoding") == 1
+    assert not {"accept", "connection"} & set(names)
+
+
+def test_only_the_standard_library_codings_are_accepted() -> None:
+    assert ACCEPT_ENCODING == "gzip, deflate"
+
+
+PLAIN = b'{"id": "r-1", "text": "' + b"abc" * 5000 + b'"}'
+
+
+def _raw_deflate(data: bytes) -> bytes:
+    packer = zlib.compressobj(wbits=-zlib.MAX_WBITS)
+    return packer.compress(data) + packer.flush()
+
+
+@pytest.mark.parametrize(
+    ("coding", "encoded"),
+    [
+        ("gzip", gzip.compress(PLAIN)),
+        ("x-gzip", gzip.compress(PLAIN)),
+        ("deflate", zlib.compress(PLAIN)),
+        ("deflate", _raw_deflate(PLAIN)),  # as some servers send it, without the wrapper
+        ("GZIP", gzip.compress(PLAIN)),
+    ],
+)
+def test_compressed_answers_are_decoded(sender: Sender, coding: str, encoded: bytes) -> None:
+    reply = Reply(200, (("Content-Encoding", coding),), encoded)
+    with FaultServer([reply]) as server:
+        result = sender.send(Wire("GET", server.url, ()))
+    assert result.body == PLAIN
+    assert result.decoded in ("gzip", "deflate")
+    assert result.size == len(encoded) < len(PLAIN)
+    assert (result.truncated, result.body_problem) == (False, None)
+
+
+def one_member_bomb(mebibytes: int) -> bytes:
+    """One gzip member that expands to ``mebibytes`` MiB of zeros (about 1 KB per MiB)."""
+    packer = zlib.compressobj(9, wbits=16 + zlib.MAX_WBITS)
+    zeros = bytes(1024 * 1024)
+    return b"".join(packer.compress(zeros) for _ in range(mebibytes)) + packer.flush()
+
+
+@pytest.mark.parametrize(
+    "bomb",
+    [
+        one_member_bomb(64),  # 64 MiB
+        gzip.compress(bytes(1024 * 1024)) * 2048,  # 2 GiB as 2,048 gzip members, about 2 MB
+    ],
+    ids=["one member", "many members"],
+)
+def test_a_decompression_bomb_stays_capped_and_is_marked_truncated(
+    sender: Sender, bomb: bytes
+) -> None:
+    with FaultServer([Reply(200, (("Content-Encoding", "gzip"),), bomb)]) as server:
+        result = sender.send(Wire("GET", server.url, ()))
+    assert result.status == 200
+    assert len(result.body) == BODY_LIMIT
+    assert result.body == bytes(BODY_LIMIT)
+    assert result.truncated is True
+    assert result.size == len(bomb)
+    assert result.elapsed_ms < 4000
+
+
+@pytest.mark.parametrize("size", [BODY_LIMIT, BODY_LIMIT + 1])
+def test_the_cap_is_on_decoded_bytes(sender: Sender, size: int) -> None:
+    encoded = gzip.compress(b"z" * size)
+    with FaultServer([Reply(200, (("Content-Encoding", "gzip"),), encoded)]) as server:
+        result = sender.send(Wire("GET", server.url, ()))
+    assert len(result.body) == BODY_LIMIT
+    assert result.truncated is (size > BODY_LIMIT)
+
+
+@pytest.mark.parametrize(
+    ("coding", "body", "fragment"),
+    [
+        ("br", b"\x1b\x03\x00\xf8\x25\x00", "br-encoded, which is not decoded here"),
+        ("gzip", b"this is not gzip", "does not decode"),
+        ("gzip, gzip", gzip.compress(gzip.compress(b"x")), "gzip, gzip-encoded"),
+        ("zstd", b"(\xb5/\xfd", "zstd-encoded"),
+    ],
+)
+def test_bodies_that_are_not_decoded_are_kept_as_received(
+    sender: Sender, coding: str, body: bytes, fragment: str
+) -> None:
+    with FaultServer([Reply(200, (("Content-Encoding", coding),), body)]) as server:
+        result = sender.send(Wire("GET", server.url, ()))
+    assert result.status == 200
+    assert result.body == body
+    assert result.decoded is None
+    assert fragment in (result.body_problem or "")
+
+
+def test_a_gzip_stream_that_ends_early_keeps_what_was_decoded(sender: Sender) -> None:
+    whole = gzip.compress(b"0123456789" * 20_000)
+    cut = whole[: len(whole) // 2]
+    with FaultServer([Reply(200, (("Content-Encoding", "gzip"),), cut)]) as server:
+        result = sender.send(Wire("GET", server.url, ()))
+    assert result.decoded == "gzip"
+    assert result.body and (b"0123456789" * 20_000).startswith(result.body)
+    assert "ended before its end" in (result.body_problem or "")
+
+
+def test_gzip_members_are_all_decoded_and_trailing_bytes_ignored(sender: Sender) -> None:
+    body = gzip.compress(b"first ") + gzip.compress(b"second") + b"\0\0 trailing"
+    with FaultServer([Reply(200, (("Content-Encoding", "gzip"),), body)]) as server:
+        result = sender.send(Wire("GET", server.url, ()))
+    assert (result.body, result.decoded, result.body_problem) == (b"first second", "gzip", None)
+
+
+def test_identity_is_no_coding(sender: Sender) -> None:
+    with FaultServer([Reply(200, (("Content-Encoding", "identity"),), b"plain")]) as server:
+        result = sender.send(Wire("GET", server.url, ()))
+    assert (result.body, result.decoded, result.body_problem) == (b"plain", None, None)
 
 
 def test_userinfo_is_not_sent_in_the_url(sender: Sender) -> None:
