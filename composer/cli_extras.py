@@ -8,14 +8,16 @@
     webhook-composer [--data-dir DIR] requests import-curl 'curl …' [--name NAME]
     webhook-composer [--data-dir DIR] check REQUEST_NAME [--json] [--strict]
 
-``inbox`` listens on 127.0.0.1 (``--port 0``, the default, picks a free port), says where
-on stderr, and prints one compact JSON line per request received on stdout, flushed as
-it arrives: ``{"method", "path", "headers": [[name, value], ...], "body"}`` with ``path``
-holding the query string and the body as text when it is UTF-8, else base64 under
-``"body_base64"``. It answers ``--reply-status`` (default 200) with the ``--reply-body``
-file's bytes (Content-Type ``application/json`` when they parse as JSON, else
-``text/plain; charset=utf-8``, unless ``--reply-header`` sets one). Ctrl+C or SIGTERM
-stops it cleanly with exit 0.
+``inbox`` listens on 127.0.0.1 (``--port 0``, the default, picks a free port), says
+where on stderr, and prints one compact JSON line per request received on stdout,
+flushed as it arrives: ``{"method", "path", "headers": [[name, value], ...], "body"}``
+with ``path`` holding the query string and the body as text when it is UTF-8, else
+base64 under ``"body_base64"``. A body is kept up to 1 MiB; one cut there adds
+``"truncated": true`` and ``"body_size"`` (all the bytes sent) to its line. A request
+must arrive whole within 30 s of its first byte (else ``408``). It answers
+``--reply-status`` (default 200) with the ``--reply-body`` file's bytes (Content-Type
+``application/json`` when they parse as JSON, else ``text/plain; charset=utf-8``, unless
+``--reply-header`` sets one). Ctrl+C or SIGTERM stops it cleanly with exit 0.
 
 ``curl`` prints the rendered request as a cURL command that sends the same bytes as the
 sender; secrets are ``••••••`` unless ``--reveal-secrets`` takes them from the keychain.

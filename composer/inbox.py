@@ -25,7 +25,11 @@ This module is the inbox itself (where it listens, what it keeps, what it answer
 * **Bounded memory.** Each body keeps its first ``max_body`` bytes (``truncated`` says
   when there was more). At most ``max_requests`` requests and ``max_bytes`` bytes (heads
   and kept bodies) are kept; the oldest go first.
-* **Slow clients** time out after ``read_timeout`` seconds without a byte.
+* **Slow clients** time out after ``read_timeout`` seconds without a byte, and a request
+  must arrive whole within ``request_timeout`` seconds (30 by default) of its first byte,
+  or it is answered ``408`` and its connection closed, however steadily it trickles.
+* **Many clients at once**: a connection thread each, and a listen backlog as large as
+  the system allows, so a burst of 100 clients is answered at once.
 * **Clean stop.** :meth:`Inbox.stop` stops accepting, closes open connections, joins
   every thread and closes every socket. The ``on_request`` hook runs on the connection's
   thread after the request is kept and before it is answered; what it raises is ignored.
@@ -78,6 +82,7 @@ class Inbox:
         max_bytes: int = 64 * 1024 * 1024,
         max_body: int = 1024 * 1024,
         read_timeout: float = 10.0,
+        request_timeout: float = 30.0,
         on_request: Callable[[CaughtRequest], object] | None = None,
     ) -> None:
         self.host = loopback_address(host)
@@ -90,6 +95,9 @@ class Inbox:
         self.max_bytes = max_bytes
         self.max_body = max_body
         self.read_timeout = read_timeout
+        """Seconds a connection may stay silent."""
+        self.request_timeout = request_timeout
+        """Seconds a request may take to arrive whole, from its first byte."""
         self.on_request = on_request
         """Called with each request after it is kept and before it is answered."""
         self.rejected = 0

@@ -14,7 +14,16 @@ byte for byte and nothing is normalised:
   keeps running and counts it.
 * A body keeps its first ``max_body`` bytes; the rest is read and dropped as it streams
   in, so a 100 MB upload neither fills memory nor leaves its client stuck.
-* A client silent for ``read_timeout`` seconds is dropped.
+* **Deadlines.** A client silent for ``read_timeout`` seconds is dropped (mid-request it
+  gets a ``408``). A request must arrive whole, from its first byte to the body's last,
+  within ``request_timeout`` seconds (30 by default), however steadily it trickles, or
+  it gets a ``408`` and the connection is closed: a client sending a byte every few
+  seconds cannot hold a connection (and its thread) for ever. Reads go through
+  :class:`_Reader`, which gives each ``recv`` only the time left.
+* **Many clients at once.** The listen backlog is the system's maximum
+  (``socket.SOMAXCONN``) rather than ``socketserver``'s 5, so a burst of connections waits
+  in the kernel's queue to be accepted instead of being dropped and retried by the
+  client a second or more later.
 """
 
 from __future__ import annotations
@@ -44,6 +53,7 @@ _VERSION = re.compile(rb"HTTP/1\.[01]")
 class InboxServer(socketserver.ThreadingTCPServer):
     """A threading TCP server whose connections speak to one :class:`~composer.inbox.Inbox`."""
 
+    request_queue_size = socket.SOMAXCONN
     allow_reuse_address = True
     daemon_threads = False
     block_on_close = True
@@ -73,14 +83,80 @@ class _Body:
         self.size += len(chunk)
 
 
+class _Reader:
+    """Buffered reads from a socket, each ``recv`` bounded by the idle timeout and by the
+    current request's deadline (set when its first byte arrives)."""
+
+    def __init__(self, sock: socket.socket, idle: float, whole: float) -> None:
+        self.sock = sock
+        self.idle = idle
+        self.whole = whole
+        self.buffer = bytearray()
+        self.deadline: float | None = None
+
+    def next_request(self) -> None:
+        """Start the clock of a new request (at once when its bytes are already here)."""
+        self.deadline = time.monotonic() + self.whole if self.buffer else None
+
+    def _fill(self) -> bool:
+        """Receive more bytes; False at the end of input. A 408 :class:`_BadRequest` when
+        the deadline passes, ``TimeoutError`` after ``idle`` seconds of silence."""
+        timeout = self.idle
+        if self.deadline is not None:
+            left = self.deadline - time.monotonic()
+            if left <= 0:
+                raise self._late()
+            timeout = min(timeout, left)
+        self.sock.settimeout(timeout)
+        try:
+            chunk = self.sock.recv(64 * 1024)
+        except TimeoutError:
+            if self.deadline is not None and time.monotonic() >= self.deadline:
+                raise self._late() from None
+            raise
+        if self.deadline is None:
+            self.deadline = time.monotonic() + self.whole
+        self.buffer += chunk
+        return bool(chunk)
+
+    def readline(self, limit: int) -> bytes:
+        """One line with its ``\\n``; at most ``limit`` bytes; what is left at the end."""
+        start = 0
+        while True:
+            end = self.buffer.find(b"\n", start, limit)
+            if end >= 0:
+                return self._take(end + 1)
+            if len(self.buffer) >= limit:
+                return self._take(limit)
+            start = len(self.buffer)
+            if not self._fill():
+                return self._take(len(self.buffer))
+
+    def read1(self, size: int) -> bytes:
+        """Up to ``size`` bytes, waiting only when none are buffered (b"" at the end)."""
+        if not self.buffer and not self._fill():
+            return b""
+        return self._take(min(size, len(self.buffer)))
+
+    def _late(self) -> _BadRequest:
+        return _BadRequest(408, f"the request did not arrive whole within {self.whole:g} s")
+
+    def _take(self, size: int) -> bytes:
+        data = bytes(self.buffer[:size])
+        del self.buffer[:size]
+        return data
+
+
 class _Handler(socketserver.StreamRequestHandler):
     server: InboxServer
-    rbufsize = 64 * 1024
+    reader: _Reader
 
     def setup(self) -> None:
-        self.request.settimeout(self.server.inbox.read_timeout)
+        inbox = self.server.inbox
+        self.request.settimeout(inbox.read_timeout)
         super().setup()
-        self.server.inbox._track(self.request, True)
+        self.reader = _Reader(self.request, inbox.read_timeout, inbox.request_timeout)
+        inbox._track(self.request, True)
 
     def finish(self) -> None:
         self.server.inbox._track(self.request, False)
@@ -98,6 +174,7 @@ class _Handler(socketserver.StreamRequestHandler):
                 body = (str(exc) + "\n").encode("utf-8")
                 reply = Reply(exc.status, [("Content-Type", "text/plain; charset=utf-8")], body)
                 with contextlib.suppress(OSError):
+                    self.request.settimeout(inbox.read_timeout)
                     self.wfile.write(reply.wire(close=True))
                     self._drain()
                 return
@@ -122,7 +199,7 @@ class _Handler(socketserver.StreamRequestHandler):
 
     def _readline(self, started: bool) -> bytes:
         try:
-            line: bytes = self.rfile.readline(_MAX_LINE + 1)
+            line = self.reader.readline(_MAX_LINE + 1)
         except TimeoutError:
             if started:
                 raise _BadRequest(408, "the request was not completed in time") from None
@@ -135,6 +212,7 @@ class _Handler(socketserver.StreamRequestHandler):
 
     def _one(self, inbox: Inbox) -> bool:
         """Read, keep and answer one request; False when the connection should end."""
+        self.reader.next_request()
         line = self._readline(False)
         while line in (b"\r\n", b"\n"):
             line = self._readline(False)
@@ -171,6 +249,7 @@ class _Handler(socketserver.StreamRequestHandler):
             length = int(next(iter(lengths)))
         expect = any(k == "expect" and v.lower() == "100-continue" for k, v in lowered)
         if expect and (chunked or length) and version == "HTTP/1.1":
+            self.request.settimeout(inbox.read_timeout)
             self.wfile.write(b"HTTP/1.1 100 Continue\r\n\r\n")
         body = _Body(inbox.max_body)
         if chunked:
@@ -198,6 +277,7 @@ class _Handler(socketserver.StreamRequestHandler):
         reply = inbox._next_reply()
         if reply.delay_s > 0 and inbox._stopping.wait(reply.delay_s):
             return False
+        self.request.settimeout(inbox.read_timeout)
         self.wfile.write(reply.wire(close, head_only=method == "HEAD"))
         return not close
 
@@ -205,7 +285,7 @@ class _Handler(socketserver.StreamRequestHandler):
         left = length
         while left > 0:
             try:
-                chunk = self.rfile.read1(min(left, 64 * 1024))
+                chunk = self.reader.read1(min(left, 64 * 1024))
             except TimeoutError:
                 raise _BadRequest(408, "the request body was not completed in time") from None
             if not chunk:

@@ -4,14 +4,16 @@ Part of :mod:`composer.inbox` (which re-exports these). A caught request keeps t
 request line, the header lines in order with their names' original case, and the body's
 bytes exactly as received, plus how it was framed and how long it took; ``to_dict`` is
 the JSON line ``webhook-composer inbox`` prints (the body as text when it is UTF-8, else
-base64 under ``"body_base64"``). :func:`pretty_body` is the reading view: indented JSON,
-form fields one per line, else the text. A reply writes its own bytes, adding
-``Content-Length`` unless its headers give one.
+base64 under ``"body_base64"``; a body cut at the inbox's cap says so with
+``"truncated": true`` and its full size in ``"body_size"``). :func:`pretty_body` is the
+reading view: indented JSON, form fields one per line, else the text. A reply writes its
+own bytes, adding ``Content-Length`` unless its headers give one.
 """
 
 from __future__ import annotations
 
 import base64
+import codecs
 import contextlib
 import json
 from collections.abc import Sequence
@@ -100,8 +102,13 @@ class CaughtRequest:
         return next((v for k, v in self.headers if k.lower() == wanted), None)
 
     def body_text(self) -> str | None:
-        """The body as text when it is valid UTF-8, else None."""
+        """The body as text when it is valid UTF-8, else None.
+
+        A truncated body may end inside a character; that partial character is left out.
+        """
         try:
+            if self.truncated:
+                return codecs.getincrementaldecoder("utf-8")().decode(self.body, final=False)
             return self.body.decode("utf-8")
         except UnicodeDecodeError:
             return None
@@ -109,8 +116,9 @@ class CaughtRequest:
     def to_dict(self) -> dict[str, Any]:
         """``{"method", "path", "headers", "body"}`` (or ``"body_base64"`` when not UTF-8).
 
-        ``path`` includes the query string. This is the line ``webhook-composer inbox``
-        prints.
+        ``path`` includes the query string. When the body was cut at the inbox's cap,
+        ``"truncated": true`` and ``"body_size"`` (the bytes the client sent) follow
+        ``body``. This is the line ``webhook-composer inbox`` prints.
         """
         data: dict[str, Any] = {
             "method": self.method,
@@ -122,6 +130,9 @@ class CaughtRequest:
             data["body_base64"] = base64.b64encode(self.body).decode("ascii")
         else:
             data["body"] = text
+        if self.truncated:
+            data["truncated"] = True
+            data["body_size"] = self.body_size
         return data
 
     def size(self) -> int:

@@ -8,6 +8,7 @@ import os
 import re
 import signal
 import subprocess
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -99,6 +100,28 @@ def test_inbox_prints_one_json_line_per_request_and_stops_cleanly(
     assert out == ""
     assert "stopped after 2 request(s)" in err
     assert "Traceback" not in err
+
+
+def test_inbox_line_says_when_a_body_was_truncated(
+    inbox_process: tuple[subprocess.Popen[str], str],
+) -> None:
+    process, url = inbox_process
+    assert process.stdout is not None
+    size = 1024 * 1024 + 10  # the inbox keeps 1 MiB of a body
+    statuses: list[int] = []
+    # the line is printed before the answer is sent: read it while the client waits
+    sending = threading.Thread(
+        target=lambda: statuses.append(httpx.post(url + "/big", content=b"x" * size).status_code)
+    )
+    sending.start()
+    line = json.loads(process.stdout.readline())
+    sending.join()
+    assert statuses == [201]
+    assert line["body"] == "x" * (1024 * 1024)
+    assert (line["truncated"], line["body_size"]) == (True, size)
+    process.send_signal(signal.SIGTERM)
+    process.communicate(timeout=10)
+    assert process.returncode == 0
 
 
 @pytest.mark.parametrize(
@@ -231,17 +254,32 @@ def test_import_curl_stores_a_request_with_a_unique_name(
 
 
 @pytest.mark.parametrize(
-    "command",
-    ["curl -F a=@x.png https://example.com/", "curl -d @body.json https://e.com/", "wget x", ""],
+    ("command", "message"),
+    [
+        ("curl -F a=@x.png https://example.com/", "-F (multipart form) is not supported"),
+        ("curl -d @body.json https://e.com/", "asks curl to read a file"),
+        ("wget x", "not a curl command"),
+        ("", "not a curl command"),
+        ("curl file:///etc/passwd", "the URL's scheme file: is not http or https"),
+        ("curl gopher://127.0.0.1:6379/_INFO", "the URL's scheme gopher: is not http or https"),
+        ("curl -sK/etc/passwd https://e.com/", "-K (read options from a file) is not supported"),
+        ("curl --config=/etc/passwd https://e.com/", "--config (read options from a file)"),
+        ("curl https://e.com/ -H $'X-A: 1\\x00'", "the value of the header X-A holds NUL"),
+        ("curl https://e.com/ -H $'X-A: 1\\r\\nHost: evil'", "holds CR (carriage return)"),
+    ],
 )
 def test_import_curl_refusals_exit_2_with_one_line(
-    python: str, cli_env: dict[str, str], files: dict[str, Path], command: str
+    python: str, cli_env: dict[str, str], files: dict[str, Path], command: str, message: str
 ) -> None:
     done = run(
         python, cli_env, "--data-dir", str(files["data"]), "requests", "import-curl", command
     )
     assert done.returncode == 2
     one_line(done.stderr)
+    assert done.stderr.startswith("webhook-composer: <curl command>: ")
+    assert message in done.stderr
+    listed = run(python, cli_env, "--data-dir", str(files["data"]), "requests", "list", "--json")
+    assert not any(r["url"].startswith(("file:", "gopher:")) for r in json.loads(listed.stdout))
 
 
 # -- check --------------------------------------------------------------------------------

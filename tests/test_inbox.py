@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import select
 import socket
 import subprocess
 import threading
@@ -377,3 +378,88 @@ def test_to_dict_and_pretty_body(inbox: Inbox) -> None:
     assert binary.to_dict()["body_base64"] == "//4A"
     assert "body" not in binary.to_dict()
     assert pretty_body(binary) == "(3 bytes, not UTF-8)"
+
+
+def test_a_truncated_body_says_so_in_its_json_line() -> None:
+    with Inbox(max_body=5) as box, httpx.Client() as client:
+        client.post(box.url + "/cut", content="abcdé-and-more".encode())  # é cut in half
+        client.post(box.url + "/whole", content=b"abc")
+    cut, whole = box.requests
+    assert cut.to_dict()["body"] == "abcd"  # the half character is left out
+    assert cut.to_dict()["truncated"] is True
+    assert cut.to_dict()["body_size"] == len("abcdé-and-more".encode())
+    assert list(cut.to_dict()) == ["method", "path", "headers", "body", "truncated", "body_size"]
+    assert list(whole.to_dict()) == ["method", "path", "headers", "body"]
+
+
+def _ask(port: int, start: threading.Barrier, path: str) -> float | str:
+    """One client: connect when all are ready, send a request, read the whole answer;
+    the seconds it took, or what went wrong."""
+    start.wait()
+    began = time.monotonic()
+    request = f"POST {path} HTTP/1.1\r\nContent-Length: 2\r\nConnection: close\r\n\r\nhi"
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as conn:
+            conn.sendall(request.encode())
+            answer = b""
+            while chunk := conn.recv(65536):
+                answer += chunk
+    except OSError as exc:
+        return repr(exc)
+    if not answer.startswith(b"HTTP/1.1 200 OK\r\n"):
+        return repr(answer[:40])
+    return time.monotonic() - began
+
+
+def test_100_simultaneous_clients_are_all_answered_promptly(inbox: Inbox) -> None:
+    """With the old backlog of 5, connections beyond the queue waited for the client's SYN
+    to be retried (a second or more each time); now every one is queued at once."""
+    clients = 100
+    start = threading.Barrier(clients)
+    waits: list[float | str] = []
+    threads = [
+        threading.Thread(target=lambda n=n: waits.append(_ask(inbox.port, start, f"/{n}")))
+        for n in range(clients)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    failed = [wait for wait in waits if isinstance(wait, str)]
+    assert not failed
+    assert max(wait for wait in waits if isinstance(wait, float)) < 0.9  # a retried SYN: 1 s
+    assert sorted(c.target for c in inbox.requests) == sorted(f"/{n}" for n in range(clients))
+
+
+@pytest.mark.parametrize(
+    ("first", "trickle"),
+    [
+        (b"POST /slow HTTP/1.1\r\nContent-Length: 100\r\n\r\n", b"x"),  # the body
+        (b"GET /", b"a"),  # the request line itself, never ending
+        (b"GET / HTTP/1.1\r\n", b"X-A: 1\r\n"),  # header after header
+    ],
+)
+def test_a_trickling_client_gets_408_at_the_whole_request_deadline(
+    first: bytes, trickle: bytes
+) -> None:
+    with Inbox(read_timeout=0.6, request_timeout=1.0) as box:
+        with socket.create_connection(("127.0.0.1", box.port), timeout=5) as slow:
+            started = time.monotonic()
+            slow.sendall(first)
+            answer = b""
+            while time.monotonic() - started < 4:  # a byte every 0.2 s, well within 0.6 s
+                time.sleep(0.2)
+                try:
+                    slow.sendall(trickle)
+                except OSError:
+                    break  # the inbox closed the connection
+                if select.select([slow], [], [], 0)[0]:
+                    answer = slow.recv(65536)
+                    break
+            took = time.monotonic() - started
+            assert httpx.get(box.url + "/fast").status_code == 200
+        assert answer.startswith(b"HTTP/1.1 408 "), answer
+        assert b"did not arrive whole within 1 s" in answer
+        assert 0.9 < took < 2.0
+        assert [c.target for c in box.requests] == ["/fast"]
+        assert box.rejected == 1
