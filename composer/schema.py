@@ -10,6 +10,8 @@ secrets never appear in any column (deliveries keep the *masked* rendering).
 
 from __future__ import annotations
 
+from composer.cioapi.schema import CIO_TABLES
+
 __all__ = ["MIGRATIONS", "SCHEMA_VERSION"]
 
 _V1 = """
@@ -105,7 +107,7 @@ INSERT OR IGNORE INTO settings (key, value)
         OR EXISTS (SELECT 1 FROM deliveries);
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, CIO_TABLES)
 """SQL scripts, one per schema version; append only."""
 
 SCHEMA_VERSION = len(MIGRATIONS)
