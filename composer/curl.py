@@ -107,6 +107,7 @@ _OTHER_SCHEME = re.compile(
     r"|smtps?|telnet|tftp|wss?|mailto|data|javascript):",
     re.IGNORECASE,
 )
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")  # C0 but TAB, DEL, C1
 _SECRET_HEADERS = re.compile(r"authorization|cookie|x-api-key|api-key|x-auth-token|.*token", re.I)
@@ -257,6 +258,10 @@ def _liquid_string(text: str) -> str:
 
 def import_curl(text: str, name: str | None = None) -> CurlImport:
     """Read a pasted cURL command; :class:`InvalidFileError` says what cannot be imported."""
+    for what, given in (("command", text), ("name", name or "")):
+        half = _SURROGATE.search(given)
+        if half is not None:  # bytes that were not UTF-8 (a command line's surrogateescape)
+            raise _fail(f"the {what} is not UTF-8 text at character {half.start() + 1}")
     words = shell_words(text.strip().removeprefix("$ "))
     if not words or not re.fullmatch(r"(.*[/\\])?curl(\.exe)?", words[0]):
         raise _fail("this is not a curl command (it should start with 'curl')")

@@ -89,8 +89,10 @@ def _ansi_c(text: str, start: int) -> tuple[str, int]:
                 out += ("\\" + nxt).encode("utf-8")
             elif nxt == "x":
                 out.append(int(digits.group(), 16))
-            else:
-                out += chr(int(digits.group(), 16)).encode("utf-8", errors="replace")
+            else:  # beyond U+10FFFF, or half a surrogate pair: not a character
+                code = int(digits.group(), 16)
+                char = chr(code) if code <= 0x10FFFF else "\ufffd"
+                out += char.encode("utf-8", errors="replace")
             i += 2 + (len(digits.group()) if digits else 0)
         elif nxt and nxt in "01234567":
             digits = re.match("[0-7]{1,3}", text[i + 1 :])

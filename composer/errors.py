@@ -19,6 +19,8 @@ treated like a ``BugError``.
 
 from __future__ import annotations
 
+import re
+
 __all__ = [
     "BugError",
     "ComposerError",
@@ -44,15 +46,28 @@ class InvalidFileError(KnownError):
     """A file or pasted text is malformed.
 
     ``source`` names the file (or "<stdin>", "<text>"); ``where`` is an optional location
-    inside it such as "row 7" or "line 3, column 12".
+    inside it such as "row 7" or "line 3, column 12". The message is always one printable
+    line: a line break, another control character or a lone surrogate that came from the
+    file (in a quoted name or value) is shown as its escape, ``\\n``, ``\\x00``,
+    ``\\udcff``.
     """
 
     def __init__(self, source: str, reason: str, where: str | None = None) -> None:
-        self.source = source
-        self.reason = reason
-        self.where = where
-        location = f"{source}: {where}" if where else source
-        super().__init__(f"{location}: {reason}")
+        self.source = _one_line(source)
+        self.reason = _one_line(reason)
+        self.where = None if where is None else _one_line(where)
+        location = f"{self.source}: {self.where}" if self.where else self.source
+        super().__init__(f"{location}: {self.reason}")
+
+
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f\x85\u2028\u2029\ud800-\udfff]")
+
+
+def _one_line(text: str) -> str:
+    """``text`` with control characters, line separators and lone surrogates escaped."""
+    if text.isprintable() and not _UNPRINTABLE.search(text):
+        return text
+    return _UNPRINTABLE.sub(lambda m: repr(m.group())[1:-1], text)
 
 
 class StoreError(KnownError):
