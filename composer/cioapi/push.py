@@ -42,7 +42,7 @@ from typing import Any, Literal
 from composer.check import CheckReport, check_request
 from composer.cioapi.client import CioClient
 from composer.cioapi.diff import FieldDiff, diff_content
-from composer.cioapi.errors import CioError, PushRefusedError
+from composer.cioapi.errors import CioCancelledError, CioError, PushRefusedError
 from composer.cioapi.models import Action, ActionContent
 from composer.cioapi.secret_refs import SecretRefs, find_secrets, inline_secrets, mask_values
 from composer.cioapi.store import Origin, Origins
@@ -168,6 +168,8 @@ def plan_push(
     ``progress`` and ``cancelled`` are passed to the checks (a cancelled check makes
     the plan's check fail); ``workers`` as :func:`composer.check.check_request` takes it.
     """
+    if cancelled is not None and cancelled():
+        raise CioCancelledError(f'Cancelled before the push of "{request_name}" was prepared.')
     request = db.requests.get(request_name)
     origin = Origins(db).get(request_name)
     if origin is None:
