@@ -14,12 +14,22 @@ The worker prepares everything the preview widgets show, so the GUI thread only 
 text: the body view is elided to :data:`VIEW_LIMIT` characters (a 1 MB body is not laid
 out in a read-only view on every keystroke) and pretty-printed JSON is computed here too.
 Pretty-printing is a view: :attr:`PreviewResult.rendered` keeps the bytes that are sent.
+
+With :attr:`PreviewJob.compare` the request is rendered with the other Liquid version
+too (:func:`composer.render.render_both`, one fixed ``now`` for both, so a date made
+from ``'now'`` cannot differ between the two by the time they took). The core's
+difference warnings join the request's diagnostics, as ``render(…, compare=True)`` adds
+them, and the other version's body is prepared for the side-by-side view with the
+position where the two views first differ. The result also carries the filter and tag
+names of the request's version, for the editors' completion, so the GUI thread never
+builds a Liquid engine.
 """
 
 from __future__ import annotations
 
 import contextlib
 import dataclasses
+import datetime as dt
 import json
 import time
 from collections.abc import Callable, Mapping
@@ -46,6 +56,7 @@ __all__ = [
     "PreviewService",
     "RenderWorker",
     "elide",
+    "first_difference",
 ]
 
 VIEW_LIMIT = 64 * 1024
@@ -75,6 +86,8 @@ class PreviewJob:
     """Whether the body view shows JSON pretty-printed."""
     generation: int = 0
     """Stamped by the service; higher is newer."""
+    compare: bool = False
+    """Whether to render with the other Liquid version too and show what differs."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +120,23 @@ class PreviewResult:
     """The thread that rendered (never the GUI thread)."""
     render_ms: float
     """How long rendering took in the worker."""
+    liquid_title: str = ""
+    """How people name the version it rendered with (``latest (LiquidJS)``)."""
+    other: RenderedRequest | None = None
+    """The rendering with the other Liquid version (None when not compared)."""
+    other_title: str = ""
+    """How people name the other version ("" when not compared)."""
+    other_body_view: str = ""
+    """The other version's body as the body view shows it (elided, pretty when asked)."""
+    differences: tuple[Diagnostic, ...] = ()
+    """The comparison's warnings (also among :attr:`rendered`'s diagnostics)."""
+    first_difference: int | None = None
+    """Where :attr:`body_view` and :attr:`other_body_view` first differ, in the UTF-16
+    units a QTextDocument counts positions in; None when they are equal or not compared."""
+    filter_names: frozenset[str] = frozenset()
+    """Every filter of the version it rendered with (for completion)."""
+    tag_names: frozenset[str] = frozenset()
+    """Every tag of that version (for completion)."""
 
     @property
     def diagnostics(self) -> tuple[Diagnostic, ...]:
@@ -123,6 +153,28 @@ def elide(text: str, limit: int = VIEW_LIMIT) -> str:
     return f"{text[:limit]}\n\n… {rest:,} more characters not shown ({len(text):,} in all)"
 
 
+def first_difference(a: str, b: str) -> int | None:
+    """The index of the first character where ``a`` and ``b`` differ; None when equal."""
+    if a == b:
+        return None
+    step = 4096
+    start = 0
+    while a[start : start + step] == b[start : start + step]:  # whole chunks, compared in C
+        start += step
+    for i, (x, y) in enumerate(zip(a[start : start + step], b[start : start + step], strict=False)):
+        if x != y:
+            return start + i
+    return start + min(len(a) - start, len(b) - start)
+
+
+def _utf16_offset(text: str, index: int) -> int:
+    """``index`` (code points into ``text``) in UTF-16 units, as Qt counts positions."""
+    head = text[:index]
+    if head.isascii():
+        return index
+    return len(head.encode("utf-16-le")) // 2
+
+
 def _body_view(body: str, pretty: bool) -> str:
     if pretty and body.strip():
         with contextlib.suppress(ValueError):  # not JSON: shown as it is
@@ -133,14 +185,18 @@ def _body_view(body: str, pretty: bool) -> str:
 def _mapping_previews(job: PreviewJob) -> tuple[MappingPreview, ...]:
     if job.sample_response is None or not job.request.response_mappings:
         return ()
+    from composer.liquid import DEFAULT_VERSION
     from composer.mapping import response_value, typed_value
     from composer.render import render_field
 
+    version = job.request.liquid_version or DEFAULT_VERSION
     globals_ = {k: v for k, v in job.context.items() if k != "secrets"}
     globals_["response"] = response_value(job.sample_response.encode("utf-8"))
     out: list[MappingPreview] = []
     for i, mapping in enumerate(job.request.response_mappings):
-        text, diagnostics = render_field(f"response_mappings[{i}]", mapping.value, globals_)
+        text, diagnostics = render_field(
+            f"response_mappings[{i}]", mapping.value, globals_, version=version
+        )
         failed = any(d.severity == "error" for d in diagnostics)
         value = None if failed else typed_value(text)
         out.append(MappingPreview(mapping.attribute, value, text, diagnostics))
@@ -149,20 +205,40 @@ def _mapping_previews(job: PreviewJob) -> tuple[MappingPreview, ...]:
 
 def render_job(job: PreviewJob) -> PreviewResult:
     """Render one job (in whichever thread calls it)."""
-    from composer.render import render  # the Liquid engine: see preload_renderer
+    from composer.liquid import engine
+    from composer.render import render, render_both  # the Liquid engine: see ui.app
 
     started = time.perf_counter()
     secrets = None if job.secret_names is None else dict.fromkeys(job.secret_names, "")
-    rendered = render(job.request, job.context, secrets=secrets)
+    other: RenderedRequest | None = None
+    differences: tuple[Diagnostic, ...] = ()
+    if job.compare:
+        now = dt.datetime.now(dt.UTC)
+        both = render_both(job.request, job.context, secrets=secrets, now=now)
+        rendered, other, differences = both.rendered, both.other, both.differences
+        if differences:
+            rendered = dataclasses.replace(rendered, diagnostics=rendered.diagnostics + differences)
+    else:
+        rendered = render(job.request, job.context, secrets=secrets)
     body_view = _body_view(rendered.body, job.pretty)
-    mappings = _mapping_previews(job)
+    other_view = "" if other is None else _body_view(other.body, job.pretty)
+    first = None if other is None else first_difference(body_view, other_view)
+    mine = engine(rendered.liquid_version)
     return PreviewResult(
         generation=job.generation,
         rendered=rendered,
         body_view=body_view,
-        mappings=mappings,
+        mappings=_mapping_previews(job),
         thread_id=current_thread_id(),
         render_ms=(time.perf_counter() - started) * 1000,
+        liquid_title=mine.title,
+        other=other,
+        other_title="" if other is None else engine(other.liquid_version).title,
+        other_body_view=other_view,
+        differences=differences,
+        first_difference=None if first is None else _utf16_offset(body_view, first),
+        filter_names=mine.filter_names(),
+        tag_names=mine.tag_names(),
     )
 
 
