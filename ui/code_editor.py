@@ -3,9 +3,10 @@
 :class:`CodeEditor` is a QPlainTextEdit (it stays fast on large documents, unlike a rich
 QTextEdit) with a gutter that numbers lines and marks lines that have a diagnostic, a wavy
 underline at each diagnostic's column (Qt's extra selections: nothing in the document
-changes), a QCompleter offering variable paths (``customer.email``…) inside ``{{ }}`` and
-``{% %}`` (made when first needed, not at start-up), and a
-:class:`~ui.highlighter.LiquidHighlighter`.
+changes), a QCompleter (made when first needed, not at start-up) offering inside ``{{ }}``
+and ``{% %}`` variable paths (``customer.email``…), filter names after a ``|`` and tag
+names right after ``{%`` (those of the request's Liquid version, which the composer
+sets), and a :class:`~ui.highlighter.LiquidHighlighter`.
 
 Highlighting is switched off above :data:`HIGHLIGHT_LIMIT` characters: the first
 highlight of a document is one pass over every line on the GUI thread, which for a 1 MB
@@ -60,6 +61,8 @@ LOAD_SLICE = 64 * 1024
 MAX_MARKERS = 100
 """At most this many diagnostics are underlined."""
 _WORD = re.compile(r"[A-Za-z0-9_.\-]*$")
+_AFTER_PIPE = re.compile(r"\|\s*$")
+_AFTER_TAG_OPEN = re.compile(r"\{%-?\s*$")
 
 Marker = tuple[int, int, str, str]
 """A diagnostic marker: 1-based line, 1-based column, severity, message."""
@@ -111,6 +114,9 @@ class CodeEditor(QPlainTextEdit):
         self.highlighter: LiquidHighlighter | None = LiquidHighlighter(self.document(), syntax)
         self._syntax = syntax
         self._words: list[str] = []
+        self._filters: list[str] = []
+        self._tags: list[str] = []
+        self._offered = "variable"
         self._completer_parts: tuple[QCompleter, QAbstractItemView] | None = None
         if single_line:
             self.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
@@ -299,14 +305,32 @@ class CodeEditor(QPlainTextEdit):
     def set_completions(self, words: Iterable[str]) -> None:
         """The variable paths offered inside ``{{ }}`` and ``{% %}``."""
         self._words = sorted(set(words))
+        if self._offered == "variable":
+            self._offer("variable", force=True)
+
+    def set_liquid_names(self, filters: Iterable[str], tags: Iterable[str]) -> None:
+        """The filter names offered after ``|`` and the tag names offered after ``{%``."""
+        self._filters = sorted(set(filters))
+        self._tags = sorted(set(tags))
+        if self._offered != "variable":
+            self._offer(self._offered, force=True)
+
+    def completions(self, kind: str = "variable") -> list[str]:
+        """The words offered: ``variable`` paths, ``filter`` names or ``tag`` names."""
+        return list(self._choices(kind))
+
+    def _choices(self, kind: str) -> list[str]:
+        return {"filter": self._filters, "tag": self._tags}.get(kind, self._words)
+
+    def _offer(self, kind: str, force: bool = False) -> None:
+        """Make the completer's list the words of ``kind``."""
+        if kind == self._offered and not force:
+            return
+        self._offered = kind
         if self._completer_parts is not None:
             model = self._completer_parts[0].model()
             assert isinstance(model, QStringListModel)
-            model.setStringList(self._words)
-
-    def completions(self) -> list[str]:
-        """The variable paths offered."""
-        return list(self._words)
+            model.setStringList(self._choices(kind))
 
     @property
     def _completer(self) -> QCompleter:
@@ -320,7 +344,7 @@ class CodeEditor(QPlainTextEdit):
         """The completer and its popup, made on first use (start-up needs neither)."""
         if self._completer_parts is None:
             completer = QCompleter(self)
-            completer.setModel(QStringListModel(self._words, completer))
+            completer.setModel(QStringListModel(self._choices(self._offered), completer))
             completer.setWidget(self)
             completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
             completer.setFilterMode(Qt.MatchFlag.MatchContains)
@@ -332,6 +356,14 @@ class CodeEditor(QPlainTextEdit):
 
     def _prefix(self) -> str | None:
         """The word before the cursor when the cursor is inside a Liquid region."""
+        found = self._completion_context()
+        return None if found is None else found[1]
+
+    def _completion_context(self) -> tuple[str, str] | None:
+        """What is being typed at the cursor inside a Liquid region: (kind, word so far).
+
+        The kind is ``filter`` after a ``|``, ``tag`` right after ``{%``, else ``variable``.
+        """
         cursor = self.textCursor()
         before = cursor.block().text()[: cursor.positionInBlock()]
         opened = max(before.rfind("{{"), before.rfind("{%"))
@@ -339,7 +371,13 @@ class CodeEditor(QPlainTextEdit):
         if opened < 0 or closed > opened:
             return None
         match = _WORD.search(before)
-        return match.group() if match else ""
+        word = match.group() if match else ""
+        head = before[opened : len(before) - len(word)]
+        if _AFTER_PIPE.search(head):
+            return "filter", word
+        if _AFTER_TAG_OPEN.fullmatch(head):
+            return "tag", word
+        return "variable", word
 
     def _insert_completion(self, word: str) -> None:
         prefix = self._prefix() or ""
@@ -352,11 +390,13 @@ class CodeEditor(QPlainTextEdit):
 
     def show_completions(self, force: bool = False) -> bool:
         """Pop up completions for the word at the cursor; True when the popup shows."""
-        prefix = self._prefix()
-        if prefix is None or (not prefix and not force):
+        found = self._completion_context()
+        if found is None or (not found[1] and not force):
             if self._completer_parts is not None:
                 self._completer_parts[1].hide()
             return False
+        kind, prefix = found
+        self._offer(kind)
         self._completer.setCompletionPrefix(prefix)
         if self._completer.completionCount() == 0:
             self._popup.hide()
