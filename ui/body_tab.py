@@ -1,9 +1,16 @@
 """The Body tab: the Liquid editor, the live preview beside it, and the diagnostics list.
 
 The preview shows the rendered URL, headers and body of the newest
-:class:`~ui.preview.PreviewResult`. Every view is set only when its text changed, and the
-body view gets the worker's already-elided text, so a new preview costs the GUI thread a
-few small ``setPlainText`` calls. "Pretty JSON" is a view: the bytes sent stay as rendered.
+:class:`~ui.preview.PreviewResult`, and which Liquid version rendered them. Every view is
+set only when its text changed, and the body view gets the worker's already-elided text,
+so a new preview costs the GUI thread a few small ``setPlainText`` calls. "Pretty JSON"
+is a view: the bytes sent stay as rendered.
+
+"Compare with legacy" (or "… with latest") asks for the other version's rendering too;
+where it differs, the core's warnings join the diagnostics. "Side by side" (while
+comparing) shows the other version's body beside this one's, the first difference
+highlighted in both; its view is filled only while it is shown, so typing pays nothing
+for it otherwise.
 """
 
 from __future__ import annotations
@@ -23,10 +30,13 @@ from PySide6.QtWidgets import (
 )
 
 from composer.diagnostics import Diagnostic
+from composer.liquid import LiquidVersion
 from composer.model import Request
 from ui.code_editor import CodeEditor
 from ui.diagnostics_model import DIAGNOSTIC_ROLE, DiagnosticsModel
+from ui.liquid_switch import rendered_with
 from ui.preview import PreviewResult
+from ui.side_by_side import OtherRendering
 
 __all__ = ["BodyTab"]
 
@@ -45,11 +55,15 @@ class BodyTab(QWidget):
     Signals:
         edited(): the body text changed.
         prettyToggled(bool): the "Pretty JSON" view was switched.
+        compareToggled(bool): the comparison with the other Liquid version was switched.
+        sideBySideToggled(bool): the side-by-side view was shown or hidden.
         diagnosticActivated(Diagnostic): a diagnostic row was clicked.
     """
 
     edited = Signal()
     prettyToggled = Signal(bool)
+    compareToggled = Signal(bool)
+    sideBySideToggled = Signal(bool)
     diagnosticActivated = Signal(object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -68,16 +82,56 @@ class BodyTab(QWidget):
         self.pretty = QCheckBox("Pretty JSON (view only; the raw bytes are sent)")
         self.pretty.setAccessibleName("Pretty JSON")
         self.pretty.toggled.connect(self.prettyToggled)
+        self.version_label = QLabel()
+        self.version_label.setAccessibleName("Rendered with")
+        self.version_label.setToolTip("The Liquid version this preview was rendered with")
+        self.version_label.setWordWrap(True)
+        self.compare = QCheckBox("Compare with legacy")
+        self.compare.setAccessibleName("Compare with the other Liquid version")
+        self.compare.setChecked(True)
+        self.compare.setToolTip(
+            "Render with the other Liquid version too and warn wherever it sends other "
+            "bytes (what switching this request's version would change)"
+        )
+        self.compare.toggled.connect(self._compare_toggled)
+        self.side_by_side = QCheckBox("Side by side")
+        self.side_by_side.setAccessibleName("Side by side")
+        self.side_by_side.setToolTip(
+            "Show the other version's rendered body beside this one, "
+            "the first difference highlighted (while comparing)"
+        )
+        self.side_by_side.toggled.connect(self._side_by_side_toggled)
         self.body_view = _read_only("Rendered body")
         self.body_view.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.this_heading = QLabel()
+        self.this_heading.setAccessibleName("This version")
+        self.this_heading.setToolTip("The Liquid version this request uses")
+        self.this_heading.hide()
+        self.other = OtherRendering()
+        self.other.hide()
+        this = QWidget()
+        this_column = QVBoxLayout(this)
+        this_column.setContentsMargins(0, 0, 0, 0)
+        this_column.addWidget(self.this_heading)
+        this_column.addWidget(self.body_view, 1)
+        self.bodies = QSplitter(Qt.Orientation.Horizontal)
+        self.bodies.setObjectName("bodiesSplitter")
+        self.bodies.addWidget(this)
+        self.bodies.addWidget(self.other)
         self.size_label = QLabel()
         self.size_label.setAccessibleName("Rendered body size")
+        self._last: PreviewResult | None = None
 
         preview = QWidget()
         right = QVBoxLayout(preview)
         right.setContentsMargins(0, 0, 0, 0)
         title = QLabel("<b>Preview</b> — exactly what is sent (secrets masked)")
         right.addWidget(title)
+        versions = QHBoxLayout()
+        versions.addWidget(self.version_label, 1)
+        versions.addWidget(self.compare)
+        versions.addWidget(self.side_by_side)
+        right.addLayout(versions)
         right.addWidget(self.request_line)
         right.addWidget(self.headers_view)
         row = QHBoxLayout()
@@ -85,7 +139,7 @@ class BodyTab(QWidget):
         row.addStretch(1)
         row.addWidget(self.size_label)
         right.addLayout(row)
-        right.addWidget(self.body_view, 1)
+        right.addWidget(self.bodies, 1)
 
         self.split = QSplitter(Qt.Orientation.Horizontal)
         self.split.setObjectName("bodySplitter")
@@ -126,9 +180,26 @@ class BodyTab(QWidget):
         """``base`` with the edited body."""
         return dataclasses.replace(base, body=self.editor.text())
 
+    def set_other_version(self, version: LiquidVersion) -> None:
+        """Name the version the comparison is with ("Compare with legacy")."""
+        self.compare.setText(f"Compare with {version}")
+
     def show_preview(self, result: PreviewResult) -> None:
         """Show a rendered preview and its diagnostics."""
+        self._last = result
         rendered = result.rendered
+        said = rendered_with(rendered.liquid_version, result.liquid_title)
+        if result.other is not None:
+            other = result.other.liquid_version
+            count = len(result.differences)
+            said += (
+                f"; {other} renders the same."
+                if not count
+                else f"; {other} renders {count} part{'s' if count != 1 else ''} differently "
+                "(see the warnings)."
+            )
+        if self.version_label.text() != said:
+            self.version_label.setText(said)
         self.request_line.setText(f"<b>{rendered.method}</b> {_escape(rendered.url)}")
         headers = "\n".join(f"{name}: {value}" for name, value in rendered.headers)
         _set_if_changed(self.headers_view, headers)
@@ -145,6 +216,39 @@ class BodyTab(QWidget):
         self.editor.set_markers(
             [(d.line, d.column, d.severity, d.message) for d in diagnostics if d.where == "body"]
         )
+        if self.other.isVisibleTo(self):
+            self._show_side_by_side(result)
+
+    @property
+    def showing_side_by_side(self) -> bool:
+        """Whether the other version's body is shown beside this one's."""
+        return self.other.isVisibleTo(self)
+
+    def _compare_toggled(self, on: bool) -> None:
+        self._update_side_by_side()
+        self.compareToggled.emit(on)
+
+    def _side_by_side_toggled(self, on: bool) -> None:
+        self._update_side_by_side()
+        self.sideBySideToggled.emit(on)
+
+    def _update_side_by_side(self) -> None:
+        self.side_by_side.setEnabled(self.compare.isChecked())
+        shown = self.compare.isChecked() and self.side_by_side.isChecked()
+        if shown == self.other.isVisibleTo(self):
+            return
+        self.other.setVisible(shown)
+        self.this_heading.setVisible(shown)
+        if not shown:
+            self.other.clear_marks(self.body_view)
+        elif self._last is not None:
+            self._show_side_by_side(self._last)
+
+    def _show_side_by_side(self, result: PreviewResult) -> None:
+        heading = f"<b>{_escape(result.liquid_title or result.rendered.liquid_version)}</b>"
+        if self.this_heading.text() != heading:
+            self.this_heading.setText(heading)
+        self.other.show_result(result, self.body_view)
 
     def activate_row(self, row: int) -> None:
         """Act as if diagnostic ``row`` was clicked."""

@@ -4,20 +4,31 @@
 :meth:`to_model` returns it as edited, :meth:`show_preview` hands a preview to the tabs
 that show it, and :meth:`jump_to` takes a diagnostic to its editor, line and column. The
 window never reaches into the tabs.
+
+The request's Liquid version is switched in the tab bar's corner
+(:class:`~ui.liquid_switch.LiquidVersionSwitch`), visible whichever tab is forward. A
+switch is a step on :attr:`ComposerTabs.undo_stack` (cleared when another request is
+loaded), so the window's Ctrl+Z switches back while no text field has the focus (a text
+field's Ctrl+Z undoes its own typing, as before). Each preview brings the filter and tag
+names of the version it rendered with, which the editors then offer for completion.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QTabWidget, QWidget
 
 from composer.diagnostics import Diagnostic
+from composer.liquid import DEFAULT_VERSION, LiquidVersion, other_version, version_named
 from composer.model import Request
 from ui.body_tab import BodyTab
 from ui.headers_tab import HeadersTab
 from ui.highlighter import syntax_for
+from ui.liquid_switch import LiquidVersionSwitch, SwitchVersionCommand
 from ui.preview import PreviewResult
 from ui.request_tab import RequestTab
 from ui.response_tab import ResponseTab
@@ -32,15 +43,22 @@ class ComposerTabs(QTabWidget):
 
     Signals:
         edited(): the request changed (not emitted by :meth:`load`).
+        versionChanged(str): the Liquid version was switched, by the user or an undo (an
+            edit too, though ``edited`` is not emitted for it; not emitted by :meth:`load`).
         sampleEdited(): the sample response changed.
         prettyToggled(bool): the body preview's pretty-JSON view was switched.
+        compareToggled(bool): the comparison with the other Liquid version was switched.
+        sideBySideToggled(bool): the side-by-side view of both renderings was switched.
         authRequested(): the Headers tab's auth helper was asked for.
         lastResponseRequested(): the Response tab wants the last real response.
     """
 
     edited = Signal()
+    versionChanged = Signal(str)
     sampleEdited = Signal()
     prettyToggled = Signal(bool)
+    compareToggled = Signal(bool)
+    sideBySideToggled = Signal(bool)
     authRequested = Signal()
     lastResponseRequested = Signal()
 
@@ -56,14 +74,22 @@ class ComposerTabs(QTabWidget):
         self.addTab(self.body_tab, "&Body")
         self.addTab(self.response_tab, "Res&ponse")
         self.setCurrentIndex(BODY)  # the live preview is what a newcomer wants to see first
+        self.liquid = LiquidVersionSwitch()
+        self.setCornerWidget(self.liquid, Qt.Corner.TopRightCorner)
+        self.undo_stack = QUndoStack(self)
+        """Undo for switches of the Liquid version (text fields keep their own undo)."""
         self._base: Request | None = None
         self._loading = False
+        self._liquid_names: tuple[frozenset[str], frozenset[str]] | None = None
+        self.liquid.switched.connect(self._switched)
         for tab in (self.request_tab, self.headers_tab, self.body_tab):
             tab.edited.connect(self._edited)
         self.response_tab.model.edited.connect(self._edited)
         self.response_tab.sample.textChanged.connect(self._sample_edited)
         self.headers_tab.edited.connect(self._update_syntax)
         self.body_tab.prettyToggled.connect(self.prettyToggled)
+        self.body_tab.compareToggled.connect(self.compareToggled)
+        self.body_tab.sideBySideToggled.connect(self.sideBySideToggled)
         self.body_tab.diagnosticActivated.connect(self.jump_to)
         self.headers_tab.authRequested.connect(self.authRequested)
         self.response_tab.lastResponseRequested.connect(self.lastResponseRequested)
@@ -80,6 +106,8 @@ class ComposerTabs(QTabWidget):
             self.body_tab.load(request)
             self.response_tab.load(request)
             self.response_tab.set_sample(sample_response)
+            self._show_version(request.liquid_version or DEFAULT_VERSION)
+            self.undo_stack.clear()  # a switch of another request is not undone here
             self._update_syntax()
         finally:
             self._loading = False
@@ -89,6 +117,7 @@ class ComposerTabs(QTabWidget):
         if self._base is None:
             return None
         request = self.request_tab.to_model(self._base)
+        request = replace(request, liquid_version=self.liquid.version())
         request = self.headers_tab.to_model(request)
         request = self.body_tab.to_model(request)
         return self.response_tab.to_model(request)
@@ -96,8 +125,6 @@ class ComposerTabs(QTabWidget):
     def rename(self, name: str) -> None:
         """The loaded request now has this name (its content is unchanged)."""
         if self._base is not None:
-            from dataclasses import replace
-
             self._base = replace(self._base, name=name)
 
     def set_header(self, name: str, value: str) -> None:
@@ -121,12 +148,36 @@ class ComposerTabs(QTabWidget):
         """Whether the body preview pretty-prints JSON."""
         return self.body_tab.pretty.isChecked()
 
+    @property
+    def compare(self) -> bool:
+        """Whether the preview compares with the other Liquid version."""
+        return self.body_tab.compare.isChecked()
+
+    def set_compare(self, on: bool, side_by_side: bool) -> None:
+        """Set the comparison and the side-by-side view (restoring the window's settings)."""
+        self.body_tab.compare.setChecked(on)
+        self.body_tab.side_by_side.setChecked(side_by_side)
+
+    def liquid_version(self) -> LiquidVersion:
+        """The open request's Liquid version as shown."""
+        return self.liquid.version()
+
+    def switch_liquid(self, version: LiquidVersion) -> None:
+        """Switch the Liquid version as if the user chose it (an undoable edit)."""
+        if version != self.liquid.version():
+            self._switched(self.liquid.version(), version)
+
     # -- showing -------------------------------------------------------------------
 
     def show_preview(self, result: PreviewResult) -> None:
         """Show a preview in the Body and Response tabs."""
         self.body_tab.show_preview(result)
         self.response_tab.show_preview(result)
+        names = (result.filter_names, result.tag_names)
+        if names[0] and names != self._liquid_names:
+            self._liquid_names = names
+            for editor in (self.body_tab.editor, self.request_tab.url):
+                editor.set_liquid_names(*names)
         errors = sum(d.severity == "error" for d in result.diagnostics)
         self.setTabText(
             BODY, f"&Body ({errors} error{'s' if errors != 1 else ''})" if errors else "&Body"
@@ -167,6 +218,21 @@ class ComposerTabs(QTabWidget):
     def _edited(self) -> None:
         if not self._loading:
             self.edited.emit()
+
+    def _switched(self, old: str, new: str) -> None:
+        before, after = version_named(old), version_named(new)
+        if self._loading or self._base is None:
+            self.liquid.set_version(before)
+            return
+        self.undo_stack.push(SwitchVersionCommand(before, after, self._apply_version))
+
+    def _apply_version(self, version: LiquidVersion) -> None:
+        self._show_version(version)
+        self.versionChanged.emit(version)
+
+    def _show_version(self, version: LiquidVersion) -> None:
+        self.liquid.set_version(version)
+        self.body_tab.set_other_version(other_version(version))
 
     def _sample_edited(self) -> None:
         if not self._loading:

@@ -3,8 +3,10 @@
 The window assembles the parts and wires their signals; it reaches into no widget's
 insides. :class:`~ui.composer_tabs.ComposerTabs` edits, :class:`~ui.preview.PreviewService`
 renders off the GUI thread, :class:`~ui.delivery_client.DeliveryClient` sends off it,
-:class:`~ui.requests_controller.RequestsController` does the request housekeeping, and
-:class:`~ui.window_requests.RequestActions` (a mixin) opens, saves and manages requests.
+:class:`~ui.requests_controller.RequestsController` does the request housekeeping,
+:class:`~ui.window_requests.RequestActions` (a mixin) opens, saves and manages requests,
+and :class:`~ui.window_liquid.LiquidActions` (a mixin) handles the Liquid version: the
+switch's undo, the preview's comparison with the other version, the workspace default.
 
 Nothing is lost: edits are saved 500 ms after the last change, when another request is
 opened, on Ctrl+S and on closing. Other pages plug in with :meth:`MainWindow.add_page`
@@ -28,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from composer.diagnostics import Diagnostic
 from composer.errors import KnownError
 from composer.store import Database
 from ui import composer_pictures
@@ -42,6 +45,7 @@ from ui.request_list import RequestListPanel
 from ui.requests_controller import RequestsController
 from ui.send_panel import SendPanel
 from ui.store_worker import StoreWorker
+from ui.window_liquid import LiquidActions
 from ui.window_requests import SAMPLE_KEY, RequestActions
 from ui.workers import WorkerThread
 
@@ -52,7 +56,7 @@ AUTOSAVE_MS = 500
 """Workspace setting prefix of each request's sample response."""
 
 
-class MainWindow(RequestActions, QMainWindow):
+class MainWindow(RequestActions, LiquidActions, QMainWindow):
     """Webhook Composer's window.
 
     Signals:
@@ -103,6 +107,7 @@ class MainWindow(RequestActions, QMainWindow):
         self.preview = PreviewService(self)
         self._build_layout()
         self._build_actions()
+        self._build_liquid_actions()
 
         self.deliveries = DeliveryClient(db, backoff_base, self)
         self.deliveries.updated.connect(self._delivery_update)
@@ -124,6 +129,7 @@ class MainWindow(RequestActions, QMainWindow):
         self.store_thread = WorkerThread(self.store_worker, "store")
         self._wire()
         composer_pictures.register(self)
+        self._register_liquid_picture()
         self._restore()
 
     # -- building ------------------------------------------------------------------
@@ -230,6 +236,11 @@ class MainWindow(RequestActions, QMainWindow):
             self.show_page(self.hsplit)
         return found
 
+    def show_place(self, diagnostic: Diagnostic) -> None:
+        """Bring the composer forward with the editor at a diagnostic's place."""
+        self.show_page(self.hsplit)
+        self.composer.jump_to(diagnostic)
+
     def show_request(self, name: str) -> None:
         """Open a request another page made or names (the list is read again first)."""
         self.request_list.set_names(self.requests.names())
@@ -296,6 +307,7 @@ class MainWindow(RequestActions, QMainWindow):
 
     def _restore(self) -> None:
         restore_layout(self.settings, self, self._splitters())
+        self._restore_liquid_view()
         self.request_list.set_names(self.requests.names())
         person = self.settings.value("preview/person")
         if isinstance(person, str):
@@ -346,6 +358,7 @@ class MainWindow(RequestActions, QMainWindow):
             secret_names=self.secret_names,
             sample_response=self.composer.sample_response(),
             pretty=self.composer.pretty,
+            compare=self.composer.compare,
         )
 
     def _show_preview(self, result: PreviewResult) -> None:

@@ -1,4 +1,5 @@
-"""Where the window keeps its own preferences (geometry, splitter sizes, the last request).
+"""Where the window keeps its own preferences (geometry, splitter sizes, the last request,
+view switches such as the preview's comparison with the other Liquid version).
 
 These are the window's settings, not the workspace's: they live in an INI file under the
 user's configuration folder (``~/.config/webhook-composer/Webhook Composer.ini`` on Linux,
@@ -18,6 +19,7 @@ __all__ = [
     "APPLICATION",
     "ORGANIZATION",
     "open_settings",
+    "read_bool",
     "restore_layout",
     "save_layout",
     "use_folder",
@@ -39,6 +41,16 @@ def open_settings() -> QSettings:
     return QSettings(
         QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORGANIZATION, APPLICATION
     )
+
+
+def read_bool(settings: QSettings, key: str, default: bool) -> bool:
+    """A switch stored under ``key`` (an INI file keeps ``true``/``false`` as text)."""
+    value = settings.value(key)
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    return default
 
 
 def save_layout(settings: QSettings, window: QWidget, splitters: dict[str, QSplitter]) -> None:

@@ -1,0 +1,72 @@
+"""Workspace settings (Edit ▸ Workspace settings…): the Liquid version new requests get.
+
+Customer.io gives every account created since 28 Nov 2023 the **latest** Liquid and
+older accounts **legacy**; a workspace's default stands for that account setting. It is
+the workspace's, not the window's, so it is kept in the workspace
+(``db.settings.set_liquid_version``, which the window calls with :meth:`WorkspaceDialog.chosen`);
+requests that exist keep their own version.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QVBoxLayout,
+    QWidget,
+)
+
+from composer.liquid import VERSIONS, LiquidVersion, version_named
+
+__all__ = ["WorkspaceDialog"]
+
+_LABELS = {
+    "latest": "latest (accounts created since 28 Nov 2023)",
+    "legacy": "legacy (older accounts)",
+}
+
+
+class WorkspaceDialog(QDialog):
+    """Chooses the workspace's default Liquid version.
+
+    Signals: none of its own (accepted or rejected, as any QDialog).
+    """
+
+    def __init__(self, current: LiquidVersion, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Workspace settings")
+        self.version = QComboBox()
+        for version in VERSIONS:
+            self.version.addItem(_LABELS.get(version, version), version)
+        self.version.setCurrentIndex(max(self.version.findData(current), 0))
+        self.version.setAccessibleName("Liquid version for new requests")
+        self.version.setToolTip(
+            "The Liquid version a new request starts with, as your Customer.io account "
+            "uses it. Existing requests keep their own; switch one beside its name."
+        )
+        note = QLabel(
+            "Match your Customer.io account: accounts created on or after 28 Nov 2023 use "
+            "latest for every message; older accounts use legacy unless a message was "
+            "upgraded. Requests already in the workspace keep their version."
+        )
+        note.setWordWrap(True)
+        note.setAccessibleName("About the default Liquid version")
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.setAccessibleName("Workspace settings buttons")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form = QFormLayout()
+        form.addRow("&Liquid version for new requests", self.version)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(note)
+        layout.addWidget(buttons)
+
+    def chosen(self) -> LiquidVersion:
+        """The version chosen."""
+        return version_named(str(self.version.currentData()))
