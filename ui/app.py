@@ -257,26 +257,42 @@ def _use_url(window: MainWindow, url: str) -> None:
 
 
 def _install_request_tools(window: MainWindow, db: Database) -> None:
-    """Add "Check every person…", "Import from cURL…", "Copy as cURL" and "Copy for
-    Customer.io…" to the Request menu.
+    """Add "Check every person…", "Upgrade check…", "Import from cURL…", "Copy as cURL"
+    and "Copy for Customer.io…" to the Request menu.
 
-    The check runs in a window-less dialog kept for the session (its last report stays);
+    Each check runs in a window-less dialog kept for the session (its last report stays);
     closing the main window cancels a running check and waits for its thread.
     """
     from PySide6.QtGui import QAction
 
-    checks: list[Any] = []
+    def session_dialog(build: Callable[[], Any]) -> Callable[[], None]:
+        made: list[Any] = []
 
-    def check() -> None:
-        if not checks:
-            from ui.check_page import CheckDialog
+        def show() -> None:
+            if not made:
+                dialog = build()
+                dialog.page.personChosen.connect(window.preview_for)
+                dialog.stop_with(window)
+                made.append(dialog)
+            made[0].show()
+            made[0].raise_()
 
-            dialog = CheckDialog(db, window.current_request, lambda: window.secret_names, window)
-            dialog.page.personChosen.connect(window.preview_for)
-            dialog.stop_with(window)
-            checks.append(dialog)
-        checks[0].show()
-        checks[0].raise_()
+        return show
+
+    def check_dialog() -> Any:
+        from ui.check_page import CheckDialog
+
+        return CheckDialog(db, window.current_request, lambda: window.secret_names, window)
+
+    def upgrade_dialog() -> Any:
+        from ui.upgrade_page import UpgradeCheckDialog
+
+        dialog = UpgradeCheckDialog(db, window.current_request, lambda: window.secret_names, window)
+        dialog.page.placeChosen.connect(window.show_place)
+        return dialog
+
+    check = session_dialog(check_dialog)
+    upgrade = session_dialog(upgrade_dialog)
 
     def import_curl() -> None:
         from ui.curl_dialog import CurlImportDialog
@@ -309,12 +325,19 @@ def _install_request_tools(window: MainWindow, db: Database) -> None:
 
     menu = window.menu("&Request")
     menu.addSeparator()
-    for text, slot in (
-        ("Check every &person…", check),
-        ("Import from c&URL…", import_curl),
-        ("Copy as cU&RL", copy_curl),
-        ("Copy for Customer.&io…", copy_cio),
+    for text, slot, tip in (
+        ("Check every &person…", check, "Render the open request for every person"),
+        (
+            "Up&grade check…",
+            upgrade,
+            "Who would receive other bytes if the open request switched Liquid version",
+        ),
+        ("Import from c&URL…", import_curl, "Make a request from a cURL command"),
+        ("Copy as cU&RL", copy_curl, "A cURL command that sends the rendered request"),
+        ("Copy for Customer.&io…", copy_cio, "The request's fields, ready to paste"),
     ):
         action = QAction(text, window)
+        action.setToolTip(tip)
+        action.setStatusTip(tip)
         action.triggered.connect(lambda _=False, run=slot: run())
         menu.addAction(action)
