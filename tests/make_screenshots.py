@@ -1,7 +1,8 @@
 """``make screenshots``: regenerate the README's pictures of every page.
 
 Builds a throw-away workspace from the samples, adds a request aimed at a local inbox
-and delivers it for two people — one answered 503 then 200 (a retry, then a success
+(for latest Liquid, which liquid-versions.png compares with legacy) and delivers it for
+two people — one answered 503 then 200 (a retry, then a success
 whose response sets an attribute), one left waiting for its retry — so the outbox has
 real deliveries to show; then runs ``webhook-composer --screenshots``. Nothing leaves
 this computer.
@@ -74,6 +75,9 @@ def main(out: Path) -> int:
             "response_mappings": [{"attribute": "crm_lead_id", "value": "{{ response.id }}"}],
             "count_conversions": False,
             "send_mode": "automatic",
+            # latest, as every account since Nov 2023: liquid-versions.png shows what
+            # legacy (no `default` filter) would send instead
+            "liquid_version": "latest",
         }
         request_file = data_dir / "inbox-request.json"
         request_file.write_text(json.dumps(request), encoding="utf-8")
