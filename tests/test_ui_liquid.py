@@ -17,6 +17,7 @@ import pytest
 import ui_helpers
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
+from PySide6.QtWidgets import QAbstractButton, QComboBox, QWidget
 from ui_helpers import UI_MARKS, make_window, open_request
 
 from composer.diagnostics import Diagnostic
@@ -362,7 +363,9 @@ def test_the_workspace_default_is_chosen_in_the_edit_menu(
     assert window.workspace_action.toolTip()
 
     def choose_legacy(dialog: WorkspaceDialog) -> int:
-        assert dialog.version.accessibleName() and dialog.version.toolTip()
+        for control in dialog.findChildren(QWidget):
+            if isinstance(control, QAbstractButton | QComboBox):
+                assert control.accessibleName() and control.toolTip()
         assert dialog.chosen() == window.db.settings.liquid_version()
         dialog.version.setCurrentIndex(dialog.version.findData("legacy"))
         return 1

@@ -54,10 +54,18 @@ class WorkspaceDialog(QDialog):
         )
         note.setWordWrap(True)
         note.setAccessibleName("About the default Liquid version")
+        note.setToolTip("Customer.io's Liquid upgrade page tells the versions apart")
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         buttons.setAccessibleName("Workspace settings buttons")
+        for which, name, tip in (
+            (QDialogButtonBox.StandardButton.Ok, "Save workspace settings", "Keep the choice"),
+            (QDialogButtonBox.StandardButton.Cancel, "Cancel", "Leave the default as it was"),
+        ):
+            button = buttons.button(which)
+            button.setAccessibleName(name)
+            button.setToolTip(tip)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form = QFormLayout()
