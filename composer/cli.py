@@ -41,6 +41,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "composer.cli_delivery",
     "composer.cli_extras",
     "composer.cli_upgrade",
+    "composer.cli_cio",
 )
 """Modules that add commands; each has ``register(subparsers)``."""
 

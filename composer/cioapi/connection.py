@@ -195,10 +195,7 @@ def open_client(
     """A client for this workspace's Customer.io; :class:`NoKeyError` before a login."""
     key = KeyStore(db, backend).get()
     if key is None:
-        raise NoKeyError(
-            "No Customer.io App API key is stored for this workspace; log in first "
-            "(webhook-composer cio login reads it from standard input)."
-        )
+        raise NoKeyError("No Customer.io App API key is stored for this workspace; log in first.")
     return CioClient(
         key,
         base_url=load_connection(db).base_url,
