@@ -1,21 +1,20 @@
 """cURL out: a rendered request as a command that sends it byte for byte.
 
 Part of :mod:`composer.curl` (which re-exports these). :func:`to_curl` writes a
-POSIX-shell command whose request is byte for byte what
-:class:`composer.sender.Sender` sends: the same request line, the same header lines in
-the same order, the same body. curl's own ``Accept: */*`` is removed (``-H 'Accept:'``)
-and the sender's ``User-Agent`` is passed (both unless the request sets them),
-``Content-Type:`` is emptied when the request has none and there is a body, ``Expect:``
-is emptied for bodies over 1 KiB (curl would otherwise wait for ``100 Continue``), an
-empty POST, PUT or PATCH gets the ``Content-Length: 0`` the sender sends (first, as httpx
-places it), and the body goes in ``--data-raw``, which sends it as is (no ``@file``
-reading). ``-X`` is written only when curl would not infer the method. The one known
-difference: a header whose rendered value is empty is sent by the sender as ``Name: ``
-and by curl (``-H 'Name;'``) as ``Name:``.
-``--globoff`` and ``--path-as-is`` are added when the URL needs them. Everything is
-single-quoted (an embedded ``'`` becomes ``'\\''``). A rendered request carries secrets
-masked unless it was rendered with ``reveal=True``; :func:`export_curl` renders and
-exports in one step and masks unless asked.
+POSIX-shell command whose request is byte for byte what :class:`composer.sender.Sender`
+sends: the same request line, the same header lines in the same order, the same body.
+curl's own ``Accept: */*`` is removed (``-H 'Accept:'``) and the sender's ``User-Agent``
+and ``Accept-Encoding`` are passed (each unless the request sets it), ``Content-Type:``
+is emptied when the request has none and there is a body, ``Expect:`` is emptied for
+bodies over 1 KiB (curl would otherwise wait for ``100 Continue``), an empty POST, PUT
+or PATCH gets the ``Content-Length: 0`` the sender sends (first, as httpx places it),
+and the body goes in ``--data-raw``, which sends it as is (no ``@file`` reading). ``-X``
+is written only when curl would not infer the method. The one known difference: a header
+whose rendered value is empty is sent by the sender as ``Name: `` and by curl
+(``-H 'Name;'``) as ``Name:``. ``--globoff`` and ``--path-as-is`` are added when the URL
+needs them. Everything is single-quoted (an embedded ``'`` becomes ``'\\''``). A rendered
+request carries secrets masked unless it was rendered with ``reveal=True``;
+:func:`export_curl` renders and exports in one step and masks unless asked.
 """
 
 from __future__ import annotations
@@ -27,6 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from composer.content_coding import ACCEPT_ENCODING
 from composer.curl_shell import shell_quote
 from composer.model import Request
 from composer.render import MASK, RenderedRequest, render
@@ -74,6 +74,8 @@ def to_curl(rendered: RenderedRequest) -> str:
         lines.insert(0, "-H 'Content-Length: 0'")  # httpx sends it first, right after Host
     if "user-agent" not in names:
         lines.append(f"-H {shell_quote('User-Agent: ' + user_agent())}")
+    if "accept-encoding" not in names:
+        lines.append(f"-H {shell_quote('Accept-Encoding: ' + ACCEPT_ENCODING)}")
     if "accept" not in names:
         lines.append("-H 'Accept:'")
     if send_body and "content-type" not in names:

@@ -16,6 +16,7 @@ from typing import Any
 import httpx
 import pytest
 
+from composer.content_coding import ACCEPT_ENCODING
 from composer.inbox import CaughtRequest, Inbox, InboxError, Reply, pretty_body
 from composer.inbox_http import InboxServer
 from composer.model import Header, Person, Request, ResponseMapping, context_for
@@ -68,6 +69,7 @@ def test_a_request_sent_by_the_engine_arrives_byte_identical(inbox: Inbox) -> No
         ("Host", f"127.0.0.1:{inbox.port}"),
         *rendered.headers,
         ("User-Agent", user_agent()),
+        ("Accept-Encoding", ACCEPT_ENCODING),
         ("Content-Length", str(len(body))),
     )
     assert caught.body == body
