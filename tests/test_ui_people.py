@@ -13,6 +13,7 @@ from servers import FaultServer, Reply
 
 from composer.model import Event, Person, Request
 from composer.outbox import Outbox
+from composer.people_io import import_people
 from composer.store import Database
 from ui.people_page import PeoplePage
 from ui.table_models import PAGE, PeopleTableModel, search_people
@@ -278,6 +279,18 @@ def test_selecting_one_person_shows_their_events_and_use_for_preview(
             "line 2, column 9: invalid JSON",
             '▶     2 │  {"id": }]',
         ),
+        (
+            "people.json",
+            '[{"id": "q1"},\n {"id": "q2", "attributes": {"a": ' + "[" * 3000 + "]" * 3000 + "}}]",
+            "line 2, column 96: arrays and objects nest more than 64 levels deep",
+            '▶     2 │  {"id": "q2"',
+        ),
+        (
+            "people.csv",
+            "id,tree\nq1,[]\nq2," + "[" * 40 + "]" * 40 + "\n",
+            'row 3, column "tree": the cell is JSON that arrays and objects nest more than 32',
+            "▶     3 │ q2,[[[",
+        ),
     ],
 )
 def test_import_errors_show_the_refused_row(
@@ -320,6 +333,20 @@ def test_import_and_export_round_trip(
     exported = json.loads(target.read_text(encoding="utf-8"))
     assert len(exported) == 3005
     assert exported[1]["events"][0]["name"] == "signup"
+
+
+def test_window_csv_export_neutralises_formulas_and_imports_back(
+    qtbot: QtBot, page: PeoplePage, db: Database, tmp_path: Path
+) -> None:
+    db.people.create(Person("f1", "=cmd@example.com", {"note": "=HYPERLINK(1)", "zip": "02134"}))
+    target = tmp_path / "out.csv"
+    with qtbot.waitSignal(page.exportFinished, timeout=20_000):
+        page.export_to(target)
+    text = target.read_text(encoding="utf-8")
+    assert "f1,'=cmd@example.com," in text and "'=HYPERLINK(1)" in text
+    with Database(tmp_path / "other.sqlite3") as other:
+        import_people(other, target)
+        assert other.people.get("f1") == db.people.get("f1")
 
 
 def test_send_current_request_for_selected_people(qtbot: QtBot, db: Database) -> None:
