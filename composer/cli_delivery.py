@@ -3,9 +3,9 @@
 ::
 
     webhook-composer send REQUEST --context CTX [--json] [--retries N] [--backoff-base S]
-                                                [--timeout S]
+                                                [--timeout S] [--liquid V] [--force]
     webhook-composer [--data-dir DIR] deliver REQUEST_NAME --person ID [--json]
-                                                [--backoff-base S]
+                                                [--backoff-base S] [--force]
     webhook-composer [--data-dir DIR] outbox run [--json] [--backoff-base S]
     webhook-composer [--data-dir DIR] deliveries list [--json]
 
@@ -16,17 +16,28 @@ same for a stored request and person through the outbox, so the delivery is reco
 the person updated; a ``draft`` request is recorded and not sent. ``outbox run`` sends
 every unfinished delivery (waiting retries left by a killed process included) and keeps
 going until none is waiting. ``--backoff-base`` replaces the retry schedule's first delay
-(``S * 2**k``; for ``outbox run``, for the retries it schedules).
+(``S * 2**k``; for ``outbox run``, for the retries it schedules); a server's
+``Retry-After`` is still honoured up to 1.5 hours. ``send --liquid latest|legacy``
+renders with that Liquid version instead of the request's.
 
-Without ``--json`` each attempt is one line as it ends. Exit codes: 0 success (or a
-draft recorded, or nothing to do), 1 a final failure or a request that does not render,
-2 bad usage or an unreadable file. Secrets are masked in everything printed, response
-bodies included.
+A body that is not valid for its Content-Type (JSON that does not parse, XML that is not
+well-formed) is refused, as any render error is; ``--force`` on ``send`` and ``deliver``
+sends it anyway, for a tester who wants to see how the endpoint takes it, and the
+delivery records that it was forced. No other error can be forced: a request that
+cannot be built (a bad URL, a line break in a header, a missing secret) is never sent.
+
+Without ``--json`` each attempt is one line as it ends, and a redirect's Location is
+shown (redirects are not followed). Exit codes: 0 success (or a draft recorded, or
+nothing to do), 1 a final failure or a request that does not render, 2 bad usage, an
+unreadable file, or a workspace too busy to record what came back (the message says
+where those answers are kept). Secrets are masked in everything printed, response bodies
+and headers included, in every form an echo writes them (:mod:`composer.masking`).
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import sys
 import time
@@ -36,11 +47,14 @@ from typing import Any
 import keyring
 
 from composer.cli import data_dir_of, emit_json
+from composer.cli_render import add_liquid_option
 from composer.cli_store import group
-from composer.deliveries import Delivery, DeliveryEvent, RenderFailed
+from composer.deliveries import Delivery, DeliveryEvent, RenderFailed, forceable
 from composer.mapping import evaluate
+from composer.masking import masker_for
 from composer.model import Request, context_for, load_context
-from composer.outbox import LazySecrets, Outbox, scrub_result
+from composer.outbox import LazySecrets, Outbox
+from composer.outbox_record import scrub_result
 from composer.render import render
 from composer.retry import DEFAULT_BASE, DEFAULT_MAX_RETRIES, RetryPolicy, is_retryable, is_success
 from composer.secrets import SERVICE, SecretStore, keychain_problem
@@ -67,6 +81,12 @@ def _seconds(positive: bool) -> Any:
     return parse
 
 
+_FORCE_HELP = (
+    "send even though the body is not valid for its Content-Type (recorded as forced); "
+    "other errors are never sent"
+)
+
+
 def _common(parser: argparse.ArgumentParser, workspace: bool) -> None:
     parser.add_argument("--json", action="store_true", help="print JSON")
     parser.add_argument(
@@ -88,12 +108,15 @@ def register(sub: Any) -> None:
     _common(parser, workspace=False)
     parser.add_argument("--retries", type=_count, default=DEFAULT_MAX_RETRIES, metavar="N")
     parser.add_argument("--timeout", type=_seconds(True), default=DEFAULT_TIMEOUT, metavar="S")
+    add_liquid_option(parser)
+    parser.add_argument("--force", action="store_true", help=_FORCE_HELP)
     parser.set_defaults(handler=run_send)
 
     parser = sub.add_parser("deliver", help="send a stored request for a stored person")
     parser.add_argument("request_name", metavar="REQUEST_NAME")
     parser.add_argument("--person", required=True, metavar="ID")
     _common(parser, workspace=True)
+    parser.add_argument("--force", action="store_true", help=_FORCE_HELP)
     parser.set_defaults(handler=run_deliver)
 
     commands = group(sub, "outbox", "the deliveries waiting to be sent")
@@ -114,11 +137,19 @@ def register(sub: Any) -> None:
 
 
 def attempt_line(n: int, result: AttemptResult, prefix: str = "") -> str:
-    """One attempt as a line a person reads."""
+    """One attempt as a line a person reads (a redirect with where it points)."""
     took = f"in {result.elapsed_ms:.0f} ms"
     if result.status is not None:
-        return f"{prefix}attempt {n}: HTTP {result.status} {took}"
+        line = f"{prefix}attempt {n}: HTTP {result.status} {took}"
+        location = _location(result.status, result.headers)
+        return line if location is None else f"{line}, redirects to {location} (not followed)"
     return f"{prefix}attempt {n}: {result.error_kind} {took}: {result.error}"
+
+
+def _location(status: int | None, headers: Sequence[tuple[str, str]]) -> str | None:
+    if status is None or not 300 <= status < 400:
+        return None
+    return next((v for k, v in headers if k.lower() == "location"), "(no Location header)")
 
 
 def _at(moment: float) -> str:
@@ -142,6 +173,9 @@ def _print_result(outcome: dict[str, Any]) -> None:
         print(f"set {name} = {value!r}")
     response = outcome.get("response")
     if response:
+        location = _location(response["status"], response["headers"])
+        if location is not None:
+            print(f"response {response['status']} redirects to: {location} (not followed)")
         body = response["body"]
         shown = body if len(body) <= 2000 else body[:2000] + f"… ({len(body)} characters)"
         print(f"response {response['status']}: {shown}")
@@ -183,8 +217,21 @@ def _keychain_value(name: str) -> str | None:
     return None if value is None else str(value)
 
 
+def _refusal(diagnostics: Sequence[Any], force: bool) -> str:
+    """Why a request with errors is not sent, and whether ``--force`` would send it."""
+    if not forceable(diagnostics):
+        extra = " (--force cannot override this: the request cannot be built)" if force else ""
+        return f"webhook-composer: the request was not sent{extra}"
+    return (
+        "webhook-composer: the request was not sent; its body is not valid for its "
+        "Content-Type (add --force to send it anyway)"
+    )
+
+
 def run_send(args: argparse.Namespace) -> int:
     request = Request.from_file(args.request)
+    if args.liquid:
+        request = dataclasses.replace(request, liquid_version=args.liquid)
     context = load_context(args.context) if args.context else {}
     secrets = LazySecrets(_keychain_value)
     now = dt.datetime.now(dt.UTC)
@@ -192,25 +239,30 @@ def run_send(args: argparse.Namespace) -> int:
     masked = render(request, context, secrets=secrets, now=now)
     for diagnostic in masked.diagnostics:
         print(diagnostic, file=sys.stderr)
-    if wire.has_errors:
+    forced = args.force and forceable(masked.diagnostics) and forceable(wire.diagnostics)
+    if wire.has_errors and not forced:
         if any("secret" in d.message for d in masked.diagnostics):
             problem = keychain_problem()
             if problem:
                 print(f"webhook-composer: {problem}", file=sys.stderr)
+        print(_refusal(masked.diagnostics, args.force), file=sys.stderr)
         if args.json:
             emit_json(
                 {"outcome": "failed", "attempts": [], "response": None, "attribute_updates": {}}
             )
         return 1
+    if forced:
+        print("webhook-composer: sending anyway (--force)", file=sys.stderr)
     sensitive = [secrets[name] for name in secrets]
     sensitive += [v for pair in wire.headers if pair not in masked.headers for v in pair[1:]]
+    masker = masker_for(sensitive)
     policy = RetryPolicy(
         args.retries, DEFAULT_BASE if args.backoff_base is None else args.backoff_base
     )
     attempts: list[dict[str, Any]] = []
     with Sender(args.timeout) as sender:
         while True:
-            result = scrub_result(sender.send(wire), sensitive)
+            result = scrub_result(sender.send(wire), masker)
             n = len(attempts) + 1
             attempts.append(
                 {
@@ -232,7 +284,14 @@ def run_send(args: argparse.Namespace) -> int:
             time.sleep(wait)
     updates: dict[str, Any] = {}
     if is_success(result.status):
-        mapped = evaluate(request.response_mappings, result.body, context)
+        mapped = evaluate(
+            request.response_mappings,
+            result.body,
+            context,
+            truncated=result.truncated,
+            body_problem=result.body_problem,
+            masker=masker,
+        )
         updates = mapped.updates
         if mapped.error:
             print(f"webhook-composer: {mapped.error}", file=sys.stderr)
@@ -264,14 +323,21 @@ def run_deliver(args: argparse.Namespace) -> int:
         outbox = Outbox(db, LazySecrets(store.get))
         try:
             delivery_id = outbox.create(
-                request, context_for(person), person_id=person.id, policy=_policy(args)
+                request,
+                context_for(person),
+                person_id=person.id,
+                policy=_policy(args),
+                force=args.force,
             )
         except RenderFailed as exc:
             for diagnostic in exc.diagnostics:
                 print(diagnostic, file=sys.stderr)
             if store.problem and any("secret" in str(d) for d in exc.diagnostics):
                 print(f"webhook-composer: {store.problem}", file=sys.stderr)
+            print(_refusal(exc.diagnostics, args.force), file=sys.stderr)
             return 1
+        if outbox.get(delivery_id).forced:
+            print("webhook-composer: sending anyway (--force)", file=sys.stderr)
         if request.send_mode == "draft":
             delivery = outbox.get(delivery_id)
             if not args.json:
@@ -323,8 +389,12 @@ def run_list(args: argparse.Namespace) -> int:
     for d in deliveries:
         last = d.attempts[-1] if d.attempts else None
         status = "" if last is None else str(last.status or last.error_kind or "")
+        location = None if last is None else last.location()
+        if location is not None:
+            status += f" → {location}"
+        forced = "  (forced)" if d.forced else ""
         print(
             f"{d.id:>5}  {d.state:<13}  {d.request_name[:30]:<30}  {(d.person_id or '-')[:20]:<20}"
-            f"  {len(d.attempts):>2} attempts  {status}"
+            f"  {len(d.attempts):>2} attempts  {status}{forced}"
         )
     return 0

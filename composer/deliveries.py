@@ -12,6 +12,12 @@ A delivery is one send of a request for a person. It goes ``draft`` → ``queued
 * **A request that does not render** is refused (:class:`RenderFailed`) for one person;
   for many people at once (:meth:`Deliveries.create_many`) it is recorded as a ``failed``
   delivery, so every person chosen has a row that says what happened.
+* **Sending anyway.** A tester may want to see how an endpoint handles a malformed body,
+  so ``create(..., force=True)`` records a delivery whose only errors are about the
+  rendered body's format (:func:`body_format_error`: not valid JSON, not well-formed
+  XML), and marks it ``forced``. An error that means the request cannot be built — a
+  Liquid error, a bad URL, a control character in a header, a missing secret — is never
+  overridden.
 * **Moves** (approve, discard, cancel, retry now) check the state in the same transaction
   that changes it, and say plainly when a delivery is past that move.
 """
@@ -28,6 +34,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from composer.diagnostics import Diagnostic
 from composer.errors import NotFoundError, SendError
 from composer.model import Person, Request, context_for
 from composer.render import render
@@ -42,8 +49,30 @@ __all__ = [
     "DeliveryEvent",
     "Progress",
     "RenderFailed",
+    "body_format_error",
+    "forceable",
     "with_idempotency_key",
 ]
+
+_BODY_FORMAT = (
+    "the rendered body is not valid JSON",
+    "the rendered body is not well-formed XML",
+)
+
+
+def body_format_error(diagnostic: Diagnostic) -> bool:
+    """Whether an error is only about the rendered body's format (JSON or XML)."""
+    return (
+        diagnostic.severity == "error"
+        and diagnostic.where == "body"
+        and diagnostic.message.startswith(_BODY_FORMAT)
+    )
+
+
+def forceable(diagnostics: Iterable[Diagnostic]) -> bool:
+    """Whether a rendering has errors and every one may be overridden by sending anyway."""
+    errors = [d for d in diagnostics if d.severity == "error"]
+    return bool(errors) and all(body_format_error(d) for d in errors)
 
 
 class RenderFailed(SendError):
@@ -52,6 +81,8 @@ class RenderFailed(SendError):
     def __init__(self, message: str, diagnostics: Sequence[Any]) -> None:
         super().__init__(message)
         self.diagnostics = tuple(diagnostics)
+        self.forceable = forceable(self.diagnostics)
+        """Whether every error is about the body's format, so it may be sent anyway."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +109,18 @@ class Attempt:
     response_size: int
     """Body bytes the server sent in all."""
     response_truncated: bool
-    """Whether ``response_body`` holds less than the server sent."""
+    """Whether ``response_body`` holds less than the whole (decoded) body."""
+    response_decoded: str | None = None
+    """The content coding removed from ``response_body`` (``gzip``, ``deflate``), or None."""
+    response_problem: str | None = None
+    """Why ``response_body`` is not the plain body (kept still encoded…), or None."""
+
+    def location(self) -> str | None:
+        """Where a 3xx answer redirects to (redirects are not followed), or None."""
+        if self.status is None or not 300 <= self.status < 400:
+            return None
+        wanted = "location"
+        return next((v for k, v in self.response_headers if k.lower() == wanted), None)
 
     def summary(self) -> dict[str, Any]:
         """The shape the command line prints: ``{"n", "status", "error", "elapsed_ms"}``."""
@@ -125,6 +167,8 @@ class Delivery:
     """Unix seconds when it was made."""
     attempts: tuple[Attempt, ...] = field(default=())
     """Every attempt, first to last."""
+    forced: bool = False
+    """Whether it was sent anyway although its body is not valid for its Content-Type."""
 
     def to_dict(self) -> dict[str, Any]:
         """The shape ``deliveries list --json`` prints."""
@@ -135,6 +179,7 @@ class Delivery:
             "state": self.state,
             "attempts": [a.summary() for a in self.attempts],
             "attribute_updates": self.attribute_updates or {},
+            "forced": self.forced,
         }
 
 
@@ -209,10 +254,17 @@ class Deliveries:
         person_id: str | None = None,
         event_id: int | None = None,
         policy: RetryPolicy | None = None,
+        force: bool = False,
     ) -> int:
-        """Record a delivery (a frozen draft for a ``draft`` request); raises RenderFailed."""
+        """Record a delivery (a frozen draft for a ``draft`` request); raises RenderFailed.
+
+        With ``force`` a rendering whose only errors are about the body's format is
+        recorded anyway, marked ``forced``; any other error is still refused.
+        """
         with self.db.transaction():
-            return self._insert(request, context, person_id, event_id, policy or RetryPolicy())
+            return self._insert(
+                request, context, person_id, event_id, policy or RetryPolicy(), force
+            )
 
     def create_many(
         self, request: Request, people: Iterable[Person], policy: RetryPolicy | None = None
@@ -237,14 +289,23 @@ class Deliveries:
         person_id: str | None,
         event_id: int | None,
         policy: RetryPolicy,
+        force: bool = False,
     ) -> int:
         now = self.clock()
         moment = dt.datetime.fromtimestamp(now, dt.UTC)
         context = {k: v for k, v in context.items() if k != "secrets"}
         masked = render(request, context, secrets=self.secrets, now=moment)
-        if masked.has_errors:
+        forced = force and forceable(masked.diagnostics)
+        if masked.has_errors and not forced:
             errors = [d for d in masked.diagnostics if d.severity == "error"]
-            raise RenderFailed(f"The request does not render: {errors[0]}", masked.diagnostics)
+            refused = RenderFailed(f"The request does not render: {errors[0]}", masked.diagnostics)
+            if force:
+                raise RenderFailed(
+                    f"{refused} (this cannot be sent anyway: only a body that is not valid "
+                    "for its Content-Type can be)",
+                    masked.diagnostics,
+                )
+            raise refused
         key = str(uuid.uuid4()) if request.idempotency_key else None
         rendered = {
             "method": masked.method,
@@ -256,7 +317,8 @@ class Deliveries:
         cursor = self.db.execute(
             "INSERT INTO deliveries (request_name, person_id, event_id, state, request_snapshot,"
             " context_snapshot, rendered, rendered_at, idempotency_key, max_retries, backoff_base,"
-            " next_attempt_at, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            " next_attempt_at, created_at, updated_at, forced)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (
                 request.name,
                 person_id,
@@ -272,6 +334,7 @@ class Deliveries:
                 None if state == "draft" else now,
                 now,
                 now,
+                int(forced),
             ),
         )
         return int(cursor.lastrowid or 0)
@@ -341,6 +404,8 @@ class Deliveries:
                     bytes(a["response_body"] or b""),
                     a["response_size"] or 0,
                     bool(a["response_truncated"]),
+                    a["response_decoded"],
+                    a["response_problem"],
                 )
             )
         return [
@@ -362,6 +427,7 @@ class Deliveries:
                 error=r["error"],
                 created_at=r["created_at"],
                 attempts=tuple(attempts[r["id"]]),
+                forced=bool(r["forced"]),
             )
             for r in rows
         ]

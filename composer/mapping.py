@@ -12,26 +12,70 @@ Decisions:
 * Types: a value whose rendered, stripped text is a JSON number or boolean (``42``,
   ``-1.5``, ``true``) is stored as that number or boolean; anything else is stored as the
   rendered text (``"null"``, ``"[1]"`` and ``"007"`` stay text: only what ``json.loads``
-  reads as an int, a finite float or a bool changes type).
+  reads as an int of at most :data:`INTEGER_DIGITS` digits, a finite float or a bool
+  changes type).
 * All or nothing: if any mapping fails to render (a Liquid error), or names ``id``
   (which cannot change), no attribute changes and the error says which mapping failed.
   ``email`` sets the person's email; every other name sets an attribute.
+
+Hostile answers. A 2xx answer is the endpoint's word, not ours, so nothing in it may
+crash the caller or reach the person half-read; each case below becomes the outcome's
+plain ``error`` and no attribute changes:
+
+* **JSON nested more than** :data:`RESPONSE_DEPTH_LIMIT` **levels deep** is too deep to
+  use: ``response`` is then not set at all (neither the parsed value nor the text, which
+  would quietly map ``{{ response.id }}`` to an empty string), and every mapping that
+  reads ``response`` is refused with a message saying so. The depth is measured before
+  parsing, so a body of a million ``[`` costs one scan, not a recursion.
+* **A body cut at 1 MiB**, or one still **compressed** (a coding that is not decoded, a
+  corrupt or incomplete stream), is not what the server meant to say: mappings that read
+  ``response`` are refused likewise.
+* **Huge numbers**: an integer of more than :data:`INTEGER_DIGITS` digits is given to the
+  template as its digits (text), and a float too large for a double (``1e999``) as its
+  text, so they can be copied but never break the arithmetic or the store.
+* **Invalid UTF-8** becomes U+FFFD; a lone UTF-16 surrogate escaped in a JSON string
+  (``"\\ud800"``) becomes U+FFFD too, as the workspace stores only valid UTF-8.
+* **A value that would store a secret** (its text, any encoding of it, or the mask that
+  replaced one: the response echoed a secret) refuses the whole mapping.
+* Anything else that goes wrong while mapping is reported the same way, never raised.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from composer.errors import NotFoundError
+from composer.masking import Masker
 from composer.model import Person, ResponseMapping
 from composer.render import render_field
 from composer.store import Database
 
-__all__ = ["MappingOutcome", "apply_updates", "evaluate", "response_value", "typed_value"]
+__all__ = [
+    "INTEGER_DIGITS",
+    "RESPONSE_DEPTH_LIMIT",
+    "MappingOutcome",
+    "apply_updates",
+    "evaluate",
+    "read_response",
+    "response_value",
+    "typed_value",
+]
+
+RESPONSE_DEPTH_LIMIT = 64
+"""How deeply a JSON response may nest (arrays and objects) and still be used."""
+INTEGER_DIGITS = 4000
+"""The longest integer (in digits) a response or a mapping's value is read as a number."""
+
+_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,36 +88,122 @@ class MappingOutcome:
     """A plain sentence naming the mapping that failed, or None."""
 
 
-def response_value(body: bytes) -> Any:
-    """What ``response`` is in a mapping: the parsed JSON body, or else its text."""
+def _too_deep(text: str, limit: int) -> bool:
+    """Whether JSON ``text`` nests arrays and objects more than ``limit`` levels deep."""
+    if text.count("[") + text.count("{") <= limit:
+        return False
+    brackets = _NOT_BRACKET.sub("", _STRING.sub("", text))
+    return max(itertools.accumulate(_STEP[ch] for ch in brackets), default=0) > limit
+
+
+def _int(digits: str) -> int | str:
+    return int(digits) if len(digits.lstrip("-")) <= INTEGER_DIGITS else digits
+
+
+def _float(text: str) -> float | str:
+    value = float(text)
+    return value if math.isfinite(value) else text
+
+
+def _clean(value: Any) -> Any:
+    """``value`` with every lone surrogate in its strings (keys too) replaced by U+FFFD."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [_clean(item) for item in value]
+    if isinstance(value, dict):
+        return {_clean(k): _clean(v) for k, v in value.items()}
+    return value
+
+
+def read_response(
+    body: bytes, *, truncated: bool = False, body_problem: str | None = None
+) -> tuple[Any, str | None]:
+    """``response`` for a body, or None and the sentence saying why it cannot be used."""
+    if truncated:
+        return None, (
+            "The response body is larger than 1 MiB and only its first 1 MiB was kept, "
+            "so response mappings that read `response` were not applied."
+        )
+    if body_problem:
+        return None, f"{body_problem} Response mappings that read `response` were not applied."
     text = body.decode("utf-8", errors="replace")
+    if _too_deep(text, RESPONSE_DEPTH_LIMIT):
+        return None, (
+            f"The response is JSON nested more than {RESPONSE_DEPTH_LIMIT} levels deep, too "
+            "deep to use, so `response` was not set and response mappings that read it "
+            "were not applied."
+        )
     try:
-        return json.loads(text)
-    except ValueError:
-        return text
+        value = json.loads(text, parse_int=_int, parse_float=_float, parse_constant=str)
+    except (ValueError, RecursionError):
+        return text, None
+    return (_clean(value) if "\\u" in text else value), None
+
+
+def response_value(body: bytes) -> Any:
+    """What ``response`` is in a mapping: the parsed JSON body, or else its text.
+
+    A body too deep to use gives None (see :func:`read_response` for why).
+    """
+    return read_response(body)[0]
 
 
 def typed_value(text: str) -> Any:
     """``text`` as a number or boolean when it is one in JSON, else ``text`` unchanged."""
     try:
         value = json.loads(text.strip())
-    except ValueError:
+    except (ValueError, RecursionError):
         return text
-    if isinstance(value, bool | int):
+    if isinstance(value, bool):
         return value
+    if isinstance(value, int):
+        return value if len(str(abs(value))) <= INTEGER_DIGITS else text
     if isinstance(value, float) and math.isfinite(value):
         return value
     return text
 
 
 def evaluate(
-    mappings: Sequence[ResponseMapping], body: bytes, context: Mapping[str, Any]
+    mappings: Sequence[ResponseMapping],
+    body: bytes,
+    context: Mapping[str, Any],
+    *,
+    truncated: bool = False,
+    body_problem: str | None = None,
+    masker: Masker | None = None,
 ) -> MappingOutcome:
-    """Render every mapping against a successful response; all or nothing."""
+    """Render every mapping against a successful response; all or nothing, never raising.
+
+    ``truncated`` and ``body_problem`` describe the body as the sender kept it;
+    ``masker`` knows the secrets the request used, so that no mapping stores one.
+    """
     if not mappings:
         return MappingOutcome()
+    try:
+        return _evaluate(mappings, body, context, truncated, body_problem, masker)
+    except Exception as exc:  # a hostile answer must never crash the caller
+        kind = type(exc).__name__
+        return MappingOutcome(
+            error=f"The response mappings could not be applied ({kind}: {exc}). "
+            "No attribute was changed."
+        )
+
+
+def _evaluate(
+    mappings: Sequence[ResponseMapping],
+    body: bytes,
+    context: Mapping[str, Any],
+    truncated: bool,
+    body_problem: str | None,
+    masker: Masker | None,
+) -> MappingOutcome:
     globals_ = {k: v for k, v in context.items() if k != "secrets"}
-    globals_["response"] = response_value(body)
+    if any("response" in mapping.value for mapping in mappings):
+        value, unusable = read_response(body, truncated=truncated, body_problem=body_problem)
+        if unusable:
+            return MappingOutcome(error=f"{unusable} No attribute was changed.")
+        globals_["response"] = value
     updates: dict[str, Any] = {}
     for i, mapping in enumerate(mappings):
         attribute = mapping.attribute.strip()
@@ -87,6 +217,12 @@ def evaluate(
             return MappingOutcome(
                 error=f"{label} failed at line {first.line}, column {first.column}: "
                 f"{first.message}. No attribute was changed."
+            )
+        text = _SURROGATE.sub("\ufffd", text)
+        if masker is not None and masker.finds(text):
+            return MappingOutcome(
+                error=f"{label} would store a secret's value (the response echoed one), "
+                "so no attribute was changed."
             )
         updates[attribute] = typed_value(text)
     return MappingOutcome(updates)

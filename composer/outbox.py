@@ -1,28 +1,44 @@
 """The outbox engine: sends deliveries with retries, and survives the process being killed.
 
-The records and the moves a person makes on them are :mod:`composer.deliveries`; this
-module sends. Decisions:
+The records and the moves a person makes on them are :mod:`composer.deliveries`; writing
+each attempt's outcome is :mod:`composer.outbox_record`; this module sends. Decisions:
 
 * **Written before the first byte leaves.** Before an attempt starts, one transaction
-  marks the delivery ``sending`` and inserts the attempt row; when it ends, the attempt's
-  outcome (response capped at 1 MiB) is written and the delivery moves on: ``succeeded``,
-  ``waiting_retry`` with ``next_attempt_at``, or ``failed``.
+  marks the delivery ``sending`` and inserts the attempt row, naming the run that sends
+  it (:class:`~composer.outbox_journal.RunLock`). When it ends, its answer is recorded
+  in a transaction of its own (response capped at 1 MiB, mappings applied after a 2xx)
+  and the delivery moves on: ``succeeded``, ``waiting_retry`` with ``next_attempt_at``,
+  or ``failed``.
 * **The same bytes every attempt.** An attempt re-renders the stored request from its
   snapshot with the keychain's values and ``now = rendered_at``. A request whose
-  templates never mention ``secrets`` is sent from the stored rendering as is: it is the
-  same text, and rendering a thousand requests twice would be wasted.
+  templates never mention ``secrets`` is sent from the stored rendering as is. A
+  delivery recorded ``forced`` is sent although its body is not valid for its
+  Content-Type, as the tester asked; any other error still stops it.
 * **Crashes.** A delivery waiting for a retry simply resumes (``next_attempt_at`` is in
-  the file). One found ``sending`` whose in-flight attempt is older than the lease (three
-  timeouts and three seconds: an attempt may wait for a worker first) was cut off by a
-  crash: that attempt is closed as ``interrupted`` and the delivery is retried, even if
-  its retries were used up, so every delivery is sent at least once.
-* **Mappings exactly once.** After a 2xx the updates are computed, then applied to the
-  person in the transaction that moves the delivery from ``sending`` to ``succeeded``;
-  nothing else applies them. A delivery cancelled during an attempt stays cancelled.
-* **Secrets stay out of the file.** Response headers and bodies are stored with every
-  secret value the attempt used, and every header value that differs from its masked
-  rendering, replaced by ``••••••``: an endpoint that echoes the request would otherwise
-  write the secret into the workspace.
+  the file). One found ``sending`` whose run is gone (its lock file is no longer held)
+  was cut off by a crash: that attempt is closed as ``interrupted`` and the delivery is
+  retried, even if its retries were used up, so every delivery is sent at least once.
+  An attempt whose run cannot be told alive (no lock file) is taken for cut off once it
+  is older than the lease (three timeouts and three seconds).
+* **A busy workspace never loses an answer.** An answer the server gave is kept in
+  memory until it is written. When another program holds the workspace's write lock
+  (a long import), recording is retried with backoff (from 0.05 s, doubling to 1 s,
+  each try also waiting SQLite's own busy timeout) for up to ``record_patience`` seconds
+  (:data:`RECORD_PATIENCE_S`); meanwhile nothing new is sent. Should the lock outlast
+  that, the unrecorded answers are written to a journal beside the workspace
+  (:mod:`composer.outbox_journal`) before the run ends with a :class:`UnrecordedAnswers`
+  error naming their deliveries. The next recovery records them first, so those
+  deliveries are never sent again blindly. This is the least bad choice: waiting without
+  end would hang the program on another's lock, and leaving the attempts as they were
+  would make them look cut off, so they would be sent twice. Only when the journal
+  cannot be written either (the disk is full) are they left to be sent again, and the
+  error says so.
+* **Mappings exactly once.** After a 2xx the updates are applied to the person in the
+  transaction that moves the delivery from ``sending`` to ``succeeded``; nothing else
+  applies them. A delivery cancelled during an attempt stays cancelled.
+* **Secrets stay out of the file.** Every form of every secret value the attempt used,
+  and of every header value that differs from its masked rendering, is masked in the
+  response (:mod:`composer.masking`) before anything stores, prints or maps it.
 * **Throughput.** Attempts run on a small thread pool (each worker with its own
   :class:`~composer.sender.Sender`, so connections are kept alive); the calling thread
   renders and writes, and claims at most twice as many deliveries as there are workers,
@@ -32,41 +48,58 @@ Progress is reported to a plain callable with :class:`~composer.deliveries.Deliv
 values, from the thread that runs :meth:`Outbox.run`: ``attempt_started`` and
 ``attempt_finished`` for every attempt, ``waiting`` after each one that will be retried, and
 once per delivery that ends during the run ``succeeded``, ``failed`` or ``cancelled`` (also
-for one cancelled while it waited). The events of one round are reported after its commit.
+for one cancelled while it waited). An answer's events are reported once it is recorded.
 """
 
 from __future__ import annotations
 
 import concurrent.futures as cf
-import dataclasses
 import datetime as dt
-import json
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
+from composer import outbox_journal as journal
 from composer.deliveries import (
-    Deliveries,
     Delivery,
     DeliveryEvent,
     Progress,
+    body_format_error,
     with_idempotency_key,
 )
-from composer.errors import NotFoundError
-from composer.mapping import apply_updates, evaluate
+from composer.errors import NotFoundError, StoreError
+from composer.masking import Masker, masker_for
 from composer.model import Request
+from composer.outbox_record import Answer, Recorder, scrub_result
 from composer.render import MASK, render
-from composer.retry import is_retryable, is_success
 from composer.sender import DEFAULT_TIMEOUT, AttemptResult, Sender
 from composer.store import Database
 
-__all__ = ["LazySecrets", "Outbox", "scrub", "scrub_result"]
+__all__ = [
+    "RECORD_PATIENCE_S",
+    "LazySecrets",
+    "Outbox",
+    "UnrecordedAnswers",
+    "scrub",
+    "scrub_result",
+]
+
+RECORD_PATIENCE_S = 60.0
+"""How long answers wait in memory for a busy workspace before they are journaled."""
 
 _UNFINISHED = "('queued', 'waiting_retry', 'sending')"
 _DUE = "('queued', 'waiting_retry')"
 _INTERRUPTED = "The program stopped while this attempt was in flight, so it is sent again."
+
+
+class UnrecordedAnswers(StoreError):
+    """The workspace stayed busy: some answers are in the journal, not yet in the workspace."""
+
+    def __init__(self, message: str, delivery_ids: Sequence[int]) -> None:
+        super().__init__(message)
+        self.delivery_ids = tuple(delivery_ids)
+        """The deliveries whose answers were not recorded in the workspace."""
 
 
 class LazySecrets(Mapping[str, str]):
@@ -94,27 +127,11 @@ class LazySecrets(Mapping[str, str]):
 
 
 def scrub(data: bytes, sensitive: Iterable[str]) -> bytes:
-    """``data`` with every sensitive text (as UTF-8) replaced by the mask."""
-    for text in sensitive:
-        if text and text != MASK:
-            data = data.replace(text.encode("utf-8"), MASK.encode("utf-8"))
-    return data
+    """``data`` with every form of every sensitive text replaced by the mask."""
+    return masker_for(t for t in sensitive if t and t != MASK).mask_bytes(data)
 
 
-def scrub_result(result: AttemptResult, sensitive: Sequence[str]) -> AttemptResult:
-    """``result`` with sensitive texts masked in its headers, body and error."""
-    if not sensitive:
-        return result
-
-    def text(value: str) -> str:
-        return scrub(value.encode("utf-8"), sensitive).decode("utf-8", errors="replace")
-
-    return dataclasses.replace(
-        result,
-        headers=tuple((k, text(v)) for k, v in result.headers),
-        body=scrub(result.body, sensitive),
-        error=None if result.error is None else text(result.error),
-    )
+_NO_SECRETS = Masker(())
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +140,7 @@ class _Wire:
     url: str
     headers: tuple[tuple[str, str], ...]
     body: str
-    sensitive: tuple[str, ...] = ()
+    masker: Masker = _NO_SECRETS
 
 
 def _mentions_secrets(request: Request) -> bool:
@@ -131,7 +148,10 @@ def _mentions_secrets(request: Request) -> bool:
     return any("secrets" in part for part in parts)
 
 
-class Outbox(Deliveries):
+_Flight = dict[cf.Future[tuple[float, AttemptResult]], tuple[Delivery, int, _Wire]]
+
+
+class Outbox(Recorder):
     """The deliveries of one workspace, and the engine that sends them."""
 
     def __init__(
@@ -143,14 +163,19 @@ class Outbox(Deliveries):
         workers: int = 8,
         clock: Callable[[], float] = time.time,
         backoff_base: float | None = None,
+        record_patience: float = RECORD_PATIENCE_S,
     ) -> None:
         super().__init__(db, secrets, clock=clock)
         self.backoff_base = backoff_base
-        """When set, replaces each delivery's own base for the retries this outbox schedules."""
         self.timeout = timeout
         self.workers = max(1, workers)
         self.lease = 3 * timeout + 3
-        """Seconds after which an attempt still marked in flight is taken as interrupted."""
+        """Seconds after which an attempt of a run that cannot be told alive is interrupted."""
+        self.record_patience = record_patience
+        """Seconds answers wait for a busy workspace before they are journaled."""
+        self.folder = journal.folder_for(db.path)
+        """Where run locks and answer journals live."""
+        self._token: str | None = None
         self._wake = threading.Event()
         self._stopping = threading.Event()
 
@@ -165,7 +190,8 @@ class Outbox(Deliveries):
     # -- the engine -----------------------------------------------------------------
 
     def resume_due(self) -> list[int]:
-        """Recover attempts cut off by a crash; the ids of every unfinished delivery."""
+        """Record journaled answers, recover attempts cut off by a crash; the ids of every
+        unfinished delivery."""
         self._recover(None)
         rows = self.db.fetchall(
             f"SELECT id FROM deliveries WHERE state IN {_UNFINISHED} ORDER BY id"
@@ -177,8 +203,20 @@ class Outbox(Deliveries):
     ) -> list[Delivery]:
         """Send the given deliveries (default: every unfinished one) until none is waiting.
 
-        Returns those deliveries as they ended (draft and finished ones are left as they are).
+        Returns those deliveries as they ended (draft and finished ones are left as they
+        are). Raises :class:`UnrecordedAnswers` when the workspace stayed busy for longer
+        than ``record_patience``, after the attempts in flight have ended.
         """
+        with journal.RunLock(self.folder) as lock:
+            self._token = lock.token
+            try:
+                return self._run(ids, progress, lock)
+            finally:
+                self._token = None
+
+    def _run(
+        self, ids: Iterable[int] | None, progress: Progress | None, lock: journal.RunLock
+    ) -> list[Delivery]:
         handled = sorted(set(self.resume_due() if ids is None else ids))
         pending = set(handled)
         settled: set[int] = set()
@@ -191,39 +229,52 @@ class Outbox(Deliveries):
 
         local = threading.local()
         senders: list[Sender] = []
-        lock = threading.Lock()
+        senders_lock = threading.Lock()
 
         def attempt(wire: _Wire) -> tuple[float, AttemptResult]:
             sender: Sender | None = getattr(local, "sender", None)
             if sender is None:
                 sender = local.sender = Sender(self.timeout)
-                with lock:
+                with senders_lock:
                     senders.append(sender)
             return self.clock(), sender.send(wire)
 
-        in_flight: dict[cf.Future[tuple[float, AttemptResult]], tuple[Delivery, int, _Wire]] = {}
+        in_flight: _Flight = {}
+        waiting = _Unrecorded(self, lock, report)
         self._stopping.clear()
         pool = cf.ThreadPoolExecutor(self.workers, thread_name_prefix="composer-send")
         try:
-            while pending or in_flight:
-                if self._stopping.is_set() and not in_flight:
+            while pending or in_flight or waiting:
+                waiting.try_to_record()
+                stopping = self._stopping.is_set() or waiting.given_up
+                if stopping and not in_flight and not waiting:
                     break
                 room = 2 * self.workers - len(in_flight)
-                if room > 0 and not self._stopping.is_set():
+                if room > 0 and not waiting and not stopping:
                     idle = pending - {d.id for d, _, _ in in_flight.values()}
-                    self._recover(idle)
-                    for delivery, n, wire in self._claim(idle, room, report):
-                        in_flight[pool.submit(attempt, wire)] = (delivery, n, wire)
+                    try:
+                        self._recover(idle)
+                        claimed = self._claim(idle, room, report)
+                    except StoreError:
+                        if not in_flight:
+                            raise  # nothing is at stake: say the workspace is busy
+                        claimed = []
+                    for item in claimed:
+                        if isinstance(item, Answer):  # it no longer renders
+                            waiting.add(item)
+                        else:
+                            in_flight[pool.submit(attempt, item[2])] = item
+                    waiting.try_to_record()
                 if in_flight:
-                    done, _ = cf.wait(in_flight, timeout=0.5, return_when=cf.FIRST_COMPLETED)
-                    events: list[DeliveryEvent] = []
-                    with self.db.transaction():  # one commit for every attempt that ended
-                        for future in done:
-                            delivery, n, wire = in_flight.pop(future)
-                            started_at, result = future.result()
-                            events += self._finish(delivery, n, started_at, result, wire)
-                    for event in events:
-                        report(event)
+                    pause = waiting.pause() if waiting else 0.5
+                    done, _ = cf.wait(in_flight, timeout=pause, return_when=cf.FIRST_COMPLETED)
+                    for future in done:
+                        delivery, n, wire = in_flight.pop(future)
+                        started_at, result = future.result()
+                        waiting.add(self.answer(delivery, n, started_at, result, wire.masker))
+                    continue
+                if waiting:
+                    time.sleep(waiting.pause())
                     continue
                 still = self._unfinished(pending)
                 for gone in self.many(sorted(pending - still - settled)):
@@ -236,6 +287,7 @@ class Outbox(Deliveries):
             pool.shutdown(wait=True)
             for sender in senders:
                 sender.close()
+        waiting.raise_if_journaled()
         return self.many(handled)
 
     def _unfinished(self, ids: set[int]) -> set[int]:
@@ -244,27 +296,38 @@ class Outbox(Deliveries):
 
     def _sleep_until_due(self, ids: set[int]) -> None:
         self._wake.clear()
+        now = self.clock()
         rows = self.db.fetchall(
-            "SELECT d.id, coalesce(d.next_attempt_at, (SELECT max(a.started_at) FROM attempts a"
-            f" WHERE a.delivery_id = d.id) + ?) FROM deliveries d WHERE d.state IN {_UNFINISHED}",
-            (self.lease,),
+            "SELECT id, state, next_attempt_at FROM deliveries WHERE state IN " + _UNFINISHED
         )
-        due = min((row[1] for row in rows if row[0] in ids and row[1] is not None), default=None)
-        wait = 0.0 if due is None else max(0.0, float(due) - self.clock())
+        # another run's attempt in flight: look again soon (its run may end at any time)
+        due = min(
+            (now + 1.0 if row[1] == "sending" else row[2] for row in rows if row[0] in ids),
+            default=None,
+        )
+        wait = 0.0 if due is None else max(0.0, float(due) - now)
         self._wake.wait(min(wait, 60.0))
 
     def _recover(self, ids: set[int] | None) -> None:
-        """Close attempts cut off by a crash and make their deliveries due again."""
+        """Record journaled answers, then close attempts cut off by a crash and make their
+        deliveries due again."""
         now = self.clock()
         rows = self.db.fetchall(
-            "SELECT d.id FROM deliveries d WHERE d.state = 'sending' AND NOT EXISTS ("
-            "SELECT 1 FROM attempts a WHERE a.delivery_id = d.id AND a.elapsed_ms IS NULL"
-            " AND a.error IS NULL AND a.started_at > ?)",
-            (now - self.lease,),
+            "SELECT d.id, a.started_at, a.owner FROM deliveries d LEFT JOIN attempts a"
+            " ON a.delivery_id = d.id AND a.elapsed_ms IS NULL AND a.error IS NULL"
+            " WHERE d.state = 'sending'"
         )
-        stale = [row[0] for row in rows if ids is None or row[0] in ids]
-        for delivery_id in stale:
-            with self.db.transaction():
+        cut_off = [
+            row[0]
+            for row in rows
+            if (ids is None or row[0] in ids) and self._cut_off(row[1], row[2], now)
+        ]
+        journals = any(self.folder.glob("answers-*.json")) if self.folder.is_dir() else False
+        if not cut_off and not journals:
+            return
+        with self.db.transaction():  # the journals are read after the runs were seen gone
+            read = self.replay()
+            for delivery_id in cut_off:
                 self.db.execute(
                     "UPDATE attempts SET error = ?, error_kind = 'interrupted'"
                     " WHERE delivery_id = ? AND elapsed_ms IS NULL AND error IS NULL",
@@ -275,11 +338,25 @@ class Outbox(Deliveries):
                     " error = ?, updated_at = ? WHERE id = ? AND state = 'sending'",
                     (now, _INTERRUPTED, now, delivery_id),
                 )
+        for path in read:
+            journal.forget(path)
+
+    def _cut_off(self, started_at: float | None, owner: str | None, now: float) -> bool:
+        """Whether an attempt in flight (None: none) was cut off by its run's end."""
+        if started_at is None:
+            return True  # sending, but no attempt open: nothing will finish it
+        if owner is not None and owner == self._token:
+            return False
+        alive = journal.run_alive(self.folder, owner) if owner else None
+        if alive is None:
+            return started_at <= now - self.lease
+        return not alive
 
     def _claim(
         self, ids: set[int], limit: int, report: Progress
-    ) -> list[tuple[Delivery, int, _Wire]]:
-        """Mark up to ``limit`` due deliveries ``sending``, each with its new attempt row."""
+    ) -> list[tuple[Delivery, int, _Wire] | Answer]:
+        """Mark up to ``limit`` due deliveries ``sending``, each with its new attempt row;
+        what to send, or for a delivery that no longer renders, its answer."""
         if not ids:
             return []
         now = self.clock()
@@ -299,21 +376,20 @@ class Outbox(Deliveries):
                 )
                 if cursor.rowcount:
                     (row,) = self.db.fetchall(
-                        "INSERT INTO attempts (delivery_id, n, started_at) SELECT ?,"
-                        " coalesce(max(n), 0) + 1, ? FROM attempts WHERE delivery_id = ?"
+                        "INSERT INTO attempts (delivery_id, n, started_at, owner) SELECT ?,"
+                        " coalesce(max(n), 0) + 1, ?, ? FROM attempts WHERE delivery_id = ?"
                         " RETURNING n",
-                        (delivery_id, now, delivery_id),
+                        (delivery_id, now, self._token, delivery_id),
                     )
                     claimed[delivery_id] = int(row[0])
-        out: list[tuple[Delivery, int, _Wire]] = []
+        out: list[tuple[Delivery, int, _Wire] | Answer] = []
         for delivery in self.many(list(claimed)):
             n = claimed[delivery.id]
             report(DeliveryEvent(delivery.id, "attempt_started", n))
             wire = self._wire(delivery)
             if isinstance(wire, str):
                 failure = AttemptResult(None, (), b"", 0, False, 0.0, "render", wire)
-                for event in self._finish(delivery, n, now, failure, _Wire("", "", (), "")):
-                    report(event)
+                out.append(Answer(delivery.id, n, now, failure))
             else:
                 out.append((delivery, n, wire))
         return out
@@ -327,109 +403,114 @@ class Outbox(Deliveries):
         used = LazySecrets(lambda name: self.secrets.get(name))
         moment = dt.datetime.fromtimestamp(delivery.rendered_at, dt.UTC)
         wire = render(delivery.request, delivery.context, secrets=used, reveal=True, now=moment)
-        if wire.has_errors:
-            first = next(d for d in wire.diagnostics if d.severity == "error")
-            return f"The request no longer renders: {first}."
+        errors = [d for d in wire.diagnostics if d.severity == "error"]
+        if delivery.forced:
+            errors = [d for d in errors if not body_format_error(d)]
+        if errors:
+            return f"The request no longer renders: {errors[0]}."
         headers = with_idempotency_key(wire.headers, delivery.idempotency_key)
         masked = {(n, v) for n, v in stored["headers"]}
         sensitive = {used[name] for name in used} | {v for n, v in headers if (n, v) not in masked}
-        return _Wire(
-            wire.method,
-            wire.url,
-            headers,
-            wire.body,
-            tuple(sorted(sensitive, key=len, reverse=True)),
-        )
+        return _Wire(wire.method, wire.url, headers, wire.body, masker_for(sensitive))
 
-    def _finish(
-        self,
-        delivery: Delivery,
-        n: int,
-        started_at: float,
-        result: AttemptResult,
-        wire: _Wire,
-    ) -> tuple[DeliveryEvent, DeliveryEvent]:
-        """Record an attempt's end and decide what happens to the delivery; what to report."""
-        now = self.clock()
-        result = scrub_result(result, wire.sensitive)  # also what mappings and progress see
-        delivery_id = delivery.id
-        outcome = None
-        if is_success(result.status):
-            outcome = evaluate(delivery.request.response_mappings, result.body, delivery.context)
-        event = DeliveryEvent(delivery_id, "attempt_finished", n, result)
-        with self.db.transaction():
-            self.db.execute(
-                "UPDATE attempts SET started_at = ?, elapsed_ms = ?, status = ?, error = ?,"
-                " error_kind = ?, response_headers = ?, response_body = ?, response_size = ?,"
-                " response_truncated = ? WHERE delivery_id = ? AND n = ?",
-                (
-                    started_at,
-                    result.elapsed_ms,
-                    result.status,
-                    result.error,
-                    result.error_kind,
-                    json.dumps(result.headers, ensure_ascii=False),
-                    result.body,
-                    result.size,
-                    int(result.truncated),
-                    delivery_id,
-                    n,
-                ),
-            )
-            if outcome is not None:
-                final = self._succeed(delivery, n, outcome.updates, outcome.error, now)
-            else:
-                error = _plain_error(result)
-                due: float | None = None
-                final = DeliveryEvent(delivery_id, "failed", n, error=error)
-                if is_retryable(result.status, result.error_kind) and delivery.policy.retries_left(
-                    n
-                ):
-                    policy = delivery.policy
-                    if self.backoff_base is not None:
-                        policy = dataclasses.replace(policy, base=self.backoff_base)
-                    due = now + policy.delay(n, result.header("Retry-After"), now)
-                    final = DeliveryEvent(delivery_id, "waiting", n, next_attempt_at=due)
-                state = "failed" if due is None else "waiting_retry"
-                if not self._leave_sending(delivery_id, state, due, error, now):
-                    final = DeliveryEvent(delivery_id, "cancelled", n)
-        return event, final
 
-    def _leave_sending(
-        self, delivery_id: int, state: str, due: float | None, error: str | None, now: float
-    ) -> bool:
-        """Move a delivery on from ``sending``; False if it was cancelled meanwhile."""
-        cursor = self.db.execute(
-            "UPDATE deliveries SET state = ?, next_attempt_at = ?, error = ?, updated_at = ?"
-            " WHERE id = ? AND state = 'sending'",
-            (state, due, error, now, delivery_id),
-        )
-        return cursor.rowcount > 0
+class _Unrecorded:
+    """Answers waiting in memory for the workspace to take them, and the journal when it
+    will not."""
 
-    def _succeed(
-        self, delivery: Delivery, n: int, updates: dict[str, Any], error: str | None, now: float
-    ) -> DeliveryEvent:
-        """Mark a delivery succeeded and apply its updates, in the caller's transaction."""
-        applies = bool(updates) and delivery.person_id is not None
-        cursor = self.db.execute(
-            "UPDATE deliveries SET state = 'succeeded', next_attempt_at = NULL, error = ?,"
-            " attribute_updates = ?, updated_at = ? WHERE id = ? AND state = 'sending'",
-            (error, json.dumps(updates, ensure_ascii=False) if applies else None, now, delivery.id),
-        )
-        if not cursor.rowcount:
-            return DeliveryEvent(delivery.id, "cancelled", n)
-        if applies and delivery.person_id is not None:
+    def __init__(self, outbox: Outbox, lock: journal.RunLock, report: Progress) -> None:
+        self._outbox = outbox
+        self._lock = lock
+        self._report = report
+        self._answers: list[Answer] = []
+        self._busy_since: float | None = None
+        self._tries = 0
+        self._given_up = False
+        self.journaled: list[int] = []
+        """Deliveries whose answers went to the journal."""
+        self.lost: list[int] = []
+        """Deliveries whose answers could be kept nowhere (they will be sent again)."""
+
+    def __bool__(self) -> bool:
+        return bool(self._answers)
+
+    @property
+    def given_up(self) -> bool:
+        """Whether the workspace stayed busy past the patience (nothing more is sent)."""
+        return self._given_up
+
+    def add(self, answer: Answer) -> None:
+        """Keep an answer until it is recorded (:meth:`try_to_record`)."""
+        self._answers.append(answer)
+
+    def try_to_record(self) -> None:
+        """Record every waiting answer the workspace takes, each in its own transaction;
+        once the run has given up on the workspace, journal them instead."""
+        if self._given_up and self._answers:
+            self._write_journal()
+        while self._answers:
+            answer = self._answers[0]
+            tried_at = time.monotonic()
             try:
-                apply_updates(self.db, delivery.person_id, updates)
-            except NotFoundError as exc:
-                error = str(exc)
-                self.db.execute(
-                    "UPDATE deliveries SET attribute_updates = '{}', error = ? WHERE id = ?",
-                    (error, delivery.id),
-                )
-        return DeliveryEvent(delivery.id, "succeeded", n, error=error)
+                events = self._outbox.record(answer)
+            except NotFoundError:
+                events = []  # the delivery is gone: there is nothing to record it on
+            except StoreError:
+                self._busy(tried_at)
+                return
+            self._answers.pop(0)
+            self._busy_since, self._tries = None, 0
+            for event in events:
+                self._report(event)
+
+    def pause(self) -> float:
+        """How long to wait before the next try: from 0.05 s, doubling to 1 s."""
+        return min(1.0, 0.05 * 2.0 ** min(self._tries, 5))
+
+    def _busy(self, tried_at: float) -> None:
+        self._tries += 1
+        if self._busy_since is None:
+            self._busy_since = tried_at
+        waited = time.monotonic() - self._busy_since
+        if waited >= self._outbox.record_patience:
+            self._given_up = True
+            self._write_journal()
+
+    def _write_journal(self) -> None:
+        answers, self._answers = self._answers, []
+        ids = [a.delivery_id for a in answers]
+        try:
+            journal.write_journal(self._lock.next_journal(), [a.to_entry() for a in answers])
+        except OSError:
+            self.lost += ids
+        else:
+            self.journaled += ids
+
+    def raise_if_journaled(self) -> None:
+        """End the run with :class:`UnrecordedAnswers` if any answer was not recorded."""
+        if not self.journaled and not self.lost:
+            return
+        path = self._outbox.db.path
+        ids = sorted(set(self.journaled + self.lost))
+        message = (
+            f"The workspace {path} stayed busy (another program held it) for more than "
+            f"{self._outbox.record_patience:g} s, so the answers to deliveries "
+            f"{_listing(ids)} were not recorded in it."
+        )
+        if self.journaled:
+            message += (
+                f" Those to {_listing(sorted(set(self.journaled)))} are kept in "
+                f"{self._outbox.folder} and are recorded by the next outbox run (or start of "
+                "the window), which does not send them again."
+            )
+        if self.lost:
+            message += (
+                f" Those to {_listing(sorted(set(self.lost)))} could not be kept anywhere "
+                "(the folder cannot be written), so those deliveries will be sent again."
+            )
+        raise UnrecordedAnswers(message, ids)
 
 
-def _plain_error(result: AttemptResult) -> str:
-    """The sentence recorded on the delivery for an attempt that did not succeed."""
-    return result.error or f"The server answered {result.status}."
+def _listing(ids: Sequence[int]) -> str:
+    shown = ", ".join(str(i) for i in ids[:20])
+    return shown + (f" and {len(ids) - 20} more" if len(ids) > 20 else "")

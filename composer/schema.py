@@ -107,7 +107,17 @@ INSERT OR IGNORE INTO settings (key, value)
         OR EXISTS (SELECT 1 FROM deliveries);
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, CIO_TABLES)
+# Deliveries: a delivery sent although its body is not valid for its Content-Type (the
+# tester's explicit override); the outbox run that holds each attempt in flight; the
+# content coding removed from a stored response body, or why it is kept as received.
+_DELIVERY_FAULTS = """
+ALTER TABLE deliveries ADD COLUMN forced INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE attempts ADD COLUMN owner TEXT;             -- the outbox run sending it
+ALTER TABLE attempts ADD COLUMN response_decoded TEXT;  -- gzip, deflate, or NULL
+ALTER TABLE attempts ADD COLUMN response_problem TEXT;  -- why the body is not plain
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, CIO_TABLES, _DELIVERY_FAULTS)
 """SQL scripts, one per schema version; append only."""
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -205,6 +205,7 @@ def test_deliver_records_and_maps(
         "state": "succeeded",
         "attempts": out["attempts"],
         "attribute_updates": {"crm_id": "crm-1"},
+        "forced": False,
     }
 
 

@@ -74,7 +74,7 @@ def test_success_after_retries_records_every_attempt(db: Database) -> None:
     assert all(r.raw == server.requests[0].raw for r in server.requests)
 
 
-@pytest.mark.parametrize("status", [301, 400, 401, 404, 422])
+@pytest.mark.parametrize("status", [400, 401, 404, 422])
 def test_final_statuses_are_not_retried_and_change_nothing(db: Database, status: int) -> None:
     with FaultServer([Reply(status, body=b'{"id": "nope"}')]) as server:
         outbox = Outbox(db)
@@ -82,6 +82,28 @@ def test_final_statuses_are_not_retried_and_change_nothing(db: Database, status:
     assert len(server.requests) == 1
     assert done.state == "failed"
     assert done.error == f"The server answered {status}."
+    assert done.attribute_updates is None
+    assert db.people.get("p1").attributes == {"name": "Ann", "visits": 1}
+
+
+@pytest.mark.parametrize(
+    ("location", "said"),
+    [
+        ("https://example.com/moved", "a redirect to https://example.com/moved"),
+        (None, "a redirect without a Location"),
+    ],
+)
+def test_a_redirect_is_final_and_names_its_location(
+    db: Database, location: str | None, said: str
+) -> None:
+    headers = (("Location", location),) if location else ()
+    with FaultServer([Reply(301, headers, b'{"id": "nope"}')]) as server:
+        outbox = Outbox(db)
+        (done,) = outbox.run([deliver(outbox, db, hook(server))])
+    assert len(server.requests) == 1
+    assert done.state == "failed"
+    assert done.error == f"The server answered 301: {said}, which is not followed."
+    assert done.attempts[0].location() == location
     assert done.attribute_updates is None
     assert db.people.get("p1").attributes == {"name": "Ann", "visits": 1}
 
@@ -312,10 +334,11 @@ def test_secret_values_never_reach_the_workspace_file(db: Database, tmp_path: Pa
     assert "Authorization: ••••••".encode() in stored.response_body
     assert "/h?k=•••••• HTTP/1.1".encode() in stored.response_body
     assert dict(stored.response_headers)["X-Echo"] == "••••••"
-    assert "Authorization: ••••••" in db.people.get("p1").attributes["echo"]
+    assert "echo" not in db.people.get("p1").attributes  # it would have stored a secret
+    assert done.error is not None and "would store a secret" in done.error
     assert secret not in json.dumps([d.to_dict() for d in outbox.list()])
-    for path in tmp_path.glob("workspace.sqlite3*"):
-        assert secret.encode() not in path.read_bytes(), path.name
+    for path in tmp_path.rglob("workspace.sqlite3*"):
+        assert path.is_dir() or secret.encode() not in path.read_bytes(), path.name
 
 
 def test_every_attempt_sends_the_bytes_rendered_at_creation(db: Database) -> None:

@@ -1,0 +1,265 @@
+"""Recording what each attempt got back, one transaction per answer, whatever else happens.
+
+:class:`Recorder` sits between :class:`composer.deliveries.Deliveries` (the records) and
+:class:`composer.outbox.Outbox` (the engine). Decisions:
+
+* **An answer is made ready once, in memory.** As soon as an attempt ends,
+  :meth:`Recorder.answer` masks every form of the secrets it used in the response
+  (:mod:`composer.masking`) and, after a 2xx, evaluates the response mappings
+  (:mod:`composer.mapping`, which never raises: a hostile body becomes a plain error on
+  the delivery). The resulting :class:`Answer` is what gets recorded, or journaled.
+* **One transaction per answer.** :meth:`Recorder.record` writes the attempt's outcome
+  and moves its delivery on (``succeeded`` with its updates applied to the person,
+  ``waiting_retry`` with its next time, or ``failed``) in one transaction of its own, so
+  one answer that cannot be written never takes another's with it. It is idempotent:
+  an attempt already recorded is left alone, so a journal read twice records nothing
+  twice.
+* **Honest late answers.** If an attempt was meanwhile closed as interrupted (only a
+  run without a lock file can be mistaken for a crashed one), the real answer replaces
+  the guess on the attempt, and the delivery, which has moved on, is left as it is.
+* **The answer journal.** Answers that a busy workspace would not take are written
+  beside it (:mod:`composer.outbox_journal`) and recorded by :meth:`Recorder.replay`
+  before anything is taken for interrupted.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from composer import outbox_journal as journal
+from composer.deliveries import Deliveries, Delivery, DeliveryEvent
+from composer.errors import NotFoundError
+from composer.mapping import MappingOutcome, apply_updates, evaluate
+from composer.masking import Masker, masker_for
+from composer.retry import is_retryable, is_success
+from composer.sender import AttemptResult
+
+__all__ = ["Answer", "Recorder", "plain_error", "scrub_result"]
+
+
+def scrub_result(result: AttemptResult, masker: Masker | Sequence[str]) -> AttemptResult:
+    """``result`` with every form of the sensitive texts masked in headers, body and error."""
+    if not isinstance(masker, Masker):
+        masker = masker_for(masker)
+    if not masker:
+        return result
+    return dataclasses.replace(
+        result,
+        headers=tuple((k, masker.mask(v)) for k, v in result.headers),
+        body=masker.mask_bytes(result.body),
+        error=None if result.error is None else masker.mask(result.error),
+    )
+
+
+def plain_error(result: AttemptResult) -> str:
+    """The sentence recorded on the delivery for an attempt that did not succeed."""
+    if result.error:
+        return result.error
+    if result.status is not None and 300 <= result.status < 400:
+        location = result.header("Location")
+        where = f"a redirect to {location}" if location else "a redirect without a Location"
+        return f"The server answered {result.status}: {where}, which is not followed."
+    return f"The server answered {result.status}."
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """One ended attempt, ready to record: secrets masked, mappings evaluated."""
+
+    delivery_id: int
+    """The delivery."""
+    n: int
+    """The attempt's number."""
+    started_at: float
+    """Unix seconds when it started."""
+    result: AttemptResult
+    """What came back, secrets masked."""
+    mapped: MappingOutcome | None = None
+    """The response mappings' outcome after a 2xx; None otherwise."""
+
+    def to_entry(self) -> dict[str, Any]:
+        """The answer as a journal entry (plain JSON)."""
+        r = self.result
+        return {
+            "delivery_id": self.delivery_id,
+            "n": self.n,
+            "started_at": self.started_at,
+            "status": r.status,
+            "headers": [list(pair) for pair in r.headers],
+            "body": journal.encode_body(r.body),
+            "size": r.size,
+            "truncated": r.truncated,
+            "elapsed_ms": r.elapsed_ms,
+            "error_kind": r.error_kind,
+            "error": r.error,
+            "decoded": r.decoded,
+            "body_problem": r.body_problem,
+            "updates": None if self.mapped is None else self.mapped.updates,
+            "mapping_error": None if self.mapped is None else self.mapped.error,
+        }
+
+    @classmethod
+    def from_entry(cls, entry: dict[str, Any]) -> Answer:
+        """An answer read back from a journal (KeyError, TypeError, ValueError if damaged)."""
+        result = AttemptResult(
+            entry["status"],
+            tuple((str(k), str(v)) for k, v in entry["headers"]),
+            journal.decode_body(entry["body"]),
+            int(entry["size"]),
+            bool(entry["truncated"]),
+            float(entry["elapsed_ms"]),
+            entry["error_kind"],
+            entry["error"],
+            entry["decoded"],
+            entry["body_problem"],
+        )
+        mapped = None
+        if entry["updates"] is not None or entry["mapping_error"] is not None:
+            mapped = MappingOutcome(dict(entry["updates"] or {}), entry["mapping_error"])
+        return cls(
+            int(entry["delivery_id"]), int(entry["n"]), float(entry["started_at"]), result, mapped
+        )
+
+
+class Recorder(Deliveries):
+    """Deliveries, and the writing of each attempt's outcome into them."""
+
+    backoff_base: float | None = None
+    """When set, replaces each delivery's own base for the retries scheduled here."""
+
+    def answer(
+        self, delivery: Delivery, n: int, started_at: float, result: AttemptResult, masker: Masker
+    ) -> Answer:
+        """Make an ended attempt ready to record (never raises for what the server sent)."""
+        result = scrub_result(result, masker)
+        mapped = None
+        if is_success(result.status):
+            mapped = evaluate(
+                delivery.request.response_mappings,
+                result.body,
+                delivery.context,
+                truncated=result.truncated,
+                body_problem=result.body_problem,
+                masker=masker,
+            )
+        return Answer(delivery.id, n, started_at, result, mapped)
+
+    def record(self, answer: Answer, delivery: Delivery | None = None) -> list[DeliveryEvent]:
+        """Write one answer in a transaction of its own; what to report (StoreError if busy)."""
+        delivery = delivery or self.get(answer.delivery_id)
+        with self.db.transaction():
+            row = self.db.fetchone(
+                "SELECT elapsed_ms, error_kind FROM attempts WHERE delivery_id = ? AND n = ?",
+                (answer.delivery_id, answer.n),
+            )
+            if row is None:
+                return []
+            if row["elapsed_ms"] is not None:
+                return []  # recorded already (a journal read twice)
+            self._write_attempt(answer)
+            if row["error_kind"] == "interrupted":
+                return []  # taken for cut off meanwhile: the delivery has moved on
+            return self._move_on(delivery, answer)
+
+    def _write_attempt(self, answer: Answer) -> None:
+        r = answer.result
+        self.db.execute(
+            "UPDATE attempts SET started_at = ?, elapsed_ms = ?, status = ?, error = ?,"
+            " error_kind = ?, response_headers = ?, response_body = ?, response_size = ?,"
+            " response_truncated = ?, response_decoded = ?, response_problem = ?"
+            " WHERE delivery_id = ? AND n = ?",
+            (
+                answer.started_at,
+                r.elapsed_ms,
+                r.status,
+                r.error,
+                r.error_kind,
+                _json(r.headers),
+                r.body,
+                r.size,
+                int(r.truncated),
+                r.decoded,
+                r.body_problem,
+                answer.delivery_id,
+                answer.n,
+            ),
+        )
+
+    def _move_on(self, delivery: Delivery, answer: Answer) -> list[DeliveryEvent]:
+        now = self.clock()
+        result, n = answer.result, answer.n
+        event = DeliveryEvent(delivery.id, "attempt_finished", n, result)
+        if is_success(result.status):
+            mapped = answer.mapped or MappingOutcome()
+            return [event, self._succeed(delivery, n, mapped.updates, mapped.error, now)]
+        error = plain_error(result)
+        due: float | None = None
+        final = DeliveryEvent(delivery.id, "failed", n, error=error)
+        policy = delivery.policy
+        if is_retryable(result.status, result.error_kind) and policy.retries_left(n):
+            if self.backoff_base is not None:
+                policy = dataclasses.replace(policy, base=self.backoff_base)
+            due = now + policy.delay(n, result.header("Retry-After"), now)
+            final = DeliveryEvent(delivery.id, "waiting", n, next_attempt_at=due)
+        state = "failed" if due is None else "waiting_retry"
+        cursor = self.db.execute(
+            "UPDATE deliveries SET state = ?, next_attempt_at = ?, error = ?, updated_at = ?"
+            " WHERE id = ? AND state = 'sending'",
+            (state, due, error, now, delivery.id),
+        )
+        if not cursor.rowcount:
+            final = DeliveryEvent(delivery.id, "cancelled", n)
+        return [event, final]
+
+    def _succeed(
+        self, delivery: Delivery, n: int, updates: dict[str, Any], error: str | None, now: float
+    ) -> DeliveryEvent:
+        """Mark a delivery succeeded and apply its updates, in the caller's transaction."""
+        applies = bool(updates) and delivery.person_id is not None
+        cursor = self.db.execute(
+            "UPDATE deliveries SET state = 'succeeded', next_attempt_at = NULL, error = ?,"
+            " attribute_updates = ?, updated_at = ? WHERE id = ? AND state = 'sending'",
+            (error, _json(updates) if applies else None, now, delivery.id),
+        )
+        if not cursor.rowcount:
+            return DeliveryEvent(delivery.id, "cancelled", n)
+        if applies and delivery.person_id is not None:
+            try:
+                apply_updates(self.db, delivery.person_id, updates)
+            except NotFoundError as exc:
+                error = str(exc)
+                self.db.execute(
+                    "UPDATE deliveries SET attribute_updates = '{}', error = ? WHERE id = ?",
+                    (error, delivery.id),
+                )
+        return DeliveryEvent(delivery.id, "succeeded", n, error=error)
+
+    # -- the journal ------------------------------------------------------------------
+
+    def replay(self) -> list[Path]:
+        """Record the answers journaled by runs that met a busy workspace.
+
+        Call inside the transaction that then closes interrupted attempts, and remove the
+        journals it returns (:func:`composer.outbox_journal.forget`) once that commits. A
+        damaged entry is skipped.
+        """
+        read: list[Path] = []
+        for path, entries in journal.journals(journal.folder_for(self.db.path)):
+            for entry in entries:
+                try:
+                    answer = Answer.from_entry(entry)
+                    delivery = self.get(answer.delivery_id)
+                except (KeyError, TypeError, ValueError, NotFoundError):
+                    continue
+                self.record(answer, delivery)
+            read.append(path)
+        return read
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
