@@ -68,6 +68,7 @@ from composer.cioapi.client import check_base_url
 from composer.cli import CommandError, data_dir_of, emit_json
 from composer.cli_store import format_table, group
 from composer.errors import SecretStoreError
+from composer.render import MASK
 from composer.retry import DEFAULT_BASE, DEFAULT_MAX_RETRIES, RetryPolicy
 from composer.secrets import SecretStore
 from composer.seed import open_workspace
@@ -339,7 +340,11 @@ def run_pull(args: argparse.Namespace) -> int:
 
 def run_people_pull(args: argparse.Namespace) -> int:
     with _session(args) as (db, client):
-        print(f"webhook-composer: {PERSONAL_DATA_NOTICE}", file=sys.stderr)
+        print(
+            f"webhook-composer: {PERSONAL_DATA_NOTICE} Remove them with "
+            "'webhook-composer cio people remove-pulled'.",
+            file=sys.stderr,
+        )
         try:
             done = pull_people(
                 db,
@@ -418,19 +423,25 @@ def _print_plan(plan: PushPlan) -> None:
         print(f"  Secrets: {names} — Customer.io cannot resolve this app's secrets.")
         print("    --secrets keep: pushed as written; it renders as nothing in Customer.io.")
         if plan.secrets.inlinable:
-            preview = plan.preview("values")
-            print("    --secrets values: the keychain's value in its place, e.g.:")
-            for header in preview.headers:
-                if header.value != next(
-                    (h.value for h in plan.content.headers if h.name == header.name), None
-                ):
-                    print(f"      {header.name}: {header.value}")
-            if preview.url != plan.content.url:
-                print(f"      URL: {preview.url}")
-            if preview.body != plan.content.body:
-                print("      (and in the body)")
+            print("    --secrets values: the keychain's value in its place (shown masked):")
+            for line in _masked_lines(plan):
+                print(f"      {line}")
         else:
             print("    --secrets values: not possible; a secret is used in a tag or a filter.")
+
+
+def _masked_lines(plan: PushPlan) -> list[str]:
+    """The lines of the URL, headers and body that a ``values`` push changes, masked."""
+    preview = plan.preview("values")
+    lines: list[str] = []
+    if preview.url != plan.content.url:
+        lines.append(f"URL: {preview.url}")
+    for ours, shown in zip(plan.content.headers, preview.headers, strict=True):
+        if ours != shown:
+            lines.append(f"{shown.name}: {shown.value}")
+    body = [line.strip() for line in preview.body.splitlines() if MASK in line]
+    lines += [f"body: {line}" for line in body]
+    return lines
 
 
 def run_push(args: argparse.Namespace) -> int:

@@ -98,4 +98,4 @@ def test_bad_requests_are_refused_before_any_call(
 
 def test_the_notice_says_it_is_personal_data() -> None:
     assert "personal data" in PERSONAL_DATA_NOTICE
-    assert "remove-pulled" in PERSONAL_DATA_NOTICE
+    assert "removed in one step" in PERSONAL_DATA_NOTICE

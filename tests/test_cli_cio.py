@@ -199,7 +199,10 @@ def test_people_pull_says_it_is_personal_data_and_remove_pulled_undoes_it(
     sample = logged_in.json("people", "list")  # the sample workspace has its own 1001
     done = logged_in("cio", "people", "pull", "--segment", "5", "--limit", "2")
     assert done.returncode == 0
-    assert done.stderr == f"webhook-composer: {PERSONAL_DATA_NOTICE}\n"
+    assert done.stderr == (
+        f"webhook-composer: {PERSONAL_DATA_NOTICE} Remove them with "
+        "'webhook-composer cio people remove-pulled'.\n"
+    )
     assert done.stdout == (
         "Pulled 1 person by segment 5 (1 new, 0 refreshed).\n"
         "Left as they are (made in this workspace): 1001.\n"

@@ -193,7 +193,10 @@ def open_client(
     backend: Any = None,
 ) -> CioClient:
     """A client for this workspace's Customer.io; :class:`NoKeyError` before a login."""
-    key = KeyStore(db, backend).get()
+    keys = KeyStore(db, backend)
+    if db.settings.get(KEY_ID_SETTING) is not None and keys.problem is not None:
+        raise NoKeyError(f"{keys.problem} So the Customer.io App API key cannot be read.")
+    key = keys.get()
     if key is None:
         raise NoKeyError("No Customer.io App API key is stored for this workspace; log in first.")
     return CioClient(

@@ -13,6 +13,12 @@ action as it is now, field by field (:func:`~composer.cioapi.diff.diff_content`)
   returned, and a later push meets the conflict rule; ``replace=True`` takes
   Customer.io's version instead (``replaced``).
 
+When the action has not changed in Customer.io since it was recorded (same ``updated``),
+the recorded copy stands for it: a secret pushed as its value is still a reference
+there. Secret values given as ``secret_values`` are turned back into
+``{{ secrets.NAME }}`` in what is pulled (:func:`~composer.cioapi.secret_refs.restore_references`),
+so a credential in an action never lands in the workspace.
+
 A new request is named after the action ("" names become "Campaign C action A"); a
 name already taken by another request gets " (action A)" added. Its Liquid version is
 the action's when the App API names one (it documents none), else the workspace's
@@ -62,8 +68,8 @@ MAX_PEOPLE = 1000
 """The most people one pull copies (ten attribute requests; a minute or two at most)."""
 PERSONAL_DATA_NOTICE = (
     "This copies personal data (the attributes of real people) from Customer.io to this "
-    "machine, into the workspace file. Remove every pulled person in one step with "
-    "'webhook-composer cio people remove-pulled' (or People > Remove pulled people)."
+    "machine, into the workspace file. Pulled people are marked as pulled, and can all be "
+    "removed in one step."
 )
 """What to tell a person before pulling people."""
 
@@ -274,7 +280,9 @@ def pull_people(
     """Copy people from Customer.io into the workspace, marked as pulled.
 
     Give ``ids`` and/or ``emails``, or a ``segment`` (its first ``limit`` members). At
-    most :data:`MAX_PEOPLE` people; storing is all or nothing.
+    most :data:`MAX_PEOPLE` people; storing is all or nothing. ``progress(done, total)``
+    counts people read, for each kind of identifier in turn (ids, emails, canonical ids);
+    ``cancelled()`` is asked before each kind, and a cancel stores nothing.
     """
     by_id = list(dict.fromkeys(i.strip() for i in ids if i.strip()))
     by_email = list(dict.fromkeys(e.strip() for e in emails if e.strip()))
