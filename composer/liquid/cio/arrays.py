@@ -60,6 +60,14 @@ def _truthy(call: Call, value: object) -> bool:
     return not call.is_nil(value) and value is not False
 
 
+def _no_value(call: Call, args: tuple[object, ...]) -> bool:
+    """Whether ``where``'s value is absent: Ruby's ``nil``; LiquidJS's ``undefined`` (its
+    ``null`` is a value to compare with)."""
+    if len(args) < 2:
+        return True
+    return call.is_nil(args[1]) and (call.version == "legacy" or args[1] is not None)
+
+
 def _where_not(call: Call, value: object, *args: object) -> list[object]:
     arg_count(call, args, 1, 2, "one or two arguments, a property and the value to leave out")
     name = args[0]
@@ -68,10 +76,7 @@ def _where_not(call: Call, value: object, *args: object) -> list[object]:
     for item in as_items(call, value):
         call.state.step()
         found = property_of(item, name)
-        if len(args) == 1 or call.is_nil(args[1]):
-            leave = _truthy(call, found)
-        else:
-            leave = equal(found, args[1])
+        leave = _truthy(call, found) if _no_value(call, args) else equal(found, args[1])
         if not leave:
             kept.append(item)
     return kept

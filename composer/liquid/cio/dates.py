@@ -128,7 +128,9 @@ def _shift(unit: str, sign: int) -> Callable[..., object]:
         except (OverflowError, ValueError):
             raise ValueError(f"the filter '{call.name}': {_RANGE_ERROR}") from None
         if isinstance(value, dt.datetime):
-            return moved
+            # Through UTC and back: a wall time a DST change skipped (02:30 on the spring
+            # day) becomes the time ActiveSupport gives (03:30 summer time).
+            return moved.astimezone(dt.UTC).astimezone(moved.tzinfo) if moved.tzinfo else moved
         result = _as_timestamp(moved, integral and isinstance(amount, int))
         return result
 

@@ -31,7 +31,7 @@ import datetime as dt
 import json
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -246,15 +246,15 @@ def _reject_constant(name: str) -> object:
 
 
 def _depth_ok(value: object) -> bool:
-    stack = [(value, 0)]
+    """Whether no list or hash in ``value`` sits inside NESTING_LIMIT others or more."""
+    stack: list[tuple[object, int]] = [(value, 1)] if isinstance(value, dict | list) else []
     while stack:
         item, depth = stack.pop()
         if depth > NESTING_LIMIT:
             return False
-        if isinstance(item, dict):
-            stack.extend((child, depth + 1) for child in item.values())
-        elif isinstance(item, list):
-            stack.extend((child, depth + 1) for child in item)
+        children = item.values() if isinstance(item, dict) else item
+        assert isinstance(children, Iterable)
+        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
     return True
 
 

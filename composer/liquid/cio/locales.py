@@ -10,7 +10,8 @@ which is what JavaScript's ``Intl.NumberFormat`` applies and every documented ex
 agrees with. ``tests/liquid/test_cio_locales.py`` compares every locale and currency of
 this table with ``Intl.NumberFormat`` in node (CLDR 43/44 as shipped with Node 20).
 
-Each :class:`Locale` holds the decimal and group separators, the group sizes (``3`` or
+Each :class:`Locale` holds the decimal and group separators (Austria groups money with
+``.`` and other numbers with a no-break space), the group sizes (``3`` or
 India's ``3`` then ``2``: 12,34,567), the fewest digits before grouping starts (2 in
 Spanish, Italian, European Portuguese and Polish: ``1234`` but ``12.345``), the minus
 sign (U+2212 in Swedish, Norwegian and Finnish), where the currency symbol goes, the
@@ -62,6 +63,8 @@ class Locale:
     """The size of the groups after the first (2 in India)."""
     min_grouping: int = 1
     """Digits the integer must have beyond the first group before it is grouped."""
+    money_group: str = ""
+    """The group separator in money, when it is not :attr:`group` (Austria: ``.``)."""
 
 
 def _symbols(text: str) -> dict[str, str]:
@@ -115,7 +118,7 @@ def _locales() -> dict[str, Locale]:
             ),
         ),
         Locale("de", ",", ".", "EUR", _SUFFIX, de),
-        Locale("de-AT", ",", NBSP, "EUR", _PREFIX_SPACED, de),
+        Locale("de-AT", ",", NBSP, "EUR", _PREFIX_SPACED, de, money_group="."),
         Locale(
             "de-CH",
             ".",

@@ -61,7 +61,7 @@ def _decimal(number: int | float | Decimal) -> Decimal:
     return Decimal(number)
 
 
-def _group(digits: str, locale: Locale) -> str:
+def _group(digits: str, locale: Locale, separator: str) -> str:
     if len(digits) < 3 + locale.min_grouping:
         return digits
     head, groups = digits[:-3], [digits[-3:]]
@@ -71,10 +71,10 @@ def _group(digits: str, locale: Locale) -> str:
         head = head[:-size]
     if head:
         groups.append(head)
-    return locale.group.join(reversed(groups))
+    return separator.join(reversed(groups))
 
 
-def _digits(value: Decimal, most: int, least: int, locale: Locale) -> str:
+def _digits(value: Decimal, most: int, least: int, locale: Locale, separator: str) -> str:
     """The unsigned number rounded to ``most`` decimals (at least ``least``), grouped."""
     if value.is_nan():
         return "NaN"
@@ -87,12 +87,12 @@ def _digits(value: Decimal, most: int, least: int, locale: Locale) -> str:
         rounded = abs(value).quantize(Decimal(1).scaleb(-most), rounding=ROUND_HALF_UP)
     whole, _, fraction = f"{rounded:f}".partition(".")
     fraction = fraction.rstrip("0").ljust(least, "0")
-    text = _group(whole, locale)
+    text = _group(whole, locale, separator)
     return f"{text}{locale.decimal}{fraction}" if fraction else text
 
 
 def _money(value: Decimal, locale: Locale, code: str, digits: int) -> str:
-    number = _digits(value, digits, digits, locale)
+    number = _digits(value, digits, digits, locale, locale.money_group or locale.group)
     symbol = locale.symbols.get(code, code)
     pattern = locale.pattern[1 if value.is_signed() and not value.is_nan() else 0]
     at = pattern.index("¤")
@@ -118,7 +118,7 @@ def format_amount(
     """
     number = _decimal(value)
     if code is None:
-        text = _digits(number, 3 if digits is None else digits, 0, locale)
+        text = _digits(number, 3 if digits is None else digits, 0, locale, locale.group)
         sign = locale.minus if number.is_signed() and not number.is_nan() else ""
         return sign + text
     return _money(number, locale, code, currency_digits(code) if digits is None else digits)
@@ -233,7 +233,11 @@ def _to_float(number: int | float | Decimal) -> int | float:
 
 def _abs(call: Call, value: object) -> int | float:
     number = call.to_number(value)
-    return _to_float(-number if number < 0 else number)
+    if isinstance(number, float):
+        return math.fabs(number)
+    if isinstance(number, Decimal):
+        return float(number.copy_abs())
+    return -number if number < 0 else number
 
 
 def _whole(rounding: str) -> Callable[[Call, object], int]:

@@ -71,16 +71,18 @@ _UNCOUNTABLE = frozenset(
 
 
 def pluralize_word(word: str) -> str:
-    """ActiveSupport's ``String#pluralize`` with its default English rules."""
-    if not word or word.lower() in _UNCOUNTABLE:
+    """ActiveSupport's ``String#pluralize`` with its default English rules.
+
+    Uncountable words end the text (``goldfish`` is not ``fish``); an irregular word may
+    end a longer one (``salesperson`` → ``salespeople``), as in ActiveSupport.
+    """
+    if not word or any(re.search(rf"\b{noun}\Z", word, re.I) for noun in _UNCOUNTABLE):
         return word
-    for singular, plural in _IRREGULAR.items():
-        if word.lower().endswith(singular) and (
-            len(word) == len(singular) or not word[-len(singular) - 1].isalpha()
-        ):
-            head = word[: len(word) - len(singular)]
-            tail = word[-len(singular) :]
-            return head + tail[0] + plural[1:]
+    lower = word.lower()
+    for singular, plural in reversed(_IRREGULAR.items()):  # the last defined wins
+        for form in (singular, plural):
+            if lower.endswith(form):
+                return word[: len(word) - len(form) + 1] + plural[1:]
     for pattern, replacement in reversed(_PLURALS):
         match = re.search(pattern, word, re.I)
         if match:
@@ -113,8 +115,9 @@ def titleize(text: str) -> str:
     word = re.sub(r"\A_+", "", word)
     word = word.removesuffix("_id").replace("_", " ")
     word = re.sub(r"[a-z\d]+", lambda m: m.group(0).lower(), word, flags=re.A | re.I)
-    word = re.sub(r"\A\w", lambda m: m.group(0).upper(), word, flags=re.A)
-    return re.sub(r"\b(?<!\w['’`()])[a-z]", lambda m: m.group(0).upper(), word, flags=re.A)
+    word = re.sub(r"\A(?a:\w)", lambda m: m.group(0).upper(), word)
+    # Ruby's \b knows Unicode letters while its \w is ASCII: "école" keeps its "c".
+    return re.sub(r"\b(?<!(?a:\w)['’`()])(?a:[a-z])", lambda m: m.group(0).upper(), word)
 
 
 def _titlecase(call: Call, value: object) -> str:
@@ -183,11 +186,29 @@ def _strip(chars: str, left: bool, right: bool) -> Callable[[Call, object], str]
 
 
 def _normalize_whitespace(call: Call, value: object) -> str:
-    return _SPACE_RUN.sub(" ", call.to_text(value)).strip(_RUBY_SPACE)
+    return _SPACE_RUN.sub(" ", call.to_text(value)).strip(_STRIP)
 
 
-def _number_of_words(call: Call, value: object) -> int:
-    return len([word for word in _SPACE_RUN.split(call.to_text(value)) if word])
+_CJK_RANGES = (
+    "\u1100-\u11ff\u2e80-\u2fdf\u3040-\u30ff\u3131-\u318e\u3400-\u4dbf\u4e00-\u9fff"
+    "\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003134f"
+)
+"""Han, Hiragana, Katakana and Hangul (close to Ruby's ``\\p{Han}\\p{Katakana}…``)."""
+_CJK = re.compile(f"[{_CJK_RANGES}]")
+_NOT_CJK_WORD = re.compile(f"[^{_CJK_RANGES} \t\n\v\f\r]+")
+
+
+def _number_of_words(call: Call, value: object, *args: object) -> int:
+    """Jekyll's ``number_of_words[: mode]``: words between Ruby's white space; ``cjk``
+    counts each Chinese, Japanese or Korean character as a word, ``auto`` does when any."""
+    arg_count(call, args, 0, 1, "at most one argument, the mode (cjk or auto)")
+    text = call.to_text(value)
+    mode = call.to_text(args[0]) if args else ""
+    if mode in ("cjk", "auto"):
+        cjk = len(_CJK.findall(text))
+        if mode == "cjk" or cjk:
+            return cjk + len(_NOT_CJK_WORD.findall(text))
+    return len([word for word in _SPACE_RUN.split(text) if word])
 
 
 _SLUG_KEEP: dict[str, Callable[[str], bool]] = {
