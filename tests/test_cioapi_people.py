@@ -42,6 +42,15 @@ def test_people_by_email_ignore_case(db: Database, client: CioClient) -> None:
     assert (done.source, done.new, done.missing) == ("email", ("1002",), ("nobody@example.com",))
 
 
+def test_ids_and_emails_together_each_say_how_they_were_pulled(
+    db: Database, client: CioClient
+) -> None:
+    done = pull_people(db, client, ids=["1001"], emails=["cy@example.com", "ana@example.com"])
+    assert (done.source, done.new) == ("id and email", ("1001", "1003"))
+    rows = db.fetchall("SELECT person_id, source FROM cio_pulled_people ORDER BY person_id")
+    assert [tuple(row) for row in rows] == [("1001", "id"), ("1003", "email")]
+
+
 def test_a_segment_gives_its_first_members_up_to_the_limit(
     db: Database, client: CioClient, cio: CioServer
 ) -> None:

@@ -8,8 +8,11 @@
   export, a log or anything printed.
 * **The region** (``us`` or ``eu``) and an optional API address (``--api-url``, for a
   local server) are workspace settings: ``cio.region`` and ``cio.api_url``.
-* :func:`login` makes a test call first (``GET /v1/workspaces``) and stores nothing when
-  it fails; it returns the workspaces, whose names say which account the key opens.
+* :func:`login` makes a test call first (``GET /v1/workspaces``, "List workspaces") and
+  stores nothing when it fails; it returns the workspaces. The reference says an App API
+  key is scoped to one workspace but that this call lists "the workspaces in your
+  account", without saying which one the key opens: decided here, the caller names the
+  workspace when one is listed, and all of them when several are.
 * Without a usable keychain nothing is stored and :class:`~composer.errors.SecretStoreError`
   says why, in the keychain's own sentence (:func:`composer.secrets.keychain_problem`).
 """

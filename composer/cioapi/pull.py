@@ -29,6 +29,11 @@ expose, stay as they are locally.
 ``limit`` members of a segment (at most :data:`MAX_PEOPLE`) into the people store and
 marks them pulled, so :func:`remove_pulled_people` deletes exactly them. A person made
 here (not pulled) with the same id is never overwritten: they are listed as ``kept``.
+People are read 100 at a time by id or email (``POST /v1/customers/attributes``); a
+segment member listed with neither is read by ``cio_id``, sent as listed (the reference
+documents a ``cio_`` prefix only for the single-person path). :data:`MAX_PEOPLE` is this
+app's bound, not the API's (whose membership pages go to 30,000): a sample, read in a
+minute or two at 10 requests a second, not a copy of the audience.
 Attributes come as Customer.io sends them (mostly strings); ``id`` and ``email`` become
 the person's own fields. This is personal data: :data:`PERSONAL_DATA_NOTICE` says so.
 """
@@ -225,7 +230,7 @@ class PeoplePull:
     """What pulling people did."""
 
     source: str
-    """``id``, ``email`` or ``segment N``."""
+    """``id``, ``email``, ``id and email`` or ``segment N``."""
     new: tuple[str, ...]
     """Ids of people stored for the first time."""
     refreshed: tuple[str, ...]
@@ -299,9 +304,9 @@ def pull_people(
         by_email = [m.email for m in members if not m.id and m.email]
         by_cio = [m.cio_id for m in members if not m.id and not m.email and m.cio_id]
     else:
-        source = "id" if by_id and not by_email else "email" if by_email and not by_id else "id"
+        source = " and ".join(kind for kind, given in (("id", by_id), ("email", by_email)) if given)
         by_cio = []
-    found: list[CioPerson] = []
+    found: list[tuple[CioPerson, str]] = []
     missing: list[str] = []
     lookups: tuple[tuple[list[str], IdType], ...] = (
         (by_id, "id"),
@@ -312,17 +317,19 @@ def pull_people(
         if cancelled is not None and cancelled():
             raise CioCancelledError("Cancelled before the people were stored; nothing was stored.")
         got, lost = _fetch(client, wanted, id_type, progress)
-        found.extend(got)
+        found.extend((person, source if segment is not None else id_type) for person in got)
         missing.extend(lost)
     people: dict[str, Person] = {}
-    for cio_person in found:
+    sources: dict[str, str] = {}
+    for cio_person, how in found:
         person = cio_person.to_person()
-        if person.id:
-            people.setdefault(person.id, person)
+        if person.id and person.id not in people:
+            people[person.id] = person
+            sources[person.id] = how
     kept = PulledPeople(db).local_ids(people)
     pulled_before = {pid for pid in people if PulledPeople(db).is_pulled(pid)}
     storing = [person for pid, person in people.items() if pid not in kept]
-    PulledPeople(db).store(storing, {person.id: source for person in storing})
+    PulledPeople(db).store(storing, sources)
     return PeoplePull(
         source=source,
         new=tuple(p.id for p in storing if p.id not in pulled_before),
