@@ -4,10 +4,14 @@
 thread, turns method calls into queued signals carrying plain data, and re-emits the
 worker's answers from the GUI thread (a QObject receiver, so every slot connected to it
 runs on the GUI thread, whatever the caller connects). Other pages (the people page's bulk
-send, the outbox page) can share it.
+send, the outbox page) can share it. A ``refused`` update leaves here with ``send_anyway``
+set: calling it sends the same job again with ``force``.
 """
 
 from __future__ import annotations
+
+import dataclasses
+import functools
 
 from PySide6.QtCore import QObject, Signal
 
@@ -126,8 +130,16 @@ class DeliveryClient(QObject):
         self.worker.interrupt()
         self.worker_thread.stop()
 
+    def send_anyway(self, job: SendJob) -> None:
+        """Send a refused job anyway: recorded as forced (only a body-format error allows it)."""
+        self.send(dataclasses.replace(job, force=True))
+
     # Re-emitted from the GUI thread (these slots belong to this QObject).
     def _updated(self, update: SendUpdate) -> None:
+        if update.kind == "refused" and update.job is not None:
+            update = dataclasses.replace(
+                update, send_anyway=functools.partial(self.send_anyway, update.job)
+            )
         self.updated.emit(update)
 
     def _problem(self, message: str) -> None:

@@ -12,6 +12,11 @@ arms a QTimer in its own thread for the due time; Cancel, Retry now, new sends a
 stopping are then handled at once. Closing the window stops the timers and leaves waiting
 deliveries in the outbox, where the next start (:meth:`DeliveryWorker.start`) resumes them.
 
+A request whose only errors are about its body's format (JSON that does not parse, XML that
+is not well-formed) is refused like any other, with a ``refused`` update carrying the job,
+so the window can offer to send it anyway; the same job with ``force`` set is then recorded
+as forced and sent. No other error is ever sent.
+
 Opening the keychain can take a second when there is none (keyring probes its backends),
 so it happens here, off the GUI thread, at start-up; the window learns the secret names
 and any keychain problem through ``secretsKnown``, and gets the store itself through
@@ -22,6 +27,7 @@ thread-safe), so values kept in memory without a keychain are seen everywhere.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,6 +50,8 @@ class SendJob:
     """The Liquid globals (no secrets)."""
     person_id: str | None
     """The chosen person."""
+    force: bool = False
+    """Send even though the body is not valid for its Content-Type (recorded as forced)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +62,8 @@ class SendUpdate:
     """Which delivery."""
     kind: str
     """``draft``, ``attempt_started``, ``attempt_finished``, ``waiting``, ``succeeded``,
-    ``failed``, ``cancelled`` or ``paused`` (the window closed while it waited)."""
+    ``failed``, ``cancelled``, ``paused`` (the window closed while it waited) or
+    ``refused`` (not recorded: the body is not valid for its Content-Type; delivery 0)."""
     attempt: int = 0
     """The attempt's number (0 when none is concerned)."""
     status: int | None = None
@@ -73,6 +82,10 @@ class SendUpdate:
     """What was applied to the person, for ``succeeded``."""
     thread_id: int = 0
     """The thread that produced the update (never the GUI thread)."""
+    job: SendJob | None = None
+    """For ``refused``: the job that was refused, which may be sent anyway."""
+    send_anyway: Callable[[], None] | None = None
+    """For ``refused``: sends the job anyway (set on the GUI thread by the client)."""
 
 
 class DeliveryWorker(QObject):
@@ -150,6 +163,7 @@ class DeliveryWorker(QObject):
     @Slot(object)
     def send(self, job: SendJob) -> None:
         """Record a delivery for ``job`` and send it (or keep it as a draft)."""
+        from composer.deliveries import RenderFailed
         from composer.errors import KnownError
         from composer.retry import RetryPolicy
 
@@ -158,8 +172,13 @@ class DeliveryWorker(QObject):
         )
         try:
             delivery_id = self._outbox.create(
-                job.request, job.context, person_id=job.person_id, policy=policy
+                job.request, job.context, person_id=job.person_id, policy=policy, force=job.force
             )
+        except RenderFailed as exc:
+            self.problem.emit(str(exc))
+            if exc.forceable and not job.force:
+                self._emit(0, "refused", error=str(exc), job=job)
+            return
         except KnownError as exc:
             self.problem.emit(str(exc))
             return

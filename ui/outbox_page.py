@@ -3,9 +3,11 @@
 The list is :class:`ui.table_models.DeliveriesTableModel` (lazy, newest first, filtered in
 SQL by state, request, person and text). One QTimer ticks once a second for the whole view:
 it moves the "next attempt" countdowns and the detail's countdown on. The detail shows the
-request as it was sent (secrets were masked when it was stored), each attempt with its
-status or error and timing, the last response, the attribute changes applied, and the
-attempt timeline (:class:`ui.attempt_chart.AttemptTimeline`).
+request as it was sent (secrets were masked when it was stored) and whether it was sent
+anyway with a body that is not valid ("forced"), each attempt with its status or error and
+timing (a redirect with where it points), the last response (with a note when its body was
+decoded or is kept still encoded), the attribute changes applied, and the attempt timeline
+(:class:`ui.attempt_chart.AttemptTimeline`).
 
 Actions go through :class:`composer.outbox.Outbox`: retry now, cancel, approve and discard
 are state moves made at once; what then has to be sent (a retry made due, an approved
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import html
 import json
 import time
 from collections.abc import Callable
@@ -78,6 +81,9 @@ def attempts_text(delivery: Delivery) -> str:
     for a in delivery.attempts:
         took = "in flight" if a.elapsed_ms is None else f"{a.elapsed_ms:.0f} ms"
         outcome = f"HTTP {a.status}" if a.status is not None else f"{a.error_kind}: {a.error}"
+        location = a.location()
+        if location is not None:
+            outcome += f" → {location} (not followed)"
         size = f", {a.response_size} bytes" if a.status is not None else ""
         cut = " (kept the first 1 MiB)" if a.response_truncated else ""
         out.append(f"#{a.n}  {_clock_text(a.started_at)}  {outcome}  {took}{size}{cut}")
@@ -89,7 +95,15 @@ def _response_text(delivery: Delivery) -> str:
     if not answered:
         return "No response yet."
     a = answered[-1]
-    head = [f"HTTP {a.status} (attempt {a.n})"] + [f"{k}: {v}" for k, v in a.response_headers]
+    head = [f"HTTP {a.status} (attempt {a.n})"]
+    location = a.location()
+    if location is not None:
+        head.append(f"Redirects to: {location}  (redirects are not followed)")
+    if a.response_decoded:
+        head.append(f"(The body below was decoded from {a.response_decoded}.)")
+    if a.response_problem:
+        head.append(f"({a.response_problem})")
+    head += [f"{k}: {v}" for k, v in a.response_headers]
     body = a.response_body.decode("utf-8", errors="replace")
     with contextlib.suppress(ValueError):
         body = json.dumps(json.loads(body), indent=2, ensure_ascii=False)
@@ -302,9 +316,16 @@ class OutboxPage(QWidget):
                 view.clear()
         else:
             person = f" for {d.person_id}" if d.person_id else ""
+            forced = (
+                "<br>Sent anyway (forced): its body is not valid for its Content-Type."
+                if d.forced
+                else ""
+            )
             self.title.setText(
-                f"<b>#{d.id} {d.request_name}</b>{person} — {d.state.replace('_', ' ')}, "
-                f"made {_clock_text(d.created_at)}" + (f"<br>{d.error}" if d.error else "")
+                f"<b>#{d.id} {html.escape(d.request_name)}</b>{html.escape(person)} — "
+                f"{d.state.replace('_', ' ')}, made {_clock_text(d.created_at)}"
+                + forced
+                + (f"<br>{html.escape(d.error)}" if d.error else "")
             )
             self.sent_view.setPlainText(sent_text(d))
             self.attempts_view.setPlainText(attempts_text(d))
@@ -354,7 +375,7 @@ class OutboxPage(QWidget):
         try:
             if action == "send_again":
                 target = self.outbox.create(
-                    d.request, d.context, person_id=d.person_id, policy=d.policy
+                    d.request, d.context, person_id=d.person_id, policy=d.policy, force=d.forced
                 )
             else:
                 getattr(self.outbox, action)(d.id)

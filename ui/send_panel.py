@@ -2,9 +2,14 @@
 
 It shows one delivery at a time, the one the user last sent (or approved): the attempt in
 flight with its elapsed time, each attempt's status, the response (status, headers, and
-the body pretty-printed when it is JSON — a view only), and for a failure waiting for a
-retry the time of the next attempt with a countdown. The buttons say what the user wants
-through signals; :class:`~ui.delivery_worker.DeliveryWorker` does it.
+the body pretty-printed when it is JSON — a view only; a redirect's Location first, as
+redirects are not followed), and for a failure waiting for a retry the time of the next
+attempt with a countdown. The buttons say what the user wants through signals;
+:class:`~ui.delivery_worker.DeliveryWorker` does it.
+
+A send refused only because its body is not valid for its Content-Type offers "Send
+anyway…": after a confirmation, the same request is sent and recorded as forced (the
+refusal carries the way to do it, :attr:`~ui.delivery_worker.SendUpdate.send_anyway`).
 """
 
 from __future__ import annotations
@@ -12,11 +17,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import time
+from collections.abc import Callable
 
-from PySide6.QtCore import QTimer, Signal, SignalInstance
+from PySide6.QtCore import Qt, QTimer, Signal, SignalInstance
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
@@ -40,6 +47,13 @@ def pretty_body(text: str) -> str:
         except ValueError:
             pass
     return elide(text)
+
+
+def redirect_of(status: int | None, headers: tuple[tuple[str, str], ...]) -> str | None:
+    """Where a 3xx answer points (redirects are not followed), or None for other answers."""
+    if status is None or not 300 <= status < 400:
+        return None
+    return next((v for k, v in headers if k.lower() == "location"), "(no Location header)")
 
 
 class SendPanel(QWidget):
@@ -70,6 +84,13 @@ class SendPanel(QWidget):
         self._due: float | None = None
         self._attempt = 0
         self._last_error = ""
+        self._send_anyway: Callable[[], None] | None = None
+        self._refusal = ""
+        self._forcing = False
+        self.forced = False
+        """Whether the shown delivery was sent anyway (its body is not valid)."""
+        self.confirm_box: QMessageBox | None = None
+        """The open "Send anyway?" confirmation, if any."""
 
         self.send = QPushButton("&Send (Ctrl+Return)")
         self.send.setAccessibleName("Send")
@@ -82,6 +103,13 @@ class SendPanel(QWidget):
         self.approve.setAccessibleName("Approve draft")
         self.discard = QPushButton("Discard")
         self.discard.setAccessibleName("Discard draft")
+        self.anyway = QPushButton("Send &anyway…")
+        self.anyway.setAccessibleName("Send anyway")
+        self.anyway.setToolTip(
+            "Send the request although its body is not valid for its Content-Type, to see how "
+            "the endpoint handles it; the delivery is recorded as forced."
+        )
+        self.anyway.hide()
         self.status = QLabel("Nothing sent yet.")
         self.status.setAccessibleName("Delivery status")
         self.status.setWordWrap(True)
@@ -96,7 +124,7 @@ class SendPanel(QWidget):
         bar.addWidget(self.send)
         bar.addWidget(self.status, 1)
         bar.addWidget(self.clock)
-        for button in (self.cancel, self.retry, self.approve, self.discard):
+        for button in (self.anyway, self.cancel, self.retry, self.approve, self.discard):
             bar.addWidget(button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -108,6 +136,7 @@ class SendPanel(QWidget):
         self.retry.clicked.connect(lambda: self._ask(self.retryRequested))
         self.approve.clicked.connect(lambda: self._ask(self.approveRequested))
         self.discard.clicked.connect(lambda: self._ask(self.discardRequested))
+        self.anyway.clicked.connect(self.confirm_send_anyway)
         self._ticker = QTimer(self)
         self._ticker.setInterval(100)
         self._ticker.timeout.connect(self._tick)
@@ -116,18 +145,65 @@ class SendPanel(QWidget):
     def expect_new(self) -> None:
         """The next new delivery reported is the one to follow (the user just sent)."""
         self._expecting = True
+        self._forcing, self._send_anyway, self._refusal = False, None, ""
+        self.anyway.hide()
         self.status.setText("Rendering and recording the delivery…")
 
     def show_problem(self, message: str) -> None:
         """A send could not start."""
         self._expecting = False
-        self.status.setText(message)
+        if message != self._refusal:
+            self._send_anyway, self._refusal = None, ""
+            self.anyway.hide()
+            self.status.setText(message)
+
+    def confirm_send_anyway(self) -> None:
+        """Ask before sending the refused request anyway (window-modal, not blocking)."""
+        if self._send_anyway is None:
+            return
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            "Send anyway?",
+            f"{self._refusal}\n\nSend it anyway, to see how the endpoint handles it? The "
+            "delivery is recorded as forced.",
+            parent=self,
+        )
+        send = box.addButton("Send anyway", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.buttonClicked.connect(lambda button: self._confirmed(button is send))
+        self.confirm_box = box
+        box.open()
+
+    def _confirmed(self, yes: bool) -> None:
+        self.confirm_box = None
+        send_anyway = self._send_anyway
+        if not yes or send_anyway is None:
+            return
+        self.expect_new()
+        self._forcing = True
+        send_anyway()
+
+    def _offer(self, update: SendUpdate) -> None:
+        self._expecting = False
+        self._send_anyway = update.send_anyway
+        self._refusal = update.error or ""
+        if self._send_anyway is not None:
+            self.anyway.show()
+            self.status.setText(
+                f"{self._refusal} It can be sent anyway, to see how the endpoint handles it."
+            )
 
     def show_update(self, update: SendUpdate) -> None:
         """Show a step, if it is about the delivery followed (or the one expected)."""
+        if update.kind == "refused":
+            self._offer(update)
+            return
         if self._expecting and update.delivery_id != self.delivery_id:
             self.delivery_id = update.delivery_id
             self._expecting = False
+            self.forced, self._forcing = self._forcing, False
             self.response.clear()
         if update.delivery_id != self.delivery_id:
             return
@@ -155,6 +231,8 @@ class SendPanel(QWidget):
             updates = update.attribute_updates or {}
             applied = ", ".join(f"{k} = {json.dumps(v)}" for k, v in updates.items())
             text = f"Succeeded after {update.attempt} attempt(s)."
+            if self.forced:
+                text += " It was sent anyway, with a body that is not valid."
             if applied:
                 text += f" Applied to the person: {applied}."
             if update.error:
@@ -176,8 +254,13 @@ class SendPanel(QWidget):
             self.response.setPlainText(update.error or "")
             return
         self._last_error = f"The server answered {update.status}."
-        self.status.setText(f"Attempt {update.attempt}: HTTP {update.status} in {elapsed}")
+        line = f"Attempt {update.attempt}: HTTP {update.status} in {elapsed}"
         head = [f"HTTP {update.status}  ({elapsed}, attempt {update.attempt})"]
+        location = redirect_of(update.status, update.headers)
+        if location is not None:
+            line += f", redirects to {location} (not followed)"
+            head.append(f"Redirects to: {location}  (redirects are not followed)")
+        self.status.setText(line)
         head += [f"{name}: {value}" for name, value in update.headers]
         self.response.setPlainText("\n".join(head) + "\n\n" + pretty_body(update.body))
 
