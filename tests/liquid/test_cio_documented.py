@@ -13,9 +13,9 @@ and the page the example comes from. A filter the engine already has in a versio
 * TIMEZONE: docs.customer.io/journeys/timezone-match ("localizing time in emails").
 * TUTORIAL: customer.io/liquid-tutorial/encoding-hashing-and-encryption-schemes.
 
-Rows marked ``(S)`` rest on ``/work/shared/reference/customerio-liquid.md``'s summary of
-those pages where the page itself could not be read past its opening here;
-docs/customerio-liquid.md lists them.
+Rows marked ``(S)`` rest on the project's summary of those pages
+(``../shared/reference/customerio-liquid.md``) where the page itself could only be read
+at its opening; docs/customerio-liquid.md says which.
 """
 
 from __future__ import annotations

@@ -317,3 +317,50 @@ def test_cio_every_tag_survives_odd_markup(version: str) -> None:
             except (ValueError, TypeError, LiquidError):
                 continue
             assert isinstance(text, str)
+
+
+_LIQUIDJS = (
+    "abs append array_to_sentence_string at_least at_most base64_decode base64_encode "
+    "capitalize ceil cgi_escape compact concat date date_to_long_string date_to_rfc822 "
+    "date_to_string date_to_xmlschema default divided_by downcase escape escape_once find "
+    "find_exp find_index find_index_exp first floor group_by group_by_exp has has_exp "
+    "hmac_sha256 inspect join json jsonify last lstrip map minus modulo newline_to_br "
+    "normalize_whitespace number_of_words plus pop prepend push raw reject reject_exp remove "
+    "remove_first remove_last replace replace_first replace_last reverse round rstrip sample "
+    "sha256 shift size slice slugify sort sort_natural split squish strip strip_html "
+    "strip_newlines sum times to_integer truncate truncatewords uniq unshift upcase uri_escape "
+    "url_decode url_encode where where_exp xml_escape"
+)
+LIQUIDJS_STANDARD = set(_LIQUIDJS.split(" "))
+
+
+def _cell(name: str, standard: set[str], cio: set[str], engine: str) -> str:
+    if name in cio:
+        return "Customer.io's (changed)" if name in standard else "Customer.io"
+    return engine if name in standard else "—"
+
+
+def test_cio_docs_matrix_matches_the_code() -> None:
+    """docs/customerio-liquid.md's table of what exists where is what the code registers."""
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "customerio-liquid.md").read_text()
+    rows = {}
+    for line in text.splitlines():
+        parts = [part.strip() for part in line.strip().strip("|").split("|")]
+        if (
+            len(parts) == 3
+            and parts[0].startswith("`")
+            and parts[1] in ("2.5.3", "Customer.io", "Customer.io's (changed)", "—")
+        ):
+            rows[parts[0].strip("`")] = (parts[1], parts[2])
+    legacy, latest = set(filters_for("legacy")), set(filters_for("latest"))
+    names = RUBY_25_STANDARD | LIQUIDJS_STANDARD | legacy | latest
+    expected = {
+        name: (
+            _cell(name, RUBY_25_STANDARD, legacy, "2.5.3"),
+            _cell(name, LIQUIDJS_STANDARD, latest, "LiquidJS"),
+        )
+        for name in names
+    }
+    assert rows == expected
