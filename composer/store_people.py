@@ -19,8 +19,9 @@ attribute that is a list of objects is 2 levels), whose integers have at most 10
 and whose other numbers are finite doubles, and whose strings and keys are whole Unicode
 characters (no lone UTF-16 surrogate). These are the limits of
 :mod:`composer.json_input`, tighter on depth: templates walk attributes, SQLite's JSON
-functions (search) stop at 1,000 levels, and Python's JSON at fewer. Imports name the
-item or row and the attribute that breaks them; other writes get a :class:`StoreError`.
+functions (search) stop at 1,000 levels, and Python's JSON at fewer. People imports
+enforce them and name the item or row and the attribute that breaks them;
+:func:`attribute_problem` answers the same question for any other writer.
 """
 
 from __future__ import annotations
@@ -97,16 +98,6 @@ def check_person(person: Person) -> None:
             f'Person "{person.id}" has an attribute named "{reserved[0]}"; '
             "id and email are set on the person itself, not as attributes."
         )
-    for name, value in [("id", person.id), ("email", person.email), *person.attributes.items()]:
-        problem = attribute_problem(value) or attribute_problem(name)
-        if problem is not None:
-            label = name if name in ("id", "email") else f'attribute "{_shown(name)}"'
-            raise StoreError(f'Person "{_shown(person.id)}": {label} {problem}.')
-
-
-def _shown(text: str) -> str:
-    """``text`` fit to print: a lone surrogate (which cannot be printed) as ``\\udXXX``."""
-    return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def _row_to_person(row: sqlite3.Row) -> Person:
