@@ -25,7 +25,7 @@ from composer.liquid import engine
 from composer.model import Header, Request
 from composer.render import render
 from composer.store import Database
-from ui.preview import PreviewJob, first_difference, render_job
+from ui.preview import PreviewJob, first_difference, qt_position, render_job
 from ui.qt_settings import open_settings
 
 pytestmark = UI_MARKS
@@ -216,7 +216,7 @@ def _result_with_other(window: Any, body: str, other_body: str) -> Any:
     result = render_job(job)
     other = dataclasses.replace(result.other, body=other_body)
     difference = Diagnostic("warning", "body", 2, 8, 'in legacy Liquid this renders "6.0"')
-    at = first_difference(result.body_view, other_body)
+    at = qt_position(other_body, first_difference(result.body_view, other_body) or 0)
     return dataclasses.replace(
         result,
         rendered=dataclasses.replace(
@@ -256,10 +256,19 @@ def test_a_difference_is_said_highlighted_and_jumps_to_its_line(qtbot: Any, wind
     assert tab.body_view.extraSelections() == []
 
 
-def test_the_first_difference_counts_positions_as_qt_does() -> None:
+def test_the_first_difference_counts_positions_as_qt_does(qtbot: Any, window: Any) -> None:
     assert first_difference("same", "same") is None
     assert first_difference("6", "6.0") == 1
     assert first_difference("x" * 5000 + "a", "x" * 5000 + "b") == 5000
+    assert qt_position("🎉 6", 3) == 4 and qt_position("é 6", 2) == 2
+    open_request(qtbot, window, json_request("Synthetic", TIMES))
+    tab = window.composer.body_tab
+    tab.side_by_side.setChecked(True)
+    window.composer.show_preview(_result_with_other(window, '"🎉 6"', '"🎉 6.0"'))
+    for view, marked in ((tab.body_view, '"'), (tab.other.view, ".")):
+        (mark,) = view.extraSelections()
+        assert mark.cursor.selectedText() == marked
+    assert tab.other.note.text() == "First difference: line 1, column 6."
     job = PreviewJob(json_request("Emoji", '"🎉{{ 1 }}"'), {}, (), compare=True)
     assert render_job(job).first_difference is None  # the engines agree here
 

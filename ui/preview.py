@@ -57,6 +57,7 @@ __all__ = [
     "RenderWorker",
     "elide",
     "first_difference",
+    "qt_position",
 ]
 
 VIEW_LIMIT = 64 * 1024
@@ -167,8 +168,8 @@ def first_difference(a: str, b: str) -> int | None:
     return start + min(len(a) - start, len(b) - start)
 
 
-def _utf16_offset(text: str, index: int) -> int:
-    """``index`` (code points into ``text``) in UTF-16 units, as Qt counts positions."""
+def qt_position(text: str, index: int) -> int:
+    """``index`` (code points into ``text``) in UTF-16 units, as a QTextDocument counts."""
     head = text[:index]
     if head.isascii():
         return index
@@ -236,7 +237,7 @@ def render_job(job: PreviewJob) -> PreviewResult:
         other_title="" if other is None else engine(other.liquid_version).title,
         other_body_view=other_view,
         differences=differences,
-        first_difference=None if first is None else _utf16_offset(body_view, first),
+        first_difference=None if first is None else qt_position(body_view, first),
         filter_names=mine.filter_names(),
         tag_names=mine.tag_names(),
     )
