@@ -183,7 +183,7 @@ def js_number_of(value: object) -> int | float:
         try:
             number = (
                 float(text)
-                if re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?|[+-]?Infinity", text)
+                if re.fullmatch(r"[+-]?(\d+(?:\.\d*)?|\.\d+)([eE][+-]?\d+)?|[+-]?Infinity", text)
                 else math.nan
             )
         except ValueError:

@@ -364,3 +364,38 @@ def test_cio_docs_matrix_matches_the_code() -> None:
         for name in names
     }
     assert rows == expected
+
+
+HOSTILE_TEXTS = [
+    "A" * 200_000,
+    "a" * 200_000,
+    "1" * 200_000 + "x",
+    "{{" * 100_000,
+    '"' * 200_000,
+    "a:" * 100_000,
+    "AB1Cd " * 40_000,
+    "[" * 200_000,
+    "(GMT+01:00) " + "x" * 200_000,
+    "é" * 200_000,
+]
+
+
+@pytest.mark.parametrize("version", ["legacy", "latest"])
+def test_cio_hostile_texts_end_quickly(version: str) -> None:
+    """Every filter (as input and as argument) and every tag (as markup) answers a long
+    hostile text in well under the render deadline: no regular expression backtracks."""
+    allowed = (ValueError, TypeError, LiquidError)
+    slowest = (0.0, "")
+    for text in HOSTILE_TEXTS:
+        for name, func in sorted(filters_for(version).items()):
+            for args in ((), (text,), ("item", text)):
+                started = time.perf_counter()
+                with contextlib.suppress(*allowed):
+                    func(make_call(version, name), text, *args)
+                slowest = max(slowest, (time.perf_counter() - started, f"{name} {text[:8]!r}"))
+        for name, tag in sorted(tags_for(version).items()):
+            started = time.perf_counter()
+            with contextlib.suppress(*allowed):
+                tag.render(make_call(version, name), text)
+            slowest = max(slowest, (time.perf_counter() - started, f"{name} {text[:8]!r}"))
+    assert slowest[0] < 0.5, slowest

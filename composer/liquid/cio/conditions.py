@@ -42,6 +42,7 @@ _TOKEN = re.compile(
 _PART = re.compile(r"\.([\w-]+\??)|\[([^\[\]]*)\]")
 _LITERALS: dict[str, object] = {"true": True, "false": False, "nil": None, "null": None}
 _MOST_CONDITIONS = 50
+_LONGEST = 2_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +77,8 @@ def _operand(kind: str, text: str) -> Operand:
 @functools.lru_cache(maxsize=256)
 def compile_condition(text: str) -> Condition:
     """The expression ``text`` as a :class:`Condition`; ValueError when it is not one."""
+    if len(text) > _LONGEST:
+        raise ValueError(f"the expression is longer than {_LONGEST:,} characters")
     tokens: list[tuple[str, str]] = []
     at = 0
     while at < len(text.rstrip()):

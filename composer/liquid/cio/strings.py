@@ -109,7 +109,9 @@ def titleize(text: str) -> str:
     word = text
     if re.search(r"[A-Z-]|::", word):
         word = word.replace("::", "/")
-        word = re.sub(r"([A-Z\d]+)([A-Z][a-z])", r"\1_\2", word, flags=re.A)
+        # ActiveSupport's /([A-Z\d]+)([A-Z][a-z])/ → '\1_\2', as single-character looks
+        # (the same places, in linear time: the run form is quadratic on "AAAA…").
+        word = re.sub(r"(?<=[A-Z\d])(?=[A-Z][a-z])", "_", word, flags=re.A)
         word = re.sub(r"([a-z\d])([A-Z])", r"\1_\2", word, flags=re.A)
         word = word.replace("-", "_").lower()
     word = re.sub(r"\A_+", "", word)

@@ -44,7 +44,9 @@ from composer.liquid.cio.values import describe, whole_arg
 
 __all__ = ["TAGS", "seeded"]
 
-_OPTION = re.compile(r"""([A-Za-z_][\w-]*)\s*[:=]\s*("[^"]*"|'[^']*'|[^\s"']+)""")
+# A name starts only where a word starts, so a long run of letters is read once, not
+# once per letter (the markup may be hostile: linear time whatever it holds).
+_OPTION = re.compile(r"""(?<![\w-])([A-Za-z_][\w-]*)\s*[:=]\s*("[^"]*"|'[^']*'|[^\s"']+)""")
 _PAGES = {
     "unsubscribe_url": ("unsubscribe", "this person's unsubscribe link"),
     "unsubscribe": ("unsubscribe", "this person's unsubscribe link"),
