@@ -31,6 +31,7 @@ A locale is looked up without regard to case and with ``_`` read as ``-``
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -189,6 +190,7 @@ def currency_digits(code: str) -> int:
     return _CURRENCY_DIGITS.get(code, 2)
 
 
+@functools.lru_cache(maxsize=256)
 def find_locale(name: str) -> tuple[Locale, str | None, bool]:
     """The locale for ``name``, the currency of its region (or None), and whether it is known.
 
