@@ -328,8 +328,13 @@ def render_both(
     now: dt.datetime | None = None,
     liquid: LiquidVersion | None = None,
 ) -> VersionComparison:
-    """Render ``request`` with its version (or ``liquid``) and with the other one."""
+    """Render ``request`` with its version (or ``liquid``) and with the other one.
+
+    Both render with the same ``now`` (the clock, read once, when none is given), so a
+    template that prints the time never differs only because the clock moved.
+    """
     version = liquid or request.liquid_version or DEFAULT_VERSION
+    now = now or dt.datetime.now(dt.UTC)
     rendered, outcomes = _render(request, context, secrets, False, zone, now, version)
     other, _ = _render(request, context, secrets, False, zone, now, other_version(version))
     return VersionComparison(rendered, other, _differences(rendered, other, outcomes))
@@ -421,8 +426,7 @@ def _differences(
             message = f"in {other.liquid_version} Liquid this does not render: {problem.message}"
         elif text != mine:
             at = _first_difference(mine, text)
-            origin = outcome.origin_of(min(at, len(outcome.text) - 1)) if outcome else None
-            line, column = _position(template, origin)
+            line, column = _position(template, _blame(outcome, at) if outcome else None)
             message = (
                 f"in {other.liquid_version} Liquid this renders {_excerpt(text, at)} where "
                 f"{rendered.liquid_version} renders {_excerpt(mine, at)}"
@@ -431,6 +435,29 @@ def _differences(
             continue
         found.append(Diagnostic("warning", where, line, column, message))
     return tuple(found)
+
+
+def _blame(outcome: RenderOutcome, at: int) -> int | None:
+    """The template place that made the rendered text differ at ``at``.
+
+    Where the difference starts just after what a tag wrote (``6`` against ``6.0``), the
+    tag is to blame rather than the literal text after it.
+    """
+    pieces = [piece for piece in outcome.segments() if piece[1] > piece[0]]
+    previous: tuple[int, int, int, bool] | None = None
+    for piece in pieces:
+        start, end, origin, exact = piece
+        if start <= at < end:
+            if start == at and previous is not None and not previous[3]:
+                return previous[2] if previous[2] >= 0 else None
+            if origin < 0:
+                return None
+            return origin + (at - start) if exact else origin
+        previous = piece
+    if previous is None or previous[2] < 0:  # the difference is past the end of the text
+        return None
+    _, end, origin, exact = previous
+    return origin + (end - 1 - previous[0]) if exact else origin
 
 
 def _first_difference(a: str, b: str) -> int:
