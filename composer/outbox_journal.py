@@ -150,14 +150,21 @@ def write_journal(path: Path, answers: list[dict[str, Any]]) -> None:
 
 
 def journals(folder: Path) -> Iterator[tuple[Path, list[dict[str, Any]]]]:
-    """Every journal in ``folder`` with its answers (an unreadable one is skipped)."""
+    """Every journal in ``folder`` with its answers.
+
+    One that cannot be read is renamed ``….damaged`` (kept for a person to look at, and
+    no longer read on every recovery).
+    """
     for path in sorted(folder.glob("answers-*.json")):
         try:
             answers = json.loads(path.read_text(encoding="utf-8"))["answers"]
+            if not isinstance(answers, list):
+                raise TypeError("answers is not a list")
         except (OSError, ValueError, KeyError, TypeError):
+            with contextlib.suppress(OSError):
+                path.replace(path.with_suffix(".damaged"))
             continue
-        if isinstance(answers, list):
-            yield path, [a for a in answers if isinstance(a, dict)]
+        yield path, [a for a in answers if isinstance(a, dict)]
 
 
 def forget(path: Path) -> None:
