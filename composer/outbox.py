@@ -57,7 +57,7 @@ import concurrent.futures as cf
 import datetime as dt
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from composer import outbox_journal as journal
@@ -68,10 +68,16 @@ from composer.deliveries import (
     body_format_error,
     with_idempotency_key,
 )
-from composer.errors import NotFoundError, StoreError
+from composer.errors import StoreError
 from composer.masking import Masker, masker_for
 from composer.model import Request
-from composer.outbox_record import Answer, Recorder, scrub_result
+from composer.outbox_record import (
+    Answer,
+    Recorder,
+    Unrecorded,
+    UnrecordedAnswers,
+    scrub_result,
+)
 from composer.render import MASK, render
 from composer.sender import DEFAULT_TIMEOUT, AttemptResult, Sender
 from composer.store import Database
@@ -91,15 +97,6 @@ RECORD_PATIENCE_S = 60.0
 _UNFINISHED = "('queued', 'waiting_retry', 'sending')"
 _DUE = "('queued', 'waiting_retry')"
 _INTERRUPTED = "The program stopped while this attempt was in flight, so it is sent again."
-
-
-class UnrecordedAnswers(StoreError):
-    """The workspace stayed busy: some answers are in the journal, not yet in the workspace."""
-
-    def __init__(self, message: str, delivery_ids: Sequence[int]) -> None:
-        super().__init__(message)
-        self.delivery_ids = tuple(delivery_ids)
-        """The deliveries whose answers were not recorded in the workspace."""
 
 
 class LazySecrets(Mapping[str, str]):
@@ -240,7 +237,7 @@ class Outbox(Recorder):
             return self.clock(), sender.send(wire)
 
         in_flight: _Flight = {}
-        waiting = _Unrecorded(self, lock, report)
+        waiting = Unrecorded(self, self.record_patience, lock, report)
         self._stopping.clear()
         pool = cf.ThreadPoolExecutor(self.workers, thread_name_prefix="composer-send")
         try:
@@ -412,105 +409,3 @@ class Outbox(Recorder):
         masked = {(n, v) for n, v in stored["headers"]}
         sensitive = {used[name] for name in used} | {v for n, v in headers if (n, v) not in masked}
         return _Wire(wire.method, wire.url, headers, wire.body, masker_for(sensitive))
-
-
-class _Unrecorded:
-    """Answers waiting in memory for the workspace to take them, and the journal when it
-    will not."""
-
-    def __init__(self, outbox: Outbox, lock: journal.RunLock, report: Progress) -> None:
-        self._outbox = outbox
-        self._lock = lock
-        self._report = report
-        self._answers: list[Answer] = []
-        self._busy_since: float | None = None
-        self._tries = 0
-        self._given_up = False
-        self.journaled: list[int] = []
-        """Deliveries whose answers went to the journal."""
-        self.lost: list[int] = []
-        """Deliveries whose answers could be kept nowhere (they will be sent again)."""
-
-    def __bool__(self) -> bool:
-        return bool(self._answers)
-
-    @property
-    def given_up(self) -> bool:
-        """Whether the workspace stayed busy past the patience (nothing more is sent)."""
-        return self._given_up
-
-    def add(self, answer: Answer) -> None:
-        """Keep an answer until it is recorded (:meth:`try_to_record`)."""
-        self._answers.append(answer)
-
-    def try_to_record(self) -> None:
-        """Record every waiting answer the workspace takes, each in its own transaction;
-        once the run has given up on the workspace, journal them instead."""
-        if self._given_up and self._answers:
-            self._write_journal()
-        while self._answers:
-            answer = self._answers[0]
-            tried_at = time.monotonic()
-            try:
-                events = self._outbox.record(answer)
-            except NotFoundError:
-                events = []  # the delivery is gone: there is nothing to record it on
-            except StoreError:
-                self._busy(tried_at)
-                return
-            self._answers.pop(0)
-            self._busy_since, self._tries = None, 0
-            for event in events:
-                self._report(event)
-
-    def pause(self) -> float:
-        """How long to wait before the next try: from 0.05 s, doubling to 1 s."""
-        return min(1.0, 0.05 * 2.0 ** min(self._tries, 5))
-
-    def _busy(self, tried_at: float) -> None:
-        self._tries += 1
-        if self._busy_since is None:
-            self._busy_since = tried_at
-        waited = time.monotonic() - self._busy_since
-        if waited >= self._outbox.record_patience:
-            self._given_up = True
-            self._write_journal()
-
-    def _write_journal(self) -> None:
-        answers, self._answers = self._answers, []
-        ids = [a.delivery_id for a in answers]
-        try:
-            journal.write_journal(self._lock.next_journal(), [a.to_entry() for a in answers])
-        except OSError:
-            self.lost += ids
-        else:
-            self.journaled += ids
-
-    def raise_if_journaled(self) -> None:
-        """End the run with :class:`UnrecordedAnswers` if any answer was not recorded."""
-        if not self.journaled and not self.lost:
-            return
-        path = self._outbox.db.path
-        ids = sorted(set(self.journaled + self.lost))
-        message = (
-            f"The workspace {path} stayed busy (another program held it) for more than "
-            f"{self._outbox.record_patience:g} s, so the answers to deliveries "
-            f"{_listing(ids)} were not recorded in it."
-        )
-        if self.journaled:
-            message += (
-                f" Those to {_listing(sorted(set(self.journaled)))} are kept in "
-                f"{self._outbox.folder} and are recorded by the next outbox run (or start of "
-                "the window), which does not send them again."
-            )
-        if self.lost:
-            message += (
-                f" Those to {_listing(sorted(set(self.lost)))} could not be kept anywhere "
-                "(the folder cannot be written), so those deliveries will be sent again."
-            )
-        raise UnrecordedAnswers(message, ids)
-
-
-def _listing(ids: Sequence[int]) -> str:
-    shown = ", ".join(str(i) for i in ids[:20])
-    return shown + (f" and {len(ids) - 20} more" if len(ids) > 20 else "")

@@ -17,29 +17,38 @@
 * **Honest late answers.** If an attempt was meanwhile closed as interrupted (only a
   run without a lock file can be mistaken for a crashed one), the real answer replaces
   the guess on the attempt, and the delivery, which has moved on, is left as it is.
-* **The answer journal.** Answers that a busy workspace would not take are written
-  beside it (:mod:`composer.outbox_journal`) and recorded by :meth:`Recorder.replay`
-  before anything is taken for interrupted.
+* **A busy workspace.** :class:`Unrecorded` keeps the answers a busy workspace will
+  not take yet and tries again with backoff; past its patience it writes them to the
+  journal beside the workspace (:mod:`composer.outbox_journal`), and
+  :meth:`Recorder.replay` records them before anything is taken for interrupted.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from composer import outbox_journal as journal
-from composer.deliveries import Deliveries, Delivery, DeliveryEvent
-from composer.errors import NotFoundError
+from composer.deliveries import Deliveries, Delivery, DeliveryEvent, Progress
+from composer.errors import NotFoundError, StoreError
 from composer.mapping import MappingOutcome, apply_updates, evaluate
 from composer.masking import Masker, masker_for
 from composer.retry import is_retryable, is_success
 from composer.sender import AttemptResult
 
-__all__ = ["Answer", "Recorder", "plain_error", "scrub_result"]
+__all__ = [
+    "Answer",
+    "Recorder",
+    "Unrecorded",
+    "UnrecordedAnswers",
+    "plain_error",
+    "scrub_result",
+]
 
 
 def scrub_result(result: AttemptResult, masker: Masker | Sequence[str]) -> AttemptResult:
@@ -263,3 +272,118 @@ class Recorder(Deliveries):
 
 def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
+
+
+class UnrecordedAnswers(StoreError):
+    """The workspace stayed busy: some answers are in the journal, not yet in the workspace."""
+
+    def __init__(self, message: str, delivery_ids: Sequence[int]) -> None:
+        super().__init__(message)
+        self.delivery_ids = tuple(delivery_ids)
+        """The deliveries whose answers were not recorded in the workspace."""
+
+
+class Unrecorded:
+    """Answers waiting in memory for the workspace to take them, and the journal when it
+    will not."""
+
+    def __init__(
+        self, recorder: Recorder, patience: float, lock: journal.RunLock, report: Progress
+    ) -> None:
+        self._recorder = recorder
+        self.patience = patience
+        """Seconds answers wait for a busy workspace before they are journaled."""
+        self._lock = lock
+        self._report = report
+        self._answers: list[Answer] = []
+        self._busy_since: float | None = None
+        self._tries = 0
+        self._given_up = False
+        self.journaled: list[int] = []
+        """Deliveries whose answers went to the journal."""
+        self.lost: list[int] = []
+        """Deliveries whose answers could be kept nowhere (they will be sent again)."""
+
+    def __bool__(self) -> bool:
+        return bool(self._answers)
+
+    @property
+    def given_up(self) -> bool:
+        """Whether the workspace stayed busy past the patience (nothing more is sent)."""
+        return self._given_up
+
+    def add(self, answer: Answer) -> None:
+        """Keep an answer until it is recorded (:meth:`try_to_record`)."""
+        self._answers.append(answer)
+
+    def try_to_record(self) -> None:
+        """Record every waiting answer the workspace takes, each in its own transaction;
+        once the run has given up on the workspace, journal them instead."""
+        if self._given_up and self._answers:
+            self._write_journal()
+        while self._answers:
+            answer = self._answers[0]
+            tried_at = time.monotonic()
+            try:
+                events = self._recorder.record(answer)
+            except NotFoundError:
+                events = []  # the delivery is gone: there is nothing to record it on
+            except StoreError:
+                self._busy(tried_at)
+                return
+            self._answers.pop(0)
+            self._busy_since, self._tries = None, 0
+            for event in events:
+                self._report(event)
+
+    def pause(self) -> float:
+        """How long to wait before the next try: from 0.05 s, doubling to 1 s."""
+        return min(1.0, 0.05 * 2.0 ** min(self._tries, 5))
+
+    def _busy(self, tried_at: float) -> None:
+        self._tries += 1
+        if self._busy_since is None:
+            self._busy_since = tried_at
+        waited = time.monotonic() - self._busy_since
+        if waited >= self.patience:
+            self._given_up = True
+            self._write_journal()
+
+    def _write_journal(self) -> None:
+        answers, self._answers = self._answers, []
+        ids = [a.delivery_id for a in answers]
+        try:
+            journal.write_journal(self._lock.next_journal(), [a.to_entry() for a in answers])
+        except OSError:
+            self.lost += ids
+        else:
+            self.journaled += ids
+
+    def raise_if_journaled(self) -> None:
+        """End the run with :class:`UnrecordedAnswers` if any answer was not recorded."""
+        if not self.journaled and not self.lost:
+            return
+        path = self._recorder.db.path
+        ids = sorted(set(self.journaled + self.lost))
+        message = (
+            f"The workspace {path} stayed busy (another program held it) for more than "
+            f"{self.patience:g} s, so the answers to deliveries "
+            f"{_listing(ids)} were not recorded in it."
+        )
+        if self.journaled:
+            message += (
+                f" Those to {_listing(sorted(set(self.journaled)))} are kept in "
+                f"{journal.folder_for(path)} and are recorded by the next outbox run (or start of "
+                "the window), which does not send them again."
+            )
+        if self.lost:
+            message += (
+                f" Those to {_listing(sorted(set(self.lost)))} could not be kept anywhere "
+                "(the folder cannot be written), so those deliveries will be sent again."
+            )
+        raise UnrecordedAnswers(message, ids)
+
+
+def _listing(ids: Sequence[int]) -> str:
+    shown = ", ".join(str(i) for i in ids[:20])
+    return shown + (f" and {len(ids) - 20} more" if len(ids) > 20 else "")
