@@ -297,7 +297,7 @@ def date(ctx: Context, value: object, fmt: object) -> object:
         if isinstance(value, dt.datetime):
             value = _from_datetime(value)
         if isinstance(value, str):
-            if value.strip().lower() in ("now", "today"):  # Customer.io's documented 'now'
+            if value.lower() in ("now", "today"):  # Customer.io's documented 'now'
                 value = now_time(ctx)
             else:
                 value = time_parse(value, now_time(ctx), ctx.state.zone)

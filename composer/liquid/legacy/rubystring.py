@@ -197,11 +197,13 @@ def _remove_lazy(text: str, opener: str, closer: str) -> str:
             break
         close = next_close(at + len(opener))
         newline = next_newline(at + len(opener))
-        if close >= 0 and (newline < 0 or close < newline):
+        if close < 0:
+            break  # no closer after this opener: none after a later one either
+        if newline < 0 or close < newline:
             pieces.append(text[pos:at])
             pos = search = close + len(closer)
         else:
-            search = at + 1
+            search = newline + 1  # every opener before the newline meets it first
     if not pieces:
         return text
     pieces.append(text[pos:])

@@ -18,6 +18,8 @@ ignored piece of text becomes a ``lax_markup`` warning here. An argument written
 
 from __future__ import annotations
 
+import functools
+
 from composer.liquid.legacy.context import Context, Expr
 from composer.liquid.legacy.expression import compile_key
 from composer.liquid.legacy.lexer import WORD, Markup
@@ -50,18 +52,7 @@ class FilterCall:
         self.func = None if spec is None or spec.cio else spec.func
         """The standard filter to call directly (its arguments are known to fit)."""
         self.wrong = None if spec is None else arity_error(spec, len(args) + bool(keywords))
-        self.unknown = (
-            None
-            if spec is not None
-            else Notice(
-                "warning",
-                index,
-                f"the filter '{name}' does not exist in legacy Liquid (Ruby Liquid 2.5.3), "
-                "which passes the value through unchanged",
-                "unknown_filter",
-                name,
-            )
-        )
+        self.unknown = None if spec is not None else _unknown_filter(name, index)
 
     def apply(self, ctx: Context, value: object) -> object:
         """``context.invoke(name, value, *args)``: the arguments are evaluated first."""
@@ -95,6 +86,30 @@ class FilterCall:
         if type(result) is str and len(result) > 65536:
             state.check_text(result)
         return result
+
+
+def _unknown_filter(name: str, index: int) -> Notice:
+    elsewhere = " (latest Liquid has it)" if name in _latest_filters() else ""
+    return Notice(
+        "warning",
+        index,
+        f"the filter '{name}' does not exist in legacy Liquid (Ruby Liquid 2.5.3), which "
+        f"passes the value through unchanged{elsewhere}",
+        "unknown_filter",
+        name,
+    )
+
+
+@functools.cache
+def _latest_filters() -> frozenset[str]:
+    """The other version's filters, to say where an unknown one exists (none if that
+    engine cannot be built)."""
+    try:
+        from composer.liquid import engine
+
+        return engine("latest").filter_names()
+    except Exception:  # another version's trouble must not break this one
+        return frozenset()
 
 
 class Variable:
