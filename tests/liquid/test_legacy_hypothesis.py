@@ -159,7 +159,25 @@ def templates(depth: int = 2) -> st.SearchStrategy[str]:
             st.sampled_from(NAMES),
             outputs().map(lambda o: o[3:-3]),
         ),
-        st.builds(lambda n, v: f"{{% increment {n} %}}", st.sampled_from(NAMES), st.none()),
+        st.builds(
+            lambda tag, n: f"{{% {tag} {n} %}}",
+            st.sampled_from(["increment", "decrement"]),
+            st.sampled_from(NAMES),
+        ),
+        st.builds(lambda a, b: f"{{% cycle {a}, {b} %}}", expressions, expressions),
+        st.builds(lambda g, a: f"{{% cycle {g}: {a}, 'z' %}}", expressions, expressions),
+        st.sampled_from(
+            [
+                "{% break %}",
+                "{% continue %}",
+                "{% raw %}{{ a }}{% endraw %}",
+                "{{- a -}}",
+                "{% comment %}{{ a }}{% endcomment %}",
+                '{{ a" }}',
+                "{{ a b }}",
+                "{{ a | }}",
+            ]
+        ),
     )
     if depth == 0:
         return leaf
@@ -196,12 +214,19 @@ def templates(depth: int = 2) -> st.SearchStrategy[str]:
             st.sampled_from(NAMES),
             body,
         ),
+        st.builds(
+            lambda c, options, t: f"{{% tablerow x in {c}{options} %}}{t}{{% endtablerow %}}",
+            expressions,
+            st.sampled_from(["", " cols:2", " limit:2 offset:1", " cols:a"]),
+            body,
+        ),
+        st.builds(lambda t: f"{{% ifchanged %}}{t}{{% endifchanged %}}", body),
     )
     return st.one_of(leaf, blocks)
 
 
 @settings(
-    max_examples=600,
+    max_examples=2000,
     derandomize=True,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],

@@ -158,7 +158,7 @@ class Context:
     def handle_error(self, error: RubyError, index: int, name: str = "") -> str:
         """``Context#handle_error``: the inline text for ``error``; keep the first as the
         outcome's error and each later one as a notice."""
-        where = error.index if error.index is not None else index
+        where = index  # the output or tag that wrote the error text
         name = error.name or name
         plain = error.plain or f"Ruby raised {error.ruby_class}: {error.message}"
         message = f"{plain} (Ruby Liquid writes “{_inline(error)}” in its place)"
