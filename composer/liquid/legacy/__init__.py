@@ -14,8 +14,10 @@ module                  Ruby
 ``context``             ``context.rb`` (scopes, registers, errors)
 ``expression``          ``context.rb`` (``resolve``, ``variable``), compiled
 ``condition``           ``condition.rb``, ``tags/if.rb``'s expression parsing
-``flow``                ``tags/if.rb``, ``unless.rb``, ``case.rb``, ``for.rb``, ``htmltags.rb``
+``flow``                ``tags/if.rb``, ``unless.rb``, ``case.rb``, ``for.rb``, ``utils.rb``
+``htmltags``            ``htmltags.rb`` (``tablerow``)
 ``tags``                ``tags/assign.rb`` … ``tags/raw.rb``, ``extensions.rb``
+``customer_io``         Customer.io's tags, registered after 2.5.3's
 ``strainer``            ``strainer.rb``
 ``filters``             ``standardfilters.rb`` (``numbers``, ``dates`` for the rest)
 ``ruby`` …              Ruby's own semantics the library leans on (``rubystring``,

@@ -1,5 +1,5 @@
 """The control-flow tags of ``lib/liquid/tags/``: ``if.rb``, ``unless.rb``, ``case.rb``,
-``for.rb``, and ``htmltags.rb``'s ``tablerow``.
+``for.rb`` (``tablerow`` is in :mod:`composer.liquid.legacy.htmltags`).
 
 * ``if``/``unless``/``case`` push a scope while they render (100 nested scopes is Ruby's
   ``Nesting too deep``); ``unless`` inverts only its first condition; a ``case`` renders
@@ -11,9 +11,6 @@
   ``name``, ``length``, ``index``, ``index0``, ``rindex``, ``rindex0``, ``first``, ``last``.
   A range is not built as an array here (Ruby builds it before slicing), so a huge range
   with a ``limit`` is cheap; the loop guard counts the iterations that run.
-* ``tablerow`` writes Ruby's exact rows (``<tr class="row1">\\n<td class="col1">…``), has no
-  ``break``/``continue`` handling (an interrupt empties the remaining cells), and counts
-  columns with ``cols`` (0 when not given: one row).
 """
 
 from __future__ import annotations
@@ -34,7 +31,7 @@ from composer.liquid.legacy.tags import attributes
 if TYPE_CHECKING:
     from composer.liquid.legacy.parsing import Parser
 
-__all__ = ["FLOW_TAGS"]
+__all__ = ["FLOW_TAGS", "loop_syntax", "slice_collection"]
 
 _SPACE = " \t\n\v\f\r"
 
@@ -198,7 +195,7 @@ def loop_syntax(text: Markup) -> tuple[str, str, int, int] | None:
         pos = head.end(1)
 
 
-def _slice(collection: object, first: int, stop: int | None) -> Sequence[object]:
+def slice_collection(collection: object, first: int, stop: int | None) -> Sequence[object]:
     """``Utils.slice_collection_using_each``: the items from ``first`` up to ``stop``."""
     if isinstance(collection, str):
         return [collection]
@@ -285,7 +282,7 @@ class For(Block):
             first = to_i(None if self.offset is None else self.offset(ctx))  # type: ignore[operator]
         limit = None if self.limit is None else self.limit(ctx)
         stop = to_i(limit) + first if truthy(limit) else None
-        segment = _slice(collection, first, stop)
+        segment = slice_collection(collection, first, stop)
         if not segment:
             self._render_else(ctx, out)
             return
@@ -326,86 +323,10 @@ class For(Block):
             render_all(self.else_block, ctx, out)
 
 
-class TableRow(Block):
-    """``{% tablerow item in collection cols:2 limit:3 offset:1 %}…{% endtablerow %}``."""
-
-    __slots__ = ("collection", "cols", "limit", "offset", "variable")
-
-    def __init__(self, tag_name: str, markup: str, index: int, at: int, parser: Parser) -> None:
-        text = Markup(markup, at)
-        found = loop_syntax(text)
-        if found is None:
-            raise LiquidSyntaxError(
-                "Syntax Error in 'table_row loop' - Valid syntax: table_row [item] in "
-                "[collection] cols=3",
-                parser.at(index),
-            )
-        super().__init__(tag_name, markup, index, at, parser)
-        variable, collection, start, _ = found
-        self.variable = variable
-        self.collection = compile_key(collection, at + start, parser)
-        found_attributes = attributes(text)
-        self.offset, self.limit, self.cols = (
-            None
-            if found_attributes.get(key) is None
-            else compile_key(found_attributes[key][0], at + found_attributes[key][1], parser)
-            for key in ("offset", "limit", "cols")
-        )
-        parser.bind(variable)
-        parser.bind("tablerowloop")
-
-    def render(self, ctx: Context, out: LegacyBuffer) -> None:
-        ctx.state.step()
-        collection = self.collection(ctx)
-        if not truthy(collection):
-            return
-        first = to_i(self.offset(ctx)) if self.offset is not None else 0
-        stop = first + to_i(self.limit(ctx)) if self.limit is not None else None
-        if isinstance(collection, str) and collection == "":
-            raise no_method("each", collection, "tablerow needs an array, a hash or a range")
-        segment = _slice(collection, first, stop)
-        length = len(segment)
-        cols = to_i(self.cols(ctx) if self.cols is not None else None)
-        ctx.state.loop_ahead(length)
-        where = self.index
-        out.write('<tr class="row1">\n', where)
-        ctx.push()
-        try:
-            scope = ctx.scopes[-1]
-            row, col = 1, 0
-            for index, item in enumerate(segment):
-                ctx.state.loop_step()
-                scope[self.variable] = item
-                scope["tablerowloop"] = {
-                    "length": length,
-                    "index": index + 1,
-                    "col": col + 1,
-                    "col0": col,
-                    "index0": index,  # Ruby's literal names index0 twice: the last place wins
-                    "rindex": length - index,
-                    "rindex0": length - index - 1,
-                    "first": index == 0,
-                    "last": index == length - 1,
-                    "col_first": col == 0,
-                    "col_last": col == cols - 1,
-                }
-                col += 1
-                out.write(f'<td class="col{col}">', where)
-                render_all(self.nodelist, ctx, out)
-                out.write("</td>", where)
-                if col == cols and index != length - 1:
-                    col, row = 0, row + 1
-                    out.write(f'</tr>\n<tr class="row{row}">', where)
-        finally:
-            ctx.pop()
-        out.write("</tr>\n", where)
-
-
 FLOW_TAGS: dict[str, type[Node]] = {
     "if": If,
     "unless": Unless,
     "case": Case,
     "for": For,
-    "tablerow": TableRow,
 }
-"""The control-flow tags of Ruby Liquid 2.5.3 (``tablerow`` from ``htmltags.rb``), by name."""
+"""The control-flow tags of Ruby Liquid 2.5.3, by name."""

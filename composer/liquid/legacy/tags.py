@@ -1,6 +1,5 @@
 """The simple tags of ``lib/liquid/tags/``: ``assign``, ``capture``, ``comment``, ``raw``,
-``cycle``, ``increment``, ``decrement``, ``include``, ``break``, ``continue``, ``ifchanged``,
-and Customer.io's tags (:class:`~composer.liquid.cio.api.CioTag`).
+``cycle``, ``increment``, ``decrement``, ``include``, ``break``, ``continue``, ``ifchanged``.
 
 Each follows its Ruby file: ``assign`` (``assign.rb``) writes the outermost scope, under
 whatever ``(VariableSignature+)`` matched (``{% assign a.b = 1 %}`` sets a variable named
@@ -16,8 +15,7 @@ import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from composer.liquid.cio.api import CioTag
-from composer.liquid.errors import LiquidError, LiquidSyntaxError, RenderLimitError
+from composer.liquid.errors import LiquidSyntaxError
 from composer.liquid.legacy.block import Block, LegacyBuffer, Node, Tag, render_all
 from composer.liquid.legacy.context import Context, Expr
 from composer.liquid.legacy.expression import compile_key
@@ -32,13 +30,12 @@ from composer.liquid.legacy.ruby import (
     to_s,
     truthy,
 )
-from composer.liquid.legacy.strainer import make_call
 from composer.liquid.legacy.variable import Variable, render_variable
 
 if TYPE_CHECKING:
     from composer.liquid.legacy.parsing import Parser
 
-__all__ = ["SIMPLE_TAGS", "CioTagNode", "attributes", "hashable", "held_size"]
+__all__ = ["SIMPLE_TAGS", "attributes", "hashable", "held_size"]
 
 _SIGNATURE_START = re.compile(r"\(?[A-Za-z0-9_\-.\[\]]")
 _SIGNATURE_RUN = re.compile(  # (?:\(?[\w\-.\[\]]\)?)+ without a group per character
@@ -377,41 +374,6 @@ class IfChanged(Block):
                 out.absorb(inner)
         finally:
             ctx.pop()
-
-
-class CioTagNode(Tag):
-    """One of Customer.io's tags: ``{% name markup %}`` writes what the tag renders."""
-
-    __slots__ = ("cio",)
-
-    def __init__(self, cio: CioTag, markup: str, index: int, at: int, parser: Parser) -> None:
-        super().__init__(cio.name, markup, index, at, parser)
-        self.cio = cio
-        if cio.name == "render_liquid":
-            parser.dynamic = True
-        text = Markup(markup, at)
-        pos = text.search_fragment(0)
-        while pos >= 0:  # what the markup may read, for the analysis
-            end = text.fragment(pos)
-            compile_key(markup[pos:end], at + pos, parser)
-            pos = text.search_fragment(end)
-
-    def render(self, ctx: Context, out: LegacyBuffer) -> None:
-        ctx.state.step()
-        call = make_call(ctx, self.tag_name, self.index)
-        try:
-            text = self.cio.render(call, self.markup.strip(_SPACE))
-        except (RubyError, RenderLimitError):
-            raise
-        except LiquidSyntaxError as error:
-            raise RubyError("Liquid::SyntaxError", error.message, error.message) from error
-        except LiquidError as error:
-            raise RubyError("StandardError", error.message, error.message) from error
-        except (ValueError, TypeError) as error:
-            raise RubyError(
-                "StandardError", str(error), f"the tag '{self.tag_name}' failed: {error}"
-            ) from error
-        out.write(text, self.index)
 
 
 SIMPLE_TAGS: dict[str, type[Node]] = {

@@ -28,12 +28,14 @@ from composer.liquid.engine import Analysis, LiquidVersion, RenderOutcome
 from composer.liquid.errors import LiquidError, RenderLimitError
 from composer.liquid.legacy.block import Document, LegacyBuffer, parse_document, render_all
 from composer.liquid.legacy.context import Context
+from composer.liquid.legacy.customer_io import CioTagNode
 from composer.liquid.legacy.filters import STANDARD_FILTERS
 from composer.liquid.legacy.flow import FLOW_TAGS
+from composer.liquid.legacy.htmltags import HTML_TAGS
 from composer.liquid.legacy.numbers import to_number
 from composer.liquid.legacy.parsing import Parser
 from composer.liquid.legacy.strainer import FilterSpec, registered
-from composer.liquid.legacy.tags import SIMPLE_TAGS, CioTagNode
+from composer.liquid.legacy.tags import SIMPLE_TAGS
 from composer.liquid.legacy.variable import Variable, render_variable
 from composer.liquid.state import NESTING_LIMIT, RENDER_DEADLINE_S, Notice, RenderState
 
@@ -71,7 +73,7 @@ class LegacyEngine:
     def __init__(self, *, customer_io: bool = True) -> None:
         """The engine; with ``customer_io=False``, Ruby Liquid 2.5.3 alone (as the tests
         compare it with the real one)."""
-        self.tags: dict[str, Any] = {**SIMPLE_TAGS, **FLOW_TAGS}
+        self.tags: dict[str, Any] = {**SIMPLE_TAGS, **FLOW_TAGS, **HTML_TAGS}
         cio_filters: Mapping[str, Callable[..., Any]] = {}
         if customer_io:
             for name, tag in cio.tags_for("legacy").items():
