@@ -18,8 +18,6 @@ ignored piece of text becomes a ``lax_markup`` warning here. An argument written
 
 from __future__ import annotations
 
-import functools
-
 from composer.liquid.legacy.context import Context, Expr
 from composer.liquid.legacy.expression import compile_key
 from composer.liquid.legacy.lexer import WORD, Markup
@@ -89,27 +87,14 @@ class FilterCall:
 
 
 def _unknown_filter(name: str, index: int) -> Notice:
-    elsewhere = " (latest Liquid has it)" if name in _latest_filters() else ""
     return Notice(
         "warning",
         index,
         f"the filter '{name}' does not exist in legacy Liquid (Ruby Liquid 2.5.3), which "
-        f"passes the value through unchanged{elsewhere}",
+        "passes the value through unchanged",
         "unknown_filter",
         name,
     )
-
-
-@functools.cache
-def _latest_filters() -> frozenset[str]:
-    """The other version's filters, to say where an unknown one exists (none if that
-    engine cannot be built)."""
-    try:
-        from composer.liquid import engine
-
-        return engine("latest").filter_names()
-    except Exception:  # another version's trouble must not break this one
-        return frozenset()
 
 
 class Variable:
