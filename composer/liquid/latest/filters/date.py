@@ -1,0 +1,82 @@
+"""Date filters (``src/filters/date.ts``): ``date``, ``date_to_xmlschema``,
+``date_to_rfc822``, ``date_to_string``, ``date_to_long_string``.
+
+``date: format, zone`` reads its input with LiquidJS's ``parseDate``
+(:mod:`~composer.liquid.latest.liquiddate`) and writes it with LiquidJS's
+:mod:`~composer.liquid.latest.strftime`; without a format it uses LiquidJS's default
+``%A, %B %-e, %Y at %-l:%M %P %z``. An input that is no date comes back unchanged.
+``date_to_string`` and ``date_to_long_string`` take ``'ordinal'`` (and ``'US'``) as
+Jekyll does.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from composer.liquid.latest.jsvalues import UNDEFINED, is_nil, stringify, to_value
+from composer.liquid.latest.liquiddate import parse_date
+from composer.liquid.latest.strftime import strftime
+
+if TYPE_CHECKING:
+    from composer.liquid.latest.context import Context
+
+__all__ = ["DATE_FILTERS", "DEFAULT_FORMAT"]
+
+DEFAULT_FORMAT = "%A, %B %-e, %Y at %-l:%M %P %z"
+"""LiquidJS's ``dateFormat`` option's default."""
+
+
+def date(ctx: Context, value: object, fmt: object = UNDEFINED, zone: object = UNDEFINED) -> object:
+    """``date: format, zone``."""
+    found = parse_date(value, ctx.state, zone)
+    if found is None:
+        return value
+    fmt = to_value(fmt)
+    return strftime(found, DEFAULT_FORMAT if is_nil(fmt) else stringify(fmt))
+
+
+def date_to_xmlschema(ctx: Context, value: object) -> object:
+    """``date_to_xmlschema``: ``2020-01-02T10:00:00+00:00``."""
+    return date(ctx, value, "%Y-%m-%dT%H:%M:%S%:z")
+
+
+def date_to_rfc822(ctx: Context, value: object) -> object:
+    """``date_to_rfc822``: ``Thu, 02 Jan 2020 10:00:00 +0000``."""
+    found = parse_date(value, ctx.state)
+    return value if found is None else strftime(found, "%a, %d %b %Y %H:%M:%S %z")
+
+
+def _stringify_date(ctx: Context, value: object, month: str, kind: object, style: object) -> object:
+    found = parse_date(value, ctx.state)
+    if found is None:
+        return value
+    if kind == "ordinal":
+        day = found.fields[2]  # type: ignore[index]
+        if style == "US":
+            return strftime(found, f"{month} {day}%q, %Y")
+        return strftime(found, f"{day}%q {month} %Y")
+    return strftime(found, f"%d {month} %Y")
+
+
+def date_to_string(
+    ctx: Context, value: object, kind: object = UNDEFINED, style: object = UNDEFINED
+) -> object:
+    """``date_to_string``: ``02 Jan 2020`` (``'ordinal'``: ``2nd Jan 2020``)."""
+    return _stringify_date(ctx, value, "%b", kind, style)
+
+
+def date_to_long_string(
+    ctx: Context, value: object, kind: object = UNDEFINED, style: object = UNDEFINED
+) -> object:
+    """``date_to_long_string``: ``02 January 2020``."""
+    return _stringify_date(ctx, value, "%B", kind, style)
+
+
+DATE_FILTERS: dict[str, Any] = {
+    "date": date,
+    "date_to_xmlschema": date_to_xmlschema,
+    "date_to_rfc822": date_to_rfc822,
+    "date_to_string": date_to_string,
+    "date_to_long_string": date_to_long_string,
+}
+"""These filters by name."""
