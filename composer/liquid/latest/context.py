@@ -180,7 +180,7 @@ class Context:
             key = path[i]
             found = read_property(value, key)
             if found is UNDEFINED:
-                if report and not (key in _COMMANDS and isinstance(value, str | list | Mapping)):
+                if report and not (key in _COMMANDS and isinstance(value, (str, list, Mapping))):
                     self.state.miss([_segment(part) for part in path[: i + 1]], index)
                 return found
             value = found

@@ -78,9 +78,9 @@ class _Scanner:
         if char in ":-+.)":
             self.at += 1
             return _Token(_SYMBOL, 1, char)
-        if char >= "A":
+        if char >= "A" and char not in _WHITE:
             end = at
-            while end < len(text) and text[end] >= "A":
+            while end < len(text) and text[end] >= "A" and text[end] not in _WHITE:
                 end += 1
             self.at = end
             prefix = "".join(chr(ord(c) | 0x20) for c in text[at : min(end, at + 3)]).ljust(3, "\0")

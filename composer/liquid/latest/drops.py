@@ -96,7 +96,7 @@ class EmptyDrop(ComparableDrop):
         if isinstance(value, EmptyDrop):
             return False
         value = to_value(value)
-        if isinstance(value, str | list | tuple | Mapping):
+        if isinstance(value, (str, list, tuple, Mapping)):
             return len(value) == 0
         if isinstance(value, Drop):
             return not value.own_items()

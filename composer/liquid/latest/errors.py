@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from composer.liquid.errors import LiquidSyntaxError
 
-__all__ = ["ParseError", "TokenizationError"]
+__all__ = ["ParseError", "TagError", "TokenizationError"]
 
 
 class TokenizationError(LiquidSyntaxError):
@@ -22,3 +22,8 @@ class TokenizationError(LiquidSyntaxError):
 
 class ParseError(LiquidSyntaxError):
     """LiquidJS's ``ParseError``: a tag cannot be built (unknown, unclosed, malformed)."""
+
+
+class TagError(Exception):
+    """A plain error while a tag or output is built: LiquidJS reports it as a
+    ``ParseError`` at that tag or output."""

@@ -184,7 +184,7 @@ def literal_path(token: PropertyAccessToken) -> list[object] | None:
         return None
     path: list[object] = []
     for prop in token.props:
-        if isinstance(prop, NumberToken | QuotedToken | IdentifierToken) or (
+        if isinstance(prop, (NumberToken, QuotedToken, IdentifierToken)) or (
             isinstance(prop, LiteralToken) and not isinstance(prop.content, Drop)
         ):
             path.append(prop.content)
@@ -197,7 +197,7 @@ def compile_value(token: ValueToken | OperatorToken | None) -> Evaluator:
     """LiquidJS's ``evalToken`` for one token, as a closure (drops kept as drops)."""
     if token is None or isinstance(token, OperatorToken):
         return lambda ctx: UNDEFINED
-    if isinstance(token, NumberToken | QuotedToken | LiteralToken | IdentifierToken):
+    if isinstance(token, (NumberToken, QuotedToken, LiteralToken, IdentifierToken)):
         constant = token.content
         return lambda ctx: constant
     if isinstance(token, RangeToken):
@@ -213,7 +213,7 @@ def _compile_access(token: PropertyAccessToken) -> Evaluator:
         return lambda ctx: ctx.lookup(frozen, index)
     parts: list[tuple[bool, Any]] = []
     for prop in token.props:
-        if isinstance(prop, NumberToken | QuotedToken | IdentifierToken) or (
+        if isinstance(prop, (NumberToken, QuotedToken, IdentifierToken)) or (
             isinstance(prop, LiteralToken) and not isinstance(prop.content, Drop)
         ):
             parts.append((False, prop.content))

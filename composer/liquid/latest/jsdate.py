@@ -13,6 +13,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 
+from composer.liquid.latest.icuzones import ICU_NAMES
+
 __all__ = [
     "MAX_TIME",
     "MS_PER_DAY",
@@ -36,7 +38,7 @@ _PY_MAX = 253_402_300_799_000.0  # 9999-12-31T23:59:59Z
 def days_from_civil(year: int, month: int, day: int) -> int:
     """Days since 1970-01-01 of a proleptic Gregorian date (month 1-12)."""
     year -= month <= 2
-    era = (year if year >= 0 else year - 399) // 400
+    era = year // 400
     yoe = year - era * 400
     doy = (153 * (month + (-3 if month > 2 else 9)) + 2) // 5 + day - 1
     doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
@@ -46,7 +48,7 @@ def days_from_civil(year: int, month: int, day: int) -> int:
 def civil_from_days(days: int) -> tuple[int, int, int]:
     """The proleptic Gregorian (year, month 1-12, day) of a day number."""
     days += 719468
-    era = (days if days >= 0 else days - 146096) // 146097
+    era = days // 146097
     doe = days - era * 146097
     yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
     doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
@@ -89,9 +91,11 @@ def time_clip(time: float) -> float:
 
 
 def zone_name(zone: dt.tzinfo) -> str:
-    """The zone's IANA name, as ``Intl`` reports the process zone (``UTC`` for UTC)."""
+    """The zone's name as ``Intl`` reports the process zone (ICU's canonical name)."""
     key = getattr(zone, "key", None)
-    return key if isinstance(key, str) else "UTC"
+    if not isinstance(key, str):
+        return "UTC"
+    return ICU_NAMES.get(key, key)
 
 
 def local_offset_ms(time: float, zone: dt.tzinfo) -> float:

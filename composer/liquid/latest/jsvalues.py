@@ -152,7 +152,7 @@ def is_array(value: object) -> bool:
 
 def is_object(value: object) -> bool:
     """``typeof value === 'object' && value !== null`` (arrays, objects, drops)."""
-    return isinstance(value, list | tuple | Mapping | Drop)
+    return isinstance(value, (list, tuple, Mapping, Drop))
 
 
 def to_value(value: object) -> object:
@@ -193,7 +193,7 @@ def to_primitive(value: object, depth: int = 0) -> object:
     if isinstance(value, Drop):
         inner = value.value_of()
         return "[object Object]" if isinstance(inner, Drop) else inner
-    if isinstance(value, list | tuple | Mapping):
+    if isinstance(value, (list, tuple, Mapping)):
         return js_string(value, depth)
     return value
 
@@ -326,7 +326,7 @@ def own_property(value: object, key: str) -> object:
             return value[key]
         except KeyError:
             return UNDEFINED
-    if isinstance(value, list | tuple):
+    if isinstance(value, (list, tuple)):
         if key == "length":
             return len(value)
         index = _array_index(key)
@@ -377,7 +377,7 @@ def read_size(value: object) -> object:
         if found is not UNDEFINED:
             return found
         return len(value)
-    if isinstance(value, list | tuple):
+    if isinstance(value, (list, tuple)):
         return len(value)
     if isinstance(value, str):
         return utf16_len(value)

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 __all__ = ["LiquidDate", "parse_date", "zone_for"]
 
 _DIGITS = frozenset("0123456789")
+_NOT_IN_ICU = frozenset({"Factory", "localtime", "posixrules"})
 
 
 @functools.lru_cache(maxsize=1)
@@ -45,7 +46,7 @@ def _zone_keys() -> dict[str, str]:
 def zone_for(name: str) -> dt.tzinfo:
     """The zone ``Intl`` would accept for ``name`` (any case); RangeError otherwise."""
     key = _zone_keys().get(name.lower()) if name and "\0" not in name else None
-    if key is None:
+    if key is None or key in _NOT_IN_ICU:
         raise JsError("RangeError", f"Invalid time zone specified: {name}")
     if key == "UTC":
         return dt.UTC

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from composer.liquid.engine import Analysis, VariableUse
 from composer.liquid.errors import LiquidError
-from composer.liquid.latest.errors import ParseError
+from composer.liquid.latest.errors import ParseError, TagError
 from composer.liquid.latest.expression import (
     Evaluator,
     compile_expression,
@@ -30,7 +30,7 @@ from composer.liquid.latest.expression import (
     to_postfix,
 )
 from composer.liquid.latest.template import FilterCall, HTMLNode, Node, OutputNode, apply_filters
-from composer.liquid.latest.tokenizer import Tokenizer
+from composer.liquid.latest.tokenizer import PARSE_CLOCK, Tokenizer, tick
 from composer.liquid.latest.tokens import (
     ExpressionPart,
     FilteredValueToken,
@@ -58,10 +58,6 @@ __all__ = ["ParseStream", "Parser", "TagError", "Template", "TokenQueue", "where
 _TICK_EVERY = 256
 
 
-class TagError(Exception):
-    """A plain error while a tag is built: LiquidJS reports it as a ``ParseError`` there."""
-
-
 @dataclass(frozen=True, slots=True)
 class Template:
     """A parsed template: its parts, what it uses, and its parse-time notices."""
@@ -86,6 +82,8 @@ class TokenQueue:
             return None
         token = self.tokens[self.at]
         self.at += 1
+        if self.at & 511 == 0:
+            tick()
         return token
 
     def __len__(self) -> int:
@@ -161,8 +159,12 @@ class Parser:
 
     def parse(self) -> Template:
         """The whole template (raises ``LiquidSyntaxError``)."""
-        tokens = read_top_level_tokens(self.source, self.tick)
-        nodes = self.parse_tokens(TokenQueue(tokens))
+        clock = PARSE_CLOCK.set(self.tick)
+        try:
+            tokens = read_top_level_tokens(self.source, self.tick)
+            nodes = self.parse_tokens(TokenQueue(tokens))
+        finally:
+            PARSE_CLOCK.reset(clock)
         analysis = Analysis(
             tuple(self.variables),
             frozenset(self.locals),
@@ -240,7 +242,9 @@ class Parser:
 
     def expression(self, parts: list[ExpressionPart]) -> Evaluator:
         """An expression, compiled, its variables noted."""
-        for part in parts:
+        for count, part in enumerate(parts):
+            if count & 511 == 511 and self.tick is not None:
+                self.tick()
             if not isinstance(part, OperatorToken):
                 self.note_value(part)
         return compile_expression(parts)
@@ -302,9 +306,11 @@ class Parser:
         stack: list[tuple[int, int]] = []
         for part in to_postfix(parts):
             if isinstance(part, OperatorToken):
-                taken = [stack.pop() for _ in range(1 if part.operator == "not" else 2) if stack]
-                begin = min([part.begin, *(span[0] for span in taken)])
-                end = max([part.end, *(span[1] for span in taken)])
+                begin, end = part.begin, part.end
+                for _ in range(1 if part.operator == "not" else 2):
+                    if stack:
+                        low, high = stack.pop()
+                        begin, end = min(begin, low), max(end, high)
                 stack.append((begin, end))
             else:
                 stack.append((part.begin, part.end))
@@ -331,8 +337,8 @@ class Parser:
             return
         self.lax(first, f"LiquidJS reads past and ignores {texts} at {where(source, first)}")
 
-    def note_value(self, token: ValueToken, path_only: bool = False) -> None:
-        """Note every variable ``token`` reads."""
+    def note_value(self, token: ValueToken) -> None:
+        """Note every variable ``token`` reads, in the order they are written."""
         if isinstance(token, RangeToken):
             self.note_value(token.lhs)
             self.note_value(token.rhs)
@@ -340,17 +346,20 @@ class Parser:
             if token.variable is not None:
                 self.note_value(token.variable)
             path: list[str | int | None] = []
+            computed: list[ValueToken] = []
             for prop in token.props:
-                if isinstance(prop, IdentifierToken | QuotedToken):
+                if isinstance(prop, (IdentifierToken, QuotedToken)):
                     path.append(prop.content)
                 elif isinstance(prop, NumberToken) and prop.content.is_integer():
                     path.append(int(prop.content))
                 else:
                     path.append(None)
-                    if not isinstance(prop, LiteralToken | NumberToken):
-                        self.note_value(prop)
+                    if not isinstance(prop, (LiteralToken, NumberToken)):
+                        computed.append(prop)
             if token.variable is None:
                 self.variables.append(VariableUse(tuple(path), token.begin))
+            for prop in computed:
+                self.note_value(prop)
 
 
 def _clip(text: str, size: int = 60) -> str:

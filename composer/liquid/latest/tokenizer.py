@@ -20,11 +20,13 @@ limited to :data:`~composer.liquid.state.NESTING_LIMIT` (a syntax error beyond).
 
 from __future__ import annotations
 
-import json
 import re
+from collections.abc import Callable
+from contextvars import ContextVar
 from typing import TYPE_CHECKING
 
-from composer.liquid.latest.errors import TokenizationError
+from composer.liquid.latest.errors import TagError, TokenizationError
+from composer.liquid.latest.jsjson import quote_json
 from composer.liquid.latest.jsnumber import string_to_number
 from composer.liquid.latest.jsstring import units
 from composer.liquid.latest.tokens import (
@@ -48,7 +50,18 @@ from composer.liquid.state import NESTING_LIMIT
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-__all__ = ["Tokenizer", "literal_values", "parse_string_literal"]
+__all__ = ["PARSE_CLOCK", "Tokenizer", "literal_values", "parse_string_literal", "tick"]
+
+PARSE_CLOCK: ContextVar[Callable[[], None] | None] = ContextVar("PARSE_CLOCK", default=None)
+"""The clock a parse reads now and then (the render's deadline), while one runs."""
+
+
+def tick() -> None:
+    """Read the parse's clock, if it has one (raises when the deadline has passed)."""
+    clock = PARSE_CLOCK.get()
+    if clock is not None:
+        clock()
+
 
 _Trie = dict[str, object]
 
@@ -72,10 +85,14 @@ _OPERATOR_TRIE = _trie(OPERATORS)
 _LITERAL_TRIE = _trie(["true", "false", "nil", "null", "empty", "blank"])
 _DIGITS = frozenset("0123456789")
 _QUOTES = frozenset("\"'")
-_QUOTED_END = {'"': re.compile(r'["\\]'), "'": re.compile(r"['\\]")}
+_QUOTED_BODY = {
+    '"': re.compile(r'"(?:[^"\\]+|\\[\s\S])*'),
+    "'": re.compile(r"'(?:[^'\\]+|\\[\s\S])*"),
+}
 _ESCAPES = {"b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v"}
 _HEX = frozenset("0123456789abcdefABCDEF")
 _OCTAL = frozenset("01234567")
+_PAIRED = re.compile("[\ud800-\udbff][\udc00-\udfff]")
 
 
 def literal_values() -> dict[str, object]:
@@ -88,40 +105,47 @@ def literal_values() -> dict[str, object]:
 _LITERALS: dict[str, object] = {}
 
 
+_ESCAPE = re.compile(r"\\(?:u[0-9a-fA-F]{0,4}|[0-7]{1,3}|[\s\S])")
+_SIMPLE_ESCAPES = {
+    "\\" + chr(code): _ESCAPES.get(chr(code), chr(code))
+    for code in range(128)
+    if chr(code) not in _OCTAL and chr(code) != "u"
+}
+
+
 def parse_string_literal(text: str) -> str:
-    """LiquidJS's ``parseStringLiteral``: the quoted text's content, escapes resolved."""
-    found: list[str] = []
-    i, last = 1, len(text) - 1
-    while i < last:
-        char = text[i]
-        if char != "\\":
-            found.append(char)
-            i += 1
-            continue
-        following = text[i + 1]
-        if following in _ESCAPES:
-            found.append(_ESCAPES[following])
-            i += 2
-        elif following == "u":
-            value, j = 0, i + 2
-            while j <= i + 5 and (j >= len(text) or text[j] in _HEX):
-                if j >= len(text):
-                    raise TypeError("Cannot read properties of undefined (reading 'charCodeAt')")
-                value = value * 16 + int(text[j], 16)
-                j += 1
-            found.append(chr(value))
-            i = j
-        elif following not in _OCTAL:
-            found.append(following)
-            i += 2
-        else:
-            value, j = 0, i + 1
-            while j <= i + 3 and j < len(text) and text[j] in _OCTAL:
-                value = value * 8 + int(text[j])
-                j += 1
-            found.append(chr(value))
-            i = j
-    return "".join(found)
+    """LiquidJS's ``parseStringLiteral``: the quoted text's content, escapes resolved.
+
+    A character or escape may start anywhere but at the last character (the closing
+    quote, or the last character of an unclosed string), and an escape may read it.
+    """
+    stop = len(text) - 1
+    if "\\" not in text:
+        return text[1:stop]
+    segment = text[1 : stop + 1]
+    reached = [0]
+
+    def resolve(match: re.Match[str]) -> str:
+        reached[0] = match.end()
+        part = match.group()
+        simple = _SIMPLE_ESCAPES.get(part)
+        if simple is not None:
+            return simple
+        kind = part[1]
+        if kind == "u":
+            if match.end() == len(segment) and len(part) < 6:
+                raise TypeError("Cannot read properties of undefined (reading 'charCodeAt')")
+            return chr(int(part[2:] or "0", 16))
+        if kind in _OCTAL:
+            return chr(int(part[1:], 8))
+        return kind
+
+    joined = _ESCAPE.sub(resolve, segment)
+    if reached[0] != len(segment):
+        joined = joined[:-1]
+    if not joined.isascii() and _PAIRED.search(joined):
+        joined = joined.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
+    return joined
 
 
 class Tokenizer:
@@ -171,8 +195,9 @@ class Tokenizer:
         text = self.input[self.p if begin is None else begin : self.N]
         code_units = units(text)
         if len(code_units) > 32:
-            text = "".join(code_units[:29]) + "..."
-        return json.dumps(text, ensure_ascii=False)
+            cut = "".join(code_units[:29]).encode("utf-16-le", "surrogatepass")
+            text = cut.decode("utf-16-le", "surrogatepass") + "..."
+        return quote_json(text)
 
     def error(self, message: str, at: int | None = None) -> TokenizationError:
         """A ``TokenizationError`` at ``at`` (default: the reading position)."""
@@ -180,24 +205,22 @@ class Tokenizer:
 
     def read_quoted_end(self, begin: int) -> int:
         """Where the quoted string starting at ``begin`` ends (past its quote, or N)."""
-        pattern = _QUOTED_END[self.input[begin]]
-        at = begin + 1
-        while True:
-            found = pattern.search(self.input, at, self.N)
-            if found is None:
-                return self.N
-            if found.group() == "\\":
-                at = found.start() + 2
-                if at >= self.N:
-                    return self.N
-                continue
-            return found.start() + 1
+        quote = self.input[begin]
+        body = _QUOTED_BODY[quote].match(self.input, begin, self.N)
+        end = body.end() if body else begin + 1
+        if end < self.N and self.input[end] == quote:
+            return end + 1
+        return self.N
 
     # -- expressions --------------------------------------------------------------
 
     def read_expression_tokens(self) -> Iterator[ExpressionPart]:
         """Operands and operators, as long as one of them can be read."""
+        count = 0
         while self.p < self.N:
+            count += 1
+            if count & 511 == 0:
+                tick()
             operator = self.read_operator()
             if operator is not None:
                 yield operator
@@ -250,6 +273,8 @@ class Tokenizer:
         """Filters until none follows."""
         filters: list[FilterToken] = []
         while True:
+            if len(filters) & 511 == 511:
+                tick()
             found = self.read_filter()
             if found is None:
                 return filters
@@ -301,6 +326,8 @@ class Tokenizer:
         """``name: value`` pairs (or bare names) until none follows."""
         found: list[HashToken] = []
         while True:
+            if len(found) & 511 == 511:
+                tick()
             self.skip_blank()
             if self.peek() == ",":
                 self.p += 1
@@ -461,7 +488,5 @@ class Tokenizer:
         try:
             content = parse_string_literal(self.input[begin : self.p])
         except TypeError as error:
-            from composer.liquid.latest.errors import ParseError
-
-            raise ParseError(str(error), begin) from None
+            raise TagError(str(error)) from None
         return QuotedToken(begin, self.p, content)

@@ -16,7 +16,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from composer.liquid.latest.tokenizer import Tokenizer
+from composer.liquid.latest.errors import TokenizationError
+from composer.liquid.latest.tokenizer import Tokenizer, parse_string_literal, tick
 from composer.liquid.latest.tokens import BLANKS, HTMLToken, OutputToken, TagToken
 
 __all__ = ["TopLevelToken", "read_liquid_tag_tokens", "read_top_level_tokens"]
@@ -27,6 +28,7 @@ TopLevelToken = HTMLToken | TagToken | OutputToken
 _OPEN = re.compile(r"\{[{%]")
 _OUTPUT_STOP = re.compile(r"[\"']|\}\}")
 _TICK_EVERY = 512
+_ENDRAW = re.compile("\\{%-?[" + "".join(sorted(BLANKS)) + "]*endraw")
 
 
 def read_top_level_tokens(
@@ -114,6 +116,10 @@ def _read_output_token(source: str, begin: int) -> OutputToken:
         if source.find("}}", quote, p) != -1:
             swallowed.append((quote, p))
         if p >= len(source):
+            try:
+                parse_string_literal(source[quote:])
+            except TypeError as error:
+                raise TokenizationError(str(error), quote) from None
             raise _not_closed(source, "output", begin, begin)
     left, right, trim_left, trim_right = _delimited(source, begin + 2, end - 2)
     return OutputToken(source, begin, end, left, right, trim_left, trim_right, swallowed)
@@ -125,13 +131,13 @@ def _read_endraw_or_raw_content(
     """``readEndrawOrRawContent``: the text up to ``{% endraw %}``, or that tag itself."""
     scanner = Tokenizer(source, begin)
     size = len(source)
-    left = scanner.read_to("{%") - 2
+    left = _next_endraw(scanner)
     while scanner.p < size:
         if scanner.peek() == "-":
             scanner.p += 1
         name = scanner.read_identifier().content
         if (name[:-1] if name.endswith("-") else name) != "endraw":
-            left = scanner.read_to("{%") - 2
+            left = _next_endraw(scanner)
             continue
         while scanner.p <= size:
             p = scanner.p
@@ -143,6 +149,17 @@ def _read_endraw_or_raw_content(
                 break
             scanner.p += 1
     raise _not_closed(source, "raw", raw_begin, begin)
+
+
+def _next_endraw(scanner: Tokenizer) -> int:
+    """Jump past the next ``{%`` that may open ``endraw`` (LiquidJS reads every ``{%`` and
+    moves on from those that do not: the same place, reached in one search)."""
+    found = _ENDRAW.search(scanner.input, scanner.p)
+    if found is None:
+        scanner.p = max(scanner.p, len(scanner.input))
+        return -3
+    scanner.p = found.start() + 2
+    return found.start()
 
 
 def _whitespace_control(tokens: list[TopLevelToken]) -> None:
@@ -186,9 +203,11 @@ def _trim_start(token: TopLevelToken) -> None:
 
 def read_liquid_tag_tokens(source: str, begin: int, end: int) -> list[TagToken]:
     """The lines of ``{% liquid %}`` as tags (``readLiquidTagTokens``)."""
-    tokens = []
+    tokens: list[TagToken] = []
     scanner = Tokenizer(source, begin, end)
     while scanner.p < end:
+        if len(tokens) & 511 == 511:
+            tick()
         scanner.skip_blank()
         if scanner.end():
             break

@@ -44,7 +44,7 @@ def held_size(value: object) -> int:
     """How much an assigned value holds, for the namespace limit."""
     if type(value) is str:
         return len(value)
-    if isinstance(value, list | tuple):
+    if isinstance(value, (list, tuple)):
         return len(value) + 1
     return 1
 
@@ -211,7 +211,7 @@ class _Counter:
             if self.variable in counters
             else own_property(ctx.environments, self.variable)
         )
-        return as_float(found) if isinstance(found, int | float) and is_number(found) else 0.0
+        return as_float(found) if isinstance(found, (int, float)) and is_number(found) else 0.0
 
 
 class IncrementTag(_Counter):

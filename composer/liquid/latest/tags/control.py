@@ -30,6 +30,7 @@ from composer.liquid.latest.jsvalues import (
 from composer.liquid.latest.parser import Parser, TagError, TokenQueue, where
 from composer.liquid.latest.tags.common import Hash, assert_empty, note_extra
 from composer.liquid.latest.template import Node, Sink, render_templates
+from composer.liquid.latest.tokenizer import tick
 from composer.liquid.latest.tokens import TagToken
 
 if TYPE_CHECKING:
@@ -158,9 +159,11 @@ class CaseTag:
             if else_count[0] > 0:
                 return
             current[0] = []
-            values = []
+            values: list[Evaluator] = []
             tokenizer = tag.tokenizer
             while not tokenizer.end():
+                if len(values) & 511 == 511:
+                    tick()
                 values.append(parser.value(tokenizer.read_value_or_throw()))
                 tokenizer.skip_blank()
                 skipped_from = tokenizer.p
