@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from composer.liquid.latest.jsstring import JsError
 from composer.liquid.latest.jsvalues import (
     UNDEFINED,
     Drop,
@@ -31,7 +32,7 @@ from composer.liquid.latest.jsvalues import (
     read_size,
     to_value,
 )
-from composer.liquid.state import RenderState
+from composer.liquid.state import RenderState, path_text
 
 if TYPE_CHECKING:
     from composer.liquid.latest.engine import LatestEngine
@@ -178,7 +179,15 @@ class Context:
                     self.state.miss([_segment(key) for key in path[:i]], index)
                 return value
             key = path[i]
-            found = read_property(value, key)
+            try:
+                found = read_property(value, key)
+            except JsError as error:
+                where = path_text([_segment(part) for part in path[: i + 1]])
+                raise JsError(
+                    error.name,
+                    error.message,
+                    f"reading {where} failed with JavaScript's {error.name}: {error.message}",
+                ) from None
             if found is UNDEFINED:
                 if report and not (key in _COMMANDS and isinstance(value, (str, list, Mapping))):
                     self.state.miss([_segment(part) for part in path[: i + 1]], index)

@@ -255,6 +255,8 @@ def _trunc(number: float) -> float:
 
 def compile_expression(tokens: list[ExpressionPart]) -> Evaluator:
     """An expression's value: a tree of closures, or LiquidJS's stack machine."""
+    if len(tokens) == 1:
+        return compile_value(tokens[0])
     postfix = to_postfix(tokens)
     if len(postfix) == 1:
         return compile_value(postfix[0])

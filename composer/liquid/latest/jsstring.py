@@ -57,12 +57,15 @@ class JsError(Exception):
     LiquidJS wraps it in a ``RenderError``.
     """
 
-    def __init__(self, name: str, message: str) -> None:
+    def __init__(self, name: str, message: str, explanation: str = "") -> None:
         super().__init__(f"{name}: {message}")
         self.name = name
         """The JavaScript error's class name."""
         self.message = message
         """Its message, as JavaScript writes it."""
+        self.explanation = explanation
+        """What went wrong, for the author, following the filter's name
+        (``takes exactly one argument …``); empty when the message says it."""
 
 
 def has_astral(text: str) -> bool:
@@ -137,7 +140,7 @@ def _encode(text: str, safe: str) -> str:
     if not text.isascii() and _SURROGATE.search(text) is not None:
         joined = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
         if _SURROGATE.search(joined) is not None:
-            raise JsError("URIError", "URI malformed")
+            raise JsError("URIError", "URI malformed", "got text with a lone surrogate")
         text = joined
     return quote(text, safe=safe)
 
@@ -158,4 +161,8 @@ def decode_uri_component(escapes: str) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
-        raise JsError("URIError", "URI malformed") from None
+        raise JsError(
+            "URIError",
+            "URI malformed",
+            f"got {escapes!r}, which is not UTF-8 in %-escapes (JavaScript: URI malformed)",
+        ) from None

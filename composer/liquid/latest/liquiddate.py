@@ -47,7 +47,12 @@ def zone_for(name: str) -> dt.tzinfo:
     """The zone ``Intl`` would accept for ``name`` (any case); RangeError otherwise."""
     key = _zone_keys().get(name.lower()) if name and "\0" not in name else None
     if key is None or key in _NOT_IN_ICU:
-        raise JsError("RangeError", f"Invalid time zone specified: {name}")
+        raise JsError(
+            "RangeError",
+            f"Invalid time zone specified: {name}",
+            f"got {name!r} for its time zone, which is neither a zone name (such as "
+            "America/New_York) nor a number of minutes",
+        )
     if key == "UTC":
         return dt.UTC
     return zoneinfo.ZoneInfo(key)

@@ -303,6 +303,8 @@ class Parser:
 
     def ignored_operands(self, parts: list[ExpressionPart]) -> list[tuple[int, int]]:
         """The spans of operands an expression evaluates but never uses."""
+        if len(parts) == 1:
+            return []
         stack: list[tuple[int, int]] = []
         for part in to_postfix(parts):
             if isinstance(part, OperatorToken):

@@ -104,7 +104,7 @@ class TextSink:
 
 def describe_error(error: JsError) -> str:
     """A JavaScript error as a sentence for the author."""
-    return f"reading a value failed with JavaScript's {error.name}: {error.message}"
+    return error.explanation or f"a value failed with JavaScript's {error.name}: {error.message}"
 
 
 def render_templates(nodes: Sequence[Node], ctx: Context, out: Sink) -> None:
@@ -192,9 +192,8 @@ class FilterCall:
         try:
             result = impl(ctx, *argv)
         except JsError as error:
-            raise LiquidRenderError(
-                f"the filter '{self.name}' failed: {error.message}", None
-            ) from None
+            told = error.explanation or f"failed: {error.message}"
+            raise LiquidRenderError(f"the filter '{self.name}' {told}", None) from None
         if type(result) is str:
             RenderState.check_text(result)
         return result

@@ -29,6 +29,7 @@ from composer.liquid.latest.errors import TagError, TokenizationError
 from composer.liquid.latest.jsjson import quote_json
 from composer.liquid.latest.jsnumber import string_to_number
 from composer.liquid.latest.jsstring import units
+from composer.liquid.latest.literal import parse_string_literal
 from composer.liquid.latest.tokens import (
     BLANKS,
     ExpressionPart,
@@ -51,6 +52,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
 __all__ = ["PARSE_CLOCK", "Tokenizer", "literal_values", "parse_string_literal", "tick"]
+
 
 PARSE_CLOCK: ContextVar[Callable[[], None] | None] = ContextVar("PARSE_CLOCK", default=None)
 """The clock a parse reads now and then (the render's deadline), while one runs."""
@@ -84,15 +86,20 @@ OPERATORS = ["==", "!=", ">", "<", ">=", "<=", "contains", "not", "and", "or"]
 _OPERATOR_TRIE = _trie(OPERATORS)
 _LITERAL_TRIE = _trie(["true", "false", "nil", "null", "empty", "blank"])
 _DIGITS = frozenset("0123456789")
+_NUMBER_START = frozenset("+-.0123456789")
+_LITERAL_START = frozenset("tfnbe")
+_OPERATOR_START = frozenset("=!<>cnao")
+_WORD_RUN = re.compile(
+    "[^\\x00-\\x2c./:;<=>@\\[\\\\\\]^`{|}~\\x7f"
+    + "".join(sorted(BLANKS - set(" \t\n\v\f\r")))
+    + "\u201c\u201d]+"
+)
+"""A run of LiquidJS's word characters (letters, digits, ``_``, ``-``, ``?``, non-ASCII)."""
 _QUOTES = frozenset("\"'")
 _QUOTED_BODY = {
     '"': re.compile(r'"(?:[^"\\]+|\\[\s\S])*'),
     "'": re.compile(r"'(?:[^'\\]+|\\[\s\S])*"),
 }
-_ESCAPES = {"b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v"}
-_HEX = frozenset("0123456789abcdefABCDEF")
-_OCTAL = frozenset("01234567")
-_PAIRED = re.compile("[\ud800-\udbff][\udc00-\udfff]")
 
 
 def literal_values() -> dict[str, object]:
@@ -103,49 +110,6 @@ def literal_values() -> dict[str, object]:
 
 
 _LITERALS: dict[str, object] = {}
-
-
-_ESCAPE = re.compile(r"\\(?:u[0-9a-fA-F]{0,4}|[0-7]{1,3}|[\s\S])")
-_SIMPLE_ESCAPES = {
-    "\\" + chr(code): _ESCAPES.get(chr(code), chr(code))
-    for code in range(128)
-    if chr(code) not in _OCTAL and chr(code) != "u"
-}
-
-
-def parse_string_literal(text: str) -> str:
-    """LiquidJS's ``parseStringLiteral``: the quoted text's content, escapes resolved.
-
-    A character or escape may start anywhere but at the last character (the closing
-    quote, or the last character of an unclosed string), and an escape may read it.
-    """
-    stop = len(text) - 1
-    if "\\" not in text:
-        return text[1:stop]
-    segment = text[1 : stop + 1]
-    reached = [0]
-
-    def resolve(match: re.Match[str]) -> str:
-        reached[0] = match.end()
-        part = match.group()
-        simple = _SIMPLE_ESCAPES.get(part)
-        if simple is not None:
-            return simple
-        kind = part[1]
-        if kind == "u":
-            if match.end() == len(segment) and len(part) < 6:
-                raise TypeError("Cannot read properties of undefined (reading 'charCodeAt')")
-            return chr(int(part[2:] or "0", 16))
-        if kind in _OCTAL:
-            return chr(int(part[1:], 8))
-        return kind
-
-    joined = _ESCAPE.sub(resolve, segment)
-    if reached[0] != len(segment):
-        joined = joined[:-1]
-    if not joined.isascii() and _PAIRED.search(joined):
-        joined = joined.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
-    return joined
 
 
 class Tokenizer:
@@ -234,6 +198,8 @@ class Tokenizer:
     def read_operator(self) -> OperatorToken | None:
         """An operator at the position, or None."""
         self.skip_blank()
+        if self.peek() not in _OPERATOR_START:
+            return None
         end = self._match_trie(_OPERATOR_TRIE)
         if end == -1:
             return None
@@ -345,12 +311,11 @@ class Tokenizer:
     def read_identifier(self) -> IdentifierToken:
         """A word (possibly empty) after blanks."""
         self.skip_blank()
-        begin = p = self.p
-        source, stop = self.input, self.N
-        while p < stop and is_word(source[p]):
-            p += 1
+        begin = self.p
+        found = _WORD_RUN.match(self.input, begin, self.N)
+        p = found.end() if found else begin
         self.p = p
-        return IdentifierToken(begin, p, source[begin:p])
+        return IdentifierToken(begin, p, self.input[begin:p])
 
     def read_tag_name(self) -> str:
         """A tag's name: a word, or ``#`` for an inline comment."""
@@ -423,6 +388,8 @@ class Tokenizer:
     def read_number(self) -> NumberToken | None:
         """A number literal, when the position holds one not followed by a word character."""
         self.skip_blank()
+        if self.peek() not in _NUMBER_START:
+            return None
         decimal = digit = False
         n = 1 if self.peek() in ("+", "-") else 0
         while self.p + n <= self.N:
@@ -448,6 +415,8 @@ class Tokenizer:
     def read_literal(self) -> LiteralToken | None:
         """``true``, ``false``, ``nil``, ``null``, ``empty`` or ``blank``."""
         self.skip_blank()
+        if self.peek() not in _LITERAL_START:
+            return None
         end = self._match_trie(_LITERAL_TRIE)
         if end == -1:
             return None

@@ -56,7 +56,13 @@ def _entry(value: object) -> tuple[object, object]:
         return own_property(value, "0"), own_property(value, "1")
     if isinstance(value, Drop):
         return UNDEFINED, UNDEFINED
-    raise JsError("TypeError", f"Iterator value {js_string(value)} is not an entry object")
+    raise JsError(
+        "TypeError",
+        f"Iterator value {js_string(value)} is not an entry object",
+        f"takes its fallback and then only options such as allow_false: true, not "
+        f"{js_string(value)!r} (LiquidJS: Iterator value {js_string(value)} is not an entry "
+        "object)",
+    )
 
 
 def default(ctx: Context, value: object, fallback: object = UNDEFINED, *options: object) -> object:
@@ -108,7 +114,11 @@ def base64_decode(ctx: Context, value: object) -> str:
     """``base64_decode`` to UTF-8 text."""
     text = stringify(value)
     if not _is_base64(text):
-        raise JsError("AssertionError", "invalid base64 provided to base64_decode")
+        raise JsError(
+            "AssertionError",
+            "invalid base64 provided to base64_decode",
+            f"got {text[:40]!r}, which is not base64",
+        )
     body = _BASE64_SPACE.sub("", text).rstrip("=")
     data = base64.b64decode(body + "=" * (-len(body) % 4))
     return data.decode("utf-8", "replace")

@@ -74,7 +74,12 @@ def cp_steps(count: object, available: int) -> int:
 
 def _arity(name: str, args: tuple[object, ...]) -> None:
     if len(args) != 1:
-        raise JsError("AssertionError", f"{name} expect 2 arguments")
+        raise JsError(
+            "AssertionError",
+            f"{name} expect 2 arguments",
+            f"takes exactly one argument, the text to add, not {len(args)} "
+            f"(LiquidJS: {name} expect 2 arguments)",
+        )
 
 
 def append(ctx: Context, value: object, *args: object) -> str:
