@@ -127,6 +127,9 @@ def test_zendesk_quote_is_one_output_with_a_plain_warning() -> None:
         ("{% case a %}{% when 1 2 %}{% endcase %}", "`2`"),
         ("{% increment x y %}", "`y`"),
         ("{{ 'a' | upcase: 1 }}", "upcase"),
+        ('{{ a["x" junk] }}', "`junk`"),
+        ("{% case 1 %}{% else x %}{% endcase %}", "`x`"),
+        ("{% capture c %}{% endcapture c %}", "`c`"),
     ],
 )
 def test_ignored_markup_is_said(template: str, ignored: str) -> None:
@@ -217,6 +220,8 @@ def test_analysis() -> None:
     )
     assert analysis.variables[2].index == template.index("items")
     assert analysis.dynamic
+    exp = ENGINE.analyze('{{ items | where_exp: "i", "i.price > limit.max" }}')
+    assert [use.path for use in exp.variables] == [("items",), ("limit", "max")]
     assert set(analysis.globals) == {"customer", "event", "items", "a", "b", "y"}
 
 

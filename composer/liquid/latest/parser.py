@@ -231,9 +231,12 @@ class Parser:
         """A value with filters, compiled; markup left unread in ``tokenizer`` is noted."""
         ignored = self.ignored_operands(token.initial)
         if tokenizer is not None:
+            ignored.extend(tokenizer.skipped)
+            tokenizer.skipped = []
             tokenizer.skip_blank()
             if not tokenizer.end():
                 ignored.append((tokenizer.p, tokenizer.N))
+            ignored.sort()
         if ignored:
             self.note_ignored(token.begin, ignored, swallowed or [])
         initial = self.expression(token.initial)
@@ -278,6 +281,8 @@ class Parser:
             else:
                 args.append((None, self.value(arg)))
             positional += 1
+        if token.name.endswith("_exp") and len(token.args) == 2:
+            self._note_exp(token.args[0], token.args[1])
         limit = self.engine.filter_arity.get(token.name)
         if impl is not None and limit is not None and positional > limit:
             takes = "no arguments" if limit == 0 else f"at most {limit} argument(s)"
@@ -292,6 +297,22 @@ class Parser:
                 )
             )
         return FilterCall(token.name, token.begin, impl, args, limit)
+
+    def _note_exp(self, name: object, exp: object) -> None:
+        """Note what a ``*_exp`` filter's expression reads (besides its item)."""
+        if not (isinstance(name, QuotedToken) and isinstance(exp, QuotedToken)):
+            return
+        try:
+            parts = list(Tokenizer(exp.content).read_expression_tokens())
+        except LiquidError:
+            return
+        found = Parser(self.engine, exp.content)
+        for part in parts:
+            if not isinstance(part, OperatorToken):
+                found.note_value(part)
+        for use in found.variables:
+            if use.path[:1] != (name.content,):
+                self.variables.append(VariableUse(use.path, exp.begin))
 
     def bind(self, name: str) -> None:
         """Note a name the template binds itself."""

@@ -115,7 +115,7 @@ _LITERALS: dict[str, object] = {}
 class Tokenizer:
     """Reads LiquidJS tokens from ``input[p:N]``."""
 
-    __slots__ = ("N", "depth", "input", "p")
+    __slots__ = ("N", "depth", "input", "p", "skipped")
 
     def __init__(self, source: str, begin: int = 0, end: int | None = None) -> None:
         self.input = source
@@ -126,6 +126,8 @@ class Tokenizer:
         """Where reading stops."""
         self.depth = 0
         """How deeply values nest at the reading position."""
+        self.skipped: list[tuple[int, int]] = []
+        """Text inside brackets LiquidJS reads past (``a["x" junk]``), as spans."""
 
     # -- characters ---------------------------------------------------------------
 
@@ -366,8 +368,11 @@ class Tokenizer:
             if self.peek() == "[":
                 self.p += 1
                 prop = self.read_value() or IdentifierToken(self.p, self.p, "")
+                before = self.p
                 if self.read_to("]") == -1:
                     raise self.error("[ not closed")
+                if self.input[before : self.p - 1].strip():
+                    self.skipped.append((before, self.p - 1))
                 props.append(prop)
                 continue
             if is_begin and not props:

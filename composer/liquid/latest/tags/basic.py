@@ -26,7 +26,7 @@ from composer.liquid.latest.jsvalues import (
     to_value,
 )
 from composer.liquid.latest.parser import Parser, TagError, TokenQueue
-from composer.liquid.latest.tags.common import note_extra
+from composer.liquid.latest.tags.common import note_args, note_extra
 from composer.liquid.latest.template import Node, Sink, TextSink, render_templates
 from composer.liquid.latest.tokens import QuotedToken, TagToken
 from composer.liquid.latest.toplevel import read_liquid_tag_tokens
@@ -94,6 +94,7 @@ class CaptureTag:
         while len(queue):
             inner = queue.shift()
             if isinstance(inner, TagToken) and inner.name == "endcapture":
+                note_args(parser, inner)
                 return
             self.nodes.append(parser.parse_token(inner, queue))
         raise TagError(f"tag {token.text()} not closed")

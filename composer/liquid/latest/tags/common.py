@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from composer.liquid.latest.context import Context
     from composer.liquid.latest.expression import Evaluator
 
-__all__ = ["Hash", "assert_empty", "note_extra"]
+__all__ = ["Hash", "assert_empty", "note_args", "note_extra"]
 
 
 class Hash:
@@ -42,6 +42,16 @@ def assert_empty(token: TagToken) -> None:
     args = token.args
     if args:
         raise TagError(f"unexpected {quote_json(args)}")
+
+
+def note_args(parser: Parser, token: TagToken) -> None:
+    """Note markup after a tag that takes none (``{% else junk %}`` in ``case``)."""
+    if token.args.strip():
+        parser.lax(
+            token.begin,
+            f"LiquidJS ignores `{token.args.strip()}` after '{token.name}' at "
+            f"{where(parser.source, token.begin)}",
+        )
 
 
 def note_extra(parser: Parser, token: TagToken, tokenizer: Tokenizer, what: str) -> None:

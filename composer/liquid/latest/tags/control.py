@@ -28,7 +28,7 @@ from composer.liquid.latest.jsvalues import (
     to_value,
 )
 from composer.liquid.latest.parser import Parser, TagError, TokenQueue, where
-from composer.liquid.latest.tags.common import Hash, assert_empty, note_extra
+from composer.liquid.latest.tags.common import Hash, assert_empty, note_args, note_extra
 from composer.liquid.latest.template import Node, Sink, render_templates
 from composer.liquid.latest.tokenizer import tick
 from composer.liquid.latest.tokens import TagToken
@@ -118,7 +118,8 @@ class UnlessTag:
             current[0] = []
             self.branches.append((_condition(tag, parser), True, current[0]))
 
-        def else_(_: TagToken) -> None:
+        def else_(tag: TagToken) -> None:
+            note_args(parser, tag)
             else_count[0] += 1
             current[0] = self.else_nodes
 
@@ -129,8 +130,12 @@ class UnlessTag:
         def end(_: object) -> None:
             raise _not_closed(token)
 
+        def close(tag: TagToken) -> None:
+            note_args(parser, tag)
+            stream.stop()
+
         stream.on("start", start).on("tag:elsif", elsif).on("tag:else", else_)
-        stream.on("tag:endunless", lambda _: stream.stop()).on("template", template)
+        stream.on("tag:endunless", close).on("template", template)
         stream.on("end", end).start()
 
     def render(self, ctx: Context, out: Sink) -> None:
@@ -181,7 +186,8 @@ class CaseTag:
                     )
             self.branches.append((values, current[0]))
 
-        def else_(_: TagToken) -> None:
+        def else_(tag: TagToken) -> None:
+            note_args(parser, tag)
             else_count[0] += 1
             current[0] = self.else_nodes
 
@@ -192,8 +198,12 @@ class CaseTag:
         def end(_: object) -> None:
             raise _not_closed(token)
 
+        def close(tag: TagToken) -> None:
+            note_args(parser, tag)
+            stream.stop()
+
         stream.on("tag:when", when).on("tag:else", else_)
-        stream.on("tag:endcase", lambda _: stream.stop()).on("template", template)
+        stream.on("tag:endcase", close).on("template", template)
         stream.on("end", end).start()
 
     def render(self, ctx: Context, out: Sink) -> None:
@@ -338,7 +348,11 @@ class TablerowTag:
         def end(_: object) -> None:
             raise _not_closed(token)
 
-        stream.on("tag:endtablerow", lambda _: stream.stop())
+        def close(tag: TagToken) -> None:
+            note_args(parser, tag)
+            stream.stop()
+
+        stream.on("tag:endtablerow", close)
         stream.on("template", self.nodes.append).on("end", end).start()
 
     def render(self, ctx: Context, out: Sink) -> None:
