@@ -328,3 +328,10 @@ def test_recipe_sized_render_is_fast() -> None:
         ENGINE.render(body, context)
         timings.append(time.perf_counter() - started)
     assert statistics.median(timings) < 0.0005
+
+
+def test_json_of_a_missing_value_warns() -> None:
+    """LiquidJS writes nothing for ``| json`` of a missing value: a warning says so."""
+    outcome = ENGINE.render('{"n": {{ c.name | json }}, "m": {{ c.m | json }}}', {"c": {"m": None}})
+    assert outcome.text == '{"n": , "m": null}'
+    assert [(n.kind, n.name, n.index) for n in outcome.notices] == [("json_missing", "json", 18)]

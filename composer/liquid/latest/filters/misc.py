@@ -6,7 +6,8 @@
   Its further arguments are read as a JavaScript ``Map``'s entries, so a plain value
   there fails (``Iterator value 2 is not an entry object``) when the value is false.
 * ``json: indent`` (and ``jsonify``, ``inspect``): ``JSON.stringify`` (see
-  :mod:`~composer.liquid.latest.jsjson`); an undefined value writes nothing.
+  :mod:`~composer.liquid.latest.jsjson`); an undefined value (a missing variable)
+  writes nothing, not ``null``, and a ``json_missing`` warning says so.
 * ``to_integer``: JavaScript's ``Number(value)`` (``NaN`` for text that is no number).
 * ``base64_encode`` / ``base64_decode``: UTF-8 text (``invalid base64 provided to
   base64_decode`` for text that is not base64; bytes that are not UTF-8 become U+FFFD).
@@ -37,6 +38,7 @@ from composer.liquid.latest.jsvalues import (
     stringify,
     to_value,
 )
+from composer.liquid.state import Notice
 
 if TYPE_CHECKING:
     from composer.liquid.latest.context import Context
@@ -81,7 +83,19 @@ def default(ctx: Context, value: object, fallback: object = UNDEFINED, *options:
 
 
 def json(ctx: Context, value: object, space: object = UNDEFINED) -> object:
-    """``json: indent`` (``JSON.stringify``)."""
+    """``json: indent`` (``JSON.stringify``); nothing at all for a missing value."""
+    if value is UNDEFINED:
+        ctx.state.notice(
+            Notice(
+                "warning",
+                ctx.filter_index,
+                f"the filter '{ctx.filter_name}' got a missing value, and LiquidJS writes "
+                "nothing for it (not null), which leaves a gap in JSON; give it a fallback "
+                'first, such as | default: ""',
+                "json_missing",
+                ctx.filter_name,
+            )
+        )
     return json_stringify(value, 0 if space is UNDEFINED else space)
 
 
