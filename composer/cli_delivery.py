@@ -50,6 +50,7 @@ from composer.cli import data_dir_of, emit_json
 from composer.cli_render import add_liquid_option
 from composer.cli_store import group
 from composer.deliveries import Delivery, DeliveryEvent, RenderFailed, forceable
+from composer.liquid import DEFAULT_VERSION
 from composer.mapping import evaluate
 from composer.masking import masker_for
 from composer.model import Request, context_for, load_context
@@ -291,6 +292,7 @@ def run_send(args: argparse.Namespace) -> int:
             truncated=result.truncated,
             body_problem=result.body_problem,
             masker=masker,
+            version=request.liquid_version or DEFAULT_VERSION,
         )
         updates = mapped.updates
         if mapped.error:

@@ -51,6 +51,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from composer.errors import NotFoundError
+from composer.json_input import MAX_INT_DIGITS
+from composer.liquid import DEFAULT_VERSION, LiquidVersion
 from composer.masking import Masker
 from composer.model import Person, ResponseMapping
 from composer.render import render_field
@@ -69,7 +71,7 @@ __all__ = [
 
 RESPONSE_DEPTH_LIMIT = 64
 """How deeply a JSON response may nest (arrays and objects) and still be used."""
-INTEGER_DIGITS = 4000
+INTEGER_DIGITS = MAX_INT_DIGITS
 """The longest integer (in digits) a response or a mapping's value is read as a number."""
 
 _STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
@@ -172,16 +174,18 @@ def evaluate(
     truncated: bool = False,
     body_problem: str | None = None,
     masker: Masker | None = None,
+    version: LiquidVersion = DEFAULT_VERSION,
 ) -> MappingOutcome:
     """Render every mapping against a successful response; all or nothing, never raising.
 
     ``truncated`` and ``body_problem`` describe the body as the sender kept it;
-    ``masker`` knows the secrets the request used, so that no mapping stores one.
+    ``masker`` knows the secrets the request used, so that no mapping stores one;
+    ``version`` is the request's Liquid version, which the mappings render with.
     """
     if not mappings:
         return MappingOutcome()
     try:
-        return _evaluate(mappings, body, context, truncated, body_problem, masker)
+        return _evaluate(mappings, body, context, truncated, body_problem, masker, version)
     except Exception as exc:  # a hostile answer must never crash the caller
         kind = type(exc).__name__
         return MappingOutcome(
@@ -197,6 +201,7 @@ def _evaluate(
     truncated: bool,
     body_problem: str | None,
     masker: Masker | None,
+    version: LiquidVersion,
 ) -> MappingOutcome:
     globals_ = {k: v for k, v in context.items() if k != "secrets"}
     if any("response" in mapping.value for mapping in mappings):
@@ -210,7 +215,9 @@ def _evaluate(
         label = f"The response mapping for {attribute!r} (response_mappings[{i}])"
         if attribute == "id":
             return MappingOutcome(error=f"{label} cannot be applied: a person's id never changes.")
-        text, diagnostics = render_field(f"response_mappings[{i}]", mapping.value, globals_)
+        text, diagnostics = render_field(
+            f"response_mappings[{i}]", mapping.value, globals_, version=version
+        )
         errors = [d for d in diagnostics if d.severity == "error"]
         if errors:
             first = errors[0]

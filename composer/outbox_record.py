@@ -36,6 +36,7 @@ from typing import Any
 from composer import outbox_journal as journal
 from composer.deliveries import Deliveries, Delivery, DeliveryEvent, Progress
 from composer.errors import NotFoundError, StoreError
+from composer.liquid import DEFAULT_VERSION
 from composer.mapping import MappingOutcome, apply_updates, evaluate
 from composer.masking import Masker, masker_for
 from composer.retry import is_retryable, is_success
@@ -155,6 +156,7 @@ class Recorder(Deliveries):
                 truncated=result.truncated,
                 body_problem=result.body_problem,
                 masker=masker,
+                version=delivery.request.liquid_version or DEFAULT_VERSION,
             )
         return Answer(delivery.id, n, started_at, result, mapped)
 

@@ -86,7 +86,7 @@ def test_evaluate_values(value: str, body: bytes, expected: Any) -> None:
     ("mappings", "fragment"),
     [
         (
-            (ResponseMapping("a", "{{ response.id }}"), ResponseMapping("b", "{{ x | nope }}")),
+            (ResponseMapping("a", "{{ response.id }}"), ResponseMapping("b", "{{ 1 | date: '%Y', 'No/Zone' }}")),
             "'b' (response_mappings[1])",
         ),
         ((ResponseMapping("a", "{% if %}"),), "'a' (response_mappings[0])"),
@@ -118,3 +118,11 @@ def test_apply_updates(tmp_path: Path) -> None:
         )
         with pytest.raises(NotFoundError, match="no longer in the workspace"):
             apply_updates(db, "gone", {"a": 1})
+
+
+@pytest.mark.parametrize(("version", "expected"), [("legacy", 2), ("latest", 2.5)])
+def test_mappings_render_with_the_requests_liquid_version(version: str, expected: Any) -> None:
+    """Ruby divides integers to an integer; JavaScript has one kind of number."""
+    mapping = ResponseMapping("half", "{{ response.price | divided_by: 2 }}")
+    outcome = evaluate([mapping], b'{"price": 5}', {}, version=version)  # type: ignore[arg-type]
+    assert outcome.updates == {"half": expected}
