@@ -91,6 +91,23 @@ def _explain_origin(template: str, outcome: RenderOutcome, offset: int) -> tuple
     return origin, ""
 
 
+def _empty_json_output(template: str, origin: int | None) -> int | None:
+    """Where a ``{{ … | json }}`` ends right before ``origin`` and wrote nothing, if one does.
+
+    An output that writes nothing leaves no trace in the source map, so a JSON error it
+    causes is found in the literal text after it; this looks back from there.
+    """
+    if origin is None:
+        return None
+    before = template[:origin].rstrip(" \t\r\n")
+    if not before.endswith("}}"):
+        return None
+    start = before.rfind("{{")
+    if start < 0 or not re.search(r"\|\s*json\s*(-)?}}$", before[start:]):
+        return None
+    return start
+
+
 def _check_json(where: str, template: str, outcome: RenderOutcome) -> list[Diagnostic]:
     text = outcome.text
     if not text.strip():
@@ -114,6 +131,13 @@ def _check_json(where: str, template: str, outcome: RenderOutcome) -> list[Diagn
         )
     elif source:
         hint = "; a value with a quote, backslash or line break needs | json"
+    elif (empty := _empty_json_output(template, origin)) is not None:
+        origin = empty
+        hint = (
+            f"; {tag_text(template, empty)} wrote nothing: | json of a missing value writes "
+            "nothing in latest Liquid (legacy writes null); put | default: '' before | json, "
+            "or | default: 'null' after it"
+        )
     message = (
         f"the rendered body is not valid JSON: {reason} at rendered line {line}, "
         f"column {column}{source}{hint}"
