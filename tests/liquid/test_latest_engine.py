@@ -335,3 +335,24 @@ def test_json_of_a_missing_value_warns() -> None:
     outcome = ENGINE.render('{"n": {{ c.name | json }}, "m": {{ c.m | json }}}', {"c": {"m": None}})
     assert outcome.text == '{"n": , "m": null}'
     assert [(n.kind, n.name, n.index) for n in outcome.notices] == [("json_missing", "json", 18)]
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "{{a}}" * 800_000,
+        "{{ a" + " | upcase" * 400_000 + " }}",
+        "{{ a" + " == a" * 500_000 + " }}",
+        "{% liquid\n" + "echo a\n" * 400_000 + "%}",
+        "{% comment %}" + "{% x %}" * 400_000 + "{% endcomment %}",
+        "{% case a %}{% when " + "1, " * 700_000 + "1 %}x{% endcase %}",
+    ],
+    ids=["outputs", "filters", "operators", "liquid-lines", "comment", "when-values"],
+)
+def test_parsing_stays_within_the_deadline(template: str) -> None:
+    """A template too large to read in time stops at the deadline, parse included."""
+    engine = LatestEngine()
+    started = time.monotonic()
+    outcome = engine.render(template, {"a": "x"}, deadline=started + 0.3)
+    assert time.monotonic() - started < 0.8
+    assert isinstance(outcome.error, RenderLimitError)

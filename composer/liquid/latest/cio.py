@@ -136,6 +136,7 @@ def cio_tag(tag: CioTag) -> type:
                 pass
 
         def render(self, ctx: Context, out: Sink) -> None:
+            """Write what the Customer.io tag renders for its markup."""
             ctx.state.step()
             call = make_call(ctx, self.name, self.index)
             try:

@@ -38,6 +38,7 @@ from composer.liquid.latest.jsvalues import (
     to_primitive,
     to_value,
 )
+from composer.liquid.latest.tokenizer import tick
 from composer.liquid.latest.tokens import (
     ExpressionPart,
     IdentifierToken,
@@ -165,7 +166,9 @@ def to_postfix(tokens: list[ExpressionPart]) -> list[ExpressionPart]:
     """LiquidJS's ``toPostfix`` (operators of higher precedence pop first)."""
     out: list[ExpressionPart] = []
     ops: list[OperatorToken] = []
-    for token in tokens:
+    for count, token in enumerate(tokens):
+        if count & 1023 == 1023:
+            tick()
         if isinstance(token, OperatorToken):
             rank = _PRECEDENCE.get(token.operator, 0)
             while ops and _PRECEDENCE.get(ops[-1].operator, 0) > rank:
@@ -261,7 +264,9 @@ def compile_expression(tokens: list[ExpressionPart]) -> Evaluator:
     if len(postfix) == 1:
         return compile_value(postfix[0])
     stack: list[Evaluator] = []
-    for token in postfix:
+    for count, token in enumerate(postfix):
+        if count & 1023 == 1023:
+            tick()
         if isinstance(token, OperatorToken):
             needs = 1 if token.operator == "not" else 2
             if len(stack) < needs:

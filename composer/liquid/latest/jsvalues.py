@@ -34,7 +34,7 @@ from typing import Any
 
 from composer.liquid.errors import RenderLimitError
 from composer.liquid.latest.jsnumber import as_float, number_to_string, string_to_number
-from composer.liquid.latest.jsstring import string_less, utf16_at, utf16_len
+from composer.liquid.latest.jsstring import JsError, string_less, utf16_at, utf16_len
 from composer.liquid.state import NESTING_LIMIT
 
 __all__ = [
@@ -121,14 +121,10 @@ def _object_prototype(drop: Drop, key: str) -> object:
     if key in ("hasOwnProperty", "isPrototypeOf", "propertyIsEnumerable"):
         return False
     if key == "constructor":
-        from composer.liquid.latest.jsstring import JsError
-
         raise JsError(
             "TypeError", f"Class constructor {drop.class_name} cannot be invoked without 'new'"
         )
     if key in ("__defineGetter__", "__defineSetter__"):
-        from composer.liquid.latest.jsstring import JsError
-
         raise JsError("TypeError", f"Object.prototype.{key}: Expecting function")
     return UNDEFINED
 

@@ -240,7 +240,11 @@ class Parser:
         if ignored:
             self.note_ignored(token.begin, ignored, swallowed or [])
         initial = self.expression(token.initial)
-        calls = [self.filter_call(filter_token) for filter_token in token.filters]
+        calls = []
+        for count, filter_token in enumerate(token.filters):
+            if count & 511 == 511:
+                tick()
+            calls.append(self.filter_call(filter_token))
         return apply_filters(initial, calls)
 
     def expression(self, parts: list[ExpressionPart]) -> Evaluator:
@@ -327,7 +331,9 @@ class Parser:
         if len(parts) == 1:
             return []
         stack: list[tuple[int, int]] = []
-        for part in to_postfix(parts):
+        for count, part in enumerate(to_postfix(parts)):
+            if count & 1023 == 1023:
+                tick()
             if isinstance(part, OperatorToken):
                 begin, end = part.begin, part.end
                 for _ in range(1 if part.operator == "not" else 2):

@@ -166,6 +166,8 @@ def _whitespace_control(tokens: list[TopLevelToken]) -> None:
     in_raw = False
     last = len(tokens) - 1
     for i, token in enumerate(tokens):
+        if i & 4095 == 4095:
+            tick()
         if isinstance(token, HTMLToken):
             continue
         if not in_raw and token.trim_left and i > 0:

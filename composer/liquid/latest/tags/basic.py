@@ -206,6 +206,7 @@ class _Counter:
         parser.bind(self.variable)
 
     def current(self, ctx: Context) -> float:
+        """The counter's value: written before, else the data's number, else 0."""
         counters = ctx.counters
         found = (
             counters[self.variable]
