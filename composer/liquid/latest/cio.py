@@ -76,7 +76,7 @@ def render_source(ctx: Context, text: str, name: str, index: int | None) -> str:
         raise RenderLimitError(f"Liquid rendered from data nests more than {NESTING_LIMIT} deep")
     state = ctx.state
     try:
-        template = ctx.engine.parse(text)
+        template = ctx.engine.parse(text, tick=state.check_deadline)
     except LiquidSyntaxError as error:
         raise LiquidRenderError(
             f"the Liquid text given to '{name}' does not parse: {error.message}", None

@@ -99,9 +99,12 @@ class LatestEngine:
             raise type(found)(found.message, found.index)
         return found
 
-    def parse(self, source: str) -> Template:
-        """The parsed template (cached by source); raises ``LiquidSyntaxError``."""
-        return self._parse(source)
+    def parse(self, source: str, *, tick: Callable[[], None] | None = None) -> Template:
+        """The parsed template (cached by source); raises ``LiquidSyntaxError``.
+
+        ``tick`` is called now and then while parsing (a render's clock).
+        """
+        return self._parse(source, tick)
 
     def compile_expression_text(self, text: str) -> Evaluator:
         """An expression with filters written in data (``where_exp``), compiled once."""
