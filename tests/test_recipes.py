@@ -32,7 +32,9 @@ INDEX = RECIPES / "index.json"
 
 RECIPE_FILES = sorted(p.name for p in RECIPES.glob("*.json") if p.name != INDEX.name)
 SECRET_NAME = re.compile(r"\bsecrets\.([A-Za-z_][A-Za-z0-9_]*)")
-FORM_VALUE = re.compile(r"^[A-Za-z0-9*._~+%-]*$")
+# What url_encode may leave as it is: RFC 3986's unreserved characters and, in latest
+# (JavaScript's encodeURIComponent), also ! ' ( ) *; '+' is an encoded space.
+FORM_VALUE = re.compile(r"^[A-Za-z0-9*._~+%!'()-]*$")
 E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
 
 # (recipe, person id) -> a phrase the one expected error must contain.

@@ -28,7 +28,7 @@ from composer.liquid.latest.jsstring import well_formed
 
 __all__ = ["STANDARD", "line_column", "mismatch"]
 
-STANDARD = LatestEngine(customerio=False)
+STANDARD = LatestEngine(customer_io=False)
 """The engine as LiquidJS alone (no Customer.io filters or tags)."""
 
 _ORACLE_ERROR = re.compile(r"(\w+): (.*), line:(\d+), col:(\d+)$", re.DOTALL)

@@ -82,6 +82,7 @@ class Context:
         "depth",
         "engine",
         "environments",
+        "fallback_after",
         "filter_index",
         "filter_name",
         "registers",
@@ -115,6 +116,8 @@ class Context:
         """The filter being applied (for messages)."""
         self.filter_index: int | None = None
         """Where that filter is written."""
+        self.fallback_after = False
+        """Whether a ``default`` follows that filter in its chain."""
         self.reports = True
         """Whether lookups report missing variables (not inside a filter's own lookups)."""
 

@@ -58,7 +58,7 @@ class LatestEngine:
     version: LiquidVersion = "latest"
     title = "latest (LiquidJS)"
 
-    def __init__(self, customerio: bool = True) -> None:
+    def __init__(self, customer_io: bool = True) -> None:
         self.tag_classes: dict[str, Any] = dict(TAGS)
         """Each tag's class by name."""
         self.filter_impls: dict[str, Any] = dict(FILTERS)
@@ -67,7 +67,7 @@ class LatestEngine:
             name: _arity(func) for name, func in FILTERS.items()
         }
         """How many arguments each filter reads."""
-        if customerio:
+        if customer_io:
             for name, func in cio_registry.filters_for("latest").items():
                 self.filter_impls[name] = cio_filter(name, func)
                 self.filter_arity[name] = None

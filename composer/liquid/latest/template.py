@@ -151,7 +151,7 @@ class OutputNode:
 class FilterCall:
     """One filter of a value, with its compiled arguments."""
 
-    __slots__ = ("args", "arity", "impl", "index", "name")
+    __slots__ = ("args", "arity", "fallback_after", "impl", "index", "name")
 
     def __init__(
         self,
@@ -172,6 +172,9 @@ class FilterCall:
         self.arity = arity
         """How many arguments the filter reads (the rest are evaluated and dropped, as
         JavaScript ignores extra arguments), or None for any number."""
+        self.fallback_after = False
+        """Whether a ``default`` comes later in the same chain (set by :func:`apply_filters`),
+        so a value this filter leaves empty still gets a fallback."""
 
     def apply(self, ctx: Context, value: object) -> object:
         """The filter applied to ``value``."""
@@ -186,6 +189,7 @@ class FilterCall:
             return value
         ctx.filter_name = self.name
         ctx.filter_index = self.index
+        ctx.fallback_after = self.fallback_after
         arity = self.arity
         if arity is not None and len(argv) > arity + 1:
             del argv[arity + 1 :]
@@ -203,6 +207,8 @@ def apply_filters(initial: Evaluator, filters: list[FilterCall]) -> Evaluator:
     """An evaluator for ``initial`` followed by ``filters``."""
     if not filters:
         return initial
+    for i, call in enumerate(filters):
+        call.fallback_after = any(later.name == "default" for later in filters[i + 1 :])
     if len(filters) == 1:
         only = filters[0]
         return lambda ctx: only.apply(ctx, initial(ctx))

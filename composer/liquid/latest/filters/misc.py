@@ -83,15 +83,19 @@ def default(ctx: Context, value: object, fallback: object = UNDEFINED, *options:
 
 
 def json(ctx: Context, value: object, space: object = UNDEFINED) -> object:
-    """``json: indent`` (``JSON.stringify``); nothing at all for a missing value."""
-    if value is UNDEFINED:
+    """``json: indent`` (``JSON.stringify``); nothing at all for a missing value.
+
+    The warning is left out when a ``default`` later in the chain fills the gap
+    (``{{ x | json | default: "null" }}``).
+    """
+    if value is UNDEFINED and not ctx.fallback_after:
         ctx.state.notice(
             Notice(
                 "warning",
                 ctx.filter_index,
                 f"the filter '{ctx.filter_name}' got a missing value, and LiquidJS writes "
-                "nothing for it (not null), which leaves a gap in JSON; give it a fallback "
-                'first, such as | default: ""',
+                "nothing for it (not null), which leaves a gap in JSON; give it a fallback, "
+                'such as | default: "" before it or | default: "null" after it',
                 "json_missing",
                 ctx.filter_name,
             )
