@@ -20,7 +20,8 @@ from composer.model import Header, Request
 
 QUOTED = '{"id": "{{ customer.id }}", "name": "{{ customer.name }}"}'
 NAME = 'Zoë "Z" O\'Neil'
-JSONED = '{"id": {{ customer.id | json }}, "name": {{ customer.name | json }}}'
+# In latest Liquid | json of a missing value writes nothing: the fallback keeps it JSON.
+JSONED = '{"id": {{ customer.id | json }}, "name": {{ customer.name | json | default: "null" }}}'
 
 
 def run(

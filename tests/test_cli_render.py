@@ -57,12 +57,13 @@ def test_render_json_shape_and_exit_0(
     )
     assert result.returncode == 0, result.stderr
     out = json.loads(result.stdout)
-    assert list(out) == ["method", "url", "headers", "body", "diagnostics"]
+    assert list(out) == ["method", "url", "headers", "body", "liquid_version", "diagnostics"]
     assert out == {
         "method": "POST",
         "url": "https://api.example.com/cards?key=••••••",
         "headers": [["Content-Type", "application/json"]],
         "body": '{"name": "Zoë \\"Z\\""}',
+        "liquid_version": "latest",  # the file names none and there is no workspace
         "diagnostics": [],
     }
 

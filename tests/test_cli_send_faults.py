@@ -131,7 +131,8 @@ def test_a_liquid_error_in_the_body_cannot_be_forced_through_deliver(
 ) -> None:
     data = ["--data-dir", str(files["data"])]
     with FaultServer() as server:
-        _workspace(files["data"], _request(server, body='{"a": {{ customer.name | nope: }}'))
+        body = '{"a": {{ 1 | date: "%Y", "No/Zone" }}}'  # a render error
+        _workspace(files["data"], _request(server, body=body))
         done = run(python, cli_env, *data, "deliver", "Sync", "--person", "c1", "--force")
         listed = run(python, cli_env, *data, "deliveries", "list", "--json")
     assert done.returncode == 1

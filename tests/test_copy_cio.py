@@ -70,7 +70,7 @@ def test_parts_are_laid_out_as_customerio_asks() -> None:
             ["{{ secrets.k }} (in the URL and the body)"],
         ),
         ({"idempotency_key": True}, ["Idempotency-Key option is this app's"]),
-        ({"body": "{{ customer.tags | sum }}", "liquid_version": "legacy"}, ["filter 'sum'"]),
+        ({"body": "{{ customer.tags | has: 'x' }}", "liquid_version": "legacy"}, ["filter 'has'"]),
         ({"body": "{{ customer.tags | sum }}", "liquid_version": "latest"}, []),
         ({"body": "{{ customer.name | default: 'x' }}", "liquid_version": "legacy"},
          ["'default', which legacy Liquid does not have"]),

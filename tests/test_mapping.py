@@ -86,7 +86,10 @@ def test_evaluate_values(value: str, body: bytes, expected: Any) -> None:
     ("mappings", "fragment"),
     [
         (
-            (ResponseMapping("a", "{{ response.id }}"), ResponseMapping("b", "{{ 1 | date: '%Y', 'No/Zone' }}")),
+            (
+                ResponseMapping("a", "{{ response.id }}"),
+                ResponseMapping("b", "{{ 1 | date: '%Y', 'No/Zone' }}"),
+            ),
             "'b' (response_mappings[1])",
         ),
         ((ResponseMapping("a", "{% if %}"),), "'a' (response_mappings[0])"),

@@ -186,7 +186,7 @@ def test_an_echo_in_every_form_is_masked_before_it_is_stored(db: Database, tmp_p
 @pytest.mark.parametrize(
     "value",
     [
-        "{{ response }}",
+        "{{ response | json }}",
         "{{ response['as it is'] }}",
         "{{ response.split | remove: '|' }}",
         "{{ response.split | remove: '|' | prepend: 'x' }}",

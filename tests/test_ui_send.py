@@ -177,7 +177,10 @@ def test_start_up_resumes_a_waiting_delivery(qtbot: Any, tmp_path: Path) -> None
         with open_workspace(data) as db:
             outbox = Outbox(db)
             ids = [
-                outbox.create(_request(server.url), {"customer": {"id": str(n)}}) for n in range(3)
+                outbox.create(
+                    _request(server.url), {"customer": {"id": str(n), "email": f"{n}@x.io"}}
+                )
+                for n in range(3)
             ]
             db.execute("UPDATE deliveries SET state = 'waiting_retry'")
         db = open_workspace(data)

@@ -159,13 +159,19 @@ class Context:
             return read_property(environments, key)
         return read_property({}, key)
 
+    def bound(self, key: object) -> bool:
+        """Whether the template bound ``key`` itself (an ``assign`` of nothing included):
+        such a name is not missing from the data, whatever it holds."""
+        name = key if type(key) is str else property_key(key)
+        return name in self.counters or any(name in scope for scope in self.scopes)
+
     def lookup(self, path: Sequence[object], index: int | None) -> object:
         """The value at ``path`` from the scopes, telling the state what is missing."""
         self.state.step()
         report = self.reports
         value = self.root(path[0])
         if value is UNDEFINED:
-            if report:
+            if report and not self.bound(path[0]):
                 self.state.miss([_segment(path[0])], index)
             return value
         return self.walk(value, path, 1, index, report)
