@@ -9,7 +9,6 @@ rules.
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import pytest
@@ -59,12 +58,12 @@ def test_cio_limit_bad_count(version: str, count: object, message: str) -> None:
     assert "'limit'" in str(caught.value) and "its count" in str(caught.value)
 
 
-def test_cio_limit_of_a_huge_list_is_quick() -> None:
-    """``limit`` on a list of a million items copies only what it keeps."""
+def test_cio_limit_of_a_huge_list_keeps_the_first_items() -> None:
+    """``limit`` on a list of a million items keeps the first ones and leaves the list as it
+    was (its speed is a figure of ``make bench``, not a test)."""
     items = list(range(1_000_000))
-    started = time.perf_counter()
     assert _run("latest", "limit", items, 3) == [0, 1, 2]
-    assert time.perf_counter() - started < 0.05
+    assert len(items) == 1_000_000
 
 
 @pytest.mark.parametrize(

