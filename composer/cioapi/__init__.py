@@ -3,9 +3,10 @@
 What the window and the command line call (everything plain Python, no Qt):
 
 * **Connection** — :func:`login` (test call, then the key into the keychain and the region
-  into the workspace's settings), :func:`open_client`, :func:`load_connection`,
-  :func:`logout`; a :class:`CioClient` (bearer key, region, 10 requests a second,
-  the deliveries' retry rules, a ``cancelled()`` hook).
+  into the workspace's settings; ``remember=False`` for a key held for a session),
+  :func:`check_key` (the test call alone), :func:`workspaces_label`, :func:`open_client`,
+  :func:`load_connection`, :func:`logout`; a :class:`CioClient` (bearer key, region,
+  10 requests a second, the deliveries' retry rules, a ``cancelled()`` hook).
 * **Pull** — :func:`list_campaigns`, :func:`pull_campaign` (webhook actions → requests
   that remember their origin, with a diff against a local copy), :func:`pull_people`
   and :func:`remove_pulled_people` (sample people, marked as pulled;
@@ -36,10 +37,12 @@ if TYPE_CHECKING:
     from composer.cioapi.connection import (
         Connection,
         KeyStore,
+        check_key,
         load_connection,
         login,
         logout,
         open_client,
+        workspaces_label,
     )
     from composer.cioapi.diff import FieldDiff, diff_content
     from composer.cioapi.errors import (
@@ -91,10 +94,12 @@ _HOMES: dict[str, tuple[str, ...]] = {
     "composer.cioapi.connection": (
         "Connection",
         "KeyStore",
+        "check_key",
         "load_connection",
         "login",
         "logout",
         "open_client",
+        "workspaces_label",
     ),
     "composer.cioapi.diff": ("FieldDiff", "diff_content"),
     "composer.cioapi.errors": (
@@ -176,6 +181,7 @@ __all__ = [
     "SegmentMember",
     "Workspace",
     "base_url_for",
+    "check_key",
     "diff_content",
     "find_secrets",
     "list_campaigns",
@@ -188,6 +194,7 @@ __all__ = [
     "pull_people",
     "push_action",
     "remove_pulled_people",
+    "workspaces_label",
 ]
 
 

@@ -15,6 +15,11 @@
   workspace when one is listed, and all of them when several are.
 * Without a usable keychain nothing is stored and :class:`~composer.errors.SecretStoreError`
   says why, in the keychain's own sentence (:func:`composer.secrets.keychain_problem`).
+  A caller that can hold the key for a session (the window) passes ``remember=False``
+  to :func:`login`, keeps the key itself and hands it to :func:`open_client` as ``key``;
+  the region and address are still the workspace's settings.
+* :func:`check_key` is the test call alone ("Test connection"): nothing is stored.
+  :func:`workspaces_label` names what a key opens, in one phrase.
 """
 
 from __future__ import annotations
@@ -42,10 +47,12 @@ __all__ = [
     "REGION_SETTING",
     "Connection",
     "KeyStore",
+    "check_key",
     "load_connection",
     "login",
     "logout",
     "open_client",
+    "workspaces_label",
 ]
 
 REGION_SETTING = "cio.region"
@@ -143,6 +150,38 @@ class KeyStore:
             self._backend.delete_password(SERVICE, name)
 
 
+def check_key(
+    key: str,
+    region: Region = "us",
+    api_url: str | None = None,
+    *,
+    policy: RetryPolicy | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+    cancelled: Callable[[], bool] | None = None,
+) -> list[Workspace]:
+    """Make the test call with ``key`` (nothing is stored); returns the workspaces."""
+    if region not in REGIONS:
+        raise CioError(f'"{region}" is not a Customer.io region; use "us" or "eu".')
+    with CioClient(
+        key,
+        base_url=base_url_for(region, api_url),
+        policy=policy,
+        timeout=timeout,
+        cancelled=cancelled,
+    ) as client:
+        return client.workspaces()
+
+
+def workspaces_label(workspaces: list[Workspace]) -> str:
+    """``the workspace "Acme"``, or the account's workspaces when several are listed."""
+    names = [w.name for w in workspaces if w.name]
+    if len(names) == 1:
+        return f'the workspace "{names[0]}"'
+    if names:
+        return "an account with the workspaces " + ", ".join(f'"{n}"' for n in names)
+    return "an account that lists no workspaces"
+
+
 def login(
     db: Database,
     key: str,
@@ -153,26 +192,25 @@ def login(
     timeout: float = DEFAULT_TIMEOUT,
     backend: Any = None,
     cancelled: Callable[[], bool] | None = None,
+    remember: bool = True,
 ) -> list[Workspace]:
     """Test ``key`` against the App API, then keep it and the region; returns the workspaces.
 
-    Nothing is stored when the keychain is unusable or the test call fails.
+    Nothing is stored when the keychain is unusable or the test call fails. With
+    ``remember=False`` the key is not kept (nor is a keychain needed): only the region
+    and address are, and the caller holds the key for its session.
     """
     if region not in REGIONS:
         raise CioError(f'"{region}" is not a Customer.io region; use "us" or "eu".')
     keys = KeyStore(db, backend)
     problem = keys.problem
-    if problem is not None:
+    if remember and problem is not None:
         raise SecretStoreError(f"{problem} The App API key was not saved.")
-    with CioClient(
-        key,
-        base_url=base_url_for(region, api_url),
-        policy=policy,
-        timeout=timeout,
-        cancelled=cancelled,
-    ) as client:
-        workspaces = client.workspaces()
-    keys.set(key.strip())
+    workspaces = check_key(
+        key, region, api_url, policy=policy, timeout=timeout, cancelled=cancelled
+    )
+    if remember:
+        keys.set(key.strip())
     with db.transaction():
         db.settings.set(REGION_SETTING, region)
         if api_url:
@@ -194,8 +232,20 @@ def open_client(
     timeout: float = DEFAULT_TIMEOUT,
     cancelled: Callable[[], bool] | None = None,
     backend: Any = None,
+    key: str | None = None,
 ) -> CioClient:
-    """A client for this workspace's Customer.io; :class:`NoKeyError` before a login."""
+    """A client for this workspace's Customer.io; :class:`NoKeyError` before a login.
+
+    ``key`` (one held for the session) is used instead of the keychain's.
+    """
+    if key is not None:
+        return CioClient(
+            key,
+            base_url=load_connection(db).base_url,
+            policy=policy,
+            timeout=timeout,
+            cancelled=cancelled,
+        )
     keys = KeyStore(db, backend)
     if db.settings.get(KEY_ID_SETTING) is not None and keys.problem is not None:
         raise NoKeyError(f"{keys.problem} So the Customer.io App API key cannot be read.")
