@@ -30,7 +30,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from PySide6.QtCore import QRect, QSize, QStringListModel, Qt, QTimer, Signal
+from PySide6.QtCore import QMimeData, QRect, QSize, QStringListModel, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QFontDatabase,
@@ -229,9 +229,15 @@ class CodeEditor(QPlainTextEdit):
             self.highlighter = LiquidHighlighter(self.document(), self._syntax)
             self.setToolTip("")
         elif not wanted and self.highlighter is not None:
-            self.highlighter.setDocument(None)
-            self.highlighter.deleteLater()
-            self.highlighter = None
+            # Forget the highlighter before detaching it: detaching clears the formats of
+            # every block, and each block's change reaches textChanged (and _check_size).
+            highlighter, self.highlighter = self.highlighter, None
+            blocked = self.blockSignals(True)  # clearing colours is not an edit
+            try:
+                highlighter.setDocument(None)
+            finally:
+                self.blockSignals(blocked)
+            highlighter.deleteLater()
             self.setToolTip(
                 f"Highlighting is off: the text is longer than {HIGHLIGHT_LIMIT:,} characters."
             )
@@ -239,6 +245,19 @@ class CodeEditor(QPlainTextEdit):
     def _check_size(self) -> None:
         if self.highlighter is not None and self.document().characterCount() > HIGHLIGHT_LIMIT:
             self._enable_highlighting(False)
+
+    def insertFromMimeData(self, source: QMimeData) -> None:
+        """Paste; a paste that makes the text too long for highlighting turns it off first.
+
+        Turning it off before the text arrives costs nothing and spares one highlighting
+        pass over every pasted line followed by one more pass clearing those colours.
+        """
+        if self.highlighter is not None and source.hasText():
+            selected = self.textCursor()
+            kept = self.text_length() - (selected.selectionEnd() - selected.selectionStart())
+            if kept + len(source.text()) > HIGHLIGHT_LIMIT:
+                self._enable_highlighting(False)
+        super().insertFromMimeData(source)
 
     # -- navigation and markers ----------------------------------------------------
 

@@ -1,0 +1,65 @@
+"""The body editor under a 1 MB paste, completion's keys and width.
+
+A paste of a large pretty-printed JSON once recursed through the highlighter's detaching
+(each cleared block was a text change), leaked hundreds of tracebacks and left the gutter
+covering the text; these tests paste through the real clipboard into the real window.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import ui_helpers
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from ui_helpers import UI_MARKS
+
+from ui.code_editor import HIGHLIGHT_LIMIT, CodeEditor
+
+pytestmark = UI_MARKS
+ui_settings, workspace, window = ui_helpers.ui_settings, ui_helpers.workspace, ui_helpers.window
+no_real_keychain = ui_helpers.no_real_keychain
+
+
+def megabyte_of_json() -> str:
+    lines = [f"{{{{ customer.email }}}} line {i:06} of the pasted body" for i in range(31_000)]
+    return json.dumps({"lines": lines}, indent=2)
+
+
+def test_pasting_a_megabyte_over_the_body_leaks_nothing_and_keeps_the_gutter_aside(
+    qtbot: Any, window: Any
+) -> None:
+    text = megabyte_of_json()
+    assert len(text) > 1_000_000 and text.count("\n") > 30_000
+    window.composer.show_body()
+    editor = window.composer.body_tab.editor
+    assert editor.highlighting
+    QGuiApplication.clipboard().setText(text)
+    editor.setFocus()
+    qtbot.keyClick(editor, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(editor, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    assert editor.toPlainText() == text
+    assert not editor.highlighting
+    assert "Highlighting is off" in editor.toolTip()
+    gutter = editor.gutter_width()
+    assert editor.viewportMargins().left() == gutter
+    assert editor.viewport().geometry().left() >= gutter  # the numbers do not cover text
+    qtbot.waitUntil(lambda: window.composer.to_model().body == text, timeout=10_000)
+    # one undo step takes the whole paste back, and highlighting returns with a short text
+    qtbot.keyClick(editor, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert len(editor.toPlainText()) < HIGHLIGHT_LIMIT
+    window.wait_for_preview()
+
+
+def test_typing_past_the_limit_turns_highlighting_off_once(qtbot: Any) -> None:
+    editor = CodeEditor()
+    qtbot.addWidget(editor)
+    editor.set_text("{}\n" * (HIGHLIGHT_LIMIT // 3 - 1))
+    qtbot.waitUntil(lambda: not editor.loading)
+    changes: list[int] = []
+    editor.textChanged.connect(lambda: changes.append(1))
+    assert editor.highlighting
+    editor.insertPlainText("x" * 10)
+    assert not editor.highlighting
+    assert changes == [1]  # clearing the colours is not an edit
