@@ -53,15 +53,18 @@ for one cancelled while it waited). An answer's events are reported once it is r
 
 from __future__ import annotations
 
+import builtins
 import concurrent.futures as cf
 import datetime as dt
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from composer import outbox_journal as journal
 from composer.deliveries import (
+    Deliveries,
     Delivery,
     DeliveryEvent,
     Progress,
@@ -70,7 +73,7 @@ from composer.deliveries import (
 )
 from composer.errors import StoreError
 from composer.masking import Masker, masker_for
-from composer.model import Request
+from composer.model import Person, Request
 from composer.outbox_record import (
     Answer,
     Recorder,
@@ -79,6 +82,7 @@ from composer.outbox_record import (
     scrub_result,
 )
 from composer.render import MASK, render
+from composer.retry import RetryPolicy
 from composer.sender import DEFAULT_TIMEOUT, AttemptResult, Sender
 from composer.store import Database
 
@@ -148,8 +152,17 @@ def _mentions_secrets(request: Request) -> bool:
 _Flight = dict[cf.Future[tuple[float, AttemptResult]], tuple[Delivery, int, _Wire]]
 
 
-class Outbox(Recorder):
-    """The deliveries of one workspace, and the engine that sends them."""
+class Outbox:
+    """The engine that sends the deliveries of one workspace.
+
+    It uses two layers it is given or makes: :attr:`records` (the delivery records,
+    :class:`~composer.deliveries.Deliveries`) and :attr:`recorder` (writing each answer,
+    :class:`~composer.outbox_record.Recorder`). The records' reads and a person's moves are
+    offered here too, so a caller holding the engine need not hold the records; a move
+    made here wakes a :meth:`serve` at once, and a move made through another connection
+    (another thread, another process) is seen when :meth:`changed` is called or the next
+    due time comes.
+    """
 
     def __init__(
         self,
@@ -162,8 +175,10 @@ class Outbox(Recorder):
         backoff_base: float | None = None,
         record_patience: float = RECORD_PATIENCE_S,
     ) -> None:
-        super().__init__(db, secrets, clock=clock)
-        self.backoff_base = backoff_base
+        self.records = Deliveries(db, secrets, clock=clock)
+        """The delivery records this engine sends."""
+        self.recorder = Recorder(self.records, backoff_base)
+        """Writes each attempt's answer into :attr:`records`."""
         self.timeout = timeout
         self.workers = max(1, workers)
         self.lease = 3 * timeout + 3
@@ -176,46 +191,146 @@ class Outbox(Recorder):
         self._wake = threading.Event()
         self._stopping = threading.Event()
 
-    def changed(self) -> None:
-        self._wake.set()
+    # -- the layers underneath ------------------------------------------------------
 
-    def stop(self) -> None:
-        """Ask a :meth:`run` in another thread to end after its attempts in flight."""
-        self._stopping.set()
-        self._wake.set()
+    @property
+    def db(self) -> Database:
+        """The workspace."""
+        return self.records.db
+
+    @property
+    def secrets(self) -> Mapping[str, str]:
+        """Secret values by name, revealed on the wire only."""
+        return self.records.secrets
+
+    @secrets.setter
+    def secrets(self, values: Mapping[str, str]) -> None:
+        self.records.secrets = values
+
+    @property
+    def backoff_base(self) -> float | None:
+        """When set, replaces each delivery's own base for the retries scheduled here."""
+        return self.recorder.backoff_base
+
+    @backoff_base.setter
+    def backoff_base(self, base: float | None) -> None:
+        self.recorder.backoff_base = base
+
+    def clock(self) -> float:
+        """Unix seconds now (the records' clock)."""
+        return self.records.clock()
+
+    def create(self, request: Request, context: Mapping[str, Any], **options: Any) -> int:
+        """Record a delivery (:meth:`Deliveries.create`); a :meth:`serve` sends it."""
+        delivery_id = self.records.create(request, context, **options)
+        self.changed()
+        return delivery_id
+
+    def create_many(
+        self, request: Request, people: Iterable[Person], policy: RetryPolicy | None = None
+    ) -> builtins.list[int]:
+        """One delivery per person (:meth:`Deliveries.create_many`)."""
+        ids = self.records.create_many(request, people, policy)
+        self.changed()
+        return ids
+
+    def get(self, delivery_id: int) -> Delivery:
+        """One delivery with its attempts (:meth:`Deliveries.get`)."""
+        return self.records.get(delivery_id)
+
+    def many(self, ids: Sequence[int]) -> builtins.list[Delivery]:
+        """The deliveries with these ids, in that order (:meth:`Deliveries.many`)."""
+        return self.records.many(ids)
+
+    def list(self, limit: int | None = None, offset: int = 0) -> builtins.list[Delivery]:
+        """Deliveries, oldest first (:meth:`Deliveries.list`)."""
+        return self.records.list(limit, offset)
+
+    def next_due(self) -> float | None:
+        """When the earliest waiting delivery is due (:meth:`Deliveries.next_due`)."""
+        return self.records.next_due()
+
+    def approve(self, delivery_id: int) -> None:
+        """Release a draft (:meth:`Deliveries.approve`)."""
+        self.records.approve(delivery_id)
+        self.changed()
+
+    def discard(self, delivery_id: int) -> None:
+        """Drop a draft (:meth:`Deliveries.discard`)."""
+        self.records.discard(delivery_id)
+        self.changed()
+
+    def cancel(self, delivery_id: int) -> None:
+        """Stop a delivery that has not finished (:meth:`Deliveries.cancel`)."""
+        self.records.cancel(delivery_id)
+        self.changed()
+
+    def retry_now(self, delivery_id: int) -> None:
+        """Make a waiting or failed delivery due now (:meth:`Deliveries.retry_now`)."""
+        self.records.retry_now(delivery_id)
+        self.changed()
 
     # -- the engine -----------------------------------------------------------------
 
-    def resume_due(self) -> list[int]:
+    def changed(self) -> None:
+        """Wake a :meth:`serve` (or a :meth:`run` waiting for a retry) to look again; any
+        thread."""
+        self._wake.set()
+
+    def stop(self) -> None:
+        """Ask a :meth:`run` or :meth:`serve` in another thread to end after its attempts
+        in flight."""
+        self._stopping.set()
+        self._wake.set()
+
+    def resume_due(self) -> builtins.list[int]:
         """Record journaled answers, recover attempts cut off by a crash; the ids of every
         unfinished delivery."""
         self._recover(None)
-        rows = self.db.fetchall(
-            f"SELECT id FROM deliveries WHERE state IN {_UNFINISHED} ORDER BY id"
-        )
-        return [row["id"] for row in rows]
+        return sorted(self._unfinished(None))
 
     def run(
         self, ids: Iterable[int] | None = None, progress: Progress | None = None
-    ) -> list[Delivery]:
+    ) -> builtins.list[Delivery]:
         """Send the given deliveries (default: every unfinished one) until none is waiting.
 
         Returns those deliveries as they ended (draft and finished ones are left as they
         are). Raises :class:`UnrecordedAnswers` when the workspace stayed busy for longer
         than ``record_patience``, after the attempts in flight have ended.
         """
+        self._stopping.clear()
         with journal.RunLock(self.folder) as lock:
             self._token = lock.token
             try:
-                return self._run(ids, progress, lock)
+                handled = sorted(set(self.resume_due() if ids is None else ids))
+                self._loop(set(handled), progress, lock, serve=False)
+                return self.many(handled)
             finally:
                 self._token = None
 
-    def _run(
-        self, ids: Iterable[int] | None, progress: Progress | None, lock: journal.RunLock
-    ) -> list[Delivery]:
-        handled = sorted(set(self.resume_due() if ids is None else ids))
-        pending = set(handled)
+    def serve(self, progress: Progress | None = None) -> None:
+        """Send every unfinished delivery as it falls due, and those made or released
+        meanwhile, until :meth:`stop` (which may come before this starts).
+
+        The one scheduler a long-lived program needs: it sleeps until the next delivery is
+        due or :meth:`changed` is called. Raises :class:`~composer.errors.StoreError` when
+        the workspace cannot be read and nothing is in flight (call it again later).
+        """
+        with journal.RunLock(self.folder) as lock:
+            self._token = lock.token
+            try:
+                self._loop(set(self.resume_due()), progress, lock, serve=True)
+            finally:
+                self._token = None
+
+    def _loop(
+        self,
+        pending: set[int],
+        progress: Progress | None,
+        lock: journal.RunLock,
+        *,
+        serve: bool,
+    ) -> None:
         settled: set[int] = set()
 
         def report(event: DeliveryEvent) -> None:
@@ -225,7 +340,7 @@ class Outbox(Recorder):
                 progress(event)
 
         local = threading.local()
-        senders: list[Sender] = []
+        senders: builtins.list[Sender] = []
         senders_lock = threading.Lock()
 
         def attempt(wire: _Wire) -> tuple[float, AttemptResult]:
@@ -237,15 +352,17 @@ class Outbox(Recorder):
             return self.clock(), sender.send(wire)
 
         in_flight: _Flight = {}
-        waiting = Unrecorded(self, self.record_patience, lock, report)
-        self._stopping.clear()
+        waiting = Unrecorded(self.recorder, self.record_patience, lock, report)
         pool = cf.ThreadPoolExecutor(self.workers, thread_name_prefix="composer-send")
         try:
-            while pending or in_flight or waiting:
+            while serve or pending or in_flight or waiting:
                 waiting.try_to_record()
                 stopping = self._stopping.is_set() or waiting.given_up
                 if stopping and not in_flight and not waiting:
                     break
+                if serve and self._wake.is_set() and not stopping:
+                    self._wake.clear()  # something was made or released: look again
+                    pending |= self._unfinished(None)
                 room = 2 * self.workers - len(in_flight)
                 if room > 0 and not waiting and not stopping:
                     idle = pending - {d.id for d, _, _ in in_flight.values()}
@@ -268,7 +385,8 @@ class Outbox(Recorder):
                     for future in done:
                         delivery, n, wire = in_flight.pop(future)
                         started_at, result = future.result()
-                        waiting.add(self.answer(delivery, n, started_at, result, wire.masker))
+                        answer = self.recorder.answer(delivery, n, started_at, result, wire.masker)
+                        waiting.add(answer)
                     continue
                 if waiting:
                     time.sleep(waiting.pause())
@@ -278,20 +396,28 @@ class Outbox(Recorder):
                     if gone.state == "cancelled":  # cancelled while it waited
                         report(DeliveryEvent(gone.id, "cancelled", len(gone.attempts)))
                 pending = still
-                if pending:
+                if serve:
+                    settled &= pending
+                    if not stopping:
+                        self._sleep_until_due(None)
+                        pending |= self._unfinished(None)
+                elif pending:
                     self._sleep_until_due(pending)
         finally:
             pool.shutdown(wait=True)
             for sender in senders:
                 sender.close()
         waiting.raise_if_journaled()
-        return self.many(handled)
 
-    def _unfinished(self, ids: set[int]) -> set[int]:
+    def _unfinished(self, ids: set[int] | None) -> set[int]:
+        """Which of ``ids`` (None: of all) are still unfinished."""
         rows = self.db.fetchall(f"SELECT id FROM deliveries WHERE state IN {_UNFINISHED}")
-        return {row[0] for row in rows} & ids
+        found = {int(row[0]) for row in rows}
+        return found if ids is None else found & ids
 
-    def _sleep_until_due(self, ids: set[int]) -> None:
+    def _sleep_until_due(self, ids: set[int] | None) -> None:
+        """Wait until the first of ``ids`` (None: of all unfinished) is due, at most a
+        minute, or until :meth:`changed` or :meth:`stop`."""
         self._wake.clear()
         now = self.clock()
         rows = self.db.fetchall(
@@ -299,10 +425,14 @@ class Outbox(Recorder):
         )
         # another run's attempt in flight: look again soon (its run may end at any time)
         due = min(
-            (now + 1.0 if row[1] == "sending" else row[2] for row in rows if row[0] in ids),
+            (
+                now + 1.0 if row[1] == "sending" else row[2]
+                for row in rows
+                if ids is None or row[0] in ids
+            ),
             default=None,
         )
-        wait = 0.0 if due is None else max(0.0, float(due) - now)
+        wait = 60.0 if due is None else max(0.0, float(due) - now)
         self._wake.wait(min(wait, 60.0))
 
     def _recover(self, ids: set[int] | None) -> None:
@@ -323,7 +453,7 @@ class Outbox(Recorder):
         if not cut_off and not journals:
             return
         with self.db.transaction():  # the journals are read after the runs were seen gone
-            read = self.replay()
+            read = self.recorder.replay()
             for delivery_id in cut_off:
                 self.db.execute(
                     "UPDATE attempts SET error = ?, error_kind = 'interrupted'"
@@ -351,7 +481,7 @@ class Outbox(Recorder):
 
     def _claim(
         self, ids: set[int], limit: int, report: Progress
-    ) -> list[tuple[Delivery, int, _Wire] | Answer]:
+    ) -> builtins.list[tuple[Delivery, int, _Wire] | Answer]:
         """Mark up to ``limit`` due deliveries ``sending``, each with its new attempt row;
         what to send, or for a delivery that no longer renders, its answer."""
         if not ids:
@@ -379,7 +509,7 @@ class Outbox(Recorder):
                         (delivery_id, now, self._token, delivery_id),
                     )
                     claimed[delivery_id] = int(row[0])
-        out: list[tuple[Delivery, int, _Wire] | Answer] = []
+        out: builtins.list[tuple[Delivery, int, _Wire] | Answer] = []
         for delivery in self.many(list(claimed)):
             n = claimed[delivery.id]
             report(DeliveryEvent(delivery.id, "attempt_started", n))

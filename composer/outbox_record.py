@@ -1,7 +1,8 @@
 """Recording what each attempt got back, one transaction per answer, whatever else happens.
 
-:class:`Recorder` sits between :class:`composer.deliveries.Deliveries` (the records) and
-:class:`composer.outbox.Outbox` (the engine). Decisions:
+:class:`Recorder` is a layer the engine (:class:`composer.outbox.Outbox`) uses on top of
+the records (:class:`composer.deliveries.Deliveries`, which it is given, not derived
+from). Decisions:
 
 * **An answer is made ready once, in memory.** As soon as an attempt ends,
   :meth:`Recorder.answer` masks every form of the secrets it used in the response
@@ -41,6 +42,7 @@ from composer.mapping import MappingOutcome, apply_updates, evaluate
 from composer.masking import Masker, masker_for
 from composer.retry import is_retryable, is_success
 from composer.sender import AttemptResult
+from composer.store import Database
 
 __all__ = [
     "Answer",
@@ -136,11 +138,23 @@ class Answer:
         )
 
 
-class Recorder(Deliveries):
-    """Deliveries, and the writing of each attempt's outcome into them."""
+class Recorder:
+    """The writing of each attempt's outcome into the records it is given."""
 
-    backoff_base: float | None = None
-    """When set, replaces each delivery's own base for the retries scheduled here."""
+    def __init__(self, records: Deliveries, backoff_base: float | None = None) -> None:
+        self.records = records
+        """The delivery records answers are written into."""
+        self.backoff_base = backoff_base
+        """When set, replaces each delivery's own base for the retries scheduled here."""
+
+    @property
+    def db(self) -> Database:
+        """The workspace the records live in."""
+        return self.records.db
+
+    def clock(self) -> float:
+        """The records' clock (Unix seconds)."""
+        return self.records.clock()
 
     def answer(
         self, delivery: Delivery, n: int, started_at: float, result: AttemptResult, masker: Masker
@@ -162,7 +176,7 @@ class Recorder(Deliveries):
 
     def record(self, answer: Answer, delivery: Delivery | None = None) -> list[DeliveryEvent]:
         """Write one answer in a transaction of its own; what to report (StoreError if busy)."""
-        delivery = delivery or self.get(answer.delivery_id)
+        delivery = delivery or self.records.get(answer.delivery_id)
         with self.db.transaction():
             row = self.db.fetchone(
                 "SELECT elapsed_ms, error_kind FROM attempts WHERE delivery_id = ? AND n = ?",
@@ -264,7 +278,7 @@ class Recorder(Deliveries):
             for entry in entries:
                 try:
                     answer = Answer.from_entry(entry)
-                    delivery = self.get(answer.delivery_id)
+                    delivery = self.records.get(answer.delivery_id)
                 except (KeyError, TypeError, ValueError, NotFoundError):
                     continue
                 self.record(answer, delivery)
