@@ -4,8 +4,13 @@
 
     webhook-composer send REQUEST --context CTX [--json] [--retries N] [--backoff-base S]
                                                 [--timeout S] [--liquid V] [--force]
+    webhook-composer send REQUEST --people FILE [--event FILE] [--concurrency N] [--yes]
+                                                [--dry-run] [--report FORMAT:PATH]… …
     webhook-composer [--data-dir DIR] deliver REQUEST_NAME --person ID [--json]
                                                 [--backoff-base S] [--force]
+    webhook-composer [--data-dir DIR] deliver REQUEST_NAME
+        (--all | --person ID… | --people FILE | --search TEXT) [--yes] [--dry-run] [--wait]
+        [--concurrency N] [--report FORMAT:PATH]… [--json] [--backoff-base S] [--force]
     webhook-composer [--data-dir DIR] outbox run [--json] [--backoff-base S]
     webhook-composer [--data-dir DIR] deliveries list [--json]
 
@@ -19,6 +24,14 @@ going until none is waiting. ``--backoff-base`` replaces the retry schedule's fi
 (``S * 2**k``; for ``outbox run``, for the retries it schedules); a server's
 ``Retry-After`` is still honoured up to 1.5 hours. ``send --liquid latest|legacy``
 renders with that Liquid version instead of the request's.
+
+For many people at once — ``deliver`` with ``--all``, several ``--person``, ``--people``
+or ``--search``, and ``send --people`` — one run records every delivery and drives one
+engine; confirmation, progress, the summary, reports, ``--dry-run`` and what "waiting for
+a retry" means for the exit code are in :mod:`composer.cli_runner` and
+:mod:`composer.runner`. ``deliver`` with one ``--person`` and neither ``--dry-run`` nor
+``--report`` behaves as it always has: every attempt printed, retries waited for, and
+``--json`` prints that one delivery.
 
 A body that is not valid for its Content-Type (JSON that does not parse, XML that is not
 well-formed) is refused, as any render error is; ``--force`` on ``send`` and ``deliver``
@@ -44,10 +57,9 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-import keyring
-
-from composer.cli import data_dir_of, emit_json
+from composer.cli import CommandError, data_dir_of, emit_json
 from composer.cli_render import add_liquid_option
+from composer.cli_runner import add_run_options, run_many, send_many
 from composer.cli_store import group
 from composer.deliveries import Delivery, DeliveryEvent, RenderFailed, forceable
 from composer.liquid import DEFAULT_VERSION
@@ -58,9 +70,10 @@ from composer.outbox import LazySecrets, Outbox
 from composer.outbox_record import scrub_result
 from composer.render import render
 from composer.retry import DEFAULT_BASE, DEFAULT_MAX_RETRIES, RetryPolicy, is_retryable, is_success
-from composer.secrets import SERVICE, SecretStore, keychain_problem
+from composer.secrets import SecretStore
 from composer.seed import open_workspace
 from composer.sender import DEFAULT_TIMEOUT, AttemptResult, Sender
+from composer.store import Database
 
 __all__ = ["attempt_line", "register"]
 
@@ -103,21 +116,59 @@ def _common(parser: argparse.ArgumentParser, workspace: bool) -> None:
 
 
 def register(sub: Any) -> None:
-    parser = sub.add_parser("send", help="send a request file now, with retries (no workspace)")
+    parser = sub.add_parser(
+        "send",
+        help="send a request file now, with retries (no workspace)",
+        description="Send a request file for one context (--context) or for every person "
+        "in a people file (--people), with retries; no workspace is used. With --people "
+        "the run keeps going through the retries; exit 0 when every person's request "
+        "succeeded, 1 when any failed or does not render, 2 on bad usage.",
+    )
     parser.add_argument("request", metavar="REQUEST", help="a request file (JSON)")
     parser.add_argument("--context", metavar="CTX", help="a context file (JSON globals)")
+    parser.add_argument(
+        "--people",
+        metavar="FILE",
+        help="send for every person in a people file (.json list or .csv), one delivery each",
+    )
+    parser.add_argument(
+        "--event",
+        metavar="FILE",
+        help='with --people: the event for everyone, {"name": …, "data": {…}}',
+    )
     _common(parser, workspace=False)
     parser.add_argument("--retries", type=_count, default=DEFAULT_MAX_RETRIES, metavar="N")
     parser.add_argument("--timeout", type=_seconds(True), default=DEFAULT_TIMEOUT, metavar="S")
     add_liquid_option(parser)
     parser.add_argument("--force", action="store_true", help=_FORCE_HELP)
+    add_run_options(parser, workspace=False)
     parser.set_defaults(handler=run_send)
 
-    parser = sub.add_parser("deliver", help="send a stored request for a stored person")
+    parser = sub.add_parser(
+        "deliver",
+        help="send a stored request for stored people, recorded in the outbox",
+        description="Send a stored request for one or many stored people in one run, every "
+        "delivery recorded in the outbox. Sending to more than one person asks first on a "
+        "terminal (--yes skips; without a terminal --yes is required). The run ends once "
+        "every delivery has succeeded, failed or is waiting for a retry; waiting ones stay "
+        "in the outbox for `outbox run` and make the exit code 1 (--wait keeps going "
+        "instead). Exit 0 when all succeeded, 1 when any did not, 2 on bad usage.",
+    )
     parser.add_argument("request_name", metavar="REQUEST_NAME")
-    parser.add_argument("--person", required=True, metavar="ID")
+    who = parser.add_mutually_exclusive_group(required=True)
+    who.add_argument("--all", action="store_true", help="every person in the workspace")
+    who.add_argument("--person", action="append", metavar="ID", help="a person's id (repeatable)")
+    who.add_argument(
+        "--people",
+        metavar="FILE",
+        help="the stored people whose ids a file lists (one per line, or a people .json/.csv)",
+    )
+    who.add_argument(
+        "--search", metavar="TEXT", help="the people the People page's search finds for TEXT"
+    )
     _common(parser, workspace=True)
     parser.add_argument("--force", action="store_true", help=_FORCE_HELP)
+    add_run_options(parser, workspace=True)
     parser.set_defaults(handler=run_deliver)
 
     commands = group(sub, "outbox", "the deliveries waiting to be sent")
@@ -211,13 +262,6 @@ def _delivery_outcome(delivery: Delivery) -> dict[str, Any]:
 # -- send --------------------------------------------------------------------------------
 
 
-def _keychain_value(name: str) -> str | None:
-    if keychain_problem() is not None:
-        return None
-    value = keyring.get_password(SERVICE, name)
-    return None if value is None else str(value)
-
-
 def _refusal(diagnostics: Sequence[Any], force: bool) -> str:
     """Why a request with errors is not sent, and whether ``--force`` would send it."""
     if not forceable(diagnostics):
@@ -230,11 +274,23 @@ def _refusal(diagnostics: Sequence[Any], force: bool) -> str:
 
 
 def run_send(args: argparse.Namespace) -> int:
+    if args.people:
+        return send_many(args)
+    for option in ("event", "dry_run", "report"):
+        if getattr(args, option):
+            flag = "--" + option.replace("_", "-")
+            raise CommandError(f"webhook-composer send: {flag} goes with --people FILE")
+    # the keychain through its one reader; without a workspace, names live in memory
+    with Database(":memory:") as memory:
+        return _send_one(args, SecretStore(memory))
+
+
+def _send_one(args: argparse.Namespace, store: SecretStore) -> int:
     request = Request.from_file(args.request)
     if args.liquid:
         request = dataclasses.replace(request, liquid_version=args.liquid)
     context = load_context(args.context) if args.context else {}
-    secrets = LazySecrets(_keychain_value)
+    secrets = LazySecrets(store.get)
     now = dt.datetime.now(dt.UTC)
     wire = render(request, context, secrets=secrets, reveal=True, now=now)
     masked = render(request, context, secrets=secrets, now=now)
@@ -243,7 +299,7 @@ def run_send(args: argparse.Namespace) -> int:
     forced = args.force and forceable(masked.diagnostics) and forceable(wire.diagnostics)
     if wire.has_errors and not forced:
         if any("secret" in d.message for d in masked.diagnostics):
-            problem = keychain_problem()
+            problem = store.problem
             if problem:
                 print(f"webhook-composer: {problem}", file=sys.stderr)
         print(_refusal(masked.diagnostics, args.force), file=sys.stderr)
@@ -318,6 +374,10 @@ def _policy(args: argparse.Namespace) -> RetryPolicy:
 
 
 def run_deliver(args: argparse.Namespace) -> int:
+    single = args.person is not None and len(set(args.person)) == 1
+    if not single or args.dry_run or args.report:
+        return run_many(args, data_dir_of(args))
+    args.person = args.person[0]
     with open_workspace(data_dir_of(args)) as db:
         request = db.requests.get(args.request_name)
         person = db.people.get(args.person)
