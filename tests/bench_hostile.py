@@ -113,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
         for version in ("latest", "legacy"):
             figures = _run_case(version, template, context)
             if "crashed" in figures:
-                print(f"{what + ' (' + version + ')':<62} crashed: {figures['crashed']}")
+                print(f"{what + ' (' + version + ')':<70} crashed: {figures['crashed']}")
                 over = True
                 continue
             elapsed = float(figures["elapsed"])  # type: ignore[arg-type]
