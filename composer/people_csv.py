@@ -34,6 +34,28 @@ written as numbers, so ``-7`` is not marked: a spreadsheet reads it as the numbe
 with ``= + - @`` TAB or CR); a header cell (an attribute name) also when it would be read
 as another name: empty, with spaces around it, or ``id``/``email`` in any case.
 
+**One type per column.** A spreadsheet column is one kind of thing, so an attribute
+column gets one type for all its cells (:func:`column_type`), chosen from its non-empty
+cells:
+
+* ``text`` when any cell is marked with ``'``, starts with ``+`` or has a leading zero
+  (``02134``, ``-007``; ``0`` and ``0.5`` are numbers), or when the cells are not all of
+  one of the kinds below;
+* ``boolean`` when every cell is ``true`` or ``false`` in any case (``TRUE``, ``False``);
+* ``number`` when every cell is a plain decimal number (``42``, ``-3``, ``1.50``; not
+  ``1e3``, ``nan``, ``.5`` or an integer over 100 digits);
+* ``nested`` when every cell is a JSON object or array that prints back identically
+  (how the export writes nested values).
+
+A column without a non-empty cell is ``text``. :func:`preview_csv` shows the first rows
+and the type chosen for each column; :func:`retype_csv` rewrites the file's attribute
+cells in the form :func:`read_value` reads back as the chosen type, so the per-cell reader
+above imports each column as one type and reports rows and columns as they are in the
+file. A type the user chose that a cell cannot take (``abc`` as a number) is refused,
+naming the row and column. The one cost is the CSV round trip of an attribute whose
+values differ in type from person to person (``42`` for one, ``abc`` for another): such a
+column reads back as text; JSON export and import keep every type.
+
 **Quoting.** A cell holding a comma, a double quote, CR or LF is written in double quotes
 (quotes doubled), so a bare CR cannot split a row.
 
@@ -44,26 +66,38 @@ row and column, and a person whose value would need one is refused on export.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import math
 import re
-from collections.abc import Callable, Iterable
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
 
+from composer.errors import InvalidFileError
 from composer.json_input import MAX_INT_DIGITS, JsonProblem, parse
-from composer.store_people import ATTRIBUTE_DEPTH
+from composer.store_people import ATTRIBUTE_DEPTH, RESERVED_ATTRIBUTES
 
 __all__ = [
     "ABSENT",
     "CELL_CAP",
+    "COLUMN_TYPES",
     "FORMULA_STARTS",
+    "ColumnType",
+    "CsvPreview",
     "cell_value",
+    "column_type",
+    "column_types_of",
     "csv_line",
     "header_cell",
+    "preview_csv",
     "read_header",
     "read_text",
     "read_value",
+    "retype_csv",
     "text_cell",
+    "typed_value",
     "value_cell",
 ]
 
@@ -196,3 +230,212 @@ def csv_line(cells: Iterable[str]) -> str:
         )
         + "\n"
     )
+
+
+# -- one type per column -----------------------------------------------------------
+
+ColumnType = Literal["text", "number", "boolean", "nested"]
+COLUMN_TYPES: tuple[ColumnType, ...] = ("text", "number", "boolean", "nested")
+"""The types an attribute column can have, in the order a chooser offers them."""
+
+_PLAIN_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+_ANY_NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+_LEADING_ZERO = re.compile(r"-?0[0-9]")
+_BOOLEANS = ("true", "false")
+
+
+def _unmarked(cell: str) -> str:
+    return cell[1:] if _marked(cell, _misread_value) else cell
+
+
+def _plain_number(text: str) -> bool:
+    if not _PLAIN_NUMBER.fullmatch(text):
+        return False
+    whole = text.lstrip("-").split(".")[0]
+    return len(whole) <= MAX_INT_DIGITS and math.isfinite(float(text))
+
+
+def _nested(text: str) -> bool:
+    if not text.startswith(("[", "{")):
+        return False
+    try:
+        return not isinstance(cell_value(text), str)
+    except ValueError:
+        return True  # JSON over the limits: typed as nested, so reading it says why
+
+
+def column_type(cells: Iterable[str]) -> ColumnType:
+    """The type of an attribute column holding these cells (see the module docstring)."""
+    seen = [cell for cell in cells if cell != ""]
+    if not seen or any(_marked(cell, _misread_value) for cell in seen):
+        return "text"
+    if all(_nested(cell) for cell in seen):
+        return "nested"
+    if any(cell.startswith("+") or _LEADING_ZERO.match(cell) for cell in seen):
+        return "text"
+    if all(cell.lower() in _BOOLEANS for cell in seen):
+        return "boolean"
+    if all(_plain_number(cell) for cell in seen):
+        return "number"
+    return "text"
+
+
+def _short(text: str) -> str:
+    return json.dumps(text if len(text) <= 40 else text[:40] + "…", ensure_ascii=False)
+
+
+def typed_value(cell: str, kind: ColumnType) -> Any:
+    """A non-empty attribute cell read as ``kind``; :class:`ValueError` says why it cannot be.
+
+    A ``'`` mark is taken off first; ``number`` takes any decimal or exponent form
+    (``02134`` is 2134 once the user chose it), a whole number staying an integer.
+    """
+    text = _unmarked(cell)
+    if kind == "text":
+        return text
+    if kind == "boolean":
+        if text.strip().lower() not in _BOOLEANS:
+            raise ValueError(f"{_short(text)} is not true or false")
+        return text.strip().lower() == "true"
+    if kind == "number":
+        number = text.strip()
+        if not _ANY_NUMBER.fullmatch(number):
+            raise ValueError(f"{_short(text)} is not a number")
+        digits = number.lstrip("+-")
+        if digits.isdigit():
+            if len(digits.lstrip("0")) > MAX_INT_DIGITS:
+                raise ValueError(f"has more than {MAX_INT_DIGITS} digits")
+            return int(number)
+        real = float(number)
+        if not math.isfinite(real):
+            raise ValueError(f"{_short(text)} is beyond what a number may hold")
+        return real
+    try:
+        nested = parse(text, ATTRIBUTE_DEPTH)
+    except JsonProblem as exc:
+        if exc.limit:
+            raise ValueError(f"is JSON that {exc.reason}") from None
+        raise ValueError(f"{_short(text)} is not a JSON object or array") from None
+    if not isinstance(nested, (list, dict)):
+        raise ValueError(f"{_short(text)} is not a JSON object or array")
+    return nested
+
+
+@dataclass(frozen=True)
+class CsvPreview:
+    """What a CSV people file holds, for choosing its column types before importing.
+
+    ``names`` are the header's column names, ``types`` each column's chosen type (None
+    for ``id`` and ``email``, which are always text), ``rows`` the first rows' cells as
+    in the file, ``total`` how many rows with a cell follow the header.
+    """
+
+    names: list[str]
+    types: list[ColumnType | None]
+    rows: list[list[str]]
+    total: int
+
+
+@dataclass
+class _Table:
+    header: list[str]
+    names: list[str]
+    attribute: list[bool]
+    rows: list[tuple[int, int, list[str]]]  # (row number, line, cells)
+
+
+def _read_table(text: str) -> _Table | None:
+    """The CSV's header and rows, or None when it is not readable CSV (the import says why)."""
+    csv.field_size_limit(max(csv.field_size_limit(), 2**31 - 1))
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = next(reader, None)
+        if not header:
+            return None
+        names, attribute = [], []
+        for cell in header:
+            name, literal = read_header(cell)
+            names.append(name)
+            attribute.append(literal or name.lower() not in RESERVED_ATTRIBUTES)
+        rows = []
+        for number, cells in enumerate(reader, start=2):
+            rows.append((number, reader.line_num, cells))
+    except csv.Error:
+        return None
+    return _Table(header, names, attribute, rows)
+
+
+def _column_types(
+    table: _Table, chosen: Mapping[str, ColumnType] | None
+) -> list[ColumnType | None]:
+    width = len(table.header)
+    usable = [cells for _n, _l, cells in table.rows if len(cells) == width]
+    types: list[ColumnType | None] = []
+    for i, name in enumerate(table.names):
+        if not table.attribute[i]:
+            types.append(None)
+        elif chosen and name in chosen:
+            types.append(chosen[name])
+        else:
+            types.append(column_type(cells[i] for cells in usable if len(cells[i]) <= CELL_CAP))
+    return types
+
+
+def preview_csv(text: str, rows: int = 20) -> CsvPreview | None:
+    """The header, each column's type and the first ``rows`` rows; None if unreadable."""
+    table = _read_table(text)
+    if table is None:
+        return None
+    filled = [cells for _n, _l, cells in table.rows if any(cells)]
+    return CsvPreview(
+        list(table.names),
+        _column_types(table, None),
+        [list(cells) for cells in filled[:rows]],
+        len(filled),
+    )
+
+
+def retype_csv(
+    text: str, chosen: Mapping[str, ColumnType] | None = None, source: str = "<text>"
+) -> str:
+    """The CSV with each attribute cell written as its column's type reads it back.
+
+    Columns named in ``chosen`` take that type, the others :func:`column_type`'s. Rows
+    the import will refuse (a wrong number of cells, a cell over the cap) and text that is
+    not readable CSV are left as they are, for the import to name. Raises
+    :class:`~composer.errors.InvalidFileError` for a cell its column's type cannot take.
+    """
+    table = _read_table(text)
+    if table is None:
+        return text
+    types = _column_types(table, chosen)
+    out = [csv_line(table.header)]
+    for number, line, cells in table.rows:
+        if len(cells) == len(types):
+            cells = [
+                _retyped(cell, kind, source, number, line, table.names[i])
+                for i, (cell, kind) in enumerate(zip(cells, types, strict=True))
+            ]
+        out.append(csv_line(cells))
+    return "".join(out)
+
+
+def _retyped(
+    cell: str, kind: ColumnType | None, source: str, number: int, line: int, name: str
+) -> str:
+    if kind is None or cell == "" or len(cell) > CELL_CAP:
+        return cell
+    try:
+        return value_cell(typed_value(cell, kind))
+    except ValueError as exc:
+        row = f"row {number}" if line == number else f"row {number} (line {line})"
+        raise InvalidFileError(source, f"the cell {exc}", f'{row}, column "{name}"') from None
+
+
+def column_types_of(preview: CsvPreview) -> dict[str, ColumnType]:
+    """The attribute columns' types of a preview, by name (what :func:`retype_csv` takes)."""
+    return {
+        name: kind
+        for name, kind in zip(preview.names, preview.types, strict=True)
+        if kind is not None
+    }

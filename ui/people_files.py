@@ -10,6 +10,13 @@ the file. Decisions:
   is refused, the status line says nothing was imported, why, and where, and the rows
   around that place are shown with the offending one marked
   (:func:`ui.person_dialog.error_excerpt`).
+* **A CSV is previewed first.** Choosing a ``.csv`` reads it in the background and shows
+  :class:`~ui.people_csv_dialog.CsvPreviewDialog`: the first rows and one type per
+  column, which the user may change; Import then reads every attribute column as its
+  chosen type (:func:`composer.people_csv.retype_csv`). Cancel imports nothing. A file
+  that is not readable CSV skips the preview and is refused with the reason, as any file.
+* **Dialogs open where the user last was**: the last folder a people file was chosen in,
+  else home (:func:`ui.qt_settings.last_folder`).
 """
 
 from __future__ import annotations
@@ -29,11 +36,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from composer.people_csv import ColumnType, CsvPreview, preview_csv, retype_csv
 from composer.people_export import export_people
-from composer.people_io import import_people
+from composer.people_io import ImportResult, import_people, parse_people, write_people
 from composer.store import Database
 from ui.page_workers import TaskError, run_task
+from ui.people_csv_dialog import PREVIEW_ROWS, CsvPreviewDialog
 from ui.person_dialog import error_excerpt, mono
+from ui.qt_settings import last_folder, remember_folder
 
 __all__ = ["PeopleFiles"]
 
@@ -43,17 +53,20 @@ class PeopleFiles(QWidget):
 
     Signals:
         peopleImported(): an import succeeded (emitted before ``importFinished``).
+        previewShown(object): a CSV's preview dialog is open (the CsvPreviewDialog).
         importFinished(object): an import ended (an ImportResult, or a TaskError).
         exportFinished(object): an export ended (the path written, or a TaskError).
     """
 
     peopleImported = Signal()
+    previewShown = Signal(object)
     importFinished = Signal(object)
     exportFinished = Signal(object)
 
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.db = db
+        self.preview_dialog: CsvPreviewDialog | None = None
         self._threads: list[tuple[QThread, QObject, QObject]] = []
         self.import_button = QPushButton("&Import…")
         self.import_button.setAccessibleName("Import people")
@@ -104,18 +117,47 @@ class PeopleFiles(QWidget):
         self._threads.clear()
 
     def choose_import(self) -> None:
-        """Ask for a people file and import it."""
+        """Ask for a people file and import it (a CSV after its preview)."""
         path, _ = QFileDialog.getOpenFileName(
-            self, "Import people", "", "People (*.json *.csv);;All files (*)"
+            self, "Import people", last_folder("people"), "People (*.json *.csv);;All files (*)"
         )
         if path:
-            self.import_from(Path(path))
+            remember_folder("people", path)
+            if path.lower().endswith(".csv"):
+                self.preview_import(Path(path))
+            else:
+                self.import_from(Path(path))
 
-    def import_from(self, path: Path) -> None:
-        """Import a JSON or CSV people file (all or nothing) in the background."""
+    def preview_import(self, path: Path) -> None:
+        """Read a CSV in the background, then show its preview (``previewShown``)."""
         self.error_view.hide()
         self._run(
-            lambda: import_people(self.db, path),
+            lambda: _read_preview(path),
+            lambda result: self._previewed(path, result),
+            f"Reading {path.name}…",
+        )
+
+    def _previewed(self, path: Path, result: Any) -> None:
+        if not isinstance(result, CsvPreview):
+            self.import_from(path)  # unreadable: the import names the problem
+            return
+        self.status_label.setText(f"Choose the column types, then import {path.name}.")
+        dialog = CsvPreviewDialog(path.name, result, self)
+        self.preview_dialog = dialog
+        dialog.accepted.connect(lambda: self.import_from(path, dialog.types()))
+        dialog.rejected.connect(lambda: self.status_label.setText("Nothing was imported."))
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        self.previewShown.emit(dialog)
+
+    def import_from(self, path: Path, types: dict[str, ColumnType] | None = None) -> None:
+        """Import a JSON or CSV people file (all or nothing) in the background.
+
+        A CSV's attribute columns are read as ``types`` says, the others by the column rule.
+        """
+        self.error_view.hide()
+        self._run(
+            lambda: _import(self.db, path, types),
             lambda result: self._imported(path, result),
             f"Importing {path.name}…",
         )
@@ -141,9 +183,13 @@ class PeopleFiles(QWidget):
     def choose_export(self) -> None:
         """Ask where to export every person (JSON with events, or CSV)."""
         path, _ = QFileDialog.getSaveFileName(
-            self, "Export people", "people.json", "JSON with events (*.json);;CSV (*.csv)"
+            self,
+            "Export people",
+            str(Path(last_folder("people")) / "people.json"),
+            "JSON with events (*.json);;CSV (*.csv)",
         )
         if path:
+            remember_folder("people", path)
             self.export_to(Path(path))
 
     def export_to(self, path: Path) -> None:
@@ -158,3 +204,32 @@ class PeopleFiles(QWidget):
             self.exportFinished.emit(result)
 
         self._run(lambda: export_people(self.db, path), done, f"Exporting to {path.name}…")
+
+
+def _read_text(path: Path) -> tuple[bytes, str | None]:
+    raw = path.read_bytes()
+    try:
+        return raw, raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw, None
+
+
+def _read_preview(path: Path) -> CsvPreview | None:
+    try:
+        _raw, text = _read_text(path)
+    except OSError:
+        return None
+    return None if text is None else preview_csv(text, PREVIEW_ROWS)
+
+
+def _import(db: Database, path: Path, types: dict[str, ColumnType] | None) -> ImportResult:
+    """Import ``path``; a CSV's columns typed one type each (see :mod:`composer.people_csv`)."""
+    if path.suffix.lower() != ".csv":
+        return import_people(db, path)
+    try:
+        raw, text = _read_text(path)
+    except OSError:
+        return import_people(db, path)  # names the problem
+    if text is not None and text.strip():
+        raw = retype_csv(text, types, str(path)).encode("utf-8")
+    return write_people(db, parse_people(raw, str(path), "csv"))

@@ -6,6 +6,10 @@ user's configuration folder (``~/.config/webhook-composer/Webhook Composer.ini``
 which follows ``XDG_CONFIG_HOME``), written through :class:`QSettings` with fixed
 organisation and application names, so nothing depends on ``QCoreApplication`` names being
 set first. Tests move the folder with :func:`use_folder` before any window exists.
+
+File dialogs open where the user last chose a file of the same kind (people files,
+request files, cURL…: :func:`last_folder` / :func:`remember_folder`), and in the home
+folder the first time, never in whatever folder the application was started from.
 """
 
 from __future__ import annotations
@@ -18,8 +22,10 @@ from PySide6.QtWidgets import QSplitter, QWidget
 __all__ = [
     "APPLICATION",
     "ORGANIZATION",
+    "last_folder",
     "open_settings",
     "read_bool",
+    "remember_folder",
     "restore_layout",
     "save_layout",
     "use_folder",
@@ -70,3 +76,20 @@ def restore_layout(settings: QSettings, window: QWidget, splitters: dict[str, QS
         state = settings.value(f"window/{key}")
         if isinstance(state, QByteArray):
             splitter.restoreState(state)
+
+
+def last_folder(kind: str) -> str:
+    """The folder a file dialog for ``kind`` opens in: the last one used, else home."""
+    value = open_settings().value(f"folders/{kind}")
+    if isinstance(value, str) and value and Path(value).is_dir():
+        return value
+    return str(Path.home())
+
+
+def remember_folder(kind: str, chosen: Path | str) -> None:
+    """Remember the folder of a file chosen in a dialog for ``kind``."""
+    path = Path(chosen)
+    folder = path if path.is_dir() else path.parent
+    settings = open_settings()
+    settings.setValue(f"folders/{kind}", str(folder))
+    settings.sync()
