@@ -49,6 +49,8 @@ __all__ = [
     "Recorder",
     "Unrecorded",
     "UnrecordedAnswers",
+    "last_response_body",
+    "latest_delivery_id",
     "plain_error",
     "scrub_result",
 ]
@@ -66,6 +68,23 @@ def scrub_result(result: AttemptResult, masker: Masker | Sequence[str]) -> Attem
         body=masker.mask_bytes(result.body),
         error=None if result.error is None else masker.mask(result.error),
     )
+
+
+def latest_delivery_id(db: Database, request_name: str) -> int | None:
+    """The newest delivery of a request, or None when it was never sent."""
+    row = db.fetchone("SELECT max(id) FROM deliveries WHERE request_name = ?", (request_name,))
+    return None if row is None or row[0] is None else int(row[0])
+
+
+def last_response_body(db: Database, request_name: str) -> bytes | None:
+    """The newest real response body recorded for a request (None: no answer yet)."""
+    row = db.fetchone(
+        "SELECT a.response_body FROM attempts a JOIN deliveries d ON d.id = a.delivery_id"
+        " WHERE d.request_name = ? AND a.status IS NOT NULL"
+        " ORDER BY a.delivery_id DESC, a.n DESC LIMIT 1",
+        (request_name,),
+    )
+    return None if row is None else bytes(row[0] or b"")
 
 
 def plain_error(result: AttemptResult) -> str:

@@ -1,0 +1,299 @@
+"""The window's one delivery engine: the only code in the app that calls the outbox to send.
+
+:class:`DeliveryEngine` owns one scheduler thread per workspace, which runs
+:meth:`composer.outbox.Outbox.serve` on its own SQLite connection: it resumes what an
+earlier session left (recovering attempts cut off by a crash), sends every delivery as it
+falls due, and sleeps until the next one or until it is woken. Every page drives this one
+engine: the composer's Send, the People page's bulk send and the Outbox page's actions
+record or move deliveries through write ops (:mod:`ui.ops.deliveries`) and then
+:meth:`DeliveryEngine.wake` it. So "due" is decided in one place, one thread claims each
+attempt (on top of the core's claim transaction, which keeps a second process out), and
+no delivery is sent twice by two pages.
+
+Decisions:
+
+* **Shared per workspace.** :meth:`DeliveryEngine.shared` hands every caller the same
+  engine for a workspace file while someone holds it (:meth:`hold`); it stops once the
+  last holder lets go (a closed window, a page or dialog deleted), leaving waiting
+  deliveries in the outbox for the next start.
+* **Events on the GUI thread.** The scheduler reports each step as a
+  :class:`SendUpdate` (plain data: the response text, the attribute updates) through a
+  queued signal; pages follow the deliveries they care about by id.
+* **Secrets** are read through :class:`composer.outbox.LazySecrets`, once per name until
+  :meth:`secrets_changed` (the window's secrets dialog changed one).
+* **A busy or vanished workspace** ends a pass of the scheduler with a plain message
+  (``problem``); it tries again a second later, so answers journaled meanwhile are
+  recorded by the next pass, never sent twice.
+
+Signals:
+    update(SendUpdate): a step of a delivery.
+    problem(str): the engine could not go on for now (one plain sentence).
+    resumed(int): unfinished deliveries found in the outbox when it started.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import shiboken6
+from PySide6.QtCore import QObject, Signal
+
+from composer.deliveries import DeliveryEvent
+from composer.errors import KnownError
+from composer.model import Request
+from composer.outbox import LazySecrets, Outbox
+from composer.secrets import SecretStore
+from composer.store import Database
+
+__all__ = ["DeliveryEngine", "SecretsSource", "SendJob", "SendUpdate", "secret_getter"]
+
+SecretsSource = SecretStore | Callable[[], SecretStore | None] | None
+"""The secret store, a function returning it once it is open (the window opens the keychain
+off the GUI thread at start-up), or None for no secrets."""
+
+
+def secret_getter(source: SecretsSource) -> Callable[[str], str | None]:
+    """A value lookup by name that asks the source each time (for LazySecrets)."""
+
+    def get(name: str) -> str | None:
+        store = source if source is None or isinstance(source, SecretStore) else source()
+        return None if store is None else store.get(name)
+
+    return get
+
+
+@dataclass(frozen=True, slots=True)
+class SendJob:
+    """One send of the current request for the chosen person."""
+
+    request: Request
+    """The request as edited."""
+    context: dict[str, Any]
+    """The Liquid globals (no secrets)."""
+    person_id: str | None
+    """The chosen person."""
+    force: bool = False
+    """Send even though the body is not valid for its Content-Type (recorded as forced)."""
+
+
+@dataclass(frozen=True, slots=True)
+class SendUpdate:
+    """A step of a delivery, for the window."""
+
+    delivery_id: int
+    """Which delivery."""
+    kind: str
+    """``draft``, ``attempt_started``, ``attempt_finished``, ``waiting``, ``succeeded``,
+    ``failed``, ``cancelled``, ``paused`` (the window closed while it waited) or
+    ``refused`` (not recorded: the body is not valid for its Content-Type; delivery 0)."""
+    attempt: int = 0
+    """The attempt's number (0 when none is concerned)."""
+    status: int | None = None
+    """The HTTP status of a finished attempt."""
+    headers: tuple[tuple[str, str], ...] = ()
+    """Response headers of a finished attempt."""
+    body: str = ""
+    """Response body of a finished attempt (as text)."""
+    elapsed_ms: float | None = None
+    """How long the finished attempt took."""
+    error: str | None = None
+    """A plain sentence when something went wrong."""
+    next_attempt_at: float | None = None
+    """When the next attempt is due (Unix seconds), for ``waiting``."""
+    attribute_updates: dict[str, Any] | None = None
+    """What was applied to the person, for ``succeeded``."""
+    thread_id: int = 0
+    """The thread that produced the update (never the GUI thread)."""
+    job: SendJob | None = None
+    """For ``refused``: the job that was refused, which may be sent anyway."""
+    send_anyway: Callable[[], None] | None = None
+    """For ``refused``: sends the job anyway (set on the GUI thread by the client)."""
+    request_name: str = ""
+    """The delivery's request (when known)."""
+
+
+_engines: dict[Path, DeliveryEngine] = {}
+
+
+class DeliveryEngine(QObject):
+    """The one scheduler of a workspace's deliveries (see the module docstring)."""
+
+    update = Signal(object)
+    problem = Signal(str)
+    resumed = Signal(int)
+    _relay = Signal(str, object)
+
+    def __init__(
+        self, path: Path, secrets: SecretsSource, *, backoff_base: float | None = None
+    ) -> None:
+        super().__init__()
+        self.path = path
+        """The workspace file."""
+        self._secrets_source = secrets
+        self.backoff_base = backoff_base
+        self._holders: set[int] = set()
+        self._outbox: Outbox | None = None
+        self._stop = threading.Event()
+        self._ready = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._relay.connect(self._on_relay)
+
+    # -- sharing ---------------------------------------------------------------------
+
+    @classmethod
+    def shared(
+        cls,
+        path: Path,
+        secrets: SecretsSource = None,
+        *,
+        backoff_base: float | None = None,
+        holder: QObject | None = None,
+    ) -> DeliveryEngine:
+        """The running engine of the workspace at ``path`` (started now if none runs),
+        held by ``holder`` until it is deleted or calls :meth:`release`."""
+        engine = _engines.get(path)
+        if engine is None or not shiboken6.isValid(engine) or engine._stop.is_set():
+            engine = cls(path, secrets, backoff_base=backoff_base)
+            _engines[path] = engine
+            engine.start()
+        elif secrets is not None and engine._secrets_source is None:
+            engine._secrets_source = secrets
+            engine.secrets_changed()
+        if holder is not None:
+            engine.hold(holder)
+        return engine
+
+    def hold(self, holder: QObject) -> None:
+        """Keep the engine running while ``holder`` lives (or until it releases it)."""
+        key = id(holder)
+        if key in self._holders:
+            return
+        self._holders.add(key)
+        holder.destroyed.connect(lambda *_: self.release(key))
+
+    def release(self, holder: QObject | int) -> None:
+        """``holder`` no longer needs the engine; the last one out stops it."""
+        self._holders.discard(holder if isinstance(holder, int) else id(holder))
+        if not self._holders:
+            self.stop()
+
+    # -- running ---------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Start the scheduler thread (once)."""
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._serve, name="delivery-engine", daemon=True)
+            self._thread.start()
+
+    def wake(self) -> None:
+        """Look again now: a delivery was made, released or moved elsewhere; any thread.
+
+        Before the scheduler has opened the workspace there is nothing to wake: its first
+        pass reads every unfinished delivery anyway."""
+        if self._outbox is not None:
+            self._outbox.changed()
+
+    def secrets_changed(self) -> None:
+        """Read secret values again from now on (a secret was set or removed)."""
+        if self._outbox is not None:
+            self._outbox.secrets = LazySecrets(secret_getter(self._secrets_source))
+
+    def stop(self, timeout_s: float = 10.0) -> None:
+        """End after the attempts in flight; waiting deliveries stay in the outbox."""
+        self._stop.set()
+        if _engines.get(self.path) is self:
+            del _engines[self.path]
+        if self._outbox is not None:
+            self._outbox.stop()
+        if self._thread is not None and self._thread is not threading.current_thread():
+            self._thread.join(timeout_s)
+
+    @property
+    def running(self) -> bool:
+        """Whether the scheduler thread is alive."""
+        return self._thread is not None and self._thread.is_alive()
+
+    def _serve(self) -> None:
+        db: Database | None = None
+        try:
+            db = Database(self.path)
+            outbox = Outbox(
+                db,
+                LazySecrets(secret_getter(self._secrets_source)),
+                backoff_base=self.backoff_base,
+            )
+            self._outbox = outbox
+            if self._stop.is_set():
+                outbox.stop()
+            self._ready.set()
+            self._relay.emit("resumed", len(outbox.resume_due()))
+            while not self._stop.is_set():
+                try:
+                    outbox.serve(lambda event: self._report(outbox, event))
+                except KnownError as exc:
+                    if not self._stop.is_set():
+                        self._relay.emit("problem", f"Sending paused: {exc}")
+                self._stop.wait(1.0)
+        except KnownError as exc:  # the workspace cannot be opened
+            self._relay.emit("problem", f"Sending stopped: {exc}")
+        finally:
+            self._ready.set()
+            if db is not None:
+                db.close()
+
+    def _report(self, outbox: Outbox, event: DeliveryEvent) -> None:
+        ident = threading.get_ident()
+        result = event.result
+        if event.kind == "attempt_finished" and result is not None:
+            update = SendUpdate(
+                event.delivery_id,
+                event.kind,
+                attempt=event.attempt,
+                status=result.status,
+                headers=tuple(result.headers),
+                body=result.text(),
+                elapsed_ms=result.elapsed_ms,
+                error=result.error,
+                thread_id=ident,
+            )
+        elif event.kind == "succeeded":
+            updates: dict[str, Any] = {}
+            with contextlib.suppress(KnownError):
+                updates = outbox.get(event.delivery_id).attribute_updates or {}
+            update = SendUpdate(
+                event.delivery_id,
+                "succeeded",
+                attempt=event.attempt,
+                error=event.error,
+                attribute_updates=updates,
+                thread_id=ident,
+            )
+        else:
+            update = SendUpdate(
+                event.delivery_id,
+                event.kind,
+                attempt=event.attempt,
+                error=event.error,
+                next_attempt_at=event.next_attempt_at,
+                thread_id=ident,
+            )
+        self._relay.emit("update", update)
+
+    def _on_relay(self, kind: str, value: Any) -> None:
+        if kind == "update":
+            self.update.emit(value)
+        elif kind == "problem":
+            self.problem.emit(value)
+        elif kind == "resumed":
+            self.resumed.emit(value)
+
+
+def stop_all(timeout_s: float = 10.0) -> None:
+    """Stop every engine (the application quits)."""
+    for engine in list(_engines.values()):
+        engine.stop(timeout_s)
