@@ -41,20 +41,18 @@ from __future__ import annotations
 
 import csv
 import io
-import json
-import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
 from composer import json_input
-from composer.errors import InvalidFileError, StoreError
+from composer.errors import InvalidFileError
 from composer.model import Event, Person, json_kind
 from composer.people_csv import ABSENT, CELL_CAP, cell_value, read_header, read_text, read_value
 from composer.people_export import export_people, people_to_csv, people_to_json
 from composer.store import Database
-from composer.store_people import RESERVED_ATTRIBUTES, attribute_problem, check_person
+from composer.store_people import RESERVED_ATTRIBUTES, Upserted, attribute_problem
 
 __all__ = [
     "ABSENT",
@@ -87,16 +85,8 @@ class PersonRecord:
     """Their events, or None when the file says nothing about events."""
 
 
-@dataclass(frozen=True, slots=True)
-class ImportResult:
-    """What an import did."""
-
-    created: int
-    """People that were new to the workspace."""
-    updated: int
-    """People whose id was already stored and who were replaced."""
-    events: int
-    """Events stored."""
+ImportResult = Upserted
+"""What an import did (how many people were created and updated, how many events stored)."""
 
 
 # -- reading -----------------------------------------------------------------------
@@ -337,49 +327,10 @@ def _csv_header(cells: Sequence[str], source: str) -> list[tuple[str, str, str]]
 
 
 def write_people(db: Database, records: Iterable[PersonRecord]) -> ImportResult:
-    """Store validated people in one transaction (upsert by id).
-
-    The rows go in with ``executemany`` rather than through the per-person repository
-    calls, which keeps a 10,000-person import to one statement per kind of change.
-    """
-    records = list(records)
-    for record in records:
-        check_person(record.person)
-    now = time.time()
-    with db.transaction() as conn:
-        stored = {row[0] for row in conn.execute("SELECT id FROM people")}
-        created = sum(1 for record in records if record.person.id not in stored)
-        conn.executemany(
-            "INSERT INTO people (id, email, attributes, created_at, updated_at) "
-            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
-            "email = excluded.email, attributes = excluded.attributes, "
-            "updated_at = excluded.updated_at",
-            (
-                (r.person.id, r.person.email, _to_json(r.person.attributes), now, now)
-                for r in records
-            ),
-        )
-        with_events = [record for record in records if record.events is not None]
-        conn.executemany(
-            "DELETE FROM events WHERE person_id = ?", ((r.person.id,) for r in with_events)
-        )
-        conn.executemany(
-            "INSERT INTO events (person_id, name, data, timestamp) VALUES (?, ?, ?, ?)",
-            (
-                (r.person.id, event.name, _to_json(event.data), int(event.timestamp))
-                for r in with_events
-                for event in r.events or ()
-            ),
-        )
-    events = sum(len(r.events or ()) for r in with_events)
-    return ImportResult(created=created, updated=len(records) - created, events=events)
-
-
-def _to_json(value: Any) -> str:
-    try:
-        return json.dumps(dict(value), ensure_ascii=False, allow_nan=False)
-    except (TypeError, ValueError) as exc:
-        raise StoreError(f"A value cannot be stored as JSON ({exc}).") from None
+    """Store validated people in one transaction (upsert by id; see
+    :meth:`composer.store_people.PeopleRepo.upsert_many`)."""
+    done = db.people.upsert_many((record.person, record.events) for record in records)
+    return ImportResult(created=done.created, updated=done.updated, events=done.events)
 
 
 def import_people(db: Database, path: Path | str) -> ImportResult:

@@ -10,9 +10,19 @@ secrets never appear in any column (deliveries keep the *masked* rendering).
 
 from __future__ import annotations
 
+import sqlite3
+
 from composer.cioapi.schema import CIO_TABLES
 
-__all__ = ["MIGRATIONS", "SCHEMA_VERSION"]
+__all__ = [
+    "MIGRATIONS",
+    "PEOPLE_SEARCH",
+    "SCHEMA_VERSION",
+    "TRIGRAM",
+    "has_trigram",
+    "people_search_migration",
+    "search_text_sql",
+]
 
 _V1 = """
 CREATE TABLE requests (
@@ -117,7 +127,69 @@ ALTER TABLE attempts ADD COLUMN response_decoded TEXT;  -- gzip, deflate, or NUL
 ALTER TABLE attempts ADD COLUMN response_problem TEXT;  -- why the body is not plain
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, CIO_TABLES, _DELIVERY_FAULTS)
+
+def has_trigram() -> bool:
+    """Whether this SQLite has FTS5 with the trigram tokenizer (SQLite 3.34 and later)."""
+    if sqlite3.sqlite_version_info < (3, 34, 0):
+        return False
+    probe = sqlite3.connect(":memory:")
+    try:
+        probe.execute("CREATE VIRTUAL TABLE t USING fts5(doc, tokenize='trigram')")
+    except sqlite3.Error:
+        return False
+    finally:
+        probe.close()
+    return True
+
+
+TRIGRAM = has_trigram()
+"""Whether new search indexes are FTS5 trigram indexes (else a plain table of texts)."""
+
+# The people search: one text per person (id, email, then every attribute value as the
+# search reads it, a line each), kept in step with ``people`` by triggers and keyed by the
+# person's rowid. Where SQLite has the trigram tokenizer it is an FTS5 index, so a search
+# for three characters or more looks trigrams up instead of reading every person; where it
+# has not, the same texts live in a plain table and the search reads them all (still far
+# cheaper than walking every person's JSON). :mod:`composer.store_people` reads either.
+_SEARCH_TEXT = """{row}.id || char(10) || {row}.email || char(10) || coalesce((
+    SELECT group_concat(CASE t.type WHEN 'true' THEN 'true' WHEN 'false' THEN 'false'
+        WHEN 'null' THEN 'nil' ELSE CAST(t.atom AS TEXT) END, char(10))
+    FROM json_tree({row}.attributes) AS t WHERE t.type NOT IN ('object', 'array')), '')"""
+
+
+def search_text_sql(row: str) -> str:
+    """The SQL expression of a person's search text, for the people row named ``row``."""
+    return _SEARCH_TEXT.format(row=row)
+
+
+def people_search_migration(trigram: bool) -> str:
+    """The migration that makes the people search texts: an FTS5 trigram index, or a
+    plain table where this SQLite has no trigram tokenizer."""
+    table = (
+        "CREATE VIRTUAL TABLE people_search USING fts5(doc, tokenize='trigram');"
+        if trigram
+        else "CREATE TABLE people_search (rowid INTEGER PRIMARY KEY, doc TEXT NOT NULL);"
+    )
+    return f"""
+{table}
+CREATE TRIGGER people_search_insert AFTER INSERT ON people BEGIN
+    INSERT INTO people_search (rowid, doc) VALUES (new.rowid, {search_text_sql("new")});
+END;
+CREATE TRIGGER people_search_update AFTER UPDATE OF id, email, attributes ON people BEGIN
+    DELETE FROM people_search WHERE rowid = old.rowid;
+    INSERT INTO people_search (rowid, doc) VALUES (new.rowid, {search_text_sql("new")});
+END;
+CREATE TRIGGER people_search_delete AFTER DELETE ON people BEGIN
+    DELETE FROM people_search WHERE rowid = old.rowid;
+END;
+INSERT INTO people_search (rowid, doc) SELECT rowid, {search_text_sql("people")} FROM people;
+"""
+
+
+PEOPLE_SEARCH = people_search_migration(TRIGRAM)
+"""The people search migration as this SQLite runs it."""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, CIO_TABLES, _DELIVERY_FAULTS, PEOPLE_SEARCH)
 """SQL scripts, one per schema version; append only."""
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -16,6 +16,10 @@ Decisions:
   file at once migrate it once. Before migrating a file that already holds data, a copy
   is taken with SQLite's backup API beside it (``workspace.sqlite3.v1.bak`` for a file at
   version 1). A file newer than this code is refused, never touched.
+* **SQLite errors by result code** (:func:`store_error`), never by message text: busy and
+  locked, read-only, disk full, cannot open, not a database and corrupt each become one
+  plain :class:`~composer.errors.StoreError` sentence naming the file; any other code is a
+  bug and is raised as it is.
 * The requests, people and settings live in small repository classes
   (:mod:`composer.store_requests`, :mod:`composer.store_people`), reached as
   ``db.requests``, ``db.people`` and ``db.settings``.
@@ -41,13 +45,39 @@ if TYPE_CHECKING:
     from composer.store_people import PeopleRepo
     from composer.store_requests import RequestRepo
 
-__all__ = ["BUSY_TIMEOUT_MS", "Database", "Settings", "split_script"]
+__all__ = ["BUSY_TIMEOUT_MS", "Database", "Settings", "split_script", "store_error"]
 
 BUSY_TIMEOUT_MS = 5000
 """How long a connection waits for another process's write lock before giving up."""
 
 Params = Sequence[Any] | dict[str, Any]
 _COMMENT = re.compile(r"--[^\n]*|/\*.*?\*/", re.DOTALL)
+
+
+_BUSY = "is busy: another program is writing to it"
+_PLAIN = {
+    sqlite3.SQLITE_BUSY: _BUSY,
+    sqlite3.SQLITE_LOCKED: _BUSY,
+    sqlite3.SQLITE_READONLY: "cannot be written: the file or its folder is read-only",
+    sqlite3.SQLITE_FULL: "cannot be written: the disk is full",
+    sqlite3.SQLITE_IOERR: "cannot be read or written: the disk reported an error",
+    sqlite3.SQLITE_CANTOPEN: "cannot be opened: the file or its folder cannot be reached",
+    sqlite3.SQLITE_NOTADB: "cannot be opened: it is not a readable SQLite database",
+    sqlite3.SQLITE_CORRUPT: "is damaged (SQLite reports a malformed database)",
+}
+
+
+def store_error(exc: sqlite3.Error, path: Path | str) -> StoreError | None:
+    """The plain sentence for what the world refused, chosen by SQLite's result code
+    (``sqlite_errorcode``; extended codes are read by their primary code), or None when
+    the code is not one the world causes."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is None:
+        return None
+    reason = _PLAIN.get(code & 0xFF)
+    if reason is None:
+        return None
+    return StoreError(f"The workspace {path} {reason} ({exc.sqlite_errorname}).")
 
 
 def split_script(script: str) -> list[str]:
@@ -77,6 +107,7 @@ class Database:
         self._migrations = tuple(schema.MIGRATIONS if migrations is None else migrations)
         self._lock = threading.RLock()
         self._depth = 0
+        self._people_search: str | None = None
         self.backup_path: Path | None = None
         """The copy taken before this open migrated the file, if it did."""
         try:
@@ -91,7 +122,10 @@ class Database:
                 self.path, isolation_level=None, check_same_thread=False, timeout=0
             )
         except sqlite3.Error as exc:
-            raise StoreError(f"The workspace {self.path} cannot be opened ({exc}).") from None
+            plain = store_error(exc, self.path)
+            raise plain or StoreError(
+                f"The workspace {self.path} cannot be opened ({exc})."
+            ) from None
         try:
             self._conn.row_factory = sqlite3.Row
             self._conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -103,10 +137,9 @@ class Database:
             self._migrate()
         except sqlite3.DatabaseError as exc:
             self._conn.close()
-            if "locked" in str(exc) or "busy" in str(exc):
-                raise StoreError(
-                    f"The workspace {self.path} is busy: another program is writing to it."
-                ) from None
+            plain = store_error(exc, self.path)
+            if plain is not None:
+                raise plain from None
             raise StoreError(
                 f"The workspace {self.path} cannot be opened: it is not a readable "
                 f"SQLite database ({exc})."
@@ -151,8 +184,8 @@ class Database:
                         self._conn.execute(f"ROLLBACK TO sp{depth}")
                         self._conn.execute(f"RELEASE sp{depth}")
                 error = sys.exc_info()[1]
-                if isinstance(error, sqlite3.OperationalError):
-                    plain = self._plain(error)
+                if isinstance(error, sqlite3.Error):
+                    plain = store_error(error, self.path)
                     if plain is not None:
                         raise plain from None
                 raise
@@ -186,22 +219,11 @@ class Database:
     def _execute(self, sql: str, params: Params = ()) -> sqlite3.Cursor:
         try:
             return self._conn.execute(sql, params)
-        except sqlite3.OperationalError as exc:
-            plain = self._plain(exc)
+        except sqlite3.Error as exc:
+            plain = store_error(exc, self.path)
             if plain is None:
                 raise
             raise plain from None
-
-    def _plain(self, exc: sqlite3.Error) -> StoreError | None:
-        """The plain sentence for what the world refused (busy, disk full, read-only)."""
-        message = str(exc)
-        if "locked" in message or "busy" in message:
-            return StoreError(
-                f"The workspace {self.path} is busy: another program is writing to it."
-            )
-        if any(word in message for word in ("disk", "full", "readonly", "read-only")):
-            return StoreError(f"The workspace {self.path} cannot be written ({message}).")
-        return None
 
     # -- repositories ---------------------------------------------------------------
 
@@ -218,6 +240,18 @@ class Database:
         from composer.store_people import PeopleRepo  # imported here: they import this module
 
         return PeopleRepo(self)
+
+    @property
+    def people_search(self) -> str:
+        """How the people search texts are kept: ``fts5`` (a trigram index), ``table`` (a
+        plain table), or "" (a file opened with fewer migrations has none)."""
+        if self._people_search is None:
+            row = self.fetchone(
+                "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'people_search'"
+            )
+            sql = "" if row is None else str(row[0]).lower()
+            self._people_search = "fts5" if "fts5" in sql else "table" if sql else ""
+        return self._people_search
 
     @property
     def settings(self) -> Settings:

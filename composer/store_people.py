@@ -5,10 +5,32 @@ their events are rows of ``events`` that go when the person goes (``ON DELETE CA
 Lists keep the order people were first stored in (the ``rowid``), so an imported file
 lists in its own order and the sample people in theirs; ``limit``/``offset`` page it.
 
-Search matches, case-insensitively for ASCII, a piece of text anywhere in the id, the email
-or any attribute *value*, nested ones included (through SQLite's ``json_tree``, so a quote
-or a non-ASCII letter is matched as written, not as its JSON escape). ``%`` and ``_`` in the
-text are matched literally.
+**One search.** :meth:`PeopleRepo.search` matches, case-insensitively for ASCII, a piece of
+text anywhere in the id, the email or any attribute *value*, nested ones included, as SQLite's
+``json_tree`` reads it (so a quote or a non-ASCII letter is matched as written, not as its
+JSON escape; ``true``/``false`` as words, a null as ``nil``, a number as SQLite prints it).
+``%`` and ``_`` in the text are matched literally. It reads the ``people_search`` table
+(:mod:`composer.schema`): one text per person, a line per field, kept in step by triggers.
+
+* Text of **three characters or more** is looked up in the FTS5 trigram index (a phrase of
+  the text's trigrams), which narrows 100,000 people to the candidates in a few
+  milliseconds; each candidate is then checked exactly (``LIKE`` on its text), because the
+  index folds case for every alphabet while the search folds ASCII only.
+* **Shorter text** (one or two characters) cannot be looked up by trigrams; it is matched
+  with ``LIKE`` over the texts, in order, which stops as soon as a page is full.
+* Text holding a **line break** could span two fields of a person's text, so it is checked
+  against each value itself (``json_tree``), after the same narrowing.
+* Where SQLite has no trigram tokenizer (before 3.34), the texts live in a plain table and
+  every search is the ``LIKE`` scan.
+
+Matches are listed in the order people were first stored (the ``rowid``). The index is
+keyed by that rowid: SQLite keeps rowids unless the file is ``VACUUM``-ed, which the
+application never does (after an outside ``VACUUM``, rebuild it with
+:meth:`PeopleRepo.rebuild_search`).
+
+**One upsert.** :meth:`PeopleRepo.upsert_many` is the only code that writes people by id
+(one ``executemany`` per kind of change, in one transaction); :meth:`PeopleRepo.upsert` and
+:func:`composer.people_io.write_people` call it.
 
 Attribute names ``id`` and ``email`` are refused: those live in their own columns and
 :func:`composer.model.context_for` would hide an attribute of the same name.
@@ -30,7 +52,7 @@ import builtins
 import json
 import sqlite3
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,7 +66,9 @@ __all__ = [
     "RESERVED_ATTRIBUTES",
     "PeopleRepo",
     "StoredEvent",
+    "Upserted",
     "attribute_problem",
+    "check_person",
     "like_pattern",
 ]
 
@@ -57,11 +81,15 @@ _VALUE_TEXT = (
     "CASE t.type WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' "
     "WHEN 'null' THEN 'nil' ELSE CAST(t.atom AS TEXT) END"
 )
-_SEARCH = (
+_EXACT = (
     "(people.id LIKE :p ESCAPE '\\' OR people.email LIKE :p ESCAPE '\\' OR EXISTS ("
     "SELECT 1 FROM json_tree(people.attributes) AS t "
     f"WHERE t.type NOT IN ('object', 'array') AND {_VALUE_TEXT} LIKE :p ESCAPE '\\'))"
 )
+_TEXT = "s.doc LIKE :p ESCAPE '\\'"
+_FROM = "FROM people_search AS s JOIN people ON people.rowid = s.rowid"
+_TRIGRAMS = 3
+"""The shortest text the trigram index can look up."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +102,18 @@ class StoredEvent:
     """The person it belongs to."""
     event: Event
     """The event itself."""
+
+
+@dataclass(frozen=True, slots=True)
+class Upserted:
+    """What :meth:`PeopleRepo.upsert_many` did."""
+
+    created: int
+    """People that were new to the workspace."""
+    updated: int
+    """People whose id was already stored and who were replaced."""
+    events: int
+    """Events stored."""
 
 
 def like_pattern(text: str) -> str:
@@ -146,20 +186,49 @@ class PeopleRepo:
         return int(row[0]) if row else 0
 
     def search(self, text: str, limit: int | None = None, offset: int = 0) -> builtins.list[Person]:
-        """People whose id, email or any attribute value contains ``text``."""
+        """People whose id, email or any attribute value contains ``text`` (all, for "")."""
+        if not text:
+            return self.list(limit, offset)
+        source, where, params = self._search_where(text)
+        params.update(limit=-1 if limit is None else limit, offset=offset)
+        order = "s.rowid" if source == _FROM else "people.rowid"
         rows = self._db.fetchall(
-            f"SELECT id, email, attributes FROM people WHERE {_SEARCH} "
-            "ORDER BY rowid LIMIT :limit OFFSET :offset",
-            {"p": like_pattern(text), "limit": -1 if limit is None else limit, "offset": offset},
+            f"SELECT people.id, people.email, people.attributes {source} WHERE {where} "
+            f"ORDER BY {order} LIMIT :limit OFFSET :offset",
+            params,
         )
         return [_row_to_person(row) for row in rows]
 
     def search_count(self, text: str) -> int:
         """How many people :meth:`search` finds."""
-        row = self._db.fetchone(
-            f"SELECT count(*) FROM people WHERE {_SEARCH}", {"p": like_pattern(text)}
-        )
+        if not text:
+            return self.count()
+        source, where, params = self._search_where(text)
+        row = self._db.fetchone(f"SELECT count(*) {source} WHERE {where}", params)
         return int(row[0]) if row else 0
+
+    def _search_where(self, text: str) -> tuple[str, str, dict[str, Any]]:
+        """The FROM clause, the condition and the parameters of a search for ``text``."""
+        params: dict[str, Any] = {"p": like_pattern(text)}
+        kind = self._db.people_search
+        if not kind:
+            return "FROM people", _EXACT, params
+        exact = _EXACT if "\n" in text else _TEXT
+        if len(text) >= _TRIGRAMS and kind == "fts5":
+            params["phrase"] = '"' + text.replace('"', '""') + '"'
+            return _FROM, f"people_search MATCH :phrase AND {exact}", params
+        return _FROM, exact, params
+
+    def rebuild_search(self) -> None:
+        """Write every person's search text again (after an outside ``VACUUM``)."""
+        from composer.schema import search_text_sql  # the schema owns the text's shape
+
+        with self._db.transaction():
+            self._db.execute("DELETE FROM people_search")
+            self._db.execute(
+                f"INSERT INTO people_search (rowid, doc) SELECT rowid, "
+                f"{search_text_sql('people')} FROM people"
+            )
 
     def create(self, person: Person) -> Person:
         """Store a new person; the id must be free."""
@@ -195,18 +264,48 @@ class PeopleRepo:
 
     def upsert(self, person: Person) -> bool:
         """Store ``person``, replacing one with the same id; True when it was new."""
-        check_person(person)
+        return self.upsert_many([(person, None)]).created == 1
+
+    def upsert_many(self, people: Iterable[tuple[Person, Sequence[Event] | None]]) -> Upserted:
+        """Store people by id in one transaction: new ids are added, stored ones replaced.
+
+        Each person comes with their events: None keeps the stored events, a sequence
+        (empty included) replaces them. Every person is checked before anything is written.
+        """
+        pairs = builtins.list(people)
+        for person, _ in pairs:
+            check_person(person)
         now = time.time()
-        with self._db.transaction():
-            existed = self.exists(person.id)
-            self._db.execute(
+        with self._db.transaction() as conn:
+            ids = json.dumps([person.id for person, _ in pairs])
+            stored = {
+                row[0]
+                for row in conn.execute(
+                    "SELECT id FROM people WHERE id IN (SELECT value FROM json_each(?))", (ids,)
+                )
+            }
+            created = sum(1 for person, _ in pairs if person.id not in stored)
+            conn.executemany(
                 "INSERT INTO people (id, email, attributes, created_at, updated_at) "
                 "VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
                 "email = excluded.email, attributes = excluded.attributes, "
                 "updated_at = excluded.updated_at",
-                (person.id, person.email, _json(person.attributes), now, now),
+                ((p.id, p.email, _json(p.attributes), now, now) for p, _ in pairs),
             )
-        return not existed
+            with_events = [(p, events) for p, events in pairs if events is not None]
+            conn.executemany(
+                "DELETE FROM events WHERE person_id = ?", ((p.id,) for p, _ in with_events)
+            )
+            conn.executemany(
+                "INSERT INTO events (person_id, name, data, timestamp) VALUES (?, ?, ?, ?)",
+                (
+                    (p.id, event.name, _json(event.data), int(event.timestamp))
+                    for p, events in with_events
+                    for event in events or ()
+                ),
+            )
+        written = sum(len(events or ()) for _, events in with_events)
+        return Upserted(created=created, updated=len(pairs) - created, events=written)
 
     def delete(self, person_id: str) -> None:
         """Remove a person and their events."""

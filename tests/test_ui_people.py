@@ -16,7 +16,7 @@ from composer.outbox import Outbox
 from composer.people_io import import_people
 from composer.store import Database
 from ui.people_page import PeoplePage
-from ui.table_models import PAGE, PeopleTableModel, search_people
+from ui.table_models import PAGE, PeopleTableModel
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support ")
 
@@ -108,50 +108,6 @@ def test_search_pages_through_matches(big_db: Database) -> None:
     model.fetchMore()
     assert model.rowCount() == 2 * PAGE
     assert all(model.person(r).attributes["plan"] == "team" for r in range(model.rowCount()))
-
-
-TRICKY = {
-    "a": {"note": 'say "hi"', "none": None, "flag": True},
-    "b": {"ratio": 0.30000000000000004, "tiny": 1e-05, "list": ["x", 2, None]},
-    "c": {"path": "C:\\temp", "nested": {"deep": "Ωmega"}, "n": 1.5},
-    "d": {"line": "one\ntwo", "count": 42, "off": False},
-}
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        '"hi"',
-        "say",
-        "nil",
-        "il",
-        "true",
-        "false",
-        "0.3",
-        "1.0e-05",
-        "e-05",
-        "x",
-        "2",
-        "42",
-        "C:\\temp",
-        "Ωmega",
-        "ωMEGA",
-        "one\ntwo",
-        "1.5",
-        ".5",
-        "deep",
-        "ratio",
-        "%",
-        "_",
-        "a",
-    ],
-)
-def test_fast_search_means_what_the_store_search_means(tmp_path: Path, text: str) -> None:
-    with Database(tmp_path / "w.sqlite3") as db:
-        for pid, attributes in TRICKY.items():
-            db.people.create(Person(pid, f"{pid}@example.com", attributes))
-        expected = [p.id for p in db.people.search(text)]
-        assert [p.id for p in search_people(db, text, 100)] == expected
 
 
 def test_view_fetches_more_when_scrolled_to_the_end(qtbot: QtBot, big_db: Database) -> None:

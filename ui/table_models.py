@@ -8,21 +8,11 @@ Decisions:
   full, so no model ever counts 100,000 rows, let alone loads them.
   Both are built on one paged base class, which keeps the rows and does the fetching;
   each says only how one page is read.
-* **Search runs in SQL.** The people search means exactly what
-  :meth:`composer.store_people.PeopleRepo.search` means (a piece of text in the id, the email
-  or any attribute value, ASCII case-insensitive). :func:`search_people` adds one cheap
-  condition in front of the exact one: a value can only contain the text if the stored
-  attributes JSON contains it, which SQLite checks with one ``LIKE`` per row, so the exact
-  ``json_tree`` walk runs for candidate rows only. That precondition holds whenever the text
-  has no character JSON escapes (``"``, ``\\``, control characters), could not be part of the
-  ``nil`` a null value reads as, and has no ``.``, ``e+`` or ``e-`` (which a float may print
-  differently); for any other text the repository's search runs unchanged. One difference
-  remains by design: a float with more than 15 significant digits, which SQLite prints
-  rounded, is found by the digits its JSON holds rather than by the rounded ones.
-* **The deliveries list** is a summary read (one row per delivery with its attempt count and
-  last status) filtered by state, request, person and text in SQL, newest first; a
-  delivery's full record (attempts, response bodies) is loaded only when its detail is
-  shown, through :class:`composer.outbox.Outbox`.
+* **No SQL here.** The people search is the store's one search
+  (:meth:`composer.store_people.PeopleRepo.search`: an FTS5 trigram index where SQLite has
+  it); the deliveries list is :meth:`composer.deliveries.Deliveries.summaries` (one
+  summary per delivery, filtered in SQL, newest first). A delivery's full record
+  (attempts, response bodies) is loaded only when its detail is shown.
 * **One clock for countdowns.** The deliveries model keeps the time of its last
   :meth:`DeliveriesTableModel.tick` and repaints only the countdown column when it ticks;
   the page drives it with one timer for the whole view, not one per row.
@@ -32,10 +22,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import (
@@ -45,9 +33,10 @@ from PySide6.QtCore import (
     Qt,
 )
 
+from composer.deliveries import Deliveries, DeliveryFilter, DeliverySummary
 from composer.model import Person
 from composer.store import Database
-from composer.store_people import StoredEvent, like_pattern
+from composer.store_people import StoredEvent
 from ui.palette import state_colour
 
 __all__ = [
@@ -57,7 +46,6 @@ __all__ = [
     "EventsTableModel",
     "PeopleTableModel",
     "countdown_text",
-    "search_people",
 ]
 
 PAGE = 256
@@ -66,34 +54,6 @@ PAGE = 256
 Index = QModelIndex | QPersistentModelIndex
 _RowT = TypeVar("_RowT")
 _ROOT = QModelIndex()
-_UNSAFE = re.compile(r'["\\\x00-\x1f.]|[eE][+-]')
-_VALUE_TEXT = (
-    "CASE t.type WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' "
-    "WHEN 'null' THEN 'nil' ELSE CAST(t.atom AS TEXT) END"
-)
-_FAST_SEARCH = (
-    "(people.id LIKE :p ESCAPE '\\' OR people.email LIKE :p ESCAPE '\\' OR ("
-    "people.attributes LIKE :p ESCAPE '\\' AND EXISTS ("
-    "SELECT 1 FROM json_tree(people.attributes) AS t "
-    f"WHERE t.type NOT IN ('object', 'array') AND {_VALUE_TEXT} LIKE :p ESCAPE '\\')))"
-)
-
-
-def search_people(db: Database, text: str, limit: int, offset: int = 0) -> list[Person]:
-    """One page of the people whose id, email or any attribute value contains ``text``."""
-    if not text:
-        return db.people.list(limit, offset)
-    if _UNSAFE.search(text) or text.lower() in "nil":
-        return db.people.search(text, limit, offset)
-    rows = db.fetchall(
-        f"SELECT id, email, attributes FROM people WHERE {_FAST_SEARCH} "
-        "ORDER BY rowid LIMIT :limit OFFSET :offset",
-        {"p": like_pattern(text), "limit": limit, "offset": offset},
-    )
-    return [
-        Person(id=row["id"], email=row["email"], attributes=json.loads(row["attributes"]))
-        for row in rows
-    ]
 
 
 def _compact(value: Any, limit: int = 120) -> str:
@@ -184,7 +144,7 @@ class PeopleTableModel(_PagedTableModel[Person]):
         self.refresh()
 
     def _fetch(self, offset: int) -> list[Person]:
-        return search_people(self._db, self._search, self._page, offset)
+        return self._db.people.search(self._search, self._page, offset)
 
     def person(self, row: int) -> Person:
         """The person shown on ``row``."""
@@ -258,36 +218,8 @@ class EventsTableModel(_TableModel):
 # -- deliveries ------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class DeliveryRow:
-    """One line of the deliveries list (the full record is loaded for the detail only)."""
-
-    id: int
-    """The delivery's number."""
-    request_name: str
-    """The request's name when it was sent."""
-    person_id: str | None
-    """The person it was rendered for."""
-    state: str
-    """Its state (``draft`` ... ``cancelled``)."""
-    attempts: int
-    """How many attempts were made."""
-    last_status: int | None
-    """The last attempt's HTTP status, if one arrived."""
-    error: str | None
-    """The last plain-language problem."""
-    next_attempt_at: float | None
-    """When the next attempt is due (Unix seconds)."""
-    created_at: float
-    """When the delivery was made (Unix seconds)."""
-
-
-_DELIVERY_SQL = (
-    "SELECT d.id, d.request_name, d.person_id, d.state, d.next_attempt_at, d.error,"
-    " d.created_at, (SELECT count(*) FROM attempts a WHERE a.delivery_id = d.id) AS n,"
-    " (SELECT a.status FROM attempts a WHERE a.delivery_id = d.id ORDER BY a.n DESC LIMIT 1)"
-    " AS last_status FROM deliveries d"
-)
+DeliveryRow = DeliverySummary
+"""One line of the deliveries list (the full record is loaded for the detail only)."""
 
 
 def countdown_text(seconds: float) -> str:
@@ -320,6 +252,7 @@ class DeliveriesTableModel(_PagedTableModel[DeliveryRow]):
         self.now = self._clock()
         """The instant countdowns are shown against (set by :meth:`tick`)."""
         self.filters: dict[str, str] = {}
+        self._deliveries = Deliveries(db)
         self.refresh()
 
     def set_filters(
@@ -331,41 +264,11 @@ class DeliveriesTableModel(_PagedTableModel[DeliveryRow]):
 
     def request_names(self) -> list[str]:
         """Every request name that has deliveries (for the request filter)."""
-        rows = self._db.fetchall(
-            "SELECT DISTINCT request_name FROM deliveries ORDER BY request_name COLLATE NOCASE"
-        )
-        return [row[0] for row in rows]
-
-    def _where(self) -> tuple[str, dict[str, Any]]:
-        clauses: list[str] = []
-        params: dict[str, Any] = {}
-        f = self.filters
-        if f.get("state"):
-            clauses.append("d.state = :state")
-            params["state"] = f["state"]
-        if f.get("request"):
-            clauses.append("d.request_name = :request")
-            params["request"] = f["request"]
-        if f.get("person"):
-            clauses.append("d.person_id LIKE :person ESCAPE '\\'")
-            params["person"] = like_pattern(f["person"])
-        if f.get("text"):
-            clauses.append(
-                "(CAST(d.id AS TEXT) = :exact OR d.request_name LIKE :p ESCAPE '\\'"
-                " OR d.person_id LIKE :p ESCAPE '\\' OR d.error LIKE :p ESCAPE '\\'"
-                " OR json_extract(d.rendered, '$.url') LIKE :p ESCAPE '\\')"
-            )
-            params["exact"] = f["text"].strip().lstrip("#")
-            params["p"] = like_pattern(f["text"].strip())
-        return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
+        return self._deliveries.request_names()
 
     def _fetch(self, offset: int) -> list[DeliveryRow]:
-        where, params = self._where()
-        params.update(limit=self._page, offset=offset)
-        rows = self._db.fetchall(
-            f"{_DELIVERY_SQL}{where} ORDER BY d.id DESC LIMIT :limit OFFSET :offset", params
-        )
-        return [_delivery_row(row) for row in rows]
+        where = DeliveryFilter(**self.filters)
+        return self._deliveries.summaries(where, self._page, offset)
 
     def refresh(self) -> None:
         """Read the first page again (after a filter change or new deliveries)."""
@@ -378,11 +281,7 @@ class DeliveriesTableModel(_PagedTableModel[DeliveryRow]):
         rows = [r for r, item in enumerate(self._rows) if item.id in wanted]
         if not rows:
             return
-        marks = ",".join("?" * len(wanted))
-        fresh = {
-            row["id"]: _delivery_row(row)
-            for row in self._db.fetchall(f"{_DELIVERY_SQL} WHERE d.id IN ({marks})", list(wanted))
-        }
+        fresh = {item.id: item for item in self._deliveries.summaries_of(sorted(wanted))}
         for r in rows:
             item = fresh.get(self._rows[r].id)
             if item is not None:
@@ -445,17 +344,3 @@ class DeliveriesTableModel(_PagedTableModel[DeliveryRow]):
         if item.state == "queued":
             return "queued"
         return countdown_text(item.next_attempt_at - self.now)
-
-
-def _delivery_row(row: Any) -> DeliveryRow:
-    return DeliveryRow(
-        id=row["id"],
-        request_name=row["request_name"],
-        person_id=row["person_id"],
-        state=row["state"],
-        attempts=row["n"],
-        last_status=row["last_status"],
-        error=row["error"],
-        next_attempt_at=row["next_attempt_at"],
-        created_at=row["created_at"],
-    )
