@@ -22,10 +22,15 @@ and an unquoted ``|``, ``;``, ``&`` or ``&&`` ends the command. Then curl's opti
 * ``-G/--get`` moves the data into the query string; the method is POST when there is
   data, GET otherwise, unless ``-X`` says otherwise (and must be one Customer.io offers).
 * ``-u/--user``: the credential never reaches the workspace. It becomes an
-  ``Authorization: Basic`` header built in Liquid from a secret named after the host
+  ``Authorization: Basic`` header built in Liquid from a secret
   (``{{ "user:" | append: secrets.stripe | base64_encode }}``, or the user part alone
   when the password is empty, as in Stripe's ``-u sk_test_…:``), and a note says which
-  secret to set; ``--oauth2-bearer`` likewise becomes ``Bearer {{ secrets.NAME }}``. A
+  secret to set; ``--oauth2-bearer`` likewise becomes ``Bearer {{ secrets.NAME }}``. The
+  secret's name is the one the caller passes (the window asks the user to confirm it),
+  else one made from the host (``stripe`` for ``api.stripe.com``). The password, key or
+  token itself is handed back apart (:attr:`CurlImport.credential`, never in a repr), so
+  the window can offer to store it in the keychain under that name; a ``-u user`` with
+  no password has nothing to store, and the note says so (curl would have prompted). A
   literal ``Authorization``, ``Cookie`` or API-key header is kept and warned about, as
   is a shell variable (``$TOKEN``), which is kept as written.
 * Options about output, TLS checking, redirects, proxies and timeouts (``-s``, ``-i``,
@@ -42,15 +47,17 @@ and an unquoted ``|``, ``;``, ``&`` or ``&&`` ends the command. Then curl's opti
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import quote, urlsplit
 
 from composer.curl_export import CurlExport, export_curl, to_curl
 from composer.curl_shell import SOURCE, shell_quote, shell_words
 from composer.errors import InvalidFileError
 from composer.model import METHODS, Header, Request
+from composer.secrets import check_name
 
 __all__ = [
+    "Credential",
     "CurlExport",
     "CurlImport",
     "export_curl",
@@ -114,6 +121,18 @@ _SECRET_HEADERS = re.compile(r"authorization|cookie|x-api-key|api-key|x-auth-tok
 
 
 @dataclass(frozen=True, slots=True)
+class Credential:
+    """A credential the command gave, which the request now reads from a secret."""
+
+    secret: str
+    """The secret's name the request uses (``{{ secrets.<secret> }}``)."""
+    what: str
+    """``password``, ``key`` (``-u key:``) or ``token`` (``--oauth2-bearer``)."""
+    value: str = field(repr=False)
+    """What the command gave: for the keychain, never for the workspace ("" if none)."""
+
+
+@dataclass(frozen=True, slots=True)
 class CurlImport:
     """A request made from a cURL command, and what the user should know about it."""
 
@@ -121,6 +140,8 @@ class CurlImport:
     """The new request (its name from the URL unless one was given)."""
     notes: tuple[str, ...]
     """Plain sentences: secrets to set, credentials to move, options ignored."""
+    credential: Credential | None = None
+    """The ``-u`` or ``--oauth2-bearer`` credential the request reads from a secret."""
 
 
 def _fail(reason: str) -> InvalidFileError:
@@ -256,8 +277,13 @@ def _liquid_string(text: str) -> str:
     return f'"{text}"' if '"' not in text else f"'{text}'"
 
 
-def import_curl(text: str, name: str | None = None) -> CurlImport:
-    """Read a pasted cURL command; :class:`InvalidFileError` says what cannot be imported."""
+def import_curl(text: str, name: str | None = None, secret: str | None = None) -> CurlImport:
+    """Read a pasted cURL command; :class:`InvalidFileError` says what cannot be imported.
+
+    ``secret`` names the secret a ``-u`` or ``--oauth2-bearer`` credential is read from
+    (by default one made from the host); a name no template could use raises
+    :class:`~composer.secrets.SecretNameError`.
+    """
     for what, given in (("command", text), ("name", name or "")):
         half = _SURROGATE.search(given)
         if half is not None:  # bytes that were not UTF-8 (a command line's surrogateescape)
@@ -270,8 +296,9 @@ def import_curl(text: str, name: str | None = None) -> CurlImport:
     url: str | None = None
     headers: list[Header] = []
     pieces: list[tuple[str, str]] = []
-    get = bearer = False
+    get = False
     user: str | None = None
+    bearer: str | None = None
     for option, value in _options(words[1:]):
         if option == "url" or option == "--url":
             if url is not None:
@@ -302,7 +329,7 @@ def import_curl(text: str, name: str | None = None) -> CurlImport:
         elif option == "-u":
             user = value
         elif option == "--oauth2-bearer":
-            bearer = True
+            bearer = value or ""
     if not url:
         raise _fail("the command has no URL")
     if "://" not in url and not _OTHER_SCHEME.match(url):
@@ -330,27 +357,39 @@ def import_curl(text: str, name: str | None = None) -> CurlImport:
         raise _fail(f"the method {method} is not one Customer.io sends ({', '.join(METHODS)})")
     parts = urlsplit(url)
     host = parts.hostname or "host"
-    secret = _secret_name(host)
-    if any(h.name.lower() == "authorization" for h in headers) and (user is not None or bearer):
+    if secret is None:
+        secret = _secret_name(host)
+    else:
+        check_name(secret)
+    credential: Credential | None = None
+    if any(h.name.lower() == "authorization" for h in headers) and (
+        user is not None or bearer is not None
+    ):
         notes.append("-u or --oauth2-bearer was left out: an Authorization header is given.")
-    elif bearer:
+    elif bearer is not None:
         headers.insert(0, Header("Authorization", f"Bearer {{{{ secrets.{secret} }}}}"))
+        credential = Credential(secret, "token", bearer)
         notes.append(
-            f"The token given with --oauth2-bearer was not kept: the Authorization header reads "
-            f'it from the secret "{secret}"; set it under Secrets '
+            f"The token given with --oauth2-bearer is not kept in the request: the "
+            f'Authorization header reads it from the secret "{secret}"; set it under Secrets '
             f"(webhook-composer secrets set {secret})."
         )
     elif user is not None:
         login, colon, password = user.partition(":")
         if colon and not password:
             value = f'secrets.{secret} | append: ":"'
-            what = "key"
+            credential = Credential(secret, "key", login)
         else:
             value = f"{_liquid_string(login + ':')} | append: secrets.{secret}"
-            what = "password"
+            credential = Credential(secret, "password", password)
         headers.insert(0, Header("Authorization", f"Basic {{{{ {value} | base64_encode }}}}"))
+        given = (
+            f"The {credential.what} given with -u is not kept in the request"
+            if credential.value
+            else "-u gave no password (curl would have asked for it)"
+        )
         notes.append(
-            f"The {what} given with -u was not kept: the Authorization header reads it from "
+            f"{given}: the Authorization header reads it from "
             f'the secret "{secret}"; set it under Secrets '
             f"(webhook-composer secrets set {secret})."
         )
@@ -369,7 +408,7 @@ def import_curl(text: str, name: str | None = None) -> CurlImport:
         notes.append("The command holds '{{' or '{%', which will be read as Liquid.")
     label = name or (host + parts.path.rstrip("/")) or host
     request = Request(name=label, url=url, method=method, headers=tuple(headers), body=body)
-    return CurlImport(request, tuple(notes))
+    return CurlImport(request, tuple(notes), credential)
 
 
 def parse_curl(text: str) -> Request:
