@@ -9,6 +9,14 @@ The names are resolved on first use (:pep:`562` module ``__getattr__``): importi
 rendering names need and which costs a tenth of a second or more to import. The
 window's start-up and the commands that never render start that much sooner.
 
+**One list.** :data:`_HOMES` names each public name's home module; ``__all__`` is derived
+from it, and so is the lazy lookup. The ``TYPE_CHECKING`` block star-imports the same
+modules for type checkers (which cannot read a table), and ``tests/test_public_api.py`` fails when
+its modules' ``__all__`` differ from :data:`_HOMES` by a single name.
+
+``__version__`` is the one place the version is written: the distribution's metadata
+(``pyproject.toml``, ``dynamic = ["version"]``), the bundle and the User-Agent read it.
+
 ``composer.render`` names both a submodule and the function: as when the names were
 imported eagerly, the package attribute stays the function even after the submodule is
 imported (the import system would otherwise set it to the module).
@@ -21,42 +29,11 @@ import sys
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:
-    from composer.diagnostics import Diagnostic, Severity, line_column
-    from composer.errors import (
-        BugError,
-        ComposerError,
-        InboxError,
-        InvalidFileError,
-        KnownError,
-        NotFoundError,
-        SecretStoreError,
-        SendError,
-        StoreError,
-    )
-    from composer.model import (
-        DEFAULT_HEADERS,
-        METHODS,
-        SEND_MODES,
-        Event,
-        Header,
-        Person,
-        Request,
-        ResponseMapping,
-        context_for,
-        json_kind,
-        load_context,
-        parse_context,
-    )
-    from composer.render import (
-        MASK,
-        RenderedRequest,
-        VersionComparison,
-        render,
-        render_body,
-        render_both,
-        render_field,
-    )
+if TYPE_CHECKING:  # for type checkers, which cannot read _HOMES: the same four modules
+    from composer.diagnostics import *  # noqa: F403
+    from composer.errors import *  # noqa: F403
+    from composer.model import *  # noqa: F403
+    from composer.render import *  # noqa: F403
 
 __version__ = "0.1.0"
 
@@ -99,40 +76,7 @@ _HOMES = {
 }
 _MODULE_OF = {name: module for module, names in _HOMES.items() for name in names}
 
-__all__ = [
-    "DEFAULT_HEADERS",
-    "MASK",
-    "METHODS",
-    "SEND_MODES",
-    "BugError",
-    "ComposerError",
-    "Diagnostic",
-    "Event",
-    "Header",
-    "InboxError",
-    "InvalidFileError",
-    "KnownError",
-    "NotFoundError",
-    "Person",
-    "RenderedRequest",
-    "Request",
-    "ResponseMapping",
-    "SecretStoreError",
-    "SendError",
-    "Severity",
-    "StoreError",
-    "VersionComparison",
-    "__version__",
-    "context_for",
-    "json_kind",
-    "line_column",
-    "load_context",
-    "parse_context",
-    "render",
-    "render_body",
-    "render_both",
-    "render_field",
-]
+__all__ = sorted([*_MODULE_OF, "__version__"])
 
 
 def __getattr__(name: str) -> Any:

@@ -23,6 +23,10 @@ A delivery is one send of a request for a person. It goes ``draft`` → ``queued
   by a :class:`DeliveryFilter`: state, request name, a piece of the person's id, and a
   text found in the id (``#12`` or ``12``), request, person, error or rendered URL. The
   full record is read only for one delivery (:meth:`Deliveries.get`).
+* **A layer below the engine.** This module records and reads; it never sends. It imports
+  nothing from :mod:`composer.outbox` or :mod:`composer.sender` when it runs (the attempt
+  result a :class:`DeliveryEvent` carries is named for type checking only), so reading the
+  outbox's records loads no HTTP client.
 * **Moves** (approve, discard, cancel, retry now) check the state in the same transaction
   that changes it, and say plainly when a delivery is past that move.
 """
@@ -37,16 +41,18 @@ import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from composer.diagnostics import Diagnostic
 from composer.errors import NotFoundError, SendError
 from composer.model import Person, Request, context_for
 from composer.render import render
 from composer.retry import RetryPolicy
-from composer.sender import AttemptResult
 from composer.store import Database
 from composer.store_people import like_pattern
+
+if TYPE_CHECKING:  # the engine's type, named in DeliveryEvent only; never imported to run
+    from composer.sender import AttemptResult
 
 __all__ = [
     "Attempt",
