@@ -50,16 +50,14 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-import keyring
-
 from composer.check import CheckReport, check_request
 from composer.cli import CommandError, data_dir_of, emit_json
 from composer.cli_render import render_inputs
 from composer.cli_store import group
-from composer.curl import export_curl, import_curl
+from composer.curl import CurlExport, export_curl, import_curl
 from composer.inbox import CaughtRequest, Inbox, Reply
 from composer.outbox import LazySecrets
-from composer.secrets import SERVICE, SecretStore, keychain_problem
+from composer.secrets import SecretStore
 from composer.seed import open_workspace
 
 __all__ = ["register"]
@@ -180,22 +178,24 @@ def run_inbox(args: argparse.Namespace) -> int:
 # -- curl -------------------------------------------------------------------------------
 
 
-def _keychain_value(name: str) -> str | None:
-    if keychain_problem() is not None:
-        return None
-    value = keyring.get_password(SERVICE, name)
-    return None if value is None else str(value)
-
-
 def run_curl(args: argparse.Namespace) -> int:
     request, context, zone = render_inputs(args, "curl")
-    secrets = LazySecrets(_keychain_value) if args.reveal_secrets else None
     try:
-        exported = export_curl(
-            request, context, secrets=secrets, reveal=args.reveal_secrets, zone=zone
-        )
+        if not args.reveal_secrets:
+            return _print_curl(export_curl(request, context, zone=zone))
+        # The values come from the workspace's keychain, through the one SecretStore.
+        with open_workspace(data_dir_of(args)) as db:
+            store = SecretStore(db)
+            if store.problem is not None:
+                print(f"note: {store.problem}", file=sys.stderr)
+            secrets = LazySecrets(store.get)
+            exported = export_curl(request, context, secrets=secrets, reveal=True, zone=zone)
     except ValueError as exc:
         raise CommandError(f"webhook-composer curl: {exc}") from None
+    return _print_curl(exported)
+
+
+def _print_curl(exported: CurlExport) -> int:
     sys.stdout.write(exported.command)
     sys.stdout.flush()
     for diagnostic in exported.rendered.diagnostics:
