@@ -80,6 +80,7 @@ class CioJobs(QObject):
         super().__init__(parent)
         self._job: CioJob | None = None
         self._thread: QThread | None = None
+        self._threads: list[tuple[QThread, CioJob]] = []  # referenced until they end
         self._done: Callable[[Any], None] | None = None
 
     @property
@@ -99,7 +100,9 @@ class CioJobs(QObject):
         job.succeeded.connect(self._answer)
         job.failed.connect(self._answer)
         self._job, self._done = job, done
+        self._prune()
         self._thread = start_thread(job, "customer.io", job.run)
+        self._threads.append((self._thread, job))
         self.busyChanged.emit(True)
         return True
 
@@ -109,17 +112,25 @@ class CioJobs(QObject):
             self._job.stop_event.set()
 
     def wait(self, ms: int = 30_000) -> None:
-        """Cancel the running job and wait for its thread to end (closing, tests)."""
+        """Cancel the running job and wait for every thread to end (closing, tests)."""
         self.cancel()
-        thread = self._thread
-        if thread is not None:
+        for thread, _job in self._threads:
             with contextlib.suppress(RuntimeError):  # already deleted: it ended
                 thread.wait(ms)
+        self._threads.clear()
+
+    def _prune(self) -> None:
+        running = []
+        for thread, job in self._threads:
+            with contextlib.suppress(RuntimeError):  # deleted: it ended
+                if not thread.isFinished():
+                    running.append((thread, job))
+        self._threads = running
 
     @Slot(object)
     def _answer(self, value: Any) -> None:
         done = self._done
-        self._job = self._thread = self._done = None
+        self._job = self._thread = self._done = None  # the thread stays in _threads
         self.busyChanged.emit(False)
         if done is not None:
             done(value)
