@@ -373,7 +373,10 @@ def test_faults_are_named_plainly(qtbot: QtBot, actions: CioActions, cio: CioSer
     _menu_action(actions.window, "&Pull from a campaign…").trigger()
     pull = actions.dialogs["pull"]
     _idle(qtbot, pull)
-    assert "log in first" in pull.message
+    assert pull.message == (
+        "No Customer.io App API key is stored for this workspace; connect first "
+        "(Customer.io ▸ Connect…)."
+    )
     _connect(qtbot, actions, cio)
     cio.fail_next(429, count=3, retry_after="0")
     pull.start()

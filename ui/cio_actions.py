@@ -33,7 +33,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from composer.cioapi import DEFAULT_TIMEOUT, CioClient, PulledPeople, open_client
+from composer.cioapi import DEFAULT_TIMEOUT, CioClient, NoKeyError, PulledPeople, open_client
 from composer.retry import RetryPolicy
 
 if TYPE_CHECKING:
@@ -94,13 +94,17 @@ class CioActions(QObject):
 
     def client(self, cancelled: Callable[[], bool]) -> CioClient:
         """A client of the workspace's Customer.io (call it in a worker: it reads the keychain)."""
-        return open_client(
-            self.db,
-            key=self._session_key,
-            policy=self.policy,
-            timeout=self.timeout,
-            cancelled=cancelled,
-        )
+        try:
+            return open_client(
+                self.db,
+                key=self._session_key,
+                policy=self.policy,
+                timeout=self.timeout,
+                cancelled=cancelled,
+            )
+        except NoKeyError as exc:
+            said = str(exc).replace("log in first", "connect first (Customer.io ▸ Connect…)")
+            raise NoKeyError(said) from None
 
     def secret_values(self) -> dict[str, str]:
         """The app's secrets, name → value (call it in a worker: it reads the keychain)."""

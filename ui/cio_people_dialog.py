@@ -59,6 +59,12 @@ def split_identifiers(text: str) -> tuple[list[str], list[str]]:
     return ids, emails
 
 
+def _few(items: tuple[str, ...], shown: int = 10) -> str:
+    """The first ``shown`` items, then how many more (a pull may name a thousand)."""
+    text = ", ".join(item[:80] for item in items[:shown])
+    return text + (f" and {len(items) - shown} more" if len(items) > shown else "")
+
+
 class PeopleDialog(CioDialog):
     """Pull chosen people or a segment's first members, with the personal-data notice.
 
@@ -193,9 +199,9 @@ class PeopleDialog(CioDialog):
             f"({len(done.new)} new, {len(done.refreshed)} refreshed)."
         )
         if done.kept:
-            text += f" Left as they are (made in this workspace): {', '.join(done.kept)}."
+            text += f" Left as they are (made in this workspace): {_few(done.kept)}."
         if done.missing:
-            text += f" Not found in Customer.io: {', '.join(done.missing)}."
+            text += f" Not found in Customer.io: {_few(done.missing)}."
         self.say(text)
         self.show_count()
         self.cio.window.reload_people()
