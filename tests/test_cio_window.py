@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 import ui_helpers
 from cio_fixtures import CARD_BODY, cio
-from cio_server import KEY, CioServer
+from cio_server import KEY, CioServer, webhook
 from pytestqt.qtbot import QtBot
 from store_keychain import keychain
 
@@ -400,3 +400,28 @@ def test_faults_are_named_plainly(qtbot: QtBot, actions: CioActions, cio: CioSer
     pull.cancel_button.click()
     _idle(qtbot, pull)
     assert pull.message.startswith("Cancelled")
+
+
+@pytest.mark.usefixtures("no_real_keychain")
+def test_a_legacy_action_shows_the_upgrade_check_and_needs_force(
+    qtbot: QtBot, actions: CioActions, cio: CioServer
+) -> None:
+    body = '{{ customer | replace: "=>", ":" }}'
+    cio.add_campaign(8, "Legacy", [webhook(80, "Old hook", body=body, liquid_version="legacy")])
+    _connect(qtbot, actions, cio)
+    _pull(qtbot, actions, campaign=8)
+    window = actions.window
+    assert window.current_name == "Old hook"
+    assert window.current_request().liquid_version == "legacy"
+    _edit_url(qtbot, window, "https://local.test/legacy")
+    push = _push_dialog(qtbot, actions)
+    text = push.checks.text()
+    assert "<b>Upgrade check</b> (the action uses legacy Liquid): " in text
+    assert push.plan is not None and push.plan.upgrade_differs
+    assert push.force.isVisible() and not push.push_button.isEnabled()
+    push.force.setChecked(True)
+    assert push.push_button.isEnabled()
+    push.push_button.click()
+    _idle(qtbot, push)
+    assert push.message.startswith("Pushed.")
+    assert cio.action(8, 80)["url"] == "https://local.test/legacy"
