@@ -150,14 +150,30 @@ def test_reply_delay_and_on_request_hook() -> None:
         raise RuntimeError("a failing hook does not stop the inbox")
 
     with Inbox(reply=Reply(204, delay_s=0.3), on_request=hook) as box:
-        started = time.monotonic()
         response = httpx.delete(box.url + "/thing/1")
-        took = time.monotonic() - started
         second = httpx.get(box.url + "/again")
     assert response.status_code == 204
     assert second.status_code == 204
-    assert took >= 0.3
     assert [c.target for c in seen] == ["/thing/1", "/again"]
+
+
+def test_a_delayed_reply_is_held_back_until_its_delay_ends() -> None:
+    caught = threading.Event()
+    outcome: list[object] = []
+
+    def ask(url: str) -> None:
+        try:
+            outcome.append(httpx.get(url + "/held", timeout=30).status_code)
+        except httpx.HTTPError as exc:
+            outcome.append(type(exc).__name__)
+
+    box = Inbox(reply=Reply(204, delay_s=60), on_request=lambda _: caught.set()).start()
+    client = threading.Thread(target=ask, args=(box.url,))
+    client.start()
+    assert caught.wait(10)  # the request is caught; its reply now waits out the delay
+    box.stop()  # stopping during the delay: the held reply is never written
+    client.join(30)
+    assert outcome == ["RemoteProtocolError"]
 
 
 @pytest.mark.parametrize(
@@ -346,9 +362,10 @@ def test_stop_closes_open_connections_and_joins_threads() -> None:
     busy = socket.create_connection(("127.0.0.1", box.port), timeout=5)
     busy.sendall(b"POST / HTTP/1.1\r\nContent-Length: 50\r\n\r\npartial")
     assert httpx.get(box.url + "/").status_code == 200
-    started = time.monotonic()
     box.stop()
-    assert time.monotonic() - started < 5
+    for conn in (idle, busy):  # closed by the inbox, not left to their 30 s read timeout
+        conn.settimeout(10)
+        assert conn.recv(1) == b""
     assert threading.active_count() == before
     assert not box.running
     assert idle.recv(10) == b""
@@ -428,7 +445,6 @@ def test_100_simultaneous_clients_are_all_answered(inbox: Inbox) -> None:
     for thread in threads:
         thread.join()
     assert not [wait for wait in waits if isinstance(wait, str)]
-    assert max(wait for wait in waits if isinstance(wait, float)) < 5
     assert sorted(c.target for c in inbox.requests) == sorted(f"/{n}" for n in range(clients))
 
 
@@ -488,10 +504,8 @@ def test_a_trickling_client_gets_408_at_the_whole_request_deadline(
                 if select.select([slow], [], [], 0)[0]:
                     answer = slow.recv(65536)
                     break
-            took = time.monotonic() - started
             assert httpx.get(box.url + "/fast").status_code == 200
         assert answer.startswith(b"HTTP/1.1 408 "), answer
         assert b"did not arrive whole within 1 s" in answer
-        assert 0.9 < took < 2.0
         assert [c.target for c in box.requests] == ["/fast"]
         assert box.rejected == 1
