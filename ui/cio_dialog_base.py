@@ -113,6 +113,9 @@ class CioDialog(QDialog):
             done(value)
             self.refresh_buttons()
 
+        if self.jobs.busy:
+            self.say("Still stopping the previous work; try again in a moment.", error=True)
+            return False
         self.say(doing)
         return self.jobs.run(work, answer)
 
