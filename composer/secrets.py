@@ -19,6 +19,10 @@ the session only; a keychain that fails later in the session switches it to the 
 fallback. Names are still recorded in the workspace, so the name is known next time and a
 render then reports the missing value instead of sending an empty one.
 
+:func:`secrets_used` lists the secrets a request's templates read (for a dialog that asks
+for the missing ones first), and :func:`missing_secret_name` reads the secret's name back
+out of the preview's "the secret 'NAME' is not set" diagnostic.
+
 The keychain is first asked when a value, or whether one can be kept, is wanted; listing
 names never touches it. That first question may raise the desktop's unlock prompt and
 wait for the person, so a window asks it off the GUI thread.
@@ -36,6 +40,7 @@ import keyring.errors
 from keyring.backends import chainer, fail, null
 
 from composer.errors import SecretStoreError
+from composer.model import Request
 from composer.paths import APP_NAME
 from composer.store import Database
 
@@ -46,12 +51,35 @@ __all__ = [
     "SecretStore",
     "check_name",
     "keychain_problem",
+    "missing_secret_name",
+    "secrets_used",
 ]
 
 SERVICE = APP_NAME
 """The keychain service name every secret is stored under."""
 NAME_PATTERN = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 """A secret's name: a Liquid identifier, so that ``{{ secrets.NAME }}`` works."""
+_USE = re.compile(r"""\bsecrets(?:\.([A-Za-z_][A-Za-z0-9_-]*)|\[\s*["']([^"'\]]+)["']\s*\])""")
+_MISSING = re.compile(r"the secret '([^']+)' is not set")
+
+
+def secrets_used(request: Request) -> list[str]:
+    """The secret names ``request``'s templates read, in order of first use."""
+    texts = [request.url, *(h.value for h in request.headers), request.body]
+    texts += [m.value for m in request.response_mappings]
+    seen: dict[str, None] = {}
+    for text in texts:
+        for match in _USE.finditer(text):
+            seen.setdefault(match.group(1) or match.group(2), None)
+    return list(seen)
+
+
+def missing_secret_name(message: str) -> str | None:
+    """The secret a "the secret 'NAME' is not set" diagnostic names, else None."""
+    found = _MISSING.search(message)
+    return found.group(1) if found else None
+
+
 _PROBE = "webhook-composer keychain probe"
 _FALLBACK = "secrets are kept in memory for this session only and are not saved."
 

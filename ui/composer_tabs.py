@@ -11,6 +11,13 @@ switch is a step on :attr:`ComposerTabs.undo_stack` (cleared when another reques
 loaded), so the window's Ctrl+Z switches back while no text field has the focus (a text
 field's Ctrl+Z undoes its own typing, as before). Each preview brings the filter and tag
 names of the version it rendered with, which the editors then offer for completion.
+
+Each tab's title counts the errors that belong to it (the URL's on Request, a header's on
+Headers, the body's on Body, a response mapping's on Response), and a header with a
+problem has its row tinted. A diagnostic about a missing secret ("the secret 'x' is not
+set"), when activated, opens the Secrets dialog on that name, listing the request's other
+secrets after it; the store is :attr:`ComposerTabs.secret_source` (else the window's
+``secret_store``), and a change there is announced with ``secretsChanged``.
 """
 
 from __future__ import annotations
@@ -20,22 +27,36 @@ from dataclasses import replace
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import QTabWidget, QWidget
+from PySide6.QtWidgets import QDialog, QTabWidget, QWidget
 
 from composer.diagnostics import Diagnostic
 from composer.liquid import DEFAULT_VERSION, LiquidVersion, other_version, version_named
 from composer.model import Request
+from composer.secrets import missing_secret_name, secrets_used
 from ui.body_tab import BodyTab
 from ui.headers_tab import HeadersTab
 from ui.highlighter import syntax_for
 from ui.liquid_switch import LiquidVersionSwitch, SwitchVersionCommand
+from ui.page_workers import SecretsSource, resolve_store
 from ui.preview import PreviewResult
 from ui.request_tab import RequestTab
 from ui.response_tab import ResponseTab
 
-__all__ = ["ComposerTabs"]
+__all__ = ["ComposerTabs", "tab_of"]
 
 REQUEST, HEADERS, BODY, RESPONSE = range(4)
+_TITLES = {REQUEST: "&Request", HEADERS: "&Headers", BODY: "&Body", RESPONSE: "Res&ponse"}
+
+
+def tab_of(where: str) -> int:
+    """The tab a diagnostic's ``where`` belongs to (the URL on Request, and so on)."""
+    if where == "url":
+        return REQUEST
+    if where.startswith("headers["):
+        return HEADERS
+    if where.startswith("response_mappings["):
+        return RESPONSE
+    return BODY
 
 
 class ComposerTabs(QTabWidget):
@@ -51,6 +72,8 @@ class ComposerTabs(QTabWidget):
         sideBySideToggled(bool): the side-by-side view of both renderings was switched.
         authRequested(): the Headers tab's auth helper was asked for.
         lastResponseRequested(): the Response tab wants the last real response.
+        secretRequested(str): a missing secret's diagnostic was activated (its name).
+        secretsChanged(): a secret was stored or deleted in the dialog opened from here.
     """
 
     edited = Signal()
@@ -61,6 +84,8 @@ class ComposerTabs(QTabWidget):
     sideBySideToggled = Signal(bool)
     authRequested = Signal()
     lastResponseRequested = Signal()
+    secretRequested = Signal(str)
+    secretsChanged = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -69,10 +94,8 @@ class ComposerTabs(QTabWidget):
         self.headers_tab = HeadersTab()
         self.body_tab = BodyTab()
         self.response_tab = ResponseTab()
-        self.addTab(self.request_tab, "&Request")
-        self.addTab(self.headers_tab, "&Headers")
-        self.addTab(self.body_tab, "&Body")
-        self.addTab(self.response_tab, "Res&ponse")
+        for tab in (self.request_tab, self.headers_tab, self.body_tab, self.response_tab):
+            self.addTab(tab, _TITLES[self.count()])
         self.setCurrentIndex(BODY)  # the live preview is what a newcomer wants to see first
         self.liquid = LiquidVersionSwitch()
         self.setCornerWidget(self.liquid, Qt.Corner.TopRightCorner)
@@ -81,6 +104,9 @@ class ComposerTabs(QTabWidget):
         self._base: Request | None = None
         self._loading = False
         self._liquid_names: tuple[frozenset[str], frozenset[str]] | None = None
+        self.secret_source: SecretsSource = None
+        """Where the Secrets dialog opened from a diagnostic stores values."""
+        self.secrets_dialog: QDialog | None = None
         self.liquid.switched.connect(self._switched)
         for tab in (self.request_tab, self.headers_tab, self.body_tab):
             tab.edited.connect(self._edited)
@@ -178,10 +204,17 @@ class ComposerTabs(QTabWidget):
             self._liquid_names = names
             for editor in (self.body_tab.editor, self.request_tab.url):
                 editor.set_liquid_names(*names)
-        errors = sum(d.severity == "error" for d in result.diagnostics)
-        self.setTabText(
-            BODY, f"&Body ({errors} error{'s' if errors != 1 else ''})" if errors else "&Body"
-        )
+        diagnostics = result.diagnostics
+        counts = dict.fromkeys(_TITLES, 0)
+        for diagnostic in diagnostics:
+            if diagnostic.severity == "error":
+                counts[tab_of(diagnostic.where)] += 1
+        for tab, title in _TITLES.items():
+            errors = counts[tab]
+            self.setTabText(
+                tab, f"{title} ({errors} error{'s' if errors != 1 else ''})" if errors else title
+            )
+        self.headers_tab.show_problems(diagnostics)
 
     def set_completions(self, words: Iterable[str]) -> None:
         """Variable paths offered by the editors' completion."""
@@ -190,7 +223,15 @@ class ComposerTabs(QTabWidget):
         self.request_tab.url.set_completions(words)
 
     def jump_to(self, diagnostic: Diagnostic) -> None:
-        """Show the editor the diagnostic is about, at its line and column."""
+        """Show the editor the diagnostic is about, at its line and column.
+
+        A missing secret's diagnostic opens the Secrets dialog on that secret instead.
+        """
+        secret = missing_secret_name(diagnostic.message)
+        if secret is not None:
+            self.secretRequested.emit(secret)
+            self.open_secrets(secret)
+            return
         where = diagnostic.where
         if where == "url":
             self.setCurrentIndex(REQUEST)
@@ -204,6 +245,30 @@ class ComposerTabs(QTabWidget):
         else:
             self.setCurrentIndex(BODY)
             self.body_tab.editor.jump_to(diagnostic.line, diagnostic.column)
+
+    def open_secrets(self, name: str | None = None) -> QDialog | None:
+        """Open the Secrets dialog on the request's secrets (on ``name``); None without a store."""
+        from ui.secrets_dialog import SecretsDialog
+
+        window = self.window()
+        source = self.secret_source
+        if source is None:
+            source = getattr(window, "secret_store", None)
+        store = resolve_store(source)
+        request = self.to_model()
+        if store is None or request is None:
+            return None
+        dialog = SecretsDialog(
+            store, secrets_used(request), window, focus=name, needed_by=request.name
+        )
+        dialog.secretsChanged.connect(self.secretsChanged)
+        refresh = getattr(window, "refresh_secrets", None)
+        if callable(refresh) and self.secret_source is None:
+            dialog.secretsChanged.connect(refresh)
+        dialog.finished.connect(dialog.deleteLater)
+        self.secrets_dialog = dialog
+        dialog.open()
+        return dialog
 
     def show_body(self) -> None:
         """Bring the Body tab forward."""

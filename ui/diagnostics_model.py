@@ -1,4 +1,8 @@
-"""The diagnostics list: a read-only item model over a tuple of :class:`Diagnostic`."""
+"""The diagnostics list: a read-only item model over a tuple of :class:`Diagnostic`.
+
+A row's tooltip says what a click does: go to the place in the editor, or, for a secret
+that has no value, open the Secrets dialog on it.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelInde
 from PySide6.QtGui import QColor
 
 from composer.diagnostics import Diagnostic
+from composer.secrets import missing_secret_name
 
 __all__ = ["DIAGNOSTIC_ROLE", "DiagnosticsModel", "describe_where"]
 
@@ -62,6 +67,8 @@ class DiagnosticsModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DecorationRole:
             return _COLORS.get(item.severity)
         if role == Qt.ItemDataRole.ToolTipRole:
+            if missing_secret_name(item.message) is not None:
+                return "Click to give this secret a value."
             return "Click to go to this place in the editor."
         if role == DIAGNOSTIC_ROLE:
             return item

@@ -1,8 +1,13 @@
-"""The Headers tab: an editable name/value table, Content-Type presets and the auth helper."""
+"""The Headers tab: an editable name/value table, Content-Type presets and the auth helper.
+
+A header with a diagnostic has its row tinted and the message as the row's tooltip
+(:meth:`HeadersTab.show_problems`); the composer counts the errors in the tab's title.
+"""
 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -14,10 +19,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from composer.diagnostics import Diagnostic
 from composer.model import Header, Request
 from ui.pair_model import PairTableModel, PairTableView
 
-__all__ = ["CONTENT_TYPES", "HeadersTab"]
+__all__ = ["CONTENT_TYPES", "HeadersTab", "header_index"]
 
 CONTENT_TYPES = (
     "application/json",
@@ -26,6 +32,13 @@ CONTENT_TYPES = (
     "text/xml",
 )
 """The Content-Type presets offered."""
+
+
+def header_index(where: str) -> int | None:
+    """The header a diagnostic's ``where`` names (``headers[2]`` → 2), else None."""
+    if where.startswith("headers[") and where.endswith("]") and where[8:-1].isdigit():
+        return int(where[8:-1])
+    return None
 
 
 class HeadersTab(QWidget):
@@ -90,6 +103,19 @@ class HeadersTab(QWidget):
     def select_row(self, index: int) -> None:
         """Select and show the ``index``-th header of the request (blank rows skipped)."""
         self.table.show_pair(index)
+
+    def show_problems(self, diagnostics: Sequence[Diagnostic]) -> None:
+        """Mark each header row a diagnostic is about (the worst severity wins)."""
+        marks: dict[int, tuple[str, str]] = {}
+        for diagnostic in diagnostics:
+            index = header_index(diagnostic.where)
+            if index is None:
+                continue
+            if index not in marks or (
+                diagnostic.severity == "error" and marks[index][0] != "error"
+            ):
+                marks[index] = (diagnostic.severity, diagnostic.message)
+        self.model.set_marks(marks)
 
     def _preset(self, index: int) -> None:
         if index > 0:

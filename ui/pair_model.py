@@ -5,11 +5,15 @@ from outside (the response tab's per-row preview and problem). Rows whose first 
 blank are kept while editing but left out of :meth:`PairTableModel.pairs`, because a
 header or a mapping needs a name to be stored. :class:`PairTableView` is the table both
 tabs show it in, with the add, remove and "show the n-th pair" actions they share.
+
+A row can carry a diagnostic (:meth:`PairTableModel.set_marks`): its editable cells are
+tinted (red for an error, amber for a warning) and their tooltip is the message, so a
+header with a problem is found in the table, not only in the diagnostics list.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -19,6 +23,7 @@ from PySide6.QtWidgets import QAbstractItemView, QTableView, QWidget
 __all__ = ["PairTableModel", "PairTableView"]
 
 Index = QModelIndex | QPersistentModelIndex
+_MARK_COLORS = {"error": "#f8d7da", "warning": "#fff3cd"}
 
 
 class PairTableModel(QAbstractTableModel):
@@ -36,6 +41,7 @@ class PairTableModel(QAbstractTableModel):
         self._rows: list[list[str]] = []
         self._extra: list[tuple[str, ...]] = []
         self._problems: list[bool] = []
+        self._marks: dict[int, tuple[str, str]] = {}
         self._width = len(titles)
 
     # -- content -------------------------------------------------------------------
@@ -71,6 +77,20 @@ class PairTableModel(QAbstractTableModel):
             self.dataChanged.emit(
                 self.index(0, self._width), self.index(len(self._rows) - 1, len(self._titles) - 1)
             )
+
+    def set_marks(self, marks: Mapping[int, tuple[str, str]]) -> None:
+        """Mark rows by pair index (as :meth:`pairs` counts) with (severity, message)."""
+        named = [i for i, (a, _) in enumerate(self._rows) if a.strip()]
+        by_row = {named[i]: mark for i, mark in marks.items() if 0 <= i < len(named)}
+        if by_row == self._marks:
+            return
+        self._marks = by_row
+        if self._rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, 1))
+
+    def mark(self, row: int) -> tuple[str, str] | None:
+        """The (severity, message) table row ``row`` is marked with, or None."""
+        return self._marks.get(row)
 
     def add(self, first: str = "", second: str = "") -> int:
         """Append a row; returns its number."""
@@ -160,6 +180,11 @@ class PairTableModel(QAbstractTableModel):
         problem = row < len(self._problems) and self._problems[row]
         if role == Qt.ItemDataRole.ForegroundRole and column >= self._width and problem:
             return QColor("#d1242f")
+        mark = self._marks.get(row) if column < self._width else None
+        if mark is not None and role == Qt.ItemDataRole.BackgroundRole:
+            return QColor(_MARK_COLORS.get(mark[0], _MARK_COLORS["warning"]))
+        if mark is not None and role == Qt.ItemDataRole.ToolTipRole:
+            return mark[1]
         return None
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:

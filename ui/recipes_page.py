@@ -6,11 +6,13 @@ The gallery lists each recipe with its description and its secrets, each marked 
 missing in the :class:`~composer.secrets.SecretStore`; the panel beside it shows the
 request itself (method, URL, body). "Use" stores a copy of the recipe as a new request (under
 the recipe's name, or "NAME copy" when that is taken) and, when some of its secrets have
-no value yet, opens the Secrets dialog on them.
+no value yet, opens the Secrets dialog on them. In the panel, each missing secret of
+"Needs the secrets: x (missing)" is a link that opens the Secrets dialog on that name.
 """
 
 from __future__ import annotations
 
+import html
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -162,6 +164,9 @@ class RecipesPage(QWidget):
         self.needs = QLabel()
         self.needs.setAccessibleName("Secrets it needs")
         self.needs.setWordWrap(True)
+        self.needs.setTextFormat(Qt.TextFormat.RichText)
+        self.needs.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+        self.needs.linkActivated.connect(self._secret_link)
         self.request_view = QPlainTextEdit()
         self.request_view.setAccessibleName("Recipe request")
         self.request_view.setReadOnly(True)
@@ -210,7 +215,12 @@ class RecipesPage(QWidget):
         self.description.setText(recipe.description)
         missing = set(self.missing_secrets(recipe))
         if recipe.secrets:
-            marks = [f"{n} ({'missing' if n in missing else 'set'})" for n in recipe.secrets]
+            marks = [
+                f'<a href="secret:{html.escape(n)}">{html.escape(n)} (missing)</a>'
+                if n in missing
+                else f"{html.escape(n)} (set)"
+                for n in recipe.secrets
+            ]
             self.needs.setText("Needs the secrets: " + ", ".join(marks))
         else:
             self.needs.setText("Needs no secrets.")
@@ -218,6 +228,31 @@ class RecipesPage(QWidget):
         self.request_view.setPlainText(
             f"{request.method} {request.url}\n{headers}\n\n{request.body}"
         )
+
+    def _marks_changed(self) -> None:
+        rows = self.model.rowCount()
+        if rows:
+            self.model.dataChanged.emit(self.model.index(0), self.model.index(rows - 1))
+
+    def _secret_link(self, link: str) -> None:
+        index = self.list.currentIndex()
+        if link.startswith("secret:") and index.isValid():
+            self.ask_secrets(self.model.recipe(index.row()), link.removeprefix("secret:"))
+
+    def ask_secrets(self, recipe: Recipe, focus: str | None = None) -> SecretsDialog | None:
+        """Open the Secrets dialog on the recipe's secrets (on ``focus``); None without a store."""
+        store = resolve_store(self.secrets)
+        if store is None:
+            self.status.setText("The keychain is still being opened; try again in a moment.")
+            return None
+        dialog = SecretsDialog(
+            store, list(recipe.secrets), self, focus=focus, needed_by=recipe.request.name
+        )
+        dialog.secretsChanged.connect(lambda: self._show(self.list.currentIndex()))
+        dialog.secretsChanged.connect(self._marks_changed)
+        self.secrets_dialog = dialog
+        dialog.open()
+        return dialog
 
     def use(self, row: int) -> str | None:
         """Store the recipe on ``row`` as a new request; ask for its missing secrets."""
