@@ -145,7 +145,7 @@ def test_a_decompression_bomb_stays_capped_and_is_marked_truncated(
     assert result.body == bytes(BODY_LIMIT)
     assert result.truncated is True
     assert result.size == len(bomb)
-    assert result.elapsed_ms < 4000
+    assert result.error is None  # read to its end, well within the deadline
 
 
 @pytest.mark.parametrize("size", [BODY_LIMIT, BODY_LIMIT + 1])
@@ -316,8 +316,9 @@ def test_whole_response_deadline(reply: Reply) -> None:
     with FaultServer([reply]) as server, Sender(timeout=0.6) as sender:
         result = sender.send(Wire("GET", server.url, ()))
     assert result.status is None
-    assert result.error_kind == "timeout"
-    assert 550 <= result.elapsed_ms < 1500
+    assert result.error_kind == "timeout"  # a 10 s server or a 4 s trickle, cut at 0.6 s
+    assert "0.6 s" in (result.error or "")
+    assert result.size < 40  # the whole body never arrived
 
 
 @pytest.mark.slow
@@ -325,8 +326,7 @@ def test_four_second_deadline_against_a_trickle(sender: Sender) -> None:
     with FaultServer([Reply(body=b"x" * 100, trickle=0.5)]) as server:
         result = sender.send(Wire("GET", server.url, ()))
     assert result.error_kind == "timeout"
-    assert 3900 <= result.elapsed_ms <= 5000
-    assert "whole response" in (result.error or "")
+    assert "whole response 4 s after the attempt started" in (result.error or "")
     assert 0 < result.size < 100
 
 
