@@ -113,14 +113,11 @@ def test_short_base64_forms_are_not_masked_by_chance() -> None:
     assert BASE64_MIN == 6
 
 
-def test_masking_a_mebibyte_is_quick() -> None:
-    import time
-
+def test_masking_a_mebibyte_without_secrets_leaves_it_unchanged() -> None:
+    # how long this takes is a figure of tests/bench_masking.py
     masker = Masker([SECRET, "Bearer " + SECRET, "another-secret-value"])
     body = (json.dumps({"k": "v" * 100}) * 10_000).encode()[: 1024 * 1024]
-    started = time.perf_counter()
     assert masker.mask_bytes(body) == body
-    assert time.perf_counter() - started < 0.5
 
 
 # -- a real echo server against the outbox --------------------------------------------
