@@ -306,7 +306,8 @@ def send_many(args: argparse.Namespace) -> int:
             return _finish_dry(dry_run(request, people, secrets, event), args)
         if not confirm(args, request, people, event, secrets):
             return 1
-        write_people(db, records)
+        if request.response_mappings:  # the mappings' updates are applied to them
+            write_people(db, records)
         base = DEFAULT_BASE if args.backoff_base is None else args.backoff_base
         outbox = Outbox(db, secrets, timeout=args.timeout, workers=args.concurrency)
         run = Run(
