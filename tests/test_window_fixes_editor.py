@@ -63,3 +63,58 @@ def test_typing_past_the_limit_turns_highlighting_off_once(qtbot: Any) -> None:
     editor.insertPlainText("x" * 10)
     assert not editor.highlighting
     assert changes == [1]  # clearing the colours is not an edit
+
+
+LONG_NAME = "customer.favourite_colour_of_the_month_for_the_newsletter"
+
+
+def completing_editor(qtbot: Any, words: list[str]) -> CodeEditor:
+    editor = CodeEditor()
+    qtbot.addWidget(editor)
+    editor.resize(500, 300)
+    editor.show()
+    qtbot.waitExposed(editor)
+    editor.set_completions(words)
+    editor.setFocus()
+    return editor
+
+
+def test_enter_takes_the_only_suggestion(qtbot: Any) -> None:
+    editor = completing_editor(qtbot, ["customer.email", LONG_NAME])
+    qtbot.keyClicks(editor, "{{ customer.fav")
+    popup = editor._popup
+    qtbot.waitUntil(popup.isVisible)
+    assert not popup.currentIndex().isValid()  # nothing highlighted yet
+    qtbot.keyClick(popup, Qt.Key.Key_Return)
+    assert editor.toPlainText() == "{{ " + LONG_NAME
+    assert not popup.isVisible()
+
+
+def test_enter_with_several_suggestions_is_a_new_line_not_lost(qtbot: Any) -> None:
+    editor = completing_editor(qtbot, ["customer.email", "customer.id"])
+    qtbot.keyClicks(editor, "{{ customer.")
+    popup = editor._popup
+    qtbot.waitUntil(popup.isVisible)
+    qtbot.keyClick(popup, Qt.Key.Key_Return)
+    assert editor.toPlainText() == "{{ customer.\n"
+    assert not popup.isVisible()
+
+
+def test_a_highlighted_suggestion_is_taken_by_enter(qtbot: Any) -> None:
+    editor = completing_editor(qtbot, ["customer.email", "customer.id"])
+    qtbot.keyClicks(editor, "{{ customer.")
+    popup = editor._popup
+    qtbot.waitUntil(popup.isVisible)
+    qtbot.keyClick(popup, Qt.Key.Key_Down)
+    assert popup.currentIndex().isValid()
+    qtbot.keyClick(popup, Qt.Key.Key_Return)
+    assert editor.toPlainText() == "{{ customer.email"
+
+
+def test_the_popup_is_wide_enough_for_the_longest_name(qtbot: Any) -> None:
+    editor = completing_editor(qtbot, ["customer.email", LONG_NAME])
+    qtbot.keyClicks(editor, "{{ customer.")
+    popup = editor._popup
+    qtbot.waitUntil(popup.isVisible)
+    needed = popup.fontMetrics().horizontalAdvance(LONG_NAME)
+    assert popup.viewport().width() >= needed + 12  # the item margins fit too

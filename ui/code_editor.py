@@ -21,6 +21,12 @@ editor is read-only and quiet (no ``textChanged``, no undo steps); :meth:`CodeEd
 answers with the whole text from the start, so a preview or a save never sees half of it.
 ``loaded`` says when the last slice is in.
 
+Completion keys: Return, Enter or Tab on a highlighted suggestion take it (QCompleter's
+own handling); with none highlighted, Return, Enter or Tab take the only suggestion when
+there is one, and otherwise close the popup and reach the editor as if it were not there
+(a new line, a tab), so no keypress is lost. The popup is as wide as its longest name
+(measured with the popup's font, within 160–640 pixels plus the scroll bar).
+
 ``single_line=True`` makes a one-line field (the URL) that keeps Liquid highlighting,
 which QLineEdit cannot have: no wrapping, no line numbers, Return ignored.
 """
@@ -30,7 +36,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from PySide6.QtCore import QMimeData, QRect, QSize, QStringListModel, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QEvent,
+    QMimeData,
+    QObject,
+    QRect,
+    QSize,
+    QStringListModel,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import (
     QColor,
     QFontDatabase,
@@ -63,6 +79,7 @@ MAX_MARKERS = 100
 _WORD = re.compile(r"[A-Za-z0-9_.\-]*$")
 _AFTER_PIPE = re.compile(r"\|\s*$")
 _AFTER_TAG_OPEN = re.compile(r"\{%-?\s*$")
+_ACCEPT_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Tab)
 
 Marker = tuple[int, int, str, str]
 """A diagnostic marker: 1-based line, 1-based column, severity, message."""
@@ -82,6 +99,19 @@ class _Gutter(QWidget):
 
     def paintEvent(self, event: QPaintEvent) -> None:
         self._editor.paint_gutter(event)
+
+
+class _PopupKeys(QObject):
+    """Hands the completion popup's Return, Enter and Tab to the editor first."""
+
+    def __init__(self, editor: CodeEditor) -> None:
+        super().__init__(editor)
+        self._editor = editor
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            return self._editor._popup_key(event)
+        return False
 
 
 class CodeEditor(QPlainTextEdit):
@@ -370,8 +400,26 @@ class CodeEditor(QPlainTextEdit):
             completer.activated.connect(self._insert_completion)
             popup = completer.popup()
             assert popup is not None
+            self._popup_keys = _PopupKeys(self)
+            popup.installEventFilter(self._popup_keys)  # after the completer's: asked first
             self._completer_parts = (completer, popup)
         return self._completer_parts
+
+    def _popup_key(self, event: QKeyEvent) -> bool:
+        """Return, Enter or Tab in the popup with no suggestion highlighted; True if handled."""
+        parts = self._completer_parts
+        if parts is None or event.key() not in _ACCEPT_KEYS or parts[1].currentIndex().isValid():
+            return False
+        completer, popup = parts
+        if completer.completionCount() == 1:
+            completer.setCurrentRow(0)
+            word = completer.currentCompletion()
+            popup.hide()
+            self._insert_completion(word)
+            return True
+        popup.hide()
+        self.keyPressEvent(event)  # as if the popup were not there
+        return True
 
     def _prefix(self) -> str | None:
         """The word before the cursor when the cursor is inside a Liquid region."""
@@ -421,11 +469,25 @@ class CodeEditor(QPlainTextEdit):
             self._popup.hide()
             return False
         rect = self.cursorRect()
-        rect.setWidth(
-            self._popup.sizeHintForColumn(0) + self._popup.verticalScrollBar().sizeHint().width()
-        )
+        rect.setWidth(self._popup_width())
         self._completer.complete(rect)
         return True
+
+    def _popup_width(self) -> int:
+        """Wide enough for the longest suggestion now offered (the first 500 measured)."""
+        popup = self._popup
+        model = self._completer.completionModel()
+        metrics = popup.fontMetrics()
+        widest = max(
+            (
+                metrics.horizontalAdvance(str(model.index(row, 0).data()))
+                for row in range(min(model.rowCount(), 500))
+            ),
+            default=0,
+        )
+        padding = 2 * popup.frameWidth() + 24  # the item's margins and the focus frame
+        inner = min(max(widest + padding, 160), 640)
+        return inner + popup.verticalScrollBar().sizeHint().width()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         parts = self._completer_parts
