@@ -20,8 +20,9 @@ do not mix):
 Budget (``make bench``): 1,000 people ≤ 2 s including process start, every delivery
 recorded, peak memory ≤ 80 MiB. ``--short`` uses 200 people and one run (a smoke test of
 the figures, not the budget). Every command's request count at the server is checked;
-a runner that did not send every request is reported as such. Returns 1 when our figures
-are over budget or a delivery is missing, else 0.
+a runner that did not send every request is reported as such. A figure over its budget
+is marked "over" (machines are noisy: the figures are for reading, not asserting); the
+return code is 1 only when one of our runs failed or a delivery is missing, else 0.
 """
 
 from __future__ import annotations
@@ -209,7 +210,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             budget = ""
             if is_ours:
                 over = people >= 1000 and (median > BUDGET_S or peak > BUDGET_MIB)
-                ok = ok and not over
                 budget = f"  budget {BUDGET_S:.0f} s, {BUDGET_MIB:.0f} MiB" + (
                     " — over" if over else ""
                 )
