@@ -61,7 +61,7 @@ from composer.secrets import SecretStore
 from composer.seed import open_workspace
 from composer.store import Database
 
-__all__ = ["add_run_options", "run_many", "send_many"]
+__all__ = ["ProgressLine", "add_run_options", "confirm", "run_many", "send_many"]
 
 _SHOWN = 20
 _BODY_LINES = 12

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import argparse
+import io
 import json
+import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,6 +14,7 @@ from typing import Any
 import pytest
 from servers import FaultServer, Received, Reply
 
+from composer.cli_runner import confirm
 from composer.errors import InvalidFileError, NotFoundError
 from composer.model import Event, Header, Person, Request, ResponseMapping
 from composer.outbox import Outbox
@@ -315,3 +319,32 @@ def test_report_into_a_file_that_is_a_folder(tmp_path: Path) -> None:
 def test_report_spec_refused(text: str) -> None:
     with pytest.raises(ValueError, match="expected junit:PATH or json:PATH"):
         parse_spec(text)
+
+
+class _Terminal(io.StringIO):
+    """Standard input that says it is a terminal (the real one is tested on a pty)."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_confirmation_shows_the_first_rendering_masked(
+    db: Database, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    chosen = people(db, "first", "second", name="Ana")
+    request = Request(
+        name="Sync",
+        url="https://hooks.example.com/{{ customer.id }}",
+        headers=(Header("Authorization", "Bearer {{ secrets.token }}"),),
+        body="{{ customer.name }}",
+    )
+    args = argparse.Namespace(yes=False, dry_run=False)
+    monkeypatch.setattr(sys, "stdin", _Terminal("no\n"))
+    assert not confirm(args, request, chosen, None, {"token": SECRET})
+    shown = capsys.readouterr().err
+    assert "Send “Sync” to 2 people? For the first, first:" in shown
+    assert "POST https://hooks.example.com/first" in shown
+    assert "Authorization: Bearer ••••••" in shown and SECRET not in shown
+    assert "Nothing was sent." in shown
+    monkeypatch.setattr(sys, "stdin", _Terminal("y\n"))
+    assert confirm(args, request, chosen, None, {"token": SECRET})
