@@ -20,9 +20,10 @@ do not mix):
 Budget (``make bench``): 1,000 people ≤ 2 s including process start, every delivery
 recorded, peak memory ≤ 80 MiB. ``--short`` uses 200 people and one run (a smoke test of
 the figures, not the budget). Every command's request count at the server is checked;
-a runner that did not send every request is reported as such. A figure over its budget
-is marked "over" (machines are noisy: the figures are for reading, not asserting); the
-return code is 1 only when one of our runs failed or a delivery is missing, else 0.
+a runner that did not send every request is reported as such. Each figure is one line,
+``what  measured  budget B  ok|OVER|--`` (``--``: no budget: the other runners, and
+``--short``). Returns 1 when one of our figures is over its budget, one of our runs
+failed or a delivery is missing, else 0.
 """
 
 from __future__ import annotations
@@ -133,6 +134,12 @@ def _recorded(path: Path) -> int:
     return int(row[0]) if row else 0
 
 
+def _line(what: str, measured: str, budget: str, ok: bool | None) -> None:
+    """One figure beside its budget (ok, OVER, or -- for one without a budget)."""
+    mark = {True: "ok", False: "OVER", None: "--"}[ok]
+    print(f"{what:<62} {measured:>14}   budget {budget if ok is not None else '-':<12} {mark}")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--short", action="store_true", help="200 people, one run")
@@ -184,7 +191,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     False,
                 )
             )  # fmt: skip
-        print(f"{people} people to a loopback server, from process start ({runs} runs, median):")
+        print(f"{people} people to a loopback server, from process start ({runs} runs, median)")
         for name, command, is_ours in commands:
             seconds: list[float] = []
             peak = 0.0
@@ -207,13 +214,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                         note += f"  ({recorded} of {people} deliveries recorded)"
                         ok = False
             median = statistics.median(seconds)
-            budget = ""
-            if is_ours:
-                over = people >= 1000 and (median > BUDGET_S or peak > BUDGET_MIB)
-                budget = f"  budget {BUDGET_S:.0f} s, {BUDGET_MIB:.0f} MiB" + (
-                    " — over" if over else ""
-                )
-            print(f"  {name:<34} {median:6.2f} s  {peak:6.1f} MiB{budget}{note}")
+            timed = is_ours and people >= 1000
+            fast = median <= BUDGET_S if timed else None
+            lean = peak <= BUDGET_MIB if timed else None
+            ok = ok and fast is not False and lean is not False
+            _line(f"{name}: wall time{note}", f"{median:.2f} s", f"{BUDGET_S:.0f} s", fast)
+            _line(f"{name}: peak RSS", f"{peak:.1f} MiB", f"{BUDGET_MIB:.0f} MiB", lean)
         if not newman.exists():
             print(f"  newman: not installed under {args.runners} (npm install newman), skipped")
         if not bru.exists():
