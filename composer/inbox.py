@@ -30,6 +30,11 @@ This module is the inbox itself (where it listens, what it keeps, what it answer
   or it is answered ``408`` and its connection closed, however steadily it trickles.
 * **Many clients at once**: a connection thread each, and a listen backlog as large as
   the system allows, so a burst of 100 clients is answered at once.
+* **Pointing a request at it** (:func:`with_origin`) keeps the request's own path, query
+  and fragment (Liquid included) and swaps only the scheme, host and port for the inbox's;
+  :func:`points_at` says whether a request's URL is sent to an inbox on a given port (a
+  loopback host and that port, ``localhost`` included), which is how the window knows to
+  start its inbox again when such a request is opened.
 * **Clean stop.** :meth:`Inbox.stop` stops accepting, closes open connections, joins
   every thread and closes every socket. The ``on_request`` hook runs on the connection's
   thread after the request is kept and before it is answered; what it raises is ignored.
@@ -40,6 +45,7 @@ from __future__ import annotations
 import contextlib
 import ipaddress
 import itertools
+import re
 import socket
 import threading
 from collections import deque
@@ -49,7 +55,36 @@ from composer.errors import InboxError
 from composer.inbox_http import InboxServer
 from composer.inbox_messages import CaughtRequest, Reply, pretty_body
 
-__all__ = ["CaughtRequest", "Inbox", "InboxError", "Reply", "pretty_body"]
+__all__ = [
+    "CaughtRequest",
+    "Inbox",
+    "InboxError",
+    "Reply",
+    "points_at",
+    "pretty_body",
+    "with_origin",
+]
+
+_ORIGIN = re.compile(r"^\s*[A-Za-z][A-Za-z0-9+.-]*://[^/?#]*")
+_LOOPBACK_URL = re.compile(
+    r"^\s*http://(?P<host>localhost|127(?:\.\d{1,3}){3}|\[::1\]):(?P<port>\d{1,5})(?:[/?#]|\s*$)",
+    re.IGNORECASE,
+)
+
+
+def with_origin(request_url: str, inbox_url: str) -> str:
+    """``request_url`` sent to the inbox: its path, query and fragment on ``inbox_url``."""
+    found = _ORIGIN.match(request_url)
+    rest = request_url[found.end() :] if found else ""
+    if rest and rest[0] not in "/?#":
+        rest = "/" + rest
+    return inbox_url.rstrip("/") + (rest or "/")
+
+
+def points_at(url: str, port: int) -> bool:
+    """Whether ``url`` is sent to an inbox on this computer listening on ``port``."""
+    found = _LOOPBACK_URL.match(url)
+    return found is not None and port > 0 and int(found.group("port")) == port
 
 
 def loopback_address(host: str) -> str:

@@ -18,6 +18,10 @@ problem has its row tinted. A diagnostic about a missing secret ("the secret 'x'
 set"), when activated, opens the Secrets dialog on that name, listing the request's other
 secrets after it; the store is :attr:`ComposerTabs.secret_source` (else the window's
 ``secret_store``), and a change there is announced with ``secretsChanged``.
+
+Loading a request whose URL is sent to the local inbox's remembered port starts the inbox
+again (:func:`ui.inbox_page.follow_request`, once the event loop runs, so the window's
+pages are all added by then).
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QDialog, QTabWidget, QWidget
 
@@ -36,6 +40,7 @@ from composer.secrets import missing_secret_name, secrets_used
 from ui.body_tab import BodyTab
 from ui.headers_tab import HeadersTab
 from ui.highlighter import syntax_for
+from ui.inbox_page import follow_request
 from ui.liquid_switch import LiquidVersionSwitch, SwitchVersionCommand
 from ui.page_workers import SecretsSource, resolve_store
 from ui.preview import PreviewResult
@@ -137,6 +142,8 @@ class ComposerTabs(QTabWidget):
             self._update_syntax()
         finally:
             self._loading = False
+        url = request.url
+        QTimer.singleShot(0, self, lambda: follow_request(self.window(), url))
 
     def to_model(self) -> Request | None:
         """The request as edited (None before the first :meth:`load`)."""

@@ -17,8 +17,16 @@ Decisions:
   shows :func:`composer.inbox.pretty_body` (indented JSON, one form field a line).
 * **The reply** (status, headers as ``Name: value`` lines, body, delay) is applied as it
   is edited; a header line without a colon is named under the fields and left out.
-* "Use as request URL" emits ``urlChosen``; the window puts it in the open request.
+* "Use as request URL" emits ``urlChosen`` with the open request's own URL sent to the
+  inbox (:func:`composer.inbox.with_origin`: its path and query kept, only the scheme,
+  host and port changed); the window puts it in the open request.
   :meth:`InboxPage.shutdown` (called as the window closes) stops the inbox.
+* **Remembered.** The port and the reply (status, headers, body, delay) are kept in the
+  window's settings (:mod:`ui.qt_settings`) as they are edited, and read back when the
+  page is made. "Any free port" becomes the port the inbox got, once it has listened, so
+  a request pointed at the inbox still reaches it after a restart. Opening a request
+  whose URL is sent to the remembered port starts the inbox again (:meth:`InboxPage.follow`,
+  called by the composer through :func:`follow_request`).
 """
 
 from __future__ import annotations
@@ -52,10 +60,50 @@ from PySide6.QtWidgets import (
 )
 
 from composer.errors import KnownError
-from composer.inbox import CaughtRequest, Inbox, Reply, pretty_body
+from composer.inbox import CaughtRequest, Inbox, Reply, points_at, pretty_body, with_origin
 from ui.person_dialog import mono
+from ui.qt_settings import open_settings
 
-__all__ = ["CaughtModel", "InboxBridge", "InboxPage", "raw_view"]
+__all__ = [
+    "CaughtModel",
+    "InboxBridge",
+    "InboxPage",
+    "follow_request",
+    "raw_view",
+    "remembered_port",
+]
+
+_DEFAULT_HEADERS = "Content-Type: application/json"
+_DEFAULT_BODY = '{"ok": true}'
+
+
+def _plural(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+def remembered_port() -> int:
+    """The inbox's remembered port (0 when none is)."""
+    value = open_settings().value("inbox/port", 0)
+    try:
+        port = int(str(value))
+    except (TypeError, ValueError):
+        return 0
+    return port if 0 <= port <= 65535 else 0
+
+
+def follow_request(window: QWidget | None, url: str) -> bool:
+    """Start the window's inbox when ``url`` is sent to its remembered port; True if it runs.
+
+    The Inbox page is made (not shown) when it has to start.
+    """
+    if window is None or not points_at(url, remembered_port()):
+        return False
+    pages = getattr(window, "pages", None)
+    if pages is None or "Inbox" not in pages.names():
+        return False
+    page = pages.page("Inbox")
+    return isinstance(page, InboxPage) and page.follow(url)
+
 
 Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()
@@ -191,9 +239,11 @@ class InboxPage(QWidget):
         self.model = CaughtModel()
         self.bridge.caught.connect(self._caught)
 
+        settings = open_settings()
         self.port = QSpinBox()
         self.port.setAccessibleName("Port")
         self.port.setRange(0, 65535)
+        self.port.setValue(remembered_port())
         self.port.setSpecialValueText("any free port")
         self.port.setToolTip("0 picks any free port")
         self.start_button = QPushButton("&Start")
@@ -206,7 +256,7 @@ class InboxPage(QWidget):
         self.use_button = QPushButton("&Use as request URL")
         self.use_button.setAccessibleName("Use as request URL")
         self.use_button.setEnabled(False)
-        self.use_button.clicked.connect(lambda _=False: self.urlChosen.emit(self.url.text()))
+        self.use_button.clicked.connect(lambda _=False: self.use_as_request_url())
         self.clear_button = QPushButton("C&lear")
         self.clear_button.setAccessibleName("Clear caught requests")
         self.clear_button.clicked.connect(lambda _=False: self.clear())
@@ -217,12 +267,16 @@ class InboxPage(QWidget):
         self.reply_status = QSpinBox()
         self.reply_status.setAccessibleName("Reply status")
         self.reply_status.setRange(100, 599)
-        self.reply_status.setValue(200)
-        self.reply_headers = QPlainTextEdit("Content-Type: application/json")
+        self.reply_status.setValue(_setting_int(settings.value("inbox/reply_status"), 200))
+        self.reply_headers = QPlainTextEdit(
+            _setting_text(settings.value("inbox/reply_headers"), _DEFAULT_HEADERS)
+        )
         self.reply_headers.setAccessibleName("Reply headers")
         self.reply_headers.setPlaceholderText("Name: value, one a line")
         mono(self.reply_headers)
-        self.reply_body = QPlainTextEdit('{"ok": true}')
+        self.reply_body = QPlainTextEdit(
+            _setting_text(settings.value("inbox/reply_body"), _DEFAULT_BODY)
+        )
         self.reply_body.setAccessibleName("Reply body")
         mono(self.reply_body)
         self.reply_delay = QDoubleSpinBox()
@@ -230,6 +284,7 @@ class InboxPage(QWidget):
         self.reply_delay.setRange(0.0, 120.0)
         self.reply_delay.setDecimals(1)
         self.reply_delay.setSuffix(" s")
+        self.reply_delay.setValue(_setting_float(settings.value("inbox/reply_delay"), 0.0))
         self.reply_note = QLabel()
         self.reply_note.setAccessibleName("Reply problem")
         self.reply_note.setWordWrap(True)
@@ -240,6 +295,7 @@ class InboxPage(QWidget):
             self.reply_delay.valueChanged,
         ):
             signal.connect(self._apply_reply)
+        self.port.valueChanged.connect(lambda _v: self._remember())
 
         self.table = QTableView()
         self.table.setAccessibleName("Caught requests")
@@ -330,6 +386,8 @@ class InboxPage(QWidget):
             return False
         self.inbox = inbox
         self.model.limit = inbox.max_requests
+        self.port.setValue(inbox.port)  # "any free port" becomes the one it got
+        self._remember()
         self.url.setText(inbox.url)
         self.use_button.setEnabled(True)
         self.port.setEnabled(False)
@@ -349,8 +407,46 @@ class InboxPage(QWidget):
         self.port.setEnabled(True)
         self.start_button.setText("&Start")
         self.start_button.setAccessibleName("Start inbox")
-        self.status.setText(f"Stopped; {self.model.rowCount()} requests listed.")
+        listed = _plural(self.model.rowCount(), "request", "requests")
+        self.status.setText(f"Stopped; {listed} listed.")
         self.stopped.emit()
+
+    def follow(self, url: str) -> bool:
+        """Start listening when ``url`` is sent to this inbox's port; True if it runs."""
+        if self.running:
+            return True
+        if not points_at(url, self.port.value()):
+            return False
+        if not self.start():
+            return False
+        self.status.setText(
+            f"Listening on {self.inbox.url if self.inbox else ''}: started again, as the open "
+            "request sends here."
+        )
+        return True
+
+    def request_url(self) -> str:
+        """The open request's URL sent to this inbox (the inbox's own URL without one)."""
+        base = self.url.text()
+        current = getattr(self.window(), "current_request", None)
+        request = current() if callable(current) else None
+        url = getattr(request, "url", "")
+        return with_origin(url, base) if isinstance(url, str) and url.strip() else base
+
+    def use_as_request_url(self) -> str:
+        """Emit ``urlChosen`` with :meth:`request_url`; returns it."""
+        url = self.request_url()
+        self.urlChosen.emit(url)
+        return url
+
+    def _remember(self) -> None:
+        settings = open_settings()
+        settings.setValue("inbox/port", self.port.value())
+        settings.setValue("inbox/reply_status", self.reply_status.value())
+        settings.setValue("inbox/reply_headers", self.reply_headers.toPlainText())
+        settings.setValue("inbox/reply_body", self.reply_body.toPlainText())
+        settings.setValue("inbox/reply_delay", self.reply_delay.value())
+        settings.sync()
 
     def clear(self) -> None:
         """Forget the caught requests (here and in the inbox)."""
@@ -373,14 +469,16 @@ class InboxPage(QWidget):
         )
         if self.inbox is not None:
             self.inbox.set_reply(self.reply())
+        self._remember()
 
     def _caught(self, request: CaughtRequest) -> None:
         self.model.append(request)
         last = self.model.index(self.model.rowCount() - 1, 0)
         if not self.table.currentIndex().isValid() or self.model.rowCount() == 1:
             self.table.setCurrentIndex(last)
+        caught = _plural(self.model.rowCount(), "request", "requests")
         self.status.setText(
-            f"Listening on {self.url.text()}: {self.model.rowCount()} requests caught."
+            f"Listening on {self.url.text()}: {caught} caught."
             if self.inbox is not None
             else self.status.text()
         )
@@ -394,3 +492,21 @@ class InboxPage(QWidget):
 
     def sizeHint(self) -> QSize:
         return QSize(1000, 640)
+
+
+def _setting_int(value: object, default: int) -> int:
+    try:
+        return int(str(value))
+    except (TypeError, ValueError):
+        return default
+
+
+def _setting_float(value: object, default: float) -> float:
+    try:
+        return float(str(value))
+    except (TypeError, ValueError):
+        return default
+
+
+def _setting_text(value: object, default: str) -> str:
+    return value if isinstance(value, str) else default
