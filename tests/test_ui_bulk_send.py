@@ -1,4 +1,5 @@
-"""The bulk-send shortcut against a real loopback server: progress, summary, cancel."""
+"""The bulk-send shortcut against a real loopback server: asked first, then progress, summary,
+cancel, and the one engine sending the retries it left waiting."""
 
 from __future__ import annotations
 
@@ -7,32 +8,23 @@ import json
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-from PySide6.QtCore import QObject, Signal, Slot
+from keyring.backends import fail
 from pytestqt.qtbot import QtBot
 from servers import FaultServer, Received, Reply
 
 from composer.model import Person, Request
 from composer.outbox import Outbox
 from composer.retry import RetryPolicy
+from composer.secrets import SecretStore
 from composer.store import Database
 from ui.bulk_send import BulkSendDialog
-from ui.page_workers import OutboxRunner
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support ")
 
 FAST = RetryPolicy(max_retries=2, base=0.05)
-
-
-class Relay(QObject):
-    """Brings a worker thread's signal to the GUI thread (a queued connection)."""
-
-    got = Signal(object)
-
-    @Slot(object)
-    def forward(self, value: object) -> None:
-        self.got.emit(value)
 
 
 @pytest.fixture
@@ -53,21 +45,59 @@ def hook(url: str) -> Request:
     )
 
 
-def send(qtbot: QtBot, db: Database, request: Request, ids: list[str], **options: object):
-    dialog = BulkSendDialog(db, None, request, ids, policy=FAST, **options)
+def send(
+    qtbot: QtBot, db: Database, request: Request, ids: list[str], **options: Any
+) -> tuple[BulkSendDialog, list[tuple[int, int, int, str]]]:
+    options.setdefault("policy", FAST)
+    dialog = BulkSendDialog(db, None, request, ids, **options)
     qtbot.addWidget(dialog)
     progress: list[tuple[int, int, int, str]] = []
-    dialog.worker.progress.connect(lambda *args: progress.append(args))
+    dialog.progress.connect(lambda *args: progress.append(args))
     return dialog, progress
+
+
+def asked(qtbot: QtBot, dialog: BulkSendDialog) -> None:
+    """Open the question and wait for the first rendering to show."""
+    dialog.start()
+    qtbot.waitUntil(lambda: bool(dialog.rendering.toPlainText()), timeout=10_000)
+
+
+def test_it_asks_first_showing_the_request_the_count_and_the_first_rendering(
+    qtbot: QtBot, db: Database
+) -> None:
+    ids = [p.id for p in db.people.list()]
+    with FaultServer([Reply(200)]) as server:
+        dialog, _ = send(qtbot, db, hook(server.url), ids)
+        asked(qtbot, dialog)
+        assert "“Hook”" in dialog.heading.text() and "20 people" in dialog.heading.text()
+        assert dialog.rendering.toPlainText().startswith(f"POST {server.url}/hook")
+        assert '"id": "p00"' in dialog.rendering.toPlainText()
+        assert dialog.dont_button.isDefault() and not dialog.send_button.isDefault()
+        dialog.decline()
+        assert server.requests == []
+    assert Outbox(db).list() == []
+    assert dialog.summary is not None and dialog.summary.get("declined")
+
+
+def test_the_first_rendering_masks_secrets(qtbot: QtBot, db: Database) -> None:
+    store = SecretStore(db, backend=fail.Keyring())  # kept in memory for the session
+    store.set("token", "s3cr3t-value")
+    request = Request("Secret", "https://example.com/x?key={{ secrets.token }}", body="{}")
+    dialog = BulkSendDialog(db, store, request, ["p01"], policy=FAST)
+    qtbot.addWidget(dialog)
+    asked(qtbot, dialog)
+    assert "key=••••••" in dialog.rendering.toPlainText()
+    assert "s3cr3t" not in dialog.rendering.toPlainText()
+    dialog.decline()
 
 
 def test_twenty_people_each_recorded_with_a_progress_signal(qtbot: QtBot, db: Database) -> None:
     ids = [p.id for p in db.people.list()]
     with FaultServer([Reply(200)]) as server:
-        dialog, progress = send(qtbot, db, hook(server.url), ids, workers=4)
+        dialog, progress = send(qtbot, db, hook(server.url), ids)
+        asked(qtbot, dialog)
         with qtbot.waitSignal(dialog.finished_sending, timeout=20_000) as done:
-            dialog.start()
-        dialog.wait()
+            dialog.confirm()
         bodies = sorted(json.loads(r.body)["id"] for r in server.requests)
     summary = done.args[0]
     assert (summary["sent"], summary["failed"], summary["waiting"]) == (20, 0, 0)
@@ -96,11 +126,10 @@ def test_summary_counts_sent_failed_and_waiting(qtbot: QtBot, db: Database) -> N
     ids = [p.id for p in db.people.list()]
     slow = RetryPolicy(max_retries=2, base=30.0)
     with FaultServer([by_number]) as server:
-        dialog = BulkSendDialog(db, None, hook(server.url), ids, policy=slow, workers=4)
-        qtbot.addWidget(dialog)
+        dialog, _ = send(qtbot, db, hook(server.url), ids, policy=slow)
+        asked(qtbot, dialog)
         with qtbot.waitSignal(dialog.finished_sending, timeout=20_000) as done:
-            dialog.start()
-        dialog.wait()
+            dialog.confirm()
     summary = done.args[0]
     assert (summary["sent"], summary["failed"], summary["waiting"]) == (12, 4, 4)
     states = sorted(d.state for d in Outbox(db).list())
@@ -111,12 +140,11 @@ def test_summary_counts_sent_failed_and_waiting(qtbot: QtBot, db: Database) -> N
     assert "Waiting for retry 4" in dialog.status.text()
 
 
-def test_cancel_midway_leaves_the_rest_unsent_and_cancelled(qtbot: QtBot, db: Database) -> None:
+def test_cancel_midway_leaves_the_unstarted_cancelled(qtbot: QtBot, db: Database) -> None:
     ids = [p.id for p in db.people.list()]
     release = threading.Event()
     counter = itertools.count()
     first = 3
-    workers = 2
 
     def gated(request: Received) -> Reply:
         if next(counter) >= first:
@@ -124,13 +152,14 @@ def test_cancel_midway_leaves_the_rest_unsent_and_cancelled(qtbot: QtBot, db: Da
         return Reply(200)
 
     with FaultServer([gated]) as server:
-        dialog, progress = send(qtbot, db, hook(server.url), ids, workers=workers)
-        dialog.start()
+        dialog, progress = send(qtbot, db, hook(server.url), ids)
+        asked(qtbot, dialog)
+        dialog.confirm()
         qtbot.waitUntil(lambda: len(progress) >= first, timeout=10_000)
         with qtbot.waitSignal(dialog.finished_sending, timeout=20_000) as done:
             dialog.cancel()
+            qtbot.waitUntil(lambda: "cancelled" in {p[3] for p in progress}, timeout=10_000)
             release.set()
-        dialog.wait()
         received = len(server.requests)
     summary = done.args[0]
     deliveries = Outbox(db).list()
@@ -138,10 +167,8 @@ def test_cancel_midway_leaves_the_rest_unsent_and_cancelled(qtbot: QtBot, db: Da
     assert len(deliveries) == 20
     assert set(states) <= {"succeeded", "cancelled"}
     assert states.count("succeeded") == summary["sent"] == received
-    assert states.count("cancelled") == summary["cancelled"]
-    assert summary["cancelled"] >= 20 - first - 2 * workers
-    cancelled = [d for d in deliveries if d.state == "cancelled"]
-    assert all(not d.attempts for d in cancelled)
+    assert states.count("cancelled") == summary["cancelled"] >= 1
+    assert all(not d.attempts for d in deliveries if d.state == "cancelled")
     assert len(progress) == 20
 
 
@@ -156,42 +183,36 @@ def test_closing_midway_leaves_the_rest_queued_not_cancelled(qtbot: QtBot, db: D
         return Reply(200)
 
     with FaultServer([gated]) as server:
-        dialog, progress = send(qtbot, db, hook(server.url), ids, workers=1)
-        dialog.start()
+        dialog, progress = send(qtbot, db, hook(server.url), ids)
+        asked(qtbot, dialog)
+        dialog.confirm()
         qtbot.waitUntil(lambda: len(progress) >= 2, timeout=10_000)
-        dialog.worker.pause()
+        engine = dialog.engine
+        assert engine is not None
+        dialog.pause()  # the window closes: the dialog lets go of the engine, which stops
         release.set()
-        dialog.wait()
+        assert engine.join()
         received = len(server.requests)
     states = [d.state for d in Outbox(db).list()]
     assert len(states) == 20
-    assert states.count("succeeded") == received
+    assert states.count("succeeded") == received < 20
     assert states.count("queued") == 20 - received
     assert "cancelled" not in states
 
 
-def test_runner_sends_the_retries_a_bulk_send_left_waiting(qtbot: QtBot, db: Database) -> None:
+def test_the_engine_sends_the_retries_a_bulk_send_left_waiting(qtbot: QtBot, db: Database) -> None:
     person = db.people.list(1)[0]
     with FaultServer([Reply(503), Reply(200)]) as server:
-        dialog = BulkSendDialog(db, None, hook(server.url), [person.id], policy=RetryPolicy(2, 0.2))
-        qtbot.addWidget(dialog)
+        dialog, _ = send(qtbot, db, hook(server.url), [person.id], policy=RetryPolicy(2, 0.2))
+        asked(qtbot, dialog)
         with qtbot.waitSignal(dialog.finished_sending, timeout=10_000) as done:
-            dialog.start()
-        dialog.wait()
+            dialog.confirm()
         assert done.args[0]["waiting"] == 1
-        runner = OutboxRunner(db, None)
-        relay = Relay()
-        runner.delivery_event.connect(relay.forward)
-        runner.start()
-        try:
-            with qtbot.waitSignal(
-                relay.got,
-                timeout=10_000,
-                check_params_cb=lambda event: event.kind == "succeeded",
-            ):
-                runner.adopt(done.args[0]["waiting_at"])
-        finally:
-            runner.shutdown()
+        assert dialog.engine is not None
+        with qtbot.waitSignal(
+            dialog.engine.update, timeout=10_000, check_params_cb=lambda u: u.kind == "succeeded"
+        ):
+            pass
         assert len(server.requests) == 2
     (delivery,) = Outbox(db).list()
     assert delivery.state == "succeeded"

@@ -9,8 +9,14 @@ before Qt, on the GUI thread, although only the render thread uses it. Measured 
 2-core machine of the budgets, that is the fastest order: importing it in a thread beside
 Qt's start-up or lazily in the render thread while the window is first painted made
 start-up 20–50 ms slower, as both threads hold the GIL and trade it every half
-millisecond (:data:`ui.workers.SWITCH_INTERVAL`); a process forked to render the first
+millisecond; a process forked to render the first
 preview did not help either, as two busy processes there run at half speed each.
+
+Python's GIL switch interval is set here, once for the process, to
+:data:`ui.workers.SWITCH_INTERVAL` (0.5 ms instead of 5): the GUI thread waits for the GIL
+each time it comes back from Qt into Python, and measured with ``tests/bench_ui.py`` the
+longest stall while a 1 MB body renders in the background fell by about half. Creating a
+worker thread never changes it; a test run keeps Python's default.
 
 The cyclic garbage collector is off from the start of :func:`run` until the first preview
 is drawn: nearly everything start-up allocates (modules, classes, Qt wrappers) lives as
@@ -47,7 +53,7 @@ if TYPE_CHECKING:
     from composer.store import Database
     from ui.main_window import MainWindow
 
-__all__ = ["install_pages", "process_age_ms", "run"]
+__all__ = ["install_pages", "place_beside_preview", "process_age_ms", "run"]
 
 _IMPORTED = time.perf_counter()
 
@@ -67,6 +73,9 @@ def process_age_ms() -> tuple[float, str]:
 
 def run(data_dir: Path | None, exit_after_startup: bool, screenshots: str | None) -> int:
     """Open the window on the workspace in ``data_dir``; returns the exit code."""
+    from ui.workers import SWITCH_INTERVAL
+
+    sys.setswitchinterval(SWITCH_INTERVAL)  # for the whole app: see the module docstring
     collecting = gc.isenabled()
     gc.disable()  # start-up allocates for good: see the module docstring
     try:
@@ -195,7 +204,7 @@ def install_pages(window: MainWindow, db: Database) -> None:
     def outbox() -> QWidget:
         from ui.outbox_page import OutboxPage
 
-        page = OutboxPage(db, secrets)
+        page = OutboxPage(db, secrets, backoff_base=window.deliveries.backoff_base)
         page.requestOpened.connect(window.show_request)
         page.personChosen.connect(window.preview_for)
         return page
@@ -256,16 +265,43 @@ def _use_url(window: MainWindow, url: str) -> None:
     window.show_request(window.current_name)
 
 
+def place_beside_preview(dialog: QWidget, window: MainWindow) -> None:
+    """Put ``dialog`` over the request list and the editor, leaving the preview (the body
+    tab's right half, where activating a person shows its rendering) uncovered; beside the
+    window when there is no room over it."""
+    from PySide6.QtCore import QPoint, QRect
+
+    frame = window.frameGeometry()
+    preview = window.composer.body_tab.split.widget(1)
+    visible = preview is not None and preview.isVisible()
+    preview_left = preview.mapToGlobal(QPoint(0, 0)).x() if preview is not None and visible else 0
+    if preview_left <= frame.left():
+        preview_left = frame.left() + frame.width() // 2
+    width = preview_left - frame.left() - 8
+    height = max(360, frame.height() - 80)
+    if width >= 420:
+        dialog.setGeometry(QRect(frame.left() + 4, frame.top() + 40, width, height))
+        return
+    screen = window.screen().availableGeometry() if window.screen() else None
+    right = frame.right() + 8
+    if screen is not None and screen.right() - right >= 420:
+        dialog.setGeometry(QRect(right, frame.top(), min(640, screen.right() - right), height))
+    else:
+        dialog.setGeometry(QRect(frame.left() + 4, frame.top() + 40, 420, height))
+
+
 def _install_request_tools(window: MainWindow, db: Database) -> None:
     """Add "Check every person…", "Upgrade check…", "Import from cURL…", "Copy as cURL"
     and "Copy for Customer.io…" to the Request menu.
 
     Each check runs in a window-less dialog kept for the session (its last report stays);
-    closing the main window cancels a running check and waits for its thread.
+    choosing the menu item runs the check at once (no second click), and the dialog is
+    placed beside the preview it points to, not over it. Closing the main window cancels a
+    running check and waits for it.
     """
     from PySide6.QtGui import QAction
 
-    def session_dialog(build: Callable[[], Any]) -> Callable[[], None]:
+    def session_dialog(build: Callable[[], Any], run_at_once: bool) -> Callable[[], None]:
         made: list[Any] = []
 
         def show() -> None:
@@ -274,8 +310,11 @@ def _install_request_tools(window: MainWindow, db: Database) -> None:
                 dialog.page.personChosen.connect(window.preview_for)
                 dialog.stop_with(window)
                 made.append(dialog)
+                place_beside_preview(dialog, window)
             made[0].show()
             made[0].raise_()
+            if run_at_once:
+                made[0].page.start()  # runs now; a run under way is left to finish
 
         return show
 
@@ -291,8 +330,8 @@ def _install_request_tools(window: MainWindow, db: Database) -> None:
         dialog.page.placeChosen.connect(window.show_place)
         return dialog
 
-    check = session_dialog(check_dialog)
-    upgrade = session_dialog(upgrade_dialog)
+    check = session_dialog(check_dialog, run_at_once=True)
+    upgrade = session_dialog(upgrade_dialog, run_at_once=False)
 
     def import_curl() -> None:
         from ui.curl_dialog import CurlImportDialog

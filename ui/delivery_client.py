@@ -1,140 +1,227 @@
-"""The GUI thread's side of the delivery worker: one object to call, one set of signals.
+"""The window's side of sending: one object to call, one set of signals, on the GUI thread.
 
-:class:`DeliveryClient` owns the :class:`~ui.delivery_worker.DeliveryWorker` and its
-thread, turns method calls into queued signals carrying plain data, and re-emits the
-worker's answers from the GUI thread (a QObject receiver, so every slot connected to it
-runs on the GUI thread, whatever the caller connects). Other pages (the people page's bulk
-send, the outbox page) can share it. A ``refused`` update leaves here with ``send_anyway``
-set: calling it sends the same job again with ``force``.
+:class:`DeliveryClient` records and moves deliveries through write ops
+(:mod:`ui.ops.deliveries`), then wakes the workspace's one engine
+(:class:`ui.ops.engine.DeliveryEngine`), which alone sends, schedules retries and
+resumes after a crash; it re-emits the engine's steps as :class:`SendUpdate` values. It
+holds no database: every read and write runs on an op's worker thread.
+
+Opening the keychain can take a second when there is none (keyring probes its backends),
+so it happens on a worker at start-up (:meth:`start`, after the first preview); the window
+learns the secret names and any keychain problem through ``secretsKnown``, and gets the
+store through ``storeOpened``: one thread-safe :class:`~composer.secrets.SecretStore` for
+the whole app, on a connection of its own. The engine starts once the store is open, so a
+delivery resumed from an earlier session never renders without its secrets.
+
+A request whose only errors are about its body's format is refused like any other, with
+a ``refused`` update whose ``send_anyway`` sends the same job again with ``force``.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import functools
+from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from composer.retry import RetryPolicy
 from composer.store import Database
-from ui.delivery_worker import DeliveryWorker, SendJob, SendUpdate
-from ui.workers import WorkerThread
+from ui.ops import Op, OpError
+from ui.ops import deliveries as delivery_ops
+from ui.ops.engine import DeliveryEngine, SendJob, SendUpdate
 
-__all__ = ["DeliveryClient"]
+__all__ = ["DeliveryClient", "SendJob", "SendUpdate"]
 
 
 class DeliveryClient(QObject):
-    """Sends through the delivery worker's thread.
+    """Sends through the workspace's one delivery engine.
 
     Signals:
         updated(SendUpdate): a step of a delivery.
         problem(str): something could not be done; a plain sentence.
         secretsKnown(tuple, object): the secret names, and the keychain problem or None.
-        storeOpened(object): the app's SecretStore, once the worker has opened it.
+        storeOpened(object): the app's SecretStore, once it is open.
+        secretStored(str): a secret was kept (its name).
         lastResponse(str, str): a request's last real response body (name, text).
         resumed(int): unfinished deliveries found in the outbox at start-up.
-        _send, _cancel, _retry, _approve, _discard, _store, _find, _announce, _start: internal;
-            carry plain data to the worker's thread.
     """
 
     updated = Signal(object)
     problem = Signal(str)
     secretsKnown = Signal(tuple, object)
     storeOpened = Signal(object)
+    secretStored = Signal(str)
     lastResponse = Signal(str, str)
     resumed = Signal(int)
-    _send = Signal(object)
-    _cancel = Signal(int)
-    _retry = Signal(int)
-    _approve = Signal(int)
-    _discard = Signal(int)
-    _store = Signal(str, str)
-    _find = Signal(str)
-    _announce = Signal()
-    _start = Signal()
 
     def __init__(
         self, db: Database, backoff_base: float | None = None, parent: QObject | None = None
     ) -> None:
         super().__init__(parent)
-        self.worker = DeliveryWorker(db, backoff_base)
-        """The worker (lives in :attr:`worker_thread`; only its signals are used from here)."""
-        for signal, slot in (
-            (self._send, self.worker.send),
-            (self._cancel, self.worker.cancel),
-            (self._retry, self.worker.retry_now),
-            (self._approve, self.worker.approve),
-            (self._discard, self.worker.discard),
-            (self._store, self.worker.store_secret),
-            (self._find, self.worker.find_last_response),
-            (self._announce, self.worker.announce_secrets),
-            (self._start, self.worker.start),
-        ):
-            signal.connect(slot)
-        self.worker.update.connect(self._updated)
-        self.worker.problem.connect(self._problem)
-        self.worker.secretsKnown.connect(self._secrets)
-        self.worker.storeOpened.connect(self._store_opened)
-        self.worker.lastResponse.connect(self._last)
-        self.worker.resumed.connect(self._resumed)
-        self.worker_thread = WorkerThread(self.worker, "deliveries")
-        """The worker's thread."""
+        self.path: Path = db.path
+        """The workspace file."""
+        self.backoff_base = backoff_base
         self.started = False
         """Whether :meth:`start` was called."""
-        self.secret_store: object | None = None
+        self.secret_store: Any = None
         """The app's :class:`~composer.secrets.SecretStore` once open (else None)."""
+        self.engine: DeliveryEngine | None = None
+        """The workspace's delivery engine, once the keychain is open."""
+        self._store_db: Database | None = None
+        self._queued: list[SendJob] = []
+
+    def _policy(self) -> RetryPolicy:
+        return RetryPolicy() if self.backoff_base is None else RetryPolicy(base=self.backoff_base)
+
+    # -- start and stop --------------------------------------------------------------
 
     def start(self) -> None:
-        """Open the keychain and the outbox and resume unfinished deliveries (once)."""
-        if not self.started:
-            self.started = True
-            self._start.emit()
+        """Open the keychain, then start (or join) the engine (once)."""
+        if self.started:
+            return
+        self.started = True
+        path = self.path
 
-    def send(self, job: SendJob) -> None:
-        """Record and send a delivery."""
-        self.start()
-        self._send.emit(job)
+        def open_store(_: object) -> tuple[Any, Database, tuple[str, ...], str | None]:
+            from composer.secrets import SecretStore
 
-    def cancel(self, delivery_id: int) -> None:
-        """Cancel a delivery."""
-        self._cancel.emit(delivery_id)
+            db = Database(path)  # the store's own connection, for as long as the app runs
+            store = SecretStore(db)
+            return store, db, tuple(store.names()), store.problem
 
-    def retry_now(self, delivery_id: int) -> None:
-        """Send a waiting delivery's next attempt now."""
-        self._retry.emit(delivery_id)
+        Op(self, open_store).success(self._store_opened).failure(self._failed).run()
 
-    def approve(self, delivery_id: int) -> None:
-        """Release a draft."""
-        self._approve.emit(delivery_id)
-
-    def discard(self, delivery_id: int) -> None:
-        """Drop a draft."""
-        self._discard.emit(delivery_id)
-
-    def store_secret(self, name: str, value: str) -> None:
-        """Keep a secret in the keychain (or this session's memory without one)."""
-        self.start()
-        self._store.emit(name, value)
-
-    def find_last_response(self, request_name: str) -> None:
-        """Ask for the request's last real response (answered by ``lastResponse``)."""
-        self.start()
-        self._find.emit(request_name)
-
-    def refresh_secrets(self) -> None:
-        """Ask for the secret names again (answered by ``secretsKnown``)."""
-        self.start()
-        self._announce.emit()
+    def _store_opened(self, opened: tuple[Any, Database, tuple[str, ...], str | None]) -> None:
+        store, self._store_db, names, problem = opened
+        self.secret_store = store
+        self.storeOpened.emit(store)
+        self.secretsKnown.emit(names, problem)
+        engine = DeliveryEngine.shared(
+            self.path, lambda: self.secret_store, backoff_base=self.backoff_base, holder=self
+        )
+        engine.update.connect(self._updated)
+        engine.problem.connect(self._problem)
+        engine.resumed.connect(self.resumed)
+        self.engine = engine
+        queued, self._queued = self._queued, []
+        for job in queued:
+            self.send(job)
 
     def stop(self) -> None:
-        """End the worker: an attempt in flight finishes, waiting deliveries stay queued."""
-        self.worker.interrupt()
-        self.worker_thread.stop()
+        """Let go of the engine (an attempt in flight finishes, waiting deliveries stay
+        queued) and close the keychain's connection."""
+        if self.engine is not None:
+            engine, self.engine = self.engine, None
+            engine.update.disconnect(self._updated)
+            engine.release(self)
+            if not engine.held:
+                engine.join()  # closing: let the attempts in flight be recorded
+        if self._store_db is not None:
+            self._store_db.close()
+            self._store_db = None
+
+    # -- sending ---------------------------------------------------------------------
+
+    def send(self, job: SendJob) -> None:
+        """Record a delivery for ``job`` and have the engine send it."""
+        self.start()
+        if self.secret_store is None:  # the keychain is still opening: send once it is
+            self._queued.append(job)
+            return
+        delivery_ops.record(
+            self, self.path, job, lambda: self.secret_store, self._policy()
+        ).success(lambda recorded: self._recorded(job, recorded)).failure(self._failed).run()
+
+    def _recorded(self, job: SendJob, recorded: delivery_ops.Recorded) -> None:
+        if recorded.refusal:
+            self.problem.emit(recorded.refusal)
+            if recorded.forceable:
+                self._updated(SendUpdate(0, "refused", error=recorded.refusal, job=job))
+            return
+        if recorded.draft:
+            self._updated(SendUpdate(recorded.delivery_id, "draft"))
+            return
+        self._updated(SendUpdate(recorded.delivery_id, "queued"))
+        self.wake()
 
     def send_anyway(self, job: SendJob) -> None:
         """Send a refused job anyway: recorded as forced (only a body-format error allows it)."""
         self.send(dataclasses.replace(job, force=True))
 
-    # Re-emitted from the GUI thread (these slots belong to this QObject).
+    def wake(self) -> None:
+        """Have the engine look at the outbox now."""
+        if self.engine is not None:
+            self.engine.wake()
+
+    def cancel(self, delivery_id: int) -> None:
+        """Cancel a delivery."""
+        self._move(delivery_id, "cancel")
+
+    def retry_now(self, delivery_id: int) -> None:
+        """Send a waiting delivery's next attempt now."""
+        self._move(delivery_id, "retry_now")
+
+    def approve(self, delivery_id: int) -> None:
+        """Release a draft."""
+        self._move(delivery_id, "approve")
+
+    def discard(self, delivery_id: int) -> None:
+        """Drop a draft."""
+        self._move(delivery_id, "discard")
+
+    def _move(self, delivery_id: int, verb: str) -> None:
+        def moved(_delivery: object) -> None:
+            if verb in ("cancel", "discard"):
+                self._updated(SendUpdate(delivery_id, "cancelled"))
+            self.wake()
+
+        delivery_ops.move(self, self.path, delivery_id, verb).success(moved).failure(
+            self._failed
+        ).run()
+
+    # -- secrets and history -----------------------------------------------------------
+
+    def store_secret(self, name: str, value: str) -> None:
+        """Keep a secret in the keychain (or this session's memory without one)."""
+        store = self.secret_store
+        if store is None:
+            self.problem.emit("The keychain is still being opened; try again in a moment.")
+            return
+
+        def keep(_: object) -> tuple[tuple[str, ...], str | None]:
+            store.set(name, value)
+            return tuple(store.names()), store.problem
+
+        def kept(known: tuple[tuple[str, ...], str | None]) -> None:
+            if self.engine is not None:
+                self.engine.secrets_changed()
+            self.secretStored.emit(name)
+            self.secretsKnown.emit(*known)
+
+        Op(self, keep).success(kept).failure(self._failed).run()
+
+    def refresh_secrets(self) -> None:
+        """Ask for the secret names again (answered by ``secretsKnown``)."""
+        self.start()
+        store = self.secret_store
+        if store is None:
+            return  # announced when the store opens
+        if self.engine is not None:
+            self.engine.secrets_changed()
+        Op(self, lambda _: (tuple(store.names()), store.problem)).success(
+            lambda known: self.secretsKnown.emit(*known)
+        ).run()
+
+    def find_last_response(self, request_name: str) -> None:
+        """Ask for the request's last real response (answered by ``lastResponse``)."""
+        delivery_ops.last_response(self, self.path, request_name).success(
+            lambda text: self.lastResponse.emit(request_name, text)
+        ).failure(self._failed).run()
+
+    # -- answers -----------------------------------------------------------------------
+
     def _updated(self, update: SendUpdate) -> None:
         if update.kind == "refused" and update.job is not None:
             update = dataclasses.replace(
@@ -145,15 +232,5 @@ class DeliveryClient(QObject):
     def _problem(self, message: str) -> None:
         self.problem.emit(message)
 
-    def _secrets(self, names: tuple[str, ...], problem: object) -> None:
-        self.secretsKnown.emit(names, problem)
-
-    def _store_opened(self, store: object) -> None:
-        self.secret_store = store
-        self.storeOpened.emit(store)
-
-    def _last(self, name: str, text: str) -> None:
-        self.lastResponse.emit(name, text)
-
-    def _resumed(self, count: int) -> None:
-        self.resumed.emit(count)
+    def _failed(self, error: OpError) -> None:
+        self.problem.emit(error.message)

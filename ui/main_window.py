@@ -36,24 +36,24 @@ from composer.store import Database
 from ui import composer_pictures
 from ui.composer_tabs import ComposerTabs
 from ui.context_bar import ContextBar, PeopleComboModel, variable_paths
-from ui.delivery_client import DeliveryClient
-from ui.delivery_worker import SendJob, SendUpdate
+from ui.delivery_client import DeliveryClient, SendJob, SendUpdate
+from ui.ops import deliveries as delivery_ops
 from ui.pages import PageLike, PageStack, Screenshots
 from ui.preview import PreviewJob, PreviewResult, PreviewService
 from ui.qt_settings import open_settings, restore_layout, save_layout
 from ui.request_list import RequestListPanel
 from ui.requests_controller import RequestsController
 from ui.send_panel import SendPanel
-from ui.store_worker import StoreWorker
 from ui.window_liquid import LiquidActions
-from ui.window_requests import SAMPLE_KEY, RequestActions
-from ui.workers import WorkerThread
+from ui.window_requests import RequestActions
 
-__all__ = ["AUTOSAVE_MS", "MainWindow"]
+__all__ = ["AUTOSAVE_MS", "LIST_WIDTH", "MainWindow"]
 
 AUTOSAVE_MS = 500
 """Edits are saved this long after the last change."""
-"""Workspace setting prefix of each request's sample response."""
+LIST_WIDTH = (260, 420)
+"""The request list starts wide enough to read its names (and the recipes'), within these
+pixels, unless the user's own splitter sizes were saved."""
 
 
 class MainWindow(RequestActions, LiquidActions, QMainWindow):
@@ -62,7 +62,6 @@ class MainWindow(RequestActions, LiquidActions, QMainWindow):
     Signals:
         previewShown(PreviewResult): a preview was drawn.
         saved(str): a request was written to the workspace (its name).
-        saveJob(str, object, object): internal; carries an autosave to the store thread.
         deliveryUpdated(SendUpdate): a delivery step was shown.
         secretsChanged(): the secret names or the keychain's state changed (and after the
             keychain is first opened, when :attr:`secret_store` is set).
@@ -70,7 +69,6 @@ class MainWindow(RequestActions, LiquidActions, QMainWindow):
 
     previewShown = Signal(object)
     saved = Signal(str)
-    saveJob = Signal(str, object, object)
     deliveryUpdated = Signal(object)
     secretsChanged = Signal()
 
@@ -122,11 +120,6 @@ class MainWindow(RequestActions, LiquidActions, QMainWindow):
         self._autosave.setInterval(AUTOSAVE_MS)
         self._autosave.timeout.connect(self.save_in_background)
         self._saves_in_flight = 0
-        self.store_worker = StoreWorker(db, SAMPLE_KEY)
-        self.saveJob.connect(self.store_worker.save)
-        self.store_worker.saved.connect(self._background_saved)
-        self.store_worker.failed.connect(self._background_failed)
-        self.store_thread = WorkerThread(self.store_worker, "store")
         self._wire()
         composer_pictures.register(self)
         self._register_liquid_picture()
@@ -153,7 +146,7 @@ class MainWindow(RequestActions, LiquidActions, QMainWindow):
         self.hsplit.addWidget(self.request_list)
         self.hsplit.addWidget(composer_area)
         self.hsplit.setStretchFactor(1, 1)
-        self.hsplit.setSizes([230, 1000])
+        self.hsplit.setSizes([LIST_WIDTH[0], 1000])
         self.pages = PageStack()
         self.setCentralWidget(self.pages)
         self.add_page("Composer", self.hsplit)
@@ -174,6 +167,8 @@ class MainWindow(RequestActions, LiquidActions, QMainWindow):
         self.save_action = action("Save", QKeySequence.StandardKey.Save, self.save_now)
         self.send_action = action("Send", "Ctrl+Return", self.send_current)
         self.send_action.setShortcuts([QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")])
+        # Ctrl+Return belongs to the composer: another page's fields keep the keys
+        self.pages.pageShown.connect(lambda name: self.send_action.setEnabled(name == "Composer"))
         self.undo_action = self.requests.undo_stack.createUndoAction(self, "Undo delete")
         self.undo_action.setShortcut(QKeySequence("Ctrl+Shift+Z"))
         self.addAction(self.undo_action)
@@ -309,6 +304,8 @@ class MainWindow(RequestActions, LiquidActions, QMainWindow):
         restore_layout(self.settings, self, self._splitters())
         self._restore_liquid_view()
         self.request_list.set_names(self.requests.names())
+        if self.settings.value("window/hsplit") is None:
+            self._fit_request_list()
         person = self.settings.value("preview/person")
         if isinstance(person, str):
             self.context_bar.choose(person, self.settings.value("preview/event") or None)
@@ -325,6 +322,15 @@ class MainWindow(RequestActions, LiquidActions, QMainWindow):
             self.open_request(self._first_choice(names))
         else:
             self.composer.setEnabled(False)  # an empty workspace: New or From recipe first
+
+    def _fit_request_list(self) -> None:
+        """Start the request list wide enough to read the names (recipes' included)."""
+        names = self.requests.names() + [name for name, _ in self.requests.recipes()]
+        metrics = self.request_list.fontMetrics()
+        widest = max((metrics.horizontalAdvance(name) for name in names), default=0)
+        width = min(LIST_WIDTH[1], max(LIST_WIDTH[0], widest + 48))  # margins, scroll bar
+        total = sum(self.hsplit.sizes()) or 1280
+        self.hsplit.setSizes([width, max(1, total - width)])
 
     # -- preview -------------------------------------------------------------------
 
@@ -371,9 +377,9 @@ class MainWindow(RequestActions, LiquidActions, QMainWindow):
     # -- sending -------------------------------------------------------------------
 
     def send_current(self) -> None:
-        """Send the open request for the chosen person (Ctrl+Return)."""
+        """Send the open request for the chosen person (Ctrl+Return, on the composer only)."""
         request = self.composer.to_model()
-        if request is None:
+        if request is None or self.pages.current() is not self.hsplit:
             return
         self.save_now()
         person = self.context_bar.person()
@@ -382,16 +388,37 @@ class MainWindow(RequestActions, LiquidActions, QMainWindow):
 
     def _delivery_update(self, update: SendUpdate) -> None:
         self.last_update = update
+        if update.request_name and update.request_name == self.current_name:
+            self.send_panel.follow(update.delivery_id)  # sent from another page too
         self.send_panel.show_update(update)
         if update.kind == "succeeded" and update.attribute_updates:
             self.context_bar.reload()
         self.deliveryUpdated.emit(update)
 
+    def _request_shown(self, name: str) -> None:
+        """The send panel describes the request now open: its last delivery, or nothing."""
+        self._clear_problem()
+        self.send_panel.show_request(name)
+        delivery_ops.last_delivery(self, self.db.path, name).success(
+            lambda delivery: self._show_last_delivery(name, delivery)
+        ).run()
+
+    def _show_last_delivery(self, name: str, delivery: Any) -> None:
+        if name == self.current_name and delivery is not None:
+            self.send_panel.show_delivery(delivery)
+
     def _resumed(self, count: int) -> None:
         if count:
-            self.statusBar().showMessage(
-                f"Resumed {count} unfinished deliveries from the outbox.", 8000
-            )
+            what = "1 unfinished delivery" if count == 1 else f"{count} unfinished deliveries"
+            self.statusBar().showMessage(f"Resumed {what} from the outbox.", 8000)
+
+    def _clear_problem(self) -> None:
+        """The last problem no longer holds: take it off the status bar and send panel."""
+        if self.last_problem:
+            if self.statusBar().currentMessage() == self.last_problem:
+                self.statusBar().clearMessage()
+            self.send_panel.clear_problem(self.last_problem)
+            self.last_problem = ""
 
     def _problem(self, message: str, box: bool = False) -> None:
         self.last_problem = message
@@ -465,5 +492,5 @@ class MainWindow(RequestActions, LiquidActions, QMainWindow):
             save_layout(self.settings, self, self._splitters())
             self.settings.setValue("window/tab", str(self.composer.currentIndex()))
         self.preview.close()
-        self.store_thread.stop()
+        self._drain_saves()
         self.deliveries.stop()

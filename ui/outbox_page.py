@@ -9,11 +9,16 @@ timing (a redirect with where it points), the last response (with a note when it
 decoded or is kept still encoded), the attribute changes applied, and the attempt timeline
 (:class:`ui.attempt_chart.AttemptTimeline`).
 
-Actions go through :class:`composer.outbox.Outbox`: retry now, cancel, approve and discard
-are state moves made at once; what then has to be sent (a retry made due, an approved
-draft, "send again", which records a new delivery of the same request and context) is
-handed to the page's :class:`ui.page_workers.OutboxRunner`, whose events refresh the rows
-they concern.
+Nothing here touches the workspace from the GUI thread but the list's model: a delivery's
+detail is read by an op (:func:`ui.ops.deliveries.get`), and the actions are write ops:
+retry now, cancel, approve and discard are state moves (:func:`ui.ops.deliveries.move`);
+"send again" records a new delivery of the same request and context. What then has to be
+sent is sent by the workspace's one engine (:class:`ui.ops.engine.DeliveryEngine`), which
+the page wakes and whose updates refresh the rows they concern. ``acted`` says when an
+action has been made (with the delivery to watch).
+
+"Last result" says a failure in words (its first sentence: "127.0.0.1:8080 refused the
+connection…"), never a number cut out of an address that reads like a status.
 """
 
 from __future__ import annotations
@@ -22,12 +27,13 @@ import contextlib
 import datetime as dt
 import html
 import json
+import re
 import time
 from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
-from PySide6.QtGui import QShowEvent
+from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -38,25 +44,60 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSplitter,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from composer.deliveries import Delivery, DeliveryEvent
-from composer.errors import KnownError
-from composer.outbox import LazySecrets, Outbox
+from composer.deliveries import Delivery
 from composer.store import Database
 from ui.attempt_chart import AttemptTimeline
-from ui.page_workers import OutboxRunner, SecretsSource, secret_getter
+from ui.ops import deliveries as delivery_ops
+from ui.ops.engine import DeliveryEngine, SecretsSource, SendJob, SendUpdate
 from ui.person_dialog import mono
 from ui.table_models import DeliveriesTableModel, countdown_text
 
-__all__ = ["STATES", "OutboxPage", "attempts_text", "sent_text"]
+__all__ = [
+    "LAST_RESULT",
+    "STATES",
+    "LastResultDelegate",
+    "OutboxPage",
+    "attempts_text",
+    "last_result_text",
+    "sent_text",
+]
 
 STATES = ("draft", "queued", "sending", "waiting_retry", "succeeded", "failed", "cancelled")
 """Every delivery state, in the order the state filter lists them."""
+
+
+LAST_RESULT = 5
+"""The list's "Last result" column."""
+
+_SENTENCE_END = re.compile(r"\.(?:\s|$)")
+
+
+def last_result_text(status: int | None, error: str | None) -> str:
+    """The "Last result" cell: ``HTTP 503``, or the error's first sentence in words."""
+    if status is not None:
+        return f"HTTP {status}"
+    if not error:
+        return ""
+    return _SENTENCE_END.split(error, maxsplit=1)[0]
+
+
+class LastResultDelegate(QStyledItemDelegate):
+    """Draws the list's "Last result" cell as :func:`last_result_text` words."""
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: Any) -> None:
+        super().initStyleOption(option, index)
+        model = index.model()
+        row = model.delivery(index.row()) if hasattr(model, "delivery") else None
+        if row is not None:
+            option.text = last_result_text(row.last_status, row.error)
 
 
 def _clock_text(t: float) -> str:
@@ -117,31 +158,35 @@ class OutboxPage(QWidget):
         requestOpened(str): "Open request" on a delivery (the request's name).
         personChosen(str): "Use person for preview" on a delivery (the person's id).
         deliveryShown(int): the detail now shows this delivery.
-        deliveriesChanged(): a delivery's state changed (an action or the runner).
+        deliveriesChanged(): a delivery's state changed (an action or the engine).
+        acted(str, int): an action was made (its key, the delivery to watch).
     """
 
     requestOpened = Signal(str)
     personChosen = Signal(str)
     deliveryShown = Signal(int)
     deliveriesChanged = Signal()
+    acted = Signal(str, int)
 
     def __init__(
         self,
         db: Database,
         secrets: SecretsSource = None,
-        runner: OutboxRunner | None = None,
         parent: QWidget | None = None,
         *,
         clock: Callable[[], float] = time.time,
+        backoff_base: float | None = None,
     ) -> None:
         super().__init__(parent)
         self.db = db
-        self.outbox = Outbox(db, LazySecrets(secret_getter(secrets)))
-        self._owns_runner = runner is None
-        self.runner = runner or OutboxRunner(db, secrets)
-        self.runner.delivery_event.connect(self._on_event)
-        if self._owns_runner:
-            self.runner.start()
+        self.path = db.path
+        self.secrets = secrets
+        self.engine: DeliveryEngine | None = DeliveryEngine.shared(
+            db.path, secrets, backoff_base=backoff_base, holder=self
+        )
+        """The workspace's one delivery engine (None once the page has shut down)."""
+        self.engine.update.connect(self._on_update)
+        self._shown_op = 0
         self.clock = clock
         self.model = DeliveriesTableModel(db, clock=clock)
         self.delivery: Delivery | None = None
@@ -187,6 +232,7 @@ class OutboxPage(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(22)
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.setItemDelegateForColumn(LAST_RESULT, LastResultDelegate(self.table))
         self.table.selectionModel().currentRowChanged.connect(lambda cur, _p: self._row(cur.row()))
 
         self.title = QLabel()
@@ -293,7 +339,7 @@ class OutboxPage(QWidget):
         self.show_delivery(delivery_id)
 
     def _row(self, row: int) -> None:
-        if row >= 0:
+        if row >= 0 and (self.delivery is None or self.delivery.id != self.model.delivery(row).id):
             self.show_delivery(self.model.delivery(row).id)
 
     def tick(self) -> None:
@@ -304,11 +350,23 @@ class OutboxPage(QWidget):
     # -- detail --------------------------------------------------------------------
 
     def show_delivery(self, delivery_id: int | None) -> None:
-        """Show one delivery's detail (None: nothing chosen)."""
-        try:
-            d = self.outbox.get(delivery_id) if delivery_id is not None else None
-        except KnownError:
-            d = None
+        """Show one delivery's detail (None: nothing chosen); it is read off the GUI thread
+        and shown when it arrives (``deliveryShown``)."""
+        if delivery_id is None:
+            self._show(None)
+            return
+        self._shown_op += 1
+        number = self._shown_op
+
+        def arrived(delivery: Delivery | None) -> None:
+            if number == self._shown_op:  # a later choice wins
+                self._show(delivery)
+
+        delivery_ops.get(self, self.path, delivery_id).success(arrived).failure(
+            lambda _error: arrived(None)
+        ).run()
+
+    def _show(self, d: Delivery | None) -> None:
         self.delivery = d
         if d is None:
             self.title.setText("Choose a delivery to see what was sent and what came back.")
@@ -363,54 +421,53 @@ class OutboxPage(QWidget):
 
     # -- actions -------------------------------------------------------------------
 
-    def act(self, action: str) -> int | None:
-        """Do an action on the shown delivery; returns the delivery to watch (or None)."""
+    def act(self, action: str) -> bool:
+        """Do an action on the shown delivery (off the GUI thread); False when there is
+        nothing to do. ``acted`` follows once it is made; a refusal is shown on the page."""
         d = self.delivery
         if d is None:
-            return None
+            return False
         self.problem.clear()
         if action == "open_request":
             self.requestOpened.emit(d.request_name)
-            return None
-        try:
-            if action == "send_again":
-                target = self.outbox.create(
-                    d.request, d.context, person_id=d.person_id, policy=d.policy, force=d.forced
-                )
-            else:
-                getattr(self.outbox, action)(d.id)
-                target = d.id
-        except KnownError as exc:
-            self.problem.setText(str(exc))
-            return None
-        if action in ("cancel", "discard"):
-            self.runner.forget(d.id)
-        elif action in ("retry_now", "approve") or (
-            action == "send_again" and d.request.send_mode != "draft"
-        ):
-            self.runner.kick([target])
+            return True
+        if action == "send_again":
+            job = SendJob(d.request, d.context, d.person_id, force=d.forced)
+            op = delivery_ops.record(self, self.path, job, self.secrets, d.policy)
+            op.success(lambda recorded: self._acted(action, recorded.delivery_id, recorded.refusal))
+        else:
+            op_move = delivery_ops.move(self, self.path, d.id, action)
+            op_move.success(lambda moved: self._acted(action, moved.id))
+            op_move.failure(lambda error: self.problem.setText(error.message)).run()
+            return True
+        op.failure(lambda error: self.problem.setText(error.message)).run()
+        return True
+
+    def _acted(self, action: str, target: int, refusal: str = "") -> None:
+        if refusal:
+            self.problem.setText(refusal)
+            return
+        if self.engine is not None and action in ("retry_now", "approve", "send_again"):
+            self.engine.wake()
         self.refresh()
         self.select(target)
         self.deliveriesChanged.emit()
-        return target
+        self.acted.emit(action, target)
 
     def adopt(self, summary: dict[str, Any]) -> None:
-        """Take a bulk send's waiting retries into the runner and show the new deliveries."""
-        self.runner.adopt(dict(summary.get("waiting_at", {})))
+        """Show the deliveries a bulk send made (the engine sends their retries)."""
         self.refresh()
 
-    def _on_event(self, event: DeliveryEvent) -> None:
-        if event.delivery_id == 0:
-            self.problem.setText(event.error or "")
-            return
-        if event.kind == "attempt_finished":
-            return  # the state moves with the event that follows
-        self.model.refresh_ids([event.delivery_id])
+    def _on_update(self, update: SendUpdate) -> None:
+        if update.kind == "attempt_finished":
+            return  # the state moves with the update that follows
+        self.problem.clear()  # the engine is sending again: an earlier refusal is past
+        self.model.refresh_ids([update.delivery_id])
         newest = self.model.delivery(0).id if self.model.rowCount() else 0
-        if event.delivery_id > newest:  # a delivery made since the list was read
+        if update.delivery_id > newest:  # a delivery made since the list was read
             self.model.refresh()
-        if self.delivery is not None and self.delivery.id == event.delivery_id:
-            self.show_delivery(event.delivery_id)
+        if self.delivery is not None and self.delivery.id == update.delivery_id:
+            self.show_delivery(update.delivery_id)
         self.deliveriesChanged.emit()
 
     def showEvent(self, event: QShowEvent) -> None:
@@ -426,7 +483,14 @@ class OutboxPage(QWidget):
         return self
 
     def shutdown(self) -> None:
-        """Stop the timer and (when the page started it) the runner."""
+        """Stop the timer and let go of the engine (the last holder stops it)."""
         self.timer.stop()
-        if self._owns_runner:
-            self.runner.shutdown()
+        if self.engine is not None:
+            self.engine.update.disconnect(self._on_update)
+            self.engine.release(self)
+            self.engine = None
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """A page shown on its own (tests, a window of its own) lets go when it closes."""
+        self.shutdown()
+        super().closeEvent(event)

@@ -1,6 +1,8 @@
 """The send panel: the current delivery's progress, its response, and what can be done.
 
-It shows one delivery at a time, the one the user last sent (or approved): the attempt in
+It shows one delivery at a time, of the request open in the composer: the one the user
+last sent, else that request's newest delivery (:meth:`SendPanel.show_delivery`, also when
+it was sent or retried from another page), else nothing. It shows the attempt in
 flight with its elapsed time, each attempt's status, the response (status, headers, and
 the body pretty-printed when it is JSON — a view only; a redirect's Location first, as
 redirects are not followed), and for a failure waiting for a retry the time of the next
@@ -30,7 +32,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.delivery_worker import SendUpdate
+from composer.deliveries import Delivery
+from ui.ops.engine import SendUpdate
 from ui.preview import elide
 
 __all__ = ["SendPanel"]
@@ -77,6 +80,8 @@ class SendPanel(QWidget):
         super().__init__(parent)
         self.delivery_id: int | None = None
         """The delivery shown."""
+        self.request_name: str | None = None
+        """The request whose deliveries are shown."""
         self.state = "idle"
         """The shown delivery's last known step."""
         self._expecting = False
@@ -142,6 +147,79 @@ class SendPanel(QWidget):
         self._ticker.timeout.connect(self._tick)
         self._buttons()
 
+    def show_request(self, name: str) -> None:
+        """Another request is open: forget the delivery shown (its own comes with
+        :meth:`show_delivery`, if it has one)."""
+        self.request_name = name
+        self.delivery_id = None
+        self.state = "idle"
+        self._expecting = False
+        self._send_anyway, self._refusal, self.forced = None, "", False
+        self.anyway.hide()
+        self.status.setText("Not sent yet.")
+        self.response.clear()
+        self._buttons()
+
+    def follow(self, delivery_id: int) -> None:
+        """Show this delivery of the open request from now on (sent from another page),
+        unless the one shown is still in flight."""
+        if delivery_id == self.delivery_id or self._expecting:
+            return
+        if self.delivery_id is not None and self.state in ("queued", "attempt_started"):
+            return
+        self.delivery_id = delivery_id
+        self.forced = False
+        self.state = "idle"
+        self.response.clear()
+
+    def show_delivery(self, delivery: Delivery) -> None:
+        """Show a recorded delivery as it stands (the open request's newest)."""
+        if self._expecting or (self.delivery_id is not None and self.delivery_id != delivery.id):
+            return
+        self.delivery_id = delivery.id
+        self.forced = delivery.forced
+        n = len(delivery.attempts)
+        answered = [a for a in delivery.attempts if a.status is not None]
+        if answered:
+            a = answered[-1]
+            self._show_attempt(
+                SendUpdate(
+                    delivery.id,
+                    "attempt_finished",
+                    attempt=a.n,
+                    status=a.status,
+                    headers=a.response_headers,
+                    body=a.response_body.decode("utf-8", errors="replace"),
+                    elapsed_ms=a.elapsed_ms,
+                )
+            )
+        elif delivery.attempts:
+            last = delivery.attempts[-1]
+            self.response.setPlainText(last.error or "")
+            self._last_error = last.error or ""
+        state = delivery.state
+        if state == "succeeded":
+            update = SendUpdate(
+                delivery.id,
+                "succeeded",
+                n,
+                error=delivery.error,
+                attribute_updates=delivery.attribute_updates,
+            )
+        elif state == "waiting_retry":
+            update = SendUpdate(delivery.id, "waiting", n, next_attempt_at=delivery.next_attempt_at)
+        elif state in ("failed", "cancelled", "draft", "queued"):
+            update = SendUpdate(delivery.id, state, n, error=delivery.error)
+        else:  # sending: its attempt is in flight
+            update = SendUpdate(delivery.id, "attempt_started", n)
+        self.state = "idle"
+        self.show_update(update)
+
+    def clear_problem(self, message: str) -> None:
+        """A problem shown no longer holds: take it away (the delivery's state stays)."""
+        if self.status.text() == message:
+            self.status.setText("Not sent yet." if self.delivery_id is None else "")
+
     def expect_new(self) -> None:
         """The next new delivery reported is the one to follow (the user just sent)."""
         self._expecting = True
@@ -200,16 +278,22 @@ class SendPanel(QWidget):
         if update.kind == "refused":
             self._offer(update)
             return
-        if self._expecting and update.delivery_id != self.delivery_id:
+        if self._expecting and update.kind in ("queued", "draft"):
             self.delivery_id = update.delivery_id
             self._expecting = False
             self.forced, self._forcing = self._forcing, False
+            self.state = "idle"
             self.response.clear()
         if update.delivery_id != self.delivery_id:
             return
-        self.state = update.kind
+        previous, self.state = self.state, update.kind
         kind = update.kind
-        if kind == "draft":
+        if kind == "queued":
+            if previous in ("attempt_started", "attempt_finished", "waiting", "succeeded"):
+                self.state = previous  # the engine got there first
+                return
+            self.status.setText(f"Delivery {update.delivery_id} is queued; sending…")
+        elif kind == "draft":
             self.status.setText(
                 f"Draft {update.delivery_id} is frozen in the outbox: approve it to send it "
                 "exactly as rendered, or discard it."
@@ -265,7 +349,7 @@ class SendPanel(QWidget):
         self.response.setPlainText("\n".join(head) + "\n\n" + pretty_body(update.body))
 
     def _buttons(self) -> None:
-        live = self.state in ("attempt_started", "attempt_finished", "waiting", "paused")
+        live = self.state in ("queued", "attempt_started", "attempt_finished", "waiting", "paused")
         self.cancel.setVisible(live or self.state == "draft")
         self.retry.setVisible(self.state in ("waiting", "failed", "paused"))
         self.approve.setVisible(self.state == "draft")

@@ -8,14 +8,12 @@ workers)``) and show its report as a tree of groups with a row per person. This 
 is everything they share; each page says only which function it runs and how a report
 becomes rows.
 
-* **One worker per run** (:class:`SweepWorker`, a QObject on its own QThread through
-  :func:`ui.page_workers.start_thread`). It reads the people and their events itself
-  (the workspace connection is shared and locked), runs with ``workers=1`` (the GUI
-  process does not fork), and answers only with signals: ``progress(done, total)`` and
-  ``done``'s plain report, shown once the thread has finished. Threads and workers stay
-  referenced until :meth:`SweepPage.shutdown` waits for them, as dropping a wrapper from
-  the GUI thread would destroy the object there. Cancel sets an event the run polls
-  every few hundred people; the partial report says it was cancelled.
+* **One op per run** (:mod:`ui.ops`): :meth:`SweepWorker.compute` runs on an op's
+  worker thread with that thread's own workspace connection, reads the people and their
+  events there, runs with ``workers=1`` (the GUI process does not fork), and reports
+  ``progress(done, total)`` through a queued signal; the plain report comes back as the
+  op's value. Cancel sets an event the run polls every few hundred people; the partial
+  report says it was cancelled; :meth:`SweepPage.shutdown` cancels and waits for the op.
 * **A tree of groups.** The page fills a QStandardItemModel: one top row per group, a
   child row per person holding their id in :data:`PERSON_ROLE`. Activating a person row
   emits ``personChosen``; the window previews that person.
@@ -33,7 +31,7 @@ import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, QSize, Qt, QThread, Signal, Slot
+from PySide6.QtCore import QEvent, QEventLoop, QModelIndex, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QDialog,
@@ -48,7 +46,7 @@ from PySide6.QtWidgets import (
 
 from composer.model import Request
 from composer.store import Database
-from ui.page_workers import start_thread
+from ui.ops import Op
 
 __all__ = ["PERSON_ROLE", "Sweep", "SweepDialog", "SweepPage", "SweepWorker", "person_item"]
 
@@ -74,13 +72,9 @@ class SweepWorker(QObject):
 
     Signals:
         progress(int, int): people rendered so far, and how many there are.
-        done(object): the report, or a str saying what failed.
-        finished(): after ``done`` (ends the thread).
     """
 
     progress = Signal(int, int)
-    done = Signal(object)
-    finished = Signal()
 
     def __init__(
         self,
@@ -99,33 +93,30 @@ class SweepWorker(QObject):
         self.stop_event = threading.Event()
         """Set (from any thread) to cancel the run."""
 
-    @Slot()
-    def run(self) -> None:
-        """Read the people and run the sweep over them; report."""
+    def compute(self, db: Database) -> object:
+        """Read the people and run the sweep over them (on an op's thread, with its own
+        connection ``db``); the report, or a str saying what failed."""
         try:
-            people = self._db.people.list()
+            people = db.people.list()
             if self.stop_event.is_set():  # cancelled before the first person
-                self.done.emit(self._cancelled_report(self._request))
-                self.finished.emit()
-                return
+                return self._cancelled_report(self._request)
 
             def events_for(person_id: str) -> list[Any]:
-                return [stored.event for stored in self._db.people.events(person_id)]
+                return [stored.event for stored in db.people.events(person_id)]
 
             report = self._sweep(
                 self._request,
                 people,
                 events_for,
                 self._secret_names,
-                events_for_many=self._db.people.events_by_person,
+                events_for_many=db.people.events_by_person,
                 progress=lambda done, total: self.progress.emit(done, total or len(people)),
                 cancelled=self.stop_event.is_set,
                 workers=1,
             )
         except Exception as exc:  # shown on the page as one sentence
-            report = str(exc) or type(exc).__name__
-        self.done.emit(report)
-        self.finished.emit()
+            return str(exc) or type(exc).__name__
+        return report
 
 
 class SweepPage(QWidget):
@@ -170,9 +161,7 @@ class SweepPage(QWidget):
         self.secret_names = secret_names
         self.report: Any = None
         """The last finished run's report."""
-        self._threads: list[tuple[QThread, SweepWorker]] = []
         self._worker: SweepWorker | None = None
-        self._answer: object = None
         self.run_button = QPushButton(self.RUN_TEXT)
         self.run_button.setAccessibleName(self.RUN_NAME)
         self.run_button.setToolTip(self.RUN_TIP)
@@ -242,11 +231,10 @@ class SweepPage(QWidget):
         self.bar.setRange(0, 0)  # busy until the first count
         worker = self.make_worker(request, self.secret_names() or ())
         worker.progress.connect(self._progress)
-        worker.done.connect(self._done)
         self._worker = worker
-        thread = start_thread(worker, self.NOUN, worker.run)
-        thread.finished.connect(self._ended)
-        self._threads.append((thread, worker))
+        Op(self, worker.compute, path=self.db.path).success(self._ended).failure(
+            lambda error: self._ended(error.message)
+        ).run()
         self.run_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
         return True
@@ -274,11 +262,7 @@ class SweepPage(QWidget):
         self.bar.setRange(0, max(1, total))
         self.bar.setValue(done)
 
-    def _done(self, report: object) -> None:
-        self._answer = report
-
-    def _ended(self) -> None:
-        report, self._answer = self._answer, None
+    def _ended(self, report: object) -> None:
         self._worker = None
         self.run_button.setEnabled(True)
         self.cancel_button.setEnabled(False)
@@ -300,14 +284,15 @@ class SweepPage(QWidget):
             self.activated(index)
 
     def shutdown(self) -> None:
-        """Cancel a running check and wait for its thread (the window is closing)."""
+        """Cancel a running check and wait for it (the window is closing)."""
         self.cancel()
-        for thread, _worker in self._threads:
-            try:
-                thread.wait(10_000)
-            except RuntimeError:  # deleted once it ended
-                continue
-        self._threads.clear()
+        if self._worker is not None:
+            import time
+
+            deadline = time.monotonic() + 10.0
+            loop = QEventLoop()
+            while self._worker is not None and time.monotonic() < deadline:
+                loop.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 20)
 
     def sizeHint(self) -> QSize:
         return QSize(900, 600)

@@ -10,12 +10,13 @@ Refusals from the store come back as one plain sentence in the status bar or a b
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from composer.errors import KnownError
+from ui.ops import requests as request_ops
 
 if TYPE_CHECKING:
-    from PySide6.QtCore import QSettings, QTimer, SignalInstance
+    from PySide6.QtCore import QObject, QSettings, QTimer, SignalInstance
 
     from composer.store import Database
     from ui.composer_tabs import ComposerTabs
@@ -44,11 +45,12 @@ class RequestActions:
     _autosave: QTimer
     _saves_in_flight: int
     saved: SignalInstance
-    saveJob: SignalInstance
 
     if TYPE_CHECKING:  # provided by MainWindow and QMainWindow
 
         def _problem(self, message: str, box: bool = False) -> None: ...
+        def _clear_problem(self) -> None: ...
+        def _request_shown(self, name: str) -> None: ...
         def _job(self) -> PreviewJob: ...
         def statusBar(self) -> Any: ...
 
@@ -76,6 +78,7 @@ class RequestActions:
         self.composer.setEnabled(True)
         self.request_list.select(name, emit=False)
         self.settings.setValue("window/last_request", name)
+        self._request_shown(name)
         self.preview.render_now(self._job)
 
     def current_request(self) -> Any:
@@ -108,7 +111,7 @@ class RequestActions:
         return True
 
     def save_in_background(self) -> None:
-        """The autosave: hand what changed to the store thread (see :mod:`ui.store_worker`)."""
+        """The autosave: hand what changed to a write op (:func:`ui.ops.requests.save`)."""
         request = self.composer.to_model()
         if self.current_name is None or request is None:
             return
@@ -119,7 +122,13 @@ class RequestActions:
             return
         self._saved_request, self._saved_sample = request, sample
         self._saves_in_flight += 1
-        self.saveJob.emit(self.current_name, changed_request, changed_sample)
+        name = self.current_name
+        sample_setting = None if changed_sample is None else (SAMPLE_KEY + name, changed_sample)
+        request_ops.save(
+            cast("QObject", self), self.db.path, name, changed_request, sample_setting
+        ).success(self._background_saved).failure(
+            lambda error: self._background_failed(name, error.message)
+        ).run()
 
     def _background_saved(self, name: str) -> None:
         self._saves_in_flight -= 1
@@ -184,6 +193,7 @@ class RequestActions:
         except KnownError as exc:
             self._problem(str(exc), box=True)
             return False
+        self._clear_problem()  # a refusal of an earlier name no longer holds
         if sample and name != old:
             self.db.settings.set(SAMPLE_KEY + name, sample)
             self.db.settings.delete(SAMPLE_KEY + old)

@@ -1,33 +1,34 @@
-"""The one pattern for background work: a QObject worker living in its own QThread.
+"""Threads that are not ops: the preview's render thread, and the garbage collector's pauses.
 
-A worker is given plain data (frozen dataclasses, strings, numbers) through queued
-signals connected to its slots, never a widget, and answers only through its own
-signals, which Qt delivers on the GUI thread. :class:`WorkerThread` owns the thread: it
-moves the worker there, starts it, and on :meth:`WorkerThread.stop` asks the worker to
-stop (its optional ``stop()`` slot, declared with ``@Slot()``, runs in the worker's
-thread), quits the thread's event loop and waits for it, after which the worker is
-deleted with the thread. Long waits inside a worker (a retry's backoff) are QTimers in
-the worker's thread, never sleeps, so a stop or cancel reaches it at once.
+Work on the workspace runs through :mod:`ui.ops`; sending through the one engine
+(:mod:`ui.ops.engine`). The live preview keeps a thread of its own
+(:class:`WorkerThread`, used by :class:`ui.preview.PreviewService`) because it is
+latest-wins: a queued signal carries each render job to one worker that renders one at a
+time, and the service drops stale results by generation; an op pool would render stale
+jobs side by side and race newer ones for the GIL.
 
-A worker's CPU-bound Python holds the GIL. Python hands the GIL to a waiting thread only
-every ``sys.getswitchinterval()`` seconds (5 ms by default), and the GUI thread waits for
-it each time it comes back from Qt into Python (every paint, every item-model call), so a
-render in the background could stall the window for tens of milliseconds.
-:class:`WorkerThread` lowers the interval to :data:`SWITCH_INTERVAL` (0.5 ms) for the
-process: measured with ``tests/bench_ui.py``, the GUI thread's longest stall while a
-1 MB body renders fell by about half. The other long holder is Python's cyclic garbage
-collector: parsing a 1 MB template allocates enough objects to set off full collections
-that hold the GIL for 100 ms and more. A render therefore runs with the collector paused
-(:func:`gc_paused`; its garbage is freed by reference counting as it goes), and the app
-freezes the objects that exist once the window is up (:func:`freeze_startup_objects`),
-so later full collections do not walk every Qt wrapper and module again.
+A worker is given plain data through queued signals connected to its slots, never a
+widget, and answers only through its own signals. :class:`WorkerThread` moves it to its
+thread, starts it, and on :meth:`WorkerThread.stop` asks the worker to stop (its optional
+``stop()`` slot), quits the thread's event loop and waits for it.
+
+Creating a worker leaves Python's GIL switch interval alone. The application sets it once,
+at start-up, for the whole process (:data:`SWITCH_INTERVAL`, see :mod:`ui.app`): the GUI
+thread waits for the GIL each time it comes back from Qt into Python, and a 5 ms interval
+let a background render stall it for tens of milliseconds.
+
+The other long holder of the GIL is Python's cyclic garbage collector: parsing a 1 MB
+template allocates enough objects to set off full collections that hold it for 100 ms and
+more. A render therefore runs with the collector paused (:func:`gc_paused`; its garbage is
+freed by reference counting as it goes), and the app freezes the objects that exist once
+the window is up (:func:`freeze_startup_objects`), so later full collections do not walk
+every Qt wrapper and module again.
 """
 
 from __future__ import annotations
 
 import contextlib
 import gc
-import sys
 import threading
 from collections.abc import Iterator
 
@@ -42,7 +43,8 @@ __all__ = [
 ]
 
 SWITCH_INTERVAL = 0.0005
-"""Seconds between GIL hand-overs while workers run (Python's default is 0.005)."""
+"""Seconds between GIL hand-overs the application sets at start-up (Python's default is
+0.005); see :mod:`ui.app`."""
 
 
 def current_thread_id() -> int:
@@ -77,8 +79,6 @@ class WorkerThread:
         self.thread = QThread()
         """The thread the worker's slots run in."""
         self.thread.setObjectName(name)
-        if sys.getswitchinterval() > SWITCH_INTERVAL:
-            sys.setswitchinterval(SWITCH_INTERVAL)
         worker.moveToThread(self.thread)
         self.thread.finished.connect(worker.deleteLater)
         self.thread.start()

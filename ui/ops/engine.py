@@ -33,7 +33,6 @@ Signals:
 
 from __future__ import annotations
 
-import contextlib
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -50,7 +49,14 @@ from composer.outbox import LazySecrets, Outbox
 from composer.secrets import SecretStore
 from composer.store import Database
 
-__all__ = ["DeliveryEngine", "SecretsSource", "SendJob", "SendUpdate", "secret_getter"]
+__all__ = [
+    "KEYCHAIN_WAIT_S",
+    "DeliveryEngine",
+    "SecretsSource",
+    "SendJob",
+    "SendUpdate",
+    "secret_getter",
+]
 
 SecretsSource = SecretStore | Callable[[], SecretStore | None] | None
 """The secret store, a function returning it once it is open (the window opens the keychain
@@ -117,6 +123,9 @@ class SendUpdate:
     """The delivery's request (when known)."""
 
 
+KEYCHAIN_WAIT_S = 30.0
+"""How long the engine waits for the keychain to open before sending without it."""
+
 _engines: dict[Path, DeliveryEngine] = {}
 
 
@@ -141,6 +150,7 @@ class DeliveryEngine(QObject):
         self._stop = threading.Event()
         self._ready = threading.Event()
         self._thread: threading.Thread | None = None
+        self._names: dict[int, str] = {}
         self._relay.connect(self._on_relay)
 
     # -- sharing ---------------------------------------------------------------------
@@ -161,9 +171,14 @@ class DeliveryEngine(QObject):
             engine = cls(path, secrets, backoff_base=backoff_base)
             _engines[path] = engine
             engine.start()
-        elif secrets is not None and engine._secrets_source is None:
-            engine._secrets_source = secrets
-            engine.secrets_changed()
+        else:
+            if secrets is not None and engine._secrets_source is None:
+                engine._secrets_source = secrets
+                engine.secrets_changed()
+            if backoff_base is not None:
+                engine.backoff_base = backoff_base
+                if engine._outbox is not None:
+                    engine._outbox.backoff_base = backoff_base
         if holder is not None:
             engine.hold(holder)
         return engine
@@ -176,11 +191,17 @@ class DeliveryEngine(QObject):
         self._holders.add(key)
         holder.destroyed.connect(lambda *_: self.release(key))
 
+    @property
+    def held(self) -> bool:
+        """Whether anyone still holds the engine."""
+        return bool(self._holders)
+
     def release(self, holder: QObject | int) -> None:
-        """``holder`` no longer needs the engine; the last one out stops it."""
+        """``holder`` no longer needs the engine; the last one out stops it (without
+        waiting: the attempts in flight end on the scheduler thread, see :meth:`join`)."""
         self._holders.discard(holder if isinstance(holder, int) else id(holder))
         if not self._holders:
-            self.stop()
+            self.stop(wait=False)
 
     # -- running ---------------------------------------------------------------------
 
@@ -203,15 +224,22 @@ class DeliveryEngine(QObject):
         if self._outbox is not None:
             self._outbox.secrets = LazySecrets(secret_getter(self._secrets_source))
 
-    def stop(self, timeout_s: float = 10.0) -> None:
-        """End after the attempts in flight; waiting deliveries stay in the outbox."""
+    def stop(self, *, wait: bool = True, timeout_s: float = 10.0) -> None:
+        """End after the attempts in flight (waiting for them with ``wait``: the app is
+        closing); waiting deliveries stay in the outbox."""
         self._stop.set()
         if _engines.get(self.path) is self:
             del _engines[self.path]
         if self._outbox is not None:
             self._outbox.stop()
+        if wait:
+            self.join(timeout_s)
+
+    def join(self, timeout_s: float = 10.0) -> bool:
+        """Wait for the scheduler thread to end (closing); True when it has."""
         if self._thread is not None and self._thread is not threading.current_thread():
             self._thread.join(timeout_s)
+        return not self.running
 
     @property
     def running(self) -> bool:
@@ -221,6 +249,7 @@ class DeliveryEngine(QObject):
     def _serve(self) -> None:
         db: Database | None = None
         try:
+            self._wait_for_keychain()
             db = Database(self.path)
             outbox = Outbox(
                 db,
@@ -246,9 +275,34 @@ class DeliveryEngine(QObject):
             if db is not None:
                 db.close()
 
+    def _name_of(self, outbox: Outbox, delivery_id: int) -> tuple[str, dict[str, Any]]:
+        """The delivery's request name and attribute updates (read on this thread)."""
+        try:
+            delivery = outbox.get(delivery_id)
+        except KnownError:
+            return "", {}
+        if len(self._names) > 10_000:
+            self._names.clear()
+        self._names[delivery_id] = delivery.request_name
+        return delivery.request_name, delivery.attribute_updates or {}
+
+    def _wait_for_keychain(self) -> None:
+        """Wait (at most :data:`KEYCHAIN_WAIT_S`) for a store that is still being opened, so a
+        delivery resumed at start-up never renders without its secrets."""
+        source = self._secrets_source
+        if source is None or isinstance(source, SecretStore):
+            return
+        waited = 0.0
+        while source() is None and waited < KEYCHAIN_WAIT_S and not self._stop.is_set():
+            self._stop.wait(0.05)
+            waited += 0.05
+
     def _report(self, outbox: Outbox, event: DeliveryEvent) -> None:
         ident = threading.get_ident()
         result = event.result
+        name = self._names.get(event.delivery_id)
+        if name is None or event.kind == "succeeded":
+            name, updates = self._name_of(outbox, event.delivery_id)
         if event.kind == "attempt_finished" and result is not None:
             update = SendUpdate(
                 event.delivery_id,
@@ -260,11 +314,9 @@ class DeliveryEngine(QObject):
                 elapsed_ms=result.elapsed_ms,
                 error=result.error,
                 thread_id=ident,
+                request_name=name,
             )
         elif event.kind == "succeeded":
-            updates: dict[str, Any] = {}
-            with contextlib.suppress(KnownError):
-                updates = outbox.get(event.delivery_id).attribute_updates or {}
             update = SendUpdate(
                 event.delivery_id,
                 "succeeded",
@@ -272,6 +324,7 @@ class DeliveryEngine(QObject):
                 error=event.error,
                 attribute_updates=updates,
                 thread_id=ident,
+                request_name=name,
             )
         else:
             update = SendUpdate(
@@ -281,6 +334,7 @@ class DeliveryEngine(QObject):
                 error=event.error,
                 next_attempt_at=event.next_attempt_at,
                 thread_id=ident,
+                request_name=name,
             )
         self._relay.emit("update", update)
 
@@ -296,4 +350,4 @@ class DeliveryEngine(QObject):
 def stop_all(timeout_s: float = 10.0) -> None:
     """Stop every engine (the application quits)."""
     for engine in list(_engines.values()):
-        engine.stop(timeout_s)
+        engine.stop(timeout_s=timeout_s)
