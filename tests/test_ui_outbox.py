@@ -60,15 +60,35 @@ def state_shown(page: OutboxPage, delivery_id: int) -> str:
     return str(page.model.data(page.model.index(row, 3)))
 
 
+def show(qtbot: QtBot, page: OutboxPage, delivery_id: int) -> None:
+    """Select a delivery and wait for its detail (read off the GUI thread)."""
+    page.select(delivery_id)
+    qtbot.waitUntil(lambda: page.delivery is not None and page.delivery.id == delivery_id)
+
+
+def act(qtbot: QtBot, page: OutboxPage, action: str) -> int:
+    """Do an action and wait until it is made; the delivery to watch."""
+    with qtbot.waitSignal(page.acted, timeout=5000) as acted:
+        assert page.act(action)
+        if action == "send_again":
+            box = page.confirm_box
+            assert box is not None and "Send “" in box.text() and "1 person" in box.text()
+            yes = next(b for b in box.buttons() if b.text().startswith("Send to"))
+            qtbot.mouseClick(yes, Qt.MouseButton.LeftButton)
+    assert acted.args[0] == action
+    return int(acted.args[1])
+
+
 def test_a_retry_becoming_a_success_shows_in_the_view(
     qtbot: QtBot, page: OutboxPage, db: Database
 ) -> None:
     with FaultServer([Reply(503), Reply.json({"id": 77})]) as server:
         delivery_id = record(db, request(server.url), "ana")
         page.refresh()
-        page.select(delivery_id)
+        show(qtbot, page, delivery_id)
         assert state_shown(page, delivery_id) == "queued"
-        page.runner.kick([delivery_id])
+        assert page.engine is not None
+        page.engine.wake()
         qtbot.waitUntil(lambda: state_shown(page, delivery_id) == "waiting retry", timeout=5000)
         row = page.model.row_of(delivery_id)
         assert page.model.data(page.model.index(row, 5)) == "503"
@@ -77,7 +97,7 @@ def test_a_retry_becoming_a_success_shows_in_the_view(
     row = page.model.row_of(delivery_id)
     assert page.model.data(page.model.index(row, 4)) == "2"
     assert page.model.data(page.model.index(row, 5)) == "200"
-    assert page.delivery is not None and page.delivery.state == "succeeded"
+    qtbot.waitUntil(lambda: page.delivery is not None and page.delivery.state == "succeeded")
     attempts = page.attempts_view.toPlainText().splitlines()
     assert "HTTP 503" in attempts[0] and "HTTP 200" in attempts[1]
     assert '"synced_id": 77' in page.updates_view.toPlainText()
@@ -95,14 +115,14 @@ def test_draft_approve_sends_and_discard_cancels(
         draft = request(server.url, send_mode="draft")
         first, second = record(db, draft, "ana"), record(db, draft, "bo")
         page.refresh()
-        page.select(first)
+        show(qtbot, page, first)
         assert page.action_buttons["approve"].isEnabled()
         assert "No attempts yet" in page.attempts_view.toPlainText()
         qtbot.mouseClick(page.action_buttons["approve"], Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: state_shown(page, first) == "succeeded", timeout=5000)
-        page.select(second)
+        show(qtbot, page, second)
         qtbot.mouseClick(page.action_buttons["discard"], Qt.MouseButton.LeftButton)
-        assert state_shown(page, second) == "cancelled"
+        qtbot.waitUntil(lambda: state_shown(page, second) == "cancelled")
         assert len(server.requests) == 1
 
 
@@ -113,18 +133,39 @@ def test_cancel_a_waiting_retry_and_send_again(
     with FaultServer([Reply(500), Reply.json({"id": 2})]) as server:
         delivery_id = record(db, request(server.url), "bo", slow)
         page.refresh()
-        page.select(delivery_id)
-        page.runner.kick([delivery_id])
+        show(qtbot, page, delivery_id)
+        assert page.engine is not None
+        page.engine.wake()
         qtbot.waitUntil(lambda: state_shown(page, delivery_id) == "waiting retry", timeout=5000)
+        qtbot.waitUntil(lambda: page.delivery is not None and page.delivery.state != "queued")
         assert "in 1 min" in page.countdown.text() or "in 59 s" in page.countdown.text()
-        assert page.act("cancel") == delivery_id
+        assert act(qtbot, page, "cancel") == delivery_id
         assert state_shown(page, delivery_id) == "cancelled"
-        again = page.act("send_again")
-        assert again is not None and again != delivery_id
+        again = act(qtbot, page, "send_again")
+        assert again != delivery_id
         qtbot.waitUntil(lambda: state_shown(page, again) == "succeeded", timeout=5000)
         assert len(server.requests) == 2
-    assert page.act("retry_now") is None
-    assert "succeeded; it cannot be retried" in page.problem.text()
+    show(qtbot, page, again)
+    qtbot.waitUntil(lambda: page.delivery is not None and page.delivery.state == "succeeded")
+    assert page.act("retry_now")
+    qtbot.waitUntil(lambda: "succeeded; it cannot be retried" in page.problem.text())
+
+
+def test_send_again_asks_first_and_dont_send_sends_nothing(
+    qtbot: QtBot, page: OutboxPage, db: Database
+) -> None:
+    delivery_id = record(db, request("http://127.0.0.1:9"), "ana")
+    page.refresh()
+    show(qtbot, page, delivery_id)
+    assert page.act("send_again")
+    box = page.confirm_box
+    assert box is not None
+    assert "“Sync”" in box.text() and "1 person" in box.text()
+    assert box.detailedText().startswith("POST http://127.0.0.1:9/sync")
+    assert box.defaultButton().text() == "Don't send"
+    with qtbot.assertNotEmitted(page.acted, wait=100):
+        qtbot.mouseClick(box.defaultButton(), Qt.MouseButton.LeftButton)
+    assert len(Outbox(db).list()) == 1
 
 
 def test_filters_by_state_request_person_and_text(

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 import ui_helpers
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 from servers import FaultServer, Reply
@@ -137,11 +138,16 @@ def test_the_outbox_shows_forced_and_the_location(qtbot: QtBot, db: Database) ->
             outbox.run([forced])
             page.refresh()
             page.select(forced)
+            qtbot.waitUntil(lambda: page.delivery is not None and page.delivery.id == forced)
             assert "Sent anyway (forced)" in page.title.text()
             assert "https://example.com/moved" in page.attempts_view.toPlainText()
             assert "Redirects to: https://example.com/moved" in page.response_view.toPlainText()
-            again = page.act("send_again")
-            assert again is not None
+            with qtbot.waitSignal(page.acted, timeout=5000) as acted:
+                assert page.act("send_again")
+                assert page.confirm_box is not None
+                yes = next(b for b in page.confirm_box.buttons() if b.text() == "Send to 1 person")
+                qtbot.mouseClick(yes, Qt.MouseButton.LeftButton)
+            again = acted.args[1]
             qtbot.waitUntil(lambda: Outbox(db).get(again).state == "succeeded", timeout=10000)
         assert Outbox(db).get(again).forced is True, "sending again keeps the tester's choice"
     finally:

@@ -12,7 +12,8 @@ decoded or is kept still encoded), the attribute changes applied, and the attemp
 Nothing here touches the workspace from the GUI thread but the list's model: a delivery's
 detail is read by an op (:func:`ui.ops.deliveries.get`), and the actions are write ops:
 retry now, cancel, approve and discard are state moves (:func:`ui.ops.deliveries.move`);
-"send again" records a new delivery of the same request and context. What then has to be
+"send again" records a new delivery of the same request and context, once the person has
+said yes to what will be sent (:func:`ui.bulk_send.ask_to_send`). What then has to be
 sent is sent by the workspace's one engine (:class:`ui.ops.engine.DeliveryEngine`), which
 the page wakes and whose updates refresh the rows they concern. ``acted`` says when an
 action has been made (with the delivery to watch).
@@ -41,6 +42,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
@@ -55,6 +57,7 @@ from PySide6.QtWidgets import (
 from composer.deliveries import Delivery
 from composer.store import Database
 from ui.attempt_chart import AttemptTimeline
+from ui.bulk_send import ask_to_send
 from ui.ops import deliveries as delivery_ops
 from ui.ops.engine import DeliveryEngine, SecretsSource, SendJob, SendUpdate
 from ui.person_dialog import mono
@@ -187,6 +190,8 @@ class OutboxPage(QWidget):
         """The workspace's one delivery engine (None once the page has shut down)."""
         self.engine.update.connect(self._on_update)
         self._shown_op = 0
+        self.confirm_box: QMessageBox | None = None
+        """The open "Send again?" question, if any."""
         self.clock = clock
         self.model = DeliveriesTableModel(db, clock=clock)
         self.delivery: Delivery | None = None
@@ -431,17 +436,22 @@ class OutboxPage(QWidget):
         if action == "open_request":
             self.requestOpened.emit(d.request_name)
             return True
-        if action == "send_again":
-            job = SendJob(d.request, d.context, d.person_id, force=d.forced)
-            op = delivery_ops.record(self, self.path, job, self.secrets, d.policy)
-            op.success(lambda recorded: self._acted(action, recorded.delivery_id, recorded.refusal))
-        else:
-            op_move = delivery_ops.move(self, self.path, d.id, action)
-            op_move.success(lambda moved: self._acted(action, moved.id))
-            op_move.failure(lambda error: self.problem.setText(error.message)).run()
+        if action == "send_again":  # a send from outside the composer: ask first
+            self.confirm_box = ask_to_send(
+                self, d.request_name, 1, sent_text(d), lambda: self._send_again(d)
+            )
             return True
+        op = delivery_ops.move(self, self.path, d.id, action)
+        op.success(lambda moved: self._acted(action, moved.id))
         op.failure(lambda error: self.problem.setText(error.message)).run()
         return True
+
+    def _send_again(self, d: Delivery) -> None:
+        self.confirm_box = None
+        job = SendJob(d.request, d.context, d.person_id, force=d.forced)
+        op = delivery_ops.record(self, self.path, job, self.secrets, d.policy)
+        op.success(lambda done: self._acted("send_again", done.delivery_id, done.refusal))
+        op.failure(lambda error: self.problem.setText(error.message)).run()
 
     def _acted(self, action: str, target: int, refusal: str = "") -> None:
         if refusal:
