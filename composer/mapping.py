@@ -18,6 +18,14 @@ Decisions:
   (which cannot change), no attribute changes and the error says which mapping failed.
   ``email`` sets the person's email; every other name sets an attribute.
 
+What a preview says (:func:`render_mapping`, :func:`explain`). A mapping that reads a
+field the response lacks says what is missing where, walking the response as far as it
+goes: "the response has no field `id`", "`response.data` has no field `id`", "the
+response is text, not JSON, so it has no field `id`", "`response.items` has 0 items, so
+there is no item [0]" (rather than the person-oriented "response.id is not set for this
+person"). A mapping that renders an empty value without an error is warned about before
+anything is sent: after a 2xx it would set the attribute to empty text for every person.
+
 Hostile answers. A 2xx answer is the endpoint's word, not ours, so nothing in it may
 crash the caller or reach the person half-read; each case below becomes the outcome's
 plain ``error`` and no attribute changes:
@@ -50,6 +58,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from composer.diagnostics import Diagnostic
 from composer.errors import NotFoundError
 from composer.json_input import MAX_INT_DIGITS
 from composer.liquid import DEFAULT_VERSION, LiquidVersion
@@ -59,12 +68,16 @@ from composer.render import render_field
 from composer.store import Database
 
 __all__ = [
+    "EMPTY_VALUE",
     "INTEGER_DIGITS",
     "RESPONSE_DEPTH_LIMIT",
     "MappingOutcome",
     "apply_updates",
     "evaluate",
+    "explain",
+    "missing_in_response",
     "read_response",
+    "render_mapping",
     "response_value",
     "typed_value",
 ]
@@ -78,6 +91,14 @@ _STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
 _NOT_BRACKET = re.compile(r"[^\[\]{}]+")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
+_MISSING_RESPONSE = re.compile(r"^(response\S*) is not set for this (?:person|event)")
+_SEGMENT = re.compile(r"""\.([^.\[\]]+)|\[(-?\d+)\]|\["([^"]*)"\]|\['([^']*)'\]""")
+_EMPTY_SUFFIX = ", so this mapping would write an empty value"
+EMPTY_VALUE = (
+    "this mapping renders an empty value: after a 2xx answer the attribute would be set "
+    "to empty text for every person it is sent for"
+)
+"""The warning about a mapping that would write an empty value."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,6 +254,79 @@ def _evaluate(
             )
         updates[attribute] = typed_value(text)
     return MappingOutcome(updates)
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    return "a list" if isinstance(value, list) else "an object"
+
+
+def missing_in_response(path: str, response: Any) -> str:
+    """What a ``response…`` path lacks, walking ``response`` as far as it goes."""
+    value, shown = response, "response"
+    for found in _SEGMENT.finditer(path, len("response")):
+        index, key = found.group(2), next(g for g in found.groups() if g is not None)
+        place = "the response" if shown == "response" else f"`{shown}`"
+        if isinstance(value, dict):
+            if key not in value:
+                return f"{place} has no field `{key}`"
+            value = value[key]
+        elif isinstance(value, list) and index is not None:
+            number = int(index)
+            if not -len(value) <= number < len(value):
+                items = f"{len(value)} item{'s' if len(value) != 1 else ''}"
+                return f"{place} has {items}, so there is no item [{number}]"
+            value = value[number]
+        elif shown == "response" and isinstance(value, str):
+            return f"the response is text, not JSON, so it has no field `{key}`"
+        else:
+            return f"{place} is {_kind(value)}, not an object, so it has no field `{key}`"
+        shown += found.group(0)
+    return f"`{shown}` is {_kind(value)} in the response"
+
+
+def explain(
+    diagnostics: Sequence[Diagnostic], text: str, response: Any, where: str
+) -> tuple[Diagnostic, ...]:
+    """Mapping ``where``'s diagnostics said about the response, and a warning for an empty
+    value (given once: calling it again on its own answer changes nothing)."""
+    out: list[Diagnostic] = []
+    said_empty = False
+    for diagnostic in diagnostics:
+        found = _MISSING_RESPONSE.match(diagnostic.message)
+        if found is not None:
+            message = missing_in_response(found.group(1), response)
+            if not text.strip():
+                message += _EMPTY_SUFFIX
+            diagnostic = Diagnostic(
+                diagnostic.severity, diagnostic.where, diagnostic.line, diagnostic.column, message
+            )
+        said_empty = (
+            said_empty
+            or diagnostic.message in (EMPTY_VALUE,)
+            or (diagnostic.message.endswith(_EMPTY_SUFFIX))
+        )
+        out.append(diagnostic)
+    failed = any(d.severity == "error" for d in out)
+    if not text.strip() and not failed and not said_empty:
+        out.append(Diagnostic("warning", where, 1, 1, EMPTY_VALUE))
+    return tuple(out)
+
+
+def render_mapping(
+    index: int, template: str, globals_: Mapping[str, Any], version: LiquidVersion
+) -> tuple[str, tuple[Diagnostic, ...]]:
+    """Render mapping ``index`` for a preview: its text and diagnostics (see :func:`explain`)."""
+    where = f"response_mappings[{index}]"
+    text, diagnostics = render_field(where, template, globals_, version=version)
+    return text, explain(diagnostics, text, globals_.get("response"), where)
 
 
 def apply_updates(db: Database, person_id: str, updates: Mapping[str, Any]) -> Person:

@@ -22,6 +22,10 @@ secrets after it; the store is :attr:`ComposerTabs.secret_source` (else the wind
 Loading a request whose URL is sent to the local inbox's remembered port starts the inbox
 again (:func:`ui.inbox_page.follow_request`, once the event loop runs, so the window's
 pages are all added by then).
+
+A response mapping's diagnostics are said about the sample response
+(:func:`composer.mapping.explain`: "the response has no field `id`"), and a mapping that
+would write an empty value is warned about, before the tabs show them.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ from PySide6.QtWidgets import QDialog, QTabWidget, QWidget
 
 from composer.diagnostics import Diagnostic
 from composer.liquid import DEFAULT_VERSION, LiquidVersion, other_version, version_named
+from composer.mapping import explain, response_value
 from composer.model import Request
 from composer.secrets import missing_secret_name, secrets_used
 from ui.body_tab import BodyTab
@@ -109,6 +114,7 @@ class ComposerTabs(QTabWidget):
         self._base: Request | None = None
         self._loading = False
         self._liquid_names: tuple[frozenset[str], frozenset[str]] | None = None
+        self._sample_read: tuple[str, object] | None = None
         self.secret_source: SecretsSource = None
         """Where the Secrets dialog opened from a diagnostic stores values."""
         self.secrets_dialog: QDialog | None = None
@@ -204,6 +210,7 @@ class ComposerTabs(QTabWidget):
 
     def show_preview(self, result: PreviewResult) -> None:
         """Show a preview in the Body and Response tabs."""
+        result = self._explained(result)
         self.body_tab.show_preview(result)
         self.response_tab.show_preview(result)
         names = (result.filter_names, result.tag_names)
@@ -222,6 +229,25 @@ class ComposerTabs(QTabWidget):
                 tab, f"{title} ({errors} error{'s' if errors != 1 else ''})" if errors else title
             )
         self.headers_tab.show_problems(diagnostics)
+
+    def _explained(self, result: PreviewResult) -> PreviewResult:
+        """The preview with each mapping's diagnostics said about the sample response."""
+        if not result.mappings:
+            return result
+        sample = self.response_tab.sample_text() or ""
+        if self._sample_read is None or self._sample_read[0] != sample:
+            self._sample_read = (sample, response_value(sample.encode("utf-8")))
+        response = self._sample_read[1]
+        mappings = tuple(
+            replace(
+                item,
+                diagnostics=explain(
+                    item.diagnostics, item.text, response, f"response_mappings[{i}]"
+                ),
+            )
+            for i, item in enumerate(result.mappings)
+        )
+        return replace(result, mappings=mappings)
 
     def set_completions(self, words: Iterable[str]) -> None:
         """Variable paths offered by the editors' completion."""
