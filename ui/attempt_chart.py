@@ -6,6 +6,10 @@ planned attempt times (:meth:`composer.retry.RetryPolicy.times` from the first a
 filled dots on the axis are the attempts made, green for a 2xx and red otherwise, with the
 status or error kind under them; a dashed line marks the next attempt when one waits. The
 scale is the square root of the time, so ten doublings still fit in a few hundred pixels.
+Labels never overlap and never leave the widget (:meth:`AttemptTimeline.labels`): each is
+kept inside the edges, one that would touch its neighbour goes a row lower, and one with no
+room on either row is left out (every attempt is still in :meth:`~AttemptTimeline.describe`,
+the chart's tooltip).
 Every colour comes from the palette (:mod:`ui.palette`), so dark mode needs nothing extra.
 """
 
@@ -14,7 +18,7 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QPainter, QPaintEvent, QPalette, QPen
+from PySide6.QtGui import QFont, QFontMetricsF, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from composer.deliveries import Delivery
@@ -43,6 +47,7 @@ class AttemptTimeline(QWidget):
         """Show ``delivery``'s attempts."""
         self.delivery = delivery
         self.setAccessibleDescription(self.describe())
+        self.setToolTip(self.describe())
         self.update()
 
     def describe(self) -> str:
@@ -53,6 +58,54 @@ class AttemptTimeline(QWidget):
         parts = [f"attempt {a.n}: {a.status or a.error_kind or 'in flight'}" for a in d.attempts]
         planned = len(d.policy.schedule())
         return f"{len(d.attempts)} of up to {planned + 1} attempts; " + ", ".join(parts) + "."
+
+    def _label_font(self) -> QFont:
+        font = QFont(self.font())
+        font.setPointSizeF(max(6.0, font.pointSizeF() * 0.8))
+        return font
+
+    def _scale(self) -> tuple[float, float, float, float] | None:
+        """(start, span, left, right) of the time axis, or None without attempts."""
+        d = self.delivery
+        if d is None or not d.attempts:
+            return None
+        start = d.attempts[0].started_at
+        planned = (start, *d.policy.times(start))
+        ends = [a.started_at + (a.elapsed_ms or 0) / 1000 for a in d.attempts]
+        end = max([*planned, *ends, d.next_attempt_at or start])
+        return start, max(end - start, 1e-3), 16.0, float(self.width() - 16)
+
+    def _x(self, t: float) -> float:
+        scale = self._scale()
+        assert scale is not None
+        start, span, left, right = scale
+        return left + (right - left) * math.sqrt(max(0.0, t - start) / span)
+
+    def labels(self) -> list[tuple[QRectF, str]]:
+        """Where each attempt's label is drawn: inside the widget, none overlapping."""
+        d = self.delivery
+        if d is None or not d.attempts:
+            return []
+        metrics = QFontMetricsF(self._label_font())
+        height = metrics.height()
+        top = self.height() / 2 + 7
+        rows: list[list[QRectF]] = [[], []]
+        out: list[tuple[QRectF, str]] = []
+        for attempt in d.attempts:
+            label = (
+                str(attempt.status) if attempt.status is not None else (attempt.error_kind or "…")
+            )
+            width = metrics.horizontalAdvance(label) + 4
+            x = min(max(0.0, self._x(attempt.started_at) - width / 2), self.width() - width)
+            for row, placed in enumerate(rows):
+                rect = QRectF(x, top + row * height, width, height)
+                if rect.bottom() > self.height():
+                    continue
+                if not any(rect.adjusted(-2, 0, 2, 0).intersects(other) for other in placed):
+                    placed.append(rect)
+                    out.append((rect, label))
+                    break
+        return out
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
@@ -68,14 +121,9 @@ class AttemptTimeline(QWidget):
             return
         start = d.attempts[0].started_at
         planned = (start, *d.policy.times(start))
-        ends = [a.started_at + (a.elapsed_ms or 0) / 1000 for a in d.attempts]
-        end = max([*planned, *ends, d.next_attempt_at or start])
-        span = max(end - start, 1e-3)
         left, right = 16.0, float(self.width() - 16)
         axis_y = self.height() / 2
-
-        def x_of(t: float) -> float:
-            return left + (right - left) * math.sqrt(max(0.0, t - start) / span)
+        x_of = self._x
 
         muted = accent("muted", self)
         painter.setPen(QPen(muted, 1))
@@ -87,9 +135,7 @@ class AttemptTimeline(QWidget):
             painter.setPen(pen)
             x = x_of(d.next_attempt_at)
             painter.drawLine(QPointF(x, 6), QPointF(x, self.height() - 6))
-        font = painter.font()
-        font.setPointSizeF(max(6.0, font.pointSizeF() * 0.8))
-        painter.setFont(font)
+        painter.setFont(self._label_font())
         for attempt in d.attempts:
             x = x_of(attempt.started_at)
             ok = is_success(attempt.status)
@@ -97,13 +143,9 @@ class AttemptTimeline(QWidget):
             painter.setPen(QPen(colour, 1))
             painter.setBrush(colour)
             painter.drawEllipse(QPointF(x, axis_y), 5, 5)
-            label = (
-                str(attempt.status) if attempt.status is not None else (attempt.error_kind or "…")
-            )
-            painter.setPen(text)
-            painter.drawText(
-                QRectF(x - 30, axis_y + 8, 60, 16), Qt.AlignmentFlag.AlignHCenter, label
-            )
+        painter.setPen(text)
+        for rect, label in self.labels():
+            painter.drawText(rect, Qt.AlignmentFlag.AlignHCenter, label)
         painter.setPen(text)
         painter.drawText(
             QRectF(left, 2, right - left, 14),
