@@ -1,0 +1,195 @@
+"""The one delivery engine: Outbox.serve in the core, and the window's DeliveryEngine that every
+page drives, against a real loopback server that counts what it receives."""
+
+from __future__ import annotations
+
+import collections
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import ui_helpers
+from PySide6.QtCore import QTimer
+from pytestqt.qtbot import QtBot
+from servers import FaultServer, Received, Reply
+from ui_helpers import UI_MARKS, make_window, open_request
+
+from composer.model import Person, Request, context_for
+from composer.outbox import Outbox
+from composer.retry import RetryPolicy
+from composer.store import Database
+from ui.ops.engine import DeliveryEngine
+from ui.outbox_page import OutboxPage
+
+pytestmark = UI_MARKS
+workspace = ui_helpers.workspace
+ui_settings = ui_helpers.ui_settings
+no_real_keychain = ui_helpers.no_real_keychain
+
+QUICK = RetryPolicy(max_retries=2, base=0.05)
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Iterator[Database]:
+    database = Database(tmp_path / "workspace.sqlite3")
+    with database.transaction():
+        for i in range(30):
+            database.people.create(Person(f"p{i:02d}", f"p{i}@example.com", {"n": i}))
+    yield database
+    database.close()
+
+
+def hook(url: str) -> Request:
+    return Request("Hook", url + "/hook", body='{"id": {{ customer.id | json }}}')
+
+
+def record(db: Database, request: Request, people: list[str]) -> list[int]:
+    outbox = Outbox(db)
+    return [
+        outbox.create(request, context_for(db.people.get(p)), person_id=p, policy=QUICK)
+        for p in people
+    ]
+
+
+def test_serve_sends_what_is_made_after_it_started_and_ends_on_stop(db: Database) -> None:
+    with FaultServer([Reply(200)]) as server:
+        engine = Outbox(db)
+        done: list[int] = []
+        ran = threading.Thread(target=engine.serve, args=(lambda e: done.append(e.delivery_id),))
+        ran.start()
+        try:
+            later = record(db, hook(server.url), ["p01", "p02"])
+            engine.changed()
+            deadline = threading.Event()
+            for _ in range(200):
+                if {d.state for d in Outbox(db).many(later)} == {"succeeded"}:
+                    break
+                deadline.wait(0.05)
+        finally:
+            engine.stop()
+            ran.join(10)
+        assert not ran.is_alive()
+        assert len(server.requests) == 2
+    assert {d.state for d in Outbox(db).many(later)} == {"succeeded"}
+
+
+def test_serve_stopped_before_it_starts_returns_at_once(db: Database) -> None:
+    engine = Outbox(db)
+    engine.stop()
+    ran = threading.Thread(target=engine.serve)
+    ran.start()
+    ran.join(10)
+    assert not ran.is_alive()
+
+
+def test_pages_share_one_engine_per_workspace(qtbot: QtBot, db: Database) -> None:
+    a, b = OutboxPage(db), OutboxPage(db)
+    qtbot.addWidget(a)
+    qtbot.addWidget(b)
+    assert a.engine is not None and a.engine is b.engine
+    engine = a.engine
+    a.shutdown()
+    assert engine.running  # b still holds it
+    b.shutdown()
+    assert engine.join()
+
+
+def test_two_pages_driving_the_engine_at_once_never_send_a_delivery_twice(
+    qtbot: QtBot, db: Database, tmp_path: Path
+) -> None:
+    """Two outbox pages press Retry now on every delivery while the engine sends them and a
+    second engine (another program's ``outbox run``, its own connection) runs too: every
+    delivery reaches the server exactly once."""
+    received: collections.Counter[str] = collections.Counter()
+    lock = threading.Lock()
+    slow = threading.Event()
+
+    def count(request: Received) -> Reply:
+        with lock:
+            received[json.loads(request.body)["id"]] += 1
+        slow.wait(0.02)  # keep attempts in flight while the pages press buttons
+        return Reply(200)
+
+    people = [p.id for p in db.people.list()]
+    with FaultServer([count]) as server:
+        ids = record(db, hook(server.url), people)
+        page_a, page_b = OutboxPage(db), OutboxPage(db)
+        qtbot.addWidget(page_a)
+        qtbot.addWidget(page_b)
+        other = Outbox(Database(db.path))
+        outside = threading.Thread(target=other.run, args=(ids,))
+        outside.start()
+        for delivery_id in ids:  # both pages release every delivery at once
+            for page in (page_a, page_b):
+                page.refresh()
+                page.select(delivery_id)
+                qtbot.waitUntil(
+                    lambda p=page, i=delivery_id: p.delivery is not None and p.delivery.id == i
+                )
+                page.act("retry_now")  # refused once it is sending or sent: never twice
+        qtbot.waitUntil(
+            lambda: {d.state for d in Outbox(db).many(ids)} == {"succeeded"}, timeout=20_000
+        )
+        outside.join(20)
+        other.db.close()
+    assert sorted(received) == sorted(people)
+    assert set(received.values()) == {1}, received
+    assert all(len(d.attempts) == 1 for d in Outbox(db).many(ids))
+
+
+def test_a_send_waits_for_a_busy_workspace_off_the_gui_thread(
+    qtbot: QtBot, workspace: Database
+) -> None:
+    """Another program holds the workspace's write lock while the user presses Send: the
+    event loop keeps running (a timer keeps firing), and the delivery goes once it is free."""
+    window = make_window(qtbot, workspace)
+    with FaultServer([Reply.json({"ok": True})]) as server:
+        request = Request("Busy", server.url + "/busy", body="{}")
+        open_request(qtbot, window, request)
+        window.deliveries.start()
+        qtbot.waitUntil(lambda: window.deliveries.engine is not None, timeout=10_000)
+        holder = sqlite3.connect(workspace.path, isolation_level=None, timeout=0)
+        holder.execute("BEGIN IMMEDIATE")
+        holder.execute("UPDATE settings SET key = key")
+        ticks: list[int] = []
+        timer = QTimer()
+        timer.setInterval(10)
+        timer.timeout.connect(lambda: ticks.append(1))
+        timer.start()
+        kinds: list[str] = []
+        window.deliveryUpdated.connect(lambda u: kinds.append(u.kind))
+        try:
+            window.send_current()
+            qtbot.waitUntil(lambda: len(ticks) >= 30, timeout=5000)
+            assert server.requests == []
+        finally:
+            holder.execute("COMMIT")
+            holder.close()
+        qtbot.waitUntil(lambda: "succeeded" in kinds, timeout=10_000)
+        timer.stop()
+        assert len(server.requests) == 1
+
+
+def test_the_engine_waits_for_the_keychain_before_resuming(qtbot: QtBot, db: Database) -> None:
+    """A delivery resumed at start-up is not rendered before the secret store is open."""
+    with FaultServer([Reply(200)]) as server:
+        (delivery_id,) = record(db, hook(server.url), ["p01"])
+        store: list[Any] = []
+        engine = DeliveryEngine(db.path, lambda: store[0] if store else None)
+        engine.start()
+        try:
+            qtbot.wait(200)  # a real wait: the engine must do nothing meanwhile
+            assert server.requests == []
+            from keyring.backends import fail
+
+            from composer.secrets import SecretStore
+
+            store.append(SecretStore(db, backend=fail.Keyring()))
+            qtbot.waitUntil(lambda: Outbox(db).get(delivery_id).state == "succeeded")
+        finally:
+            engine.stop()
+        assert len(server.requests) == 1
