@@ -72,11 +72,14 @@ def people(count: int) -> list[PersonRecord]:
     return records
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--short", action="store_true", help="one recipe, default workers only")
     parser.add_argument("--people", type=int, default=10_000)
     parser.add_argument("--workers", type=int, default=default_workers())
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
+    over: list[str] = []
+    names = RECIPES[:1] if args.short else RECIPES
     recipes = {recipe.name: recipe for recipe in load_recipes()}
     secrets = ["zendesk_email", "zendesk_api_token", "trello_api_key", "trello_token"]
     print(f"cores: {os.cpu_count()}, worker processes: {args.workers}, people: {args.people}")
@@ -97,8 +100,8 @@ def main() -> int:
         print(f"their events: {events_loaded:.2f} s one person at a time", end=", ")
         print(f"{events_bulk:.2f} s two hundred at a time")
         now = dt.datetime.now(dt.UTC)
-        for name in RECIPES:
-            for workers in (args.workers, 1):
+        for name in names:
+            for workers in (args.workers,) if args.short else (args.workers, 1):
                 cpu = resource.getrusage(resource.RUSAGE_SELF).ru_utime
                 children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_utime
                 report = check_request(
@@ -107,6 +110,10 @@ def main() -> int:
                 cpu = resource.getrusage(resource.RUSAGE_SELF).ru_utime - cpu
                 children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_utime - children
                 ok = "ok" if report.elapsed_s <= 2.0 else "OVER"
+                if workers != args.workers:
+                    ok = "--"  # the budget is for the default worker processes
+                elif ok == "OVER":
+                    over.append(f"check {name}")
                 print(
                     f"{name[:38]:<38} workers={workers} renderings={report.renderings:>6} "
                     f"findings={len(report.results):>5} groups={len(report.groups):>2} "
@@ -114,7 +121,7 @@ def main() -> int:
                     f"in workers)  budget 2 s {ok}",
                     flush=True,
                 )
-        for name in RECIPES:
+        for name in names:
             cpu = resource.getrusage(resource.RUSAGE_SELF).ru_utime
             children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_utime
             upgrade = upgrade_check(
@@ -123,6 +130,8 @@ def main() -> int:
             cpu = resource.getrusage(resource.RUSAGE_SELF).ru_utime - cpu
             children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_utime - children
             ok = "ok" if upgrade.elapsed_s <= 2.0 else "OVER"
+            if ok == "OVER":
+                over.append(f"upgrade-check {name}")
             print(
                 f"upgrade-check {name[:38]:<38} workers={args.workers} "
                 f"renderings={upgrade.renderings:>6}×2 different={upgrade.different:>5} "
@@ -130,7 +139,9 @@ def main() -> int:
                 f"workers)  budget 2 s {ok}",
                 flush=True,
             )
-    return 0
+    if over:
+        print(f"over budget: {'; '.join(over)}")
+    return 1 if over else 0
 
 
 if __name__ == "__main__":
