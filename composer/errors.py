@@ -71,7 +71,22 @@ def _one_line(text: str) -> str:
 
 
 class StoreError(KnownError):
-    """The workspace could not be opened, migrated or written."""
+    """The workspace could not be opened, migrated or written.
+
+    ``sqlite_error`` is SQLite's result code name when SQLite refused (``SQLITE_BUSY``,
+    ``SQLITE_FULL``, ``SQLITE_READONLY_DBMOVED``…), so callers branch on the cause, never
+    on the message's words; :attr:`busy` says whether another connection held the lock.
+    """
+
+    def __init__(self, message: str, sqlite_error: str | None = None) -> None:
+        super().__init__(message)
+        self.sqlite_error = sqlite_error
+        """SQLite's result code name, or None when SQLite did not raise it."""
+
+    @property
+    def busy(self) -> bool:
+        """Whether another connection held the lock (SQLITE_BUSY or SQLITE_LOCKED)."""
+        return (self.sqlite_error or "").startswith(("SQLITE_BUSY", "SQLITE_LOCKED"))
 
 
 class NotFoundError(StoreError):

@@ -77,7 +77,8 @@ def store_error(exc: sqlite3.Error, path: Path | str) -> StoreError | None:
     reason = _PLAIN.get(code & 0xFF)
     if reason is None:
         return None
-    return StoreError(f"The workspace {path} {reason} ({exc.sqlite_errorname}).")
+    name = str(exc.sqlite_errorname)
+    return StoreError(f"The workspace {path} {reason} ({name}).", name)
 
 
 def split_script(script: str) -> list[str]:

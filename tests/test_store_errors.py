@@ -17,8 +17,9 @@ def test_a_full_disk_is_a_plain_store_error(tmp_path: Path) -> None:
         pages = db.fetchone("PRAGMA page_count")
         assert pages is not None
         db.execute(f"PRAGMA max_page_count = {pages[0]}")  # the file may not grow
-        with pytest.raises(StoreError, match=r"the disk is full \(SQLITE_FULL\)"):
+        with pytest.raises(StoreError, match=r"the disk is full \(SQLITE_FULL\)") as full:
             db.people.create(Person("big", "", {"blob": "x" * 200_000}))
+        assert full.value.sqlite_error == "SQLITE_FULL" and not full.value.busy
         assert db.people.count() == 0
 
 
@@ -72,6 +73,6 @@ def test_locked_by_name_is_the_busy_sentence() -> None:
         other.execute("SELECT * FROM t").fetchall()
     assert caught.value.sqlite_errorname.startswith("SQLITE_LOCKED")
     plain = store_error(caught.value, "w.sqlite3")
-    assert plain is not None and "is busy" in str(plain)
+    assert plain is not None and "is busy" in str(plain) and plain.busy
     conn.close()
     other.close()
