@@ -9,7 +9,9 @@ The request's Liquid version is switched in the tab bar's corner
 (:class:`~ui.liquid_switch.LiquidVersionSwitch`), visible whichever tab is forward. A
 switch is a step on :attr:`ComposerTabs.undo_stack` (cleared when another request is
 loaded), so the window's Ctrl+Z switches back while no text field has the focus (a text
-field's Ctrl+Z undoes its own typing, as before). Each preview brings the filter and tag
+field's Ctrl+Z undoes its own typing, as before). Adding, removing, moving or editing a
+header or a response mapping is a step on the same stack (:mod:`ui.pair_model`), so
+Ctrl+Z in the tables takes back a removed row. Each preview brings the filter and tag
 names of the version it rendered with, which the editors then offer for completion.
 
 Each tab's title counts the errors that belong to it (the URL's on Request, a header's on
@@ -110,7 +112,10 @@ class ComposerTabs(QTabWidget):
         self.liquid = LiquidVersionSwitch()
         self.setCornerWidget(self.liquid, Qt.Corner.TopRightCorner)
         self.undo_stack = QUndoStack(self)
-        """Undo for switches of the Liquid version (text fields keep their own undo)."""
+        """Undo for switches of the Liquid version and for every change to the header and
+        mapping tables (text fields keep their own undo)."""
+        self.headers_tab.model.undo_stack = self.undo_stack
+        self.response_tab.model.undo_stack = self.undo_stack
         self._base: Request | None = None
         self._loading = False
         self._liquid_names: tuple[frozenset[str], frozenset[str]] | None = None

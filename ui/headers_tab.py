@@ -54,7 +54,7 @@ class HeadersTab(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.model = PairTableModel(("Name", "Value (Liquid)"))
+        self.model = PairTableModel(("Name", "Value (Liquid)"), noun="header")
         self.model.edited.connect(self.edited)
         self.table = PairTableView(self.model, "Headers")
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)

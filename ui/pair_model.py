@@ -6,6 +6,12 @@ blank are kept while editing but left out of :meth:`PairTableModel.pairs`, becau
 header or a mapping needs a name to be stored. :class:`PairTableView` is the table both
 tabs show it in, with the add, remove and "show the n-th pair" actions they share.
 
+Every change the user makes (a cell, adding, removing or moving a row, a preset) is a
+step on :attr:`PairTableModel.undo_stack` when one is given (the composer's, so Ctrl+Z
+takes back a removed header or mapping, and Ctrl+Shift+Z… Redo brings it again); the
+step's text names it ("remove header 2"). :meth:`PairTableModel.set_pairs` (loading a
+request) is not a step. An undone step selects the row it touched.
+
 A row can carry a diagnostic (:meth:`PairTableModel.set_marks`): its editable cells are
 tinted (red for an error, amber for a warning) and their tooltip is the message, so a
 header with a problem is found in the table, not only in the diagnostics list.
@@ -17,7 +23,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QAbstractItemView, QTableView, QWidget
 
 __all__ = ["PairTableModel", "PairTableView"]
@@ -26,17 +32,67 @@ Index = QModelIndex | QPersistentModelIndex
 _MARK_COLORS = {"error": "#f8d7da", "warning": "#fff3cd"}
 
 
+class _Rows(QUndoCommand):
+    """One change of a table's rows, undone by putting the rows back as they were."""
+
+    def __init__(
+        self,
+        model: PairTableModel,
+        before: list[list[str]],
+        after: list[list[str]],
+        text: str,
+        rows: tuple[int, int],
+    ) -> None:
+        super().__init__(text)
+        self._model, self._before, self._after = model, before, after
+        self._done = False
+        self._undo_row, self._redo_row = rows  # the row to select after each
+
+    def redo(self) -> None:
+        # the first run is the user's own change: the view already shows that row
+        self._model._replace(self._after, self._redo_row if self._done else None)
+        self._done = True
+
+    def undo(self) -> None:
+        self._model._replace(self._before, self._undo_row)
+
+
+class _Cell(QUndoCommand):
+    """One cell's text changed."""
+
+    def __init__(self, model: PairTableModel, row: int, column: int, old: str, new: str) -> None:
+        noun = model.noun
+        super().__init__(f"edit {noun} {row + 1}")
+        self._model, self._row, self._column, self._old, self._new = model, row, column, old, new
+        self._done = False
+
+    def redo(self) -> None:
+        self._model._set_cell(self._row, self._column, self._new, touched=self._done)
+        self._done = True
+
+    def undo(self) -> None:
+        self._model._set_cell(self._row, self._column, self._old)
+
+
 class PairTableModel(QAbstractTableModel):
     """Rows of (first, second) text, editable, with optional read-only extra columns.
 
     Signals:
-        edited(): the user changed, added, removed or moved a row.
+        edited(): the user changed, added, removed or moved a row (or undid such a change).
+        rowTouched(int): an undo or redo changed this row (views select it).
     """
 
     edited = Signal()
+    rowTouched = Signal(int)
 
-    def __init__(self, titles: Sequence[str], extra_titles: Sequence[str] = ()) -> None:
+    def __init__(
+        self, titles: Sequence[str], extra_titles: Sequence[str] = (), noun: str = "row"
+    ) -> None:
         super().__init__()
+        self.noun = noun
+        """What a row is called in undo steps ("header", "mapping")."""
+        self.undo_stack: QUndoStack | None = None
+        """Where the user's changes are pushed as undoable steps (None: not undoable)."""
         self._titles = tuple(titles) + tuple(extra_titles)
         self._rows: list[list[str]] = []
         self._extra: list[tuple[str, ...]] = []
@@ -95,40 +151,75 @@ class PairTableModel(QAbstractTableModel):
     def add(self, first: str = "", second: str = "") -> int:
         """Append a row; returns its number."""
         row = len(self._rows)
-        self.beginInsertRows(QModelIndex(), row, row)
-        self._rows.append([first, second])
-        self.endInsertRows()
-        self.edited.emit()
+        after = [*self._copy(), [first, second]]
+        self._change(after, f"add {self.noun}", (row - 1, row))
         return row
 
     def remove(self, row: int) -> None:
         """Remove one row."""
         if 0 <= row < len(self._rows):
-            self.beginRemoveRows(QModelIndex(), row, row)
-            del self._rows[row]
-            if row < len(self._extra):
-                del self._extra[row]
-                del self._problems[row]
-            self.endRemoveRows()
-            self.edited.emit()
+            after = self._copy()
+            del after[row]
+            self._change(after, f"remove {self.noun} {row + 1}", (row, row - 1))
 
     def move(self, row: int, delta: int) -> int:
         """Move a row up (-1) or down (+1); returns its new number."""
         target = row + delta
         if not (0 <= row < len(self._rows) and 0 <= target < len(self._rows)):
             return row
-        self.beginResetModel()
-        self._rows[row], self._rows[target] = self._rows[target], self._rows[row]
-        self._extra, self._problems = [], []
-        self.endResetModel()
-        self.edited.emit()
+        after = self._copy()
+        after[row], after[target] = after[target], after[row]
+        self._change(after, f"move {self.noun} {row + 1}", (row, target))
         return target
 
     def set_pair(self, row: int, first: str, second: str) -> None:
         """Set both columns of a row."""
-        self._rows[row] = [first, second]
-        self.dataChanged.emit(self.index(row, 0), self.index(row, 1))
+        after = self._copy()
+        after[row] = [first, second]
+        self._change(after, f"set {self.noun} {first}", (row, row))
+
+    def _copy(self) -> list[list[str]]:
+        return [list(pair) for pair in self._rows]
+
+    def _change(self, after: list[list[str]], text: str, rows: tuple[int, int]) -> None:
+        """Make ``after`` the rows: a step on the undo stack when there is one (``rows``:
+        the row to select after an undo, and after a redo)."""
+        command = _Rows(self, self._copy(), after, text, rows)
+        if self.undo_stack is None:
+            self._replace(after, None)
+        else:
+            self.undo_stack.push(command)  # runs redo()
+
+    def _replace(self, rows: list[list[str]], touched: int | None) -> None:
+        """Put ``rows`` in place (an edit; ``touched`` is announced after an undo/redo)."""
+        rows = [list(pair) for pair in rows]
+        old = len(self._rows)
+        if len(rows) == old + 1 and rows[:old] == self._rows:  # an append: no reset
+            self.beginInsertRows(QModelIndex(), old, old)
+            self._rows = rows
+            self.endInsertRows()
+        elif len(rows) == old and all(a == b for a, b in zip(rows, self._rows, strict=True)):
+            return
+        elif len(rows) == old:
+            self._rows = rows
+            self.dataChanged.emit(self.index(0, 0), self.index(len(rows) - 1, self._width - 1))
+        else:
+            self.beginResetModel()
+            self._rows = rows
+            self._extra, self._problems, self._marks = [], [], {}
+            self.endResetModel()
         self.edited.emit()
+        if touched is not None and self._rows:
+            self.rowTouched.emit(min(max(touched, 0), len(self._rows) - 1))
+
+    def _set_cell(self, row: int, column: int, text: str, touched: bool = True) -> None:
+        if row < len(self._rows) and self._rows[row][column] != text:
+            self._rows[row][column] = text
+            index = self.index(row, column)
+            self.dataChanged.emit(index, index)
+            self.edited.emit()
+            if touched:
+                self.rowTouched.emit(row)
 
     def row_of_pair(self, index: int) -> int:
         """The table row of the ``index``-th named pair (as :meth:`pairs` counts), or -1."""
@@ -190,12 +281,16 @@ class PairTableModel(QAbstractTableModel):
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if role != Qt.ItemDataRole.EditRole or index.column() >= self._width:
             return False
-        text = str(value)
-        if self._rows[index.row()][index.column()] == text:
+        row, column, text = index.row(), index.column(), str(value)
+        old = self._rows[row][column]
+        if old == text:
             return False
-        self._rows[index.row()][index.column()] = text
-        self.dataChanged.emit(index, index)
-        self.edited.emit()
+        if self.undo_stack is None:
+            self._rows[row][column] = text
+            self.dataChanged.emit(index, index)
+            self.edited.emit()
+        else:
+            self.undo_stack.push(_Cell(self, row, column, old, text))
         return True
 
 
@@ -208,6 +303,13 @@ class PairTableView(QTableView):
         self.setModel(model)
         self.setAccessibleName(name)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        model.rowTouched.connect(self._touched)
+
+    def _touched(self, row: int) -> None:
+        if 0 <= row < self.pair_model.rowCount():
+            cell = self.pair_model.index(row, 0)
+            self.setCurrentIndex(cell)
+            self.scrollTo(cell)
 
     def add_row(self) -> None:
         """Add a blank row and start editing its first cell."""

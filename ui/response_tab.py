@@ -54,7 +54,9 @@ class ResponseTab(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = PairTableModel(
-            ("Attribute", "Value (Liquid)"), ("Preview for the chosen person", "Problem")
+            ("Attribute", "Value (Liquid)"),
+            ("Preview for the chosen person", "Problem"),
+            noun="mapping",
         )
         self.model.edited.connect(self.edited)
         self.table = PairTableView(self.model, "Response mappings")
