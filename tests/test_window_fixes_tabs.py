@@ -150,3 +150,27 @@ def test_a_recipes_missing_secret_opens_the_dialog(qtbot: QtBot, workspace: Data
     dialog.value_edit.setText("v")
     dialog.save()
     assert f"{name} (set)" in page.needs.text()
+
+
+def test_the_auth_helper_keeps_basic_when_the_request_has_basic(qtbot: QtBot, window: Any) -> None:
+    from ui.auth_dialog import AuthDialog
+
+    basic = Request(
+        name="Basic one",
+        url="https://api.example.com/x",
+        headers=(Header("Authorization", "Basic {{ secrets.zendesk_basic }}"),),
+    )
+    open_request(qtbot, window, basic)
+    dialog = AuthDialog(window)
+    qtbot.addWidget(dialog)
+    assert dialog.kind.currentText() == "Basic"
+    assert dialog.user.isEnabled()
+    assert dialog.secret_name.text() == "zendesk_basic"
+    open_request(qtbot, window, Request(name="No auth", url="https://api.example.com/y"))
+    fresh = AuthDialog(window)
+    qtbot.addWidget(fresh)
+    assert fresh.kind.currentText() == "Bearer"
+    assert fresh.secret_name.text() == "api_token"
+    bearer = AuthDialog(None, current="Bearer {{ secrets.crm }}")
+    qtbot.addWidget(bearer)
+    assert (bearer.kind.currentText(), bearer.secret_name.text()) == ("Bearer", "crm")

@@ -6,11 +6,17 @@ never sits in the request, the workspace or the preview. For Basic the secret ho
 ready ``base64(user:password)``, so the header is ``Basic {{ secrets.NAME }}`` and the
 preview shows ``Basic ••••••`` (a ``| base64_encode`` in the template would show the
 encoding of the mask instead).
+
+The dialog starts from the request's own Authorization header (``current``, or the
+parent window's open request): a ``Basic …`` header keeps Basic chosen, a ``Bearer …``
+one Bearer, and the secret it already reads (``{{ secrets.NAME }}``) is the name offered,
+so replacing a credential does not silently switch its kind or invent a new name.
 """
 
 from __future__ import annotations
 
 import base64
+import re
 from dataclasses import dataclass
 
 from PySide6.QtWidgets import (
@@ -23,7 +29,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-__all__ = ["AuthChoice", "AuthDialog", "basic_credentials", "header_value"]
+__all__ = ["AuthChoice", "AuthDialog", "basic_credentials", "header_value", "read_header"]
+
+_SECRET = re.compile(r"\{\{-?\s*secrets\.([A-Za-z_][A-Za-z0-9_-]*)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,10 +56,32 @@ def header_value(choice: AuthChoice) -> str:
     return f"{choice.kind} {{{{ secrets.{choice.secret_name} }}}}"
 
 
+def read_header(value: str) -> tuple[str | None, str | None]:
+    """An Authorization header's kind (``Basic``/``Bearer``, or None) and the secret it reads."""
+    scheme = value.strip().split(" ", 1)[0].lower()
+    kind = {"basic": "Basic", "bearer": "Bearer"}.get(scheme)
+    found = _SECRET.search(value)
+    return kind, found.group(1) if found else None
+
+
+def _current_header(parent: QWidget | None) -> str | None:
+    current = getattr(parent, "current_request", None)
+    request = current() if callable(current) else None
+    for header in reversed(getattr(request, "headers", ())):
+        if header.name.strip().lower() == "authorization":
+            return str(header.value)
+    return None
+
+
 class AuthDialog(QDialog):
     """Collects an :class:`AuthChoice`; ``problem`` is shown above the fields when set."""
 
-    def __init__(self, parent: QWidget | None = None, problem: str | None = None) -> None:
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        problem: str | None = None,
+        current: str | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Authorization header")
         self.kind = QComboBox()
@@ -82,6 +112,13 @@ class AuthDialog(QDialog):
         form.addRow(buttons)
         self.kind.currentTextChanged.connect(lambda k: self.user.setEnabled(k == "Basic"))
         self.user.setEnabled(False)
+        kind, secret = read_header(
+            current if current is not None else _current_header(parent) or ""
+        )
+        if kind is not None:
+            self.kind.setCurrentText(kind)
+        if secret is not None:
+            self.secret_name.setText(secret)
 
     def choice(self) -> AuthChoice:
         """What was entered."""
