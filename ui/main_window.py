@@ -8,9 +8,16 @@ renders off the GUI thread, :class:`~ui.delivery_client.DeliveryClient` sends of
 and :class:`~ui.window_liquid.LiquidActions` (a mixin) handles the Liquid version: the
 switch's undo, the preview's comparison with the other version, the workspace default.
 
-Nothing is lost: edits are saved 500 ms after the last change, when another request is
-opened, on Ctrl+S and on closing. Other pages plug in with :meth:`MainWindow.add_page`
-(and their pictures with :meth:`MainWindow.add_screenshot`).
+Nothing is lost: edits are saved 500 ms after the last change (a write op,
+:func:`ui.ops.requests.save`), when another request is opened, on Ctrl+S and on closing.
+Other pages plug in with :meth:`MainWindow.add_page` (and their pictures with
+:meth:`MainWindow.add_screenshot`).
+
+What the window says belongs to what it is about: the send panel shows the open request's
+newest delivery (read by an op when the request is opened, and followed when it is sent or
+retried from another page); a problem goes from the status bar and the panel once it no
+longer holds (another request is opened, a rename or a save goes through). Ctrl+Return
+sends only while the composer is the page shown: on another page the keys are that page's.
 """
 
 from __future__ import annotations

@@ -7,11 +7,11 @@ flight with its elapsed time, each attempt's status, the response (status, heade
 the body pretty-printed when it is JSON — a view only; a redirect's Location first, as
 redirects are not followed), and for a failure waiting for a retry the time of the next
 attempt with a countdown. The buttons say what the user wants through signals;
-:class:`~ui.delivery_worker.DeliveryWorker` does it.
+:class:`~ui.delivery_client.DeliveryClient` and the one engine do it.
 
 A send refused only because its body is not valid for its Content-Type offers "Send
 anyway…": after a confirmation, the same request is sent and recorded as forced (the
-refusal carries the way to do it, :attr:`~ui.delivery_worker.SendUpdate.send_anyway`).
+refusal carries the way to do it, :attr:`~ui.ops.engine.SendUpdate.send_anyway`).
 """
 
 from __future__ import annotations

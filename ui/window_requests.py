@@ -107,6 +107,7 @@ class RequestActions:
         except KnownError as exc:
             self._problem(f"Not saved: {exc}")
             return False
+        self._saved_again()
         self.saved.emit(self.current_name)
         return True
 
@@ -132,7 +133,13 @@ class RequestActions:
 
     def _background_saved(self, name: str) -> None:
         self._saves_in_flight -= 1
+        self._saved_again()
         self.saved.emit(name)
+
+    def _saved_again(self) -> None:
+        """A save went through: a "Not saved" message no longer holds."""
+        if getattr(self, "last_problem", "").startswith("Not saved"):
+            self._clear_problem()
 
     def _background_failed(self, name: str, message: str) -> None:
         self._saves_in_flight -= 1
