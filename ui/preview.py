@@ -10,6 +10,11 @@ thread through a queued signal, one at a time. The service drops any result olde
 newest generation (a render of the request shown before, or for the person chosen before),
 so a slow render of an old text never overwrites a newer preview.
 
+The render keeps this thread of its own rather than running as an op (:mod:`ui.ops`): it
+needs no workspace, and being latest-wins it wants one render at a time with the stale
+ones dropped before they start, where an op pool would render old texts side by side and
+have them race the newest one for the GIL (:mod:`ui.workers`).
+
 The worker prepares everything the preview widgets show, so the GUI thread only sets
 text: the body view is elided to :data:`VIEW_LIMIT` characters (a 1 MB body is not laid
 out in a read-only view on every keystroke) and pretty-printed JSON is computed here too.
