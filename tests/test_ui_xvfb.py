@@ -4,13 +4,19 @@ Each test starts its own Xvfb (skipped when Xvfb is not installed, failed when `
 set) and runs ``python -m ui.main --data-dir …`` with the xcb platform as a separate
 process: once waiting for the "Webhook Composer" window and saving a screenshot of the
 screen under the test's tmp_path, once with ``--screenshots`` saving every page (the body
-and response tabs, People, the outbox…); no picture may be blank.
+and response tabs, People, the outbox…); no picture may be blank. A third run pastes a
+1 MB pretty-printed JSON (31,000 lines) into the body with the real clipboard (held by a
+small Qt program on the same display), waits until the workspace file holds it, and
+requires that the application logged nothing at all meanwhile: no Qt warning, no Python
+traceback.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import time
@@ -129,3 +135,104 @@ def test_every_page_is_drawn_under_xvfb(tmp_path: Path) -> None:
     finally:
         server.terminate()
         server.wait(10)
+
+
+_CLIPBOARD_OWNER = """
+import sys
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+app.clipboard().setText(open(sys.argv[1], encoding="utf-8").read())
+print("ready", flush=True)
+app.exec()
+"""
+
+
+def _stored_body_length(database: Path, name: str) -> int:
+    if not database.exists():
+        return 0
+    try:
+        with sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=1) as db:
+            row = db.execute("SELECT data FROM requests WHERE name = ?", (name,)).fetchone()
+    except sqlite3.Error:
+        return 0
+    return len(json.loads(row[0]).get("body", "")) if row else 0
+
+
+def test_pasting_a_megabyte_into_the_body_logs_nothing(tmp_path: Path) -> None:
+    _require_tools()
+    lines = [f"{{{{ customer.email }}}} line {i:06} of the pasted body" for i in range(31_000)]
+    text = json.dumps({"lines": lines}, indent=2)
+    assert len(text) > 1_000_000 and text.count("\n") > 31_000
+    source = tmp_path / "big.json"
+    source.write_text(text, encoding="utf-8")
+    server, display = _start_xvfb(tmp_path)
+    env = _env(tmp_path, display)
+    data = tmp_path / "data"
+    log_path = tmp_path / "app.log"
+    log = log_path.open("wb")
+    app = subprocess.Popen(
+        [sys.executable, "-m", "ui.main", "--data-dir", str(data)],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    owner = subprocess.Popen(
+        [sys.executable, "-c", _CLIPBOARD_OWNER, str(source)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        assert owner.stdout is not None and owner.stdout.readline().strip() == "ready"
+        found = subprocess.run(
+            ["xdotool", "search", "--sync", "--onlyvisible", "--name", "Webhook Composer"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert found.returncode == 0, log_path.read_text()
+        window = found.stdout.split()[0]
+        shape = subprocess.run(
+            ["xdotool", "getwindowgeometry", "--shell", window],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        geometry = dict(line.split("=", 1) for line in shape.split())
+        # the body editor: the left half of the composer, which opens on the Body tab
+        x = int(geometry["X"]) + int(int(geometry["WIDTH"]) * 0.43)
+        y = int(geometry["Y"]) + int(int(geometry["HEIGHT"]) * 0.375)
+        deadline = time.monotonic() + 30
+        while _stored_body_length(data / "workspace.sqlite3", "Plain JSON: id and email") == 0:
+            assert time.monotonic() < deadline, "the sample workspace was not written"
+            time.sleep(0.2)
+        time.sleep(1.0)  # the first preview
+        subprocess.run(["xdotool", "mousemove", str(x), str(y), "click", "1"], env=env, check=True)
+        subprocess.run(["xdotool", "key", "ctrl+a", "ctrl+v"], env=env, check=True)
+        deadline = time.monotonic() + 60
+        while _stored_body_length(data / "workspace.sqlite3", "Plain JSON: id and email") < len(
+            text
+        ):
+            assert time.monotonic() < deadline, "the paste never reached the workspace"
+            assert app.poll() is None, log_path.read_text()
+            time.sleep(0.2)
+        shot = tmp_path / "pasted.png"
+        subprocess.run(["import", "-window", "root", str(shot)], env=env, check=True)
+        assert app.poll() is None, log_path.read_text()
+    finally:
+        app.terminate()
+        app.wait(20)
+        owner.terminate()
+        owner.wait(10)
+        if owner.stdout is not None:
+            owner.stdout.close()
+        log.close()
+        server.terminate()
+        server.wait(10)
+    logged = log_path.read_text(errors="replace")
+    assert logged == "", f"the application logged while a 1 MB body was pasted:\n{logged[:4000]}"
