@@ -39,17 +39,45 @@ def test_pasting_a_megabyte_over_the_body_leaks_nothing_and_keeps_the_gutter_asi
     editor.setFocus()
     qtbot.keyClick(editor, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
     qtbot.keyClick(editor, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    assert editor.text() == text  # whole at once, while the slices arrive
+    assert editor.text_length() == len(text)
+    qtbot.waitUntil(lambda: not editor.loading, timeout=10_000)
     assert editor.toPlainText() == text
+    assert not editor.isReadOnly()
     assert not editor.highlighting
     assert "Highlighting is off" in editor.toolTip()
     gutter = editor.gutter_width()
     assert editor.viewportMargins().left() == gutter
     assert editor.viewport().geometry().left() >= gutter  # the numbers do not cover text
     qtbot.waitUntil(lambda: window.composer.to_model().body == text, timeout=10_000)
-    # one undo step takes the whole paste back, and highlighting returns with a short text
+    window.save_now()
+    assert window.db.requests.get(window.current_name).body == text
+    # one undo step takes the whole paste back
     qtbot.keyClick(editor, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
-    assert len(editor.toPlainText()) < HIGHLIGHT_LIMIT
+    assert editor.toPlainText() != text and len(editor.toPlainText()) < HIGHLIGHT_LIMIT
     window.wait_for_preview()
+
+
+def test_a_large_paste_into_the_middle_arrives_whole_and_undoes_in_one_step(qtbot: Any) -> None:
+    editor = CodeEditor()
+    qtbot.addWidget(editor)
+    editor.set_text("head\ntail")
+    cursor = editor.textCursor()
+    cursor.setPosition(5)
+    editor.setTextCursor(cursor)
+    text = megabyte_of_json()
+    changes: list[int] = []
+    editor.textChanged.connect(lambda: changes.append(1))
+    QGuiApplication.clipboard().setText(text)
+    editor.paste()
+    assert editor.loading and editor.isReadOnly()
+    assert editor.text() == "head\n" + text + "tail"
+    qtbot.waitUntil(lambda: not editor.loading, timeout=10_000)
+    assert editor.toPlainText() == "head\n" + text + "tail"
+    assert changes == [1]  # one edit, announced once the paste is in
+    assert editor.textCursor().position() == 5 + len(text)
+    editor.undo()
+    assert editor.toPlainText() == "head\ntail"
 
 
 def test_typing_past_the_limit_turns_highlighting_off_once(qtbot: Any) -> None:

@@ -21,6 +21,11 @@ editor is read-only and quiet (no ``textChanged``, no undo steps); :meth:`CodeEd
 answers with the whole text from the start, so a preview or a save never sees half of it.
 ``loaded`` says when the last slice is in.
 
+A large paste arrives the same way: its first slice replaces the selection as one undo
+step, each later slice is joined to that step (one Ctrl+Z takes the whole paste back),
+the editor is read-only and quiet meanwhile, :meth:`CodeEditor.text` answers with the
+text as it will be, and one ``textChanged`` is emitted when the last slice is in.
+
 Completion keys: Return, Enter or Tab on a highlighted suggestion take it (QCompleter's
 own handling); with none highlighted, Return, Enter or Tab take the only suggestion when
 there is one, and otherwise close the popup and reach the editor as if it were not there
@@ -134,6 +139,9 @@ class CodeEditor(QPlainTextEdit):
         self._marker_list: Sequence[Marker] = ()
         self._pending: str | None = None
         self._pending_at = 0
+        self._paste: str | None = None  # a large paste still arriving
+        self._paste_at = 0  # how much of it is in the document
+        self._paste_cursor: QTextCursor | None = None
         self._was_read_only = False
         self._slicer = QTimer(self)
         self._slicer.setSingleShot(True)
@@ -166,18 +174,24 @@ class CodeEditor(QPlainTextEdit):
 
     def text(self) -> str:
         """The whole text (all of it even while a large text is still being loaded)."""
-        return self._pending if self._pending is not None else self.toPlainText()
+        if self._pending is not None:
+            return self._pending
+        if self._paste is not None and self._paste_cursor is not None:
+            shown, at = self.toPlainText(), self._paste_cursor.position()
+            return shown[:at] + self._paste[self._paste_at :] + shown[at:]
+        return self.toPlainText()
 
     def text_length(self) -> int:
         """The text's length in characters, without copying it."""
         if self._pending is not None:
             return len(self._pending)
-        return max(self.document().characterCount() - 1, 0)
+        rest = len(self._paste) - self._paste_at if self._paste is not None else 0
+        return max(self.document().characterCount() - 1, 0) + rest
 
     @property
     def loading(self) -> bool:
-        """Whether slices of a large text are still being appended."""
-        return self._pending is not None
+        """Whether slices of a large text (set or pasted) are still arriving."""
+        return self._pending is not None or self._paste is not None
 
     def set_text(self, text: str) -> None:
         """Replace the text (undo history restarts), choosing highlighting by size first.
@@ -186,6 +200,7 @@ class CodeEditor(QPlainTextEdit):
         the next passes of the event loop (``loaded`` is emitted after the last one).
         """
         self._finish_loading(emit=False)
+        self._finish_paste(emit=False)
         self._enable_highlighting(len(text) <= HIGHLIGHT_LIMIT)
         if self._single:
             text = text.replace("\n", " ")
@@ -211,6 +226,9 @@ class CodeEditor(QPlainTextEdit):
         return end
 
     def _load_slice(self) -> None:
+        if self._paste is not None:
+            self._paste_slice()
+            return
         text = self._pending
         if text is None:
             return
@@ -282,12 +300,58 @@ class CodeEditor(QPlainTextEdit):
         Turning it off before the text arrives costs nothing and spares one highlighting
         pass over every pasted line followed by one more pass clearing those colours.
         """
-        if self.highlighter is not None and source.hasText():
+        if self.loading or self.isReadOnly() or not source.hasText():
+            super().insertFromMimeData(source)
+            return
+        text = source.text()
+        if self.highlighter is not None:
             selected = self.textCursor()
             kept = self.text_length() - (selected.selectionEnd() - selected.selectionStart())
-            if kept + len(source.text()) > HIGHLIGHT_LIMIT:
+            if kept + len(text) > HIGHLIGHT_LIMIT:
                 self._enable_highlighting(False)
-        super().insertFromMimeData(source)
+        if self._single or len(text) <= LOAD_SLICE:
+            super().insertFromMimeData(source)
+            return
+        self._paste, self._paste_at = text, 0
+        cursor = self.textCursor()
+        self._paste_cursor = cursor
+        self._was_read_only = self.isReadOnly()
+        self.setReadOnly(True)
+        cursor.beginEditBlock()
+        self._paste_slice(first=True)
+
+    def _paste_slice(self, first: bool = False) -> None:
+        text, cursor = self._paste, self._paste_cursor
+        if text is None or cursor is None:
+            return
+        end = self._slice_end(text, self._paste_at)
+        if not first:
+            cursor.joinPreviousEditBlock()  # the whole paste stays one undo step
+        blocked = self.blockSignals(True)  # one textChanged, once the paste is in
+        try:
+            cursor.insertText(text[self._paste_at : end])
+            cursor.endEditBlock()
+        finally:
+            self.blockSignals(blocked)
+        self._paste_at = end
+        if self._gutter is not None:
+            self._update_margins()
+        if end < len(text):
+            self._slicer.start()
+        else:
+            self._finish_paste(emit=True)
+
+    def _finish_paste(self, emit: bool) -> None:
+        if self._paste is None:
+            return
+        self._slicer.stop()
+        cursor = self._paste_cursor
+        self._paste, self._paste_cursor = None, None
+        self.setReadOnly(self._was_read_only)
+        if cursor is not None and emit:
+            self.setTextCursor(cursor)
+            self.ensureCursorVisible()
+            self.textChanged.emit()
 
     # -- navigation and markers ----------------------------------------------------
 
