@@ -42,6 +42,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
+from bench_common import Verdicts  # noqa: E402
 from servers import FaultServer, Reply  # noqa: E402
 
 from composer.model import Person, Request  # noqa: E402
@@ -134,12 +135,6 @@ def _recorded(path: Path) -> int:
     return int(row[0]) if row else 0
 
 
-def _line(what: str, measured: str, budget: str, ok: bool | None) -> None:
-    """One figure beside its budget (ok, OVER, or -- for one without a budget)."""
-    mark = {True: "ok", False: "OVER", None: "--"}[ok]
-    print(f"{what:<62} {measured:>14}   budget {budget if ok is not None else '-':<12} {mark}")
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--short", action="store_true", help="200 people, one run")
@@ -152,6 +147,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     env = dict(os.environ)
     env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
     ok = True
+    verdicts = Verdicts()
     with FaultServer([Reply.json({"ok": True})]) as server, tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         files = _files(folder, server.url, people)
@@ -217,14 +213,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             timed = is_ours and people >= 1000
             fast = median <= BUDGET_S if timed else None
             lean = peak <= BUDGET_MIB if timed else None
-            ok = ok and fast is not False and lean is not False
-            _line(f"{name}: wall time{note}", f"{median:.2f} s", f"{BUDGET_S:.0f} s", fast)
-            _line(f"{name}: peak RSS", f"{peak:.1f} MiB", f"{BUDGET_MIB:.0f} MiB", lean)
+            budget_s, budget_mib = (
+                (f"{BUDGET_S:.0f} s", f"{BUDGET_MIB:.0f} MiB") if timed else ("-", "-")
+            )
+            verdicts.line(f"{name}: wall time{note}", f"{median:.2f} s", budget_s, fast)
+            verdicts.line(f"{name}: peak RSS", f"{peak:.1f} MiB", budget_mib, lean)
         if not newman.exists():
             print(f"  newman: not installed under {args.runners} (npm install newman), skipped")
         if not bru.exists():
             print(f"  bru: not installed under {args.runners} (npm install @usebruno/cli), skipped")
-    return 0 if ok else 1
+    return verdicts.code() or (0 if ok else 1)
 
 
 if __name__ == "__main__":
