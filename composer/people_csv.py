@@ -42,8 +42,9 @@ cells:
   (``02134``, ``-007``; ``0`` and ``0.5`` are numbers), or when the cells are not all of
   one of the kinds below;
 * ``boolean`` when every cell is ``true`` or ``false`` in any case (``TRUE``, ``False``);
-* ``number`` when every cell is a plain decimal number (``42``, ``-3``, ``1.50``; not
-  ``1e3``, ``nan``, ``.5`` or an integer over 100 digits);
+* ``number`` when every cell is a plain decimal number (``42``, ``-3``, ``1.50``) or a
+  number as the export writes one (``1e+16``); not ``1e3``, ``nan``, ``.5`` or an
+  integer over 100 digits;
 * ``nested`` when every cell is a JSON object or array that prints back identically
   (how the export writes nested values).
 
@@ -255,6 +256,17 @@ def _plain_number(text: str) -> bool:
     return len(whole) <= MAX_INT_DIGITS and math.isfinite(float(text))
 
 
+def _number(text: str) -> bool:
+    """A plain decimal, or a number as the export writes one (``1e+16``, ``-0.25``)."""
+    if _plain_number(text):
+        return True
+    try:
+        value = cell_value(text)
+    except ValueError:
+        return False
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
 def _nested(text: str) -> bool:
     if not text.startswith(("[", "{")):
         return False
@@ -275,7 +287,7 @@ def column_type(cells: Iterable[str]) -> ColumnType:
         return "text"
     if all(cell.lower() in _BOOLEANS for cell in seen):
         return "boolean"
-    if all(_plain_number(cell) for cell in seen):
+    if all(_number(cell) for cell in seen):
         return "number"
     return "text"
 

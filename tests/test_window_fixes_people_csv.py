@@ -51,6 +51,7 @@ def settings_folder(tmp_path: Path) -> Path:
         (["42", "-3", "1.50"], "number"),
         (["42", "abc"], "text"),
         (["1e3"], "text"),
+        (["1e+16", "2", "-0.25"], "number"),  # as the export writes numbers
         (["'42", "43"], "text"),
         (["[1, 2]", '{"a": 1}'], "nested"),
         (["[1, 2]", "plain"], "text"),
