@@ -4,6 +4,7 @@ worker thread, ordered writes, and a GUI thread that keeps running while SQLite 
 from __future__ import annotations
 
 import sqlite3
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -144,3 +145,15 @@ def test_the_gui_thread_keeps_running_while_another_connection_holds_the_write_l
     qtbot.waitUntil(lambda: saved == ["Ping"], timeout=10_000)
     timer.stop()
     assert db.requests.get("Ping").url == "https://example.com/after-the-lock"
+
+
+def test_starting_workers_leaves_the_gil_switch_interval_alone(qtbot: QtBot, db: Database) -> None:
+    from ui.workers import WorkerThread
+
+    before = sys.getswitchinterval()
+    worker = WorkerThread(QObject(), "test")
+    done: list[object] = []
+    Op(None, lambda d: d.requests.names(), path=db.path).success(done.append).run()
+    qtbot.waitUntil(lambda: bool(done))
+    worker.stop()
+    assert sys.getswitchinterval() == before
