@@ -160,8 +160,14 @@ def _run(data_dir: Path | None, exit_after_startup: bool, screenshots: str | Non
                 started(None)
         code = int(app.exec())
     finally:
+        from ui.ops import close_workspace, hub
+        from ui.ops.engine import stop_all
+
         window.shutdown()
         window.deleteLater()
+        stop_all()  # any engine a page still held: attempts in flight are recorded first
+        hub().wait_idle()
+        close_workspace(db.path)
         db.close()
     return code
 
