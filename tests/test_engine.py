@@ -126,15 +126,21 @@ def test_two_pages_driving_the_engine_at_once_never_send_a_delivery_twice(
         for delivery_id in ids:  # both pages release every delivery at once
             for page in (page_a, page_b):
                 page.refresh()
+                page.problem.clear()  # the last press's refusal ("… is sending")
                 page.select(delivery_id)
                 qtbot.waitUntil(
-                    lambda p=page, i=delivery_id: p.delivery is not None and p.delivery.id == i
+                    lambda p=page, i=delivery_id: (
+                        (p.delivery is not None and p.delivery.id == i) or bool(p.problem.text())
+                    ),
+                    timeout=20_000,
                 )
+                assert page.problem.text() == ""
                 page.act("retry_now")  # refused once it is sending or sent: never twice
         qtbot.waitUntil(
             lambda: {d.state for d in Outbox(db).many(ids)} == {"succeeded"}, timeout=20_000
         )
-        outside.join(20)
+        outside.join(60)
+        assert not outside.is_alive()
         other.db.close()
     assert sorted(received) == sorted(people)
     assert set(received.values()) == {1}, received
@@ -193,3 +199,23 @@ def test_the_engine_waits_for_the_keychain_before_resuming(qtbot: QtBot, db: Dat
         finally:
             engine.stop()
         assert len(server.requests) == 1
+
+
+def test_the_outbox_page_reads_again_when_another_page_records(qtbot: QtBot, db: Database) -> None:
+    """Drafts made by a bulk send (nothing is sent, so no engine update) reach the shown
+    Outbox through the ops' one changed signal."""
+    from ui.bulk_send import BulkSendDialog
+
+    page = OutboxPage(db)
+    qtbot.addWidget(page)
+    page.show()
+    assert page.model.rowCount() == 0
+    draft = Request("Draft", "https://example.com/d", body="{}", send_mode="draft")
+    dialog = BulkSendDialog(db, None, draft, ["p01", "p02"], policy=QUICK)
+    qtbot.addWidget(dialog)
+    dialog.start()
+    qtbot.waitUntil(lambda: bool(dialog.rendering.toPlainText()))
+    with qtbot.waitSignal(dialog.finished_sending, timeout=10_000) as done:
+        dialog.confirm()
+    assert done.args[0]["draft"] == 2
+    qtbot.waitUntil(lambda: page.model.rowCount() == 2)

@@ -88,7 +88,7 @@ def test_retry_now_in_the_outbox_updates_the_send_panel(qtbot: QtBot, window: An
         qtbot.waitUntil(lambda: page.delivery is not None and page.delivery.id == delivery_id)
         page.act("retry_now")
         qtbot.waitUntil(lambda: '"second": true' in panel.response.toPlainText(), timeout=10_000)
-        assert panel.status.text().startswith("Succeeded after 2 attempt(s)")
+        qtbot.waitUntil(lambda: panel.status.text().startswith("Succeeded after 2 attempt(s)"))
 
 
 def test_a_rename_error_goes_once_the_rename_succeeds(qtbot: QtBot, window: Any) -> None:

@@ -58,6 +58,7 @@ from composer.deliveries import Delivery
 from composer.store import Database
 from ui.attempt_chart import AttemptTimeline
 from ui.bulk_send import ask_to_send
+from ui.ops import OpChanges, OpError, hub
 from ui.ops import deliveries as delivery_ops
 from ui.ops.engine import DeliveryEngine, SecretsSource, SendJob, SendUpdate
 from ui.person_dialog import mono
@@ -189,7 +190,10 @@ class OutboxPage(QWidget):
         )
         """The workspace's one delivery engine (None once the page has shut down)."""
         self.engine.update.connect(self._on_update)
+        hub().changed.connect(self._changed)
+        self._listening = True
         self._shown_op = 0
+        self._wanted: int | None = None
         self.confirm_box: QMessageBox | None = None
         """The open "Send again?" question, if any."""
         self.clock = clock
@@ -314,7 +318,7 @@ class OutboxPage(QWidget):
 
     def apply_filters(self) -> None:
         """Show the deliveries matching the filters (the detail stays if still listed)."""
-        shown = self.delivery.id if self.delivery else None
+        shown = self._wanted
         self.model.set_filters(
             state=self.state_filter.currentData() or "",
             request=self.request_filter.currentData() or "",
@@ -326,7 +330,7 @@ class OutboxPage(QWidget):
 
     def refresh(self) -> None:
         """Read the list (and the shown delivery) again."""
-        shown = self.delivery.id if self.delivery else None
+        shown = self._wanted
         self.reload_filters()
         self.model.refresh()
         if shown is not None:
@@ -344,7 +348,7 @@ class OutboxPage(QWidget):
         self.show_delivery(delivery_id)
 
     def _row(self, row: int) -> None:
-        if row >= 0 and (self.delivery is None or self.delivery.id != self.model.delivery(row).id):
+        if row >= 0 and self._wanted != self.model.delivery(row).id:
             self.show_delivery(self.model.delivery(row).id)
 
     def tick(self) -> None:
@@ -357,7 +361,9 @@ class OutboxPage(QWidget):
     def show_delivery(self, delivery_id: int | None) -> None:
         """Show one delivery's detail (None: nothing chosen); it is read off the GUI thread
         and shown when it arrives (``deliveryShown``)."""
+        self._wanted = delivery_id
         if delivery_id is None:
+            self._shown_op += 1  # an answer still on its way no longer counts
             self._show(None)
             return
         self._shown_op += 1
@@ -367,9 +373,11 @@ class OutboxPage(QWidget):
             if number == self._shown_op:  # a later choice wins
                 self._show(delivery)
 
-        delivery_ops.get(self, self.path, delivery_id).success(arrived).failure(
-            lambda _error: arrived(None)
-        ).run()
+        def failed(error: OpError) -> None:
+            arrived(None)
+            self.problem.setText(error.message)
+
+        delivery_ops.get(self, self.path, delivery_id).success(arrived).failure(failed).run()
 
     def _show(self, d: Delivery | None) -> None:
         self.delivery = d
@@ -468,6 +476,12 @@ class OutboxPage(QWidget):
         """Show the deliveries a bulk send made (the engine sends their retries)."""
         self.refresh()
 
+    def _changed(self, changes: OpChanges, initiator: object) -> None:
+        """Another page recorded or moved deliveries: read the list again (this page's own
+        changes are shown by the action that made them)."""
+        if changes.deliveries and initiator is not self and self.isVisible():
+            self.refresh()
+
     def _on_update(self, update: SendUpdate) -> None:
         if update.kind == "attempt_finished":
             return  # the state moves with the update that follows
@@ -476,7 +490,7 @@ class OutboxPage(QWidget):
         newest = self.model.delivery(0).id if self.model.rowCount() else 0
         if update.delivery_id > newest:  # a delivery made since the list was read
             self.model.refresh()
-        if self.delivery is not None and self.delivery.id == update.delivery_id:
+        if self._wanted == update.delivery_id:  # the one shown, or on its way
             self.show_delivery(update.delivery_id)
         self.deliveriesChanged.emit()
 
@@ -495,6 +509,9 @@ class OutboxPage(QWidget):
     def shutdown(self) -> None:
         """Stop the timer and let go of the engine (the last holder stops it)."""
         self.timer.stop()
+        if self._listening:
+            self._listening = False
+            hub().changed.disconnect(self._changed)
         if self.engine is not None:
             self.engine.update.disconnect(self._on_update)
             self.engine.release(self)
