@@ -2,8 +2,9 @@
 
 Run as a script: ``python tests/bench.py [--short]`` (``make bench``, ``make bench-short``).
 Each figure is printed beside its budget, marked ok, OVER, or -- for a figure without
-one. The exit status is the verdict: 1 when any figure is over its budget or a benchmark
-script fails, else 0. Unit tests assert no timings; this report is where they live.
+one. The exit status is the verdict: 0 when every figure is within its budget, 1 when any
+is over, 2 when a benchmark script broke (crashed or timed out). Unit tests assert no
+timings; this report is where they live.
 
 The figures measured here: render + validate per recipe, masking a mebibyte, cold start
 (against a bare four-tab PySide6 window with the same imports, started the same way in
@@ -53,6 +54,18 @@ SCRIPTS = (
 )
 """The benchmark scripts run after this one's own figures, in this order."""
 SCRIPT_TIMEOUT_S = 30 * 60
+_RUN_SCRIPT = """
+import runpy, sys, traceback
+sys.argv = sys.argv[1:]
+try:
+    runpy.run_path(sys.argv[0], run_name="__main__")
+except SystemExit:
+    raise
+except BaseException:
+    traceback.print_exc()
+    sys.exit(2)
+"""
+"""Runs a benchmark script so that a crash exits 2, apart from a verdict of over budget (1)."""
 
 # The cold-start baseline: the same imports as the app (its entry point and the window's
 # modules), then a bare window of four tabs instead of the app's; what the comparison
@@ -210,14 +223,17 @@ def run_script(verdicts: Verdicts, name: str, short: bool) -> None:
     env = dict(os.environ)
     env.setdefault("QT_QPA_PLATFORM", "offscreen")
     env["PYTHONPATH"] = str(ROOT) + os.pathsep + str(ROOT / "tests")
-    command = [sys.executable, str(script), *(["--short"] if short else [])]
+    command = [sys.executable, "-c", _RUN_SCRIPT, str(script), *(["--short"] if short else [])]
     started = time.perf_counter()
     try:
         done = subprocess.run(command, env=env, cwd=ROOT, timeout=SCRIPT_TIMEOUT_S)
     except subprocess.TimeoutExpired:
-        verdicts.line(f"{name} ran to its end", "timed out", f"{SCRIPT_TIMEOUT_S // 60} min", False)
+        verdicts.broken(f"{name} ran to its end", f"> {SCRIPT_TIMEOUT_S // 60} min")
         return
     took = time.perf_counter() - started
+    if done.returncode not in (0, 1):
+        verdicts.broken(f"{name}: exit {done.returncode}", f"{took:.0f} s")
+        return
     verdicts.line(
         f"{name}: its verdict (exit {done.returncode})",
         f"{took:.0f} s",
