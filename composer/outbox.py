@@ -432,7 +432,9 @@ class Outbox:
             ),
             default=None,
         )
-        wait = 60.0 if due is None else max(0.0, float(due) - now)
+        # nothing waits: serving sleeps until woken, a run looks again now (it may be done)
+        idle = 60.0 if ids is None else 0.0
+        wait = idle if due is None else max(0.0, float(due) - now)
         self._wake.wait(min(wait, 60.0))
 
     def _recover(self, ids: set[int] | None) -> None:
