@@ -15,12 +15,13 @@ starts with ``=``, ``+``, ``-`` or ``@`` as a formula (and TAB or CR can hide on
 the export writes such text with a leading ``'``, as OWASP recommends against CSV
 injection; a spreadsheet shows ``'=1+1`` as the text ``=1+1``. The same mark keeps any
 text that the reading rules would turn into something else: the text ``42`` is written
-``'42`` (``42`` alone reads back as a number), ``true`` as ``'true``, the empty text as
+``'42`` (``42`` alone reads back as a number), ``true`` and ``TRUE`` as ``'true`` and
+``'TRUE``, ``1.50`` as ``'1.50`` (a column of numbers reads it as 1.5), the empty text as
 ``'``. Precisely, with *r* the text without its leading ``'`` characters:
 
 * the export puts one more ``'`` in front of a text exactly when *r* is empty, starts
-  with ``=``, ``+``, ``-``, ``@``, TAB or CR, or would be read as something other than
-  that same text;
+  with ``=``, ``+``, ``-``, ``@``, TAB or CR, would be read as something other than
+  that same text, or would make its column a boolean or number column (below);
 * the import takes one leading ``'`` off a cell exactly when the same holds for the
   cell's *r*, and then keeps the rest as text, unread.
 
@@ -159,7 +160,11 @@ def _formula(rest: str) -> bool:
 
 
 def _misread_value(rest: str) -> bool:
+    """Whether text written as is would read back as something else: a formula, or what a
+    column's typing (:func:`column_type`) takes for a boolean, a number or JSON."""
     if rest == "" or rest.startswith(FORMULA_STARTS):
+        return True
+    if rest.lower() in _BOOLEANS or (_number(rest) and not _LEADING_ZERO.match(rest)):
         return True
     try:
         return not isinstance(cell_value(rest), str)  # text reads back as itself

@@ -49,7 +49,15 @@ from typing import Any, cast
 from composer import json_input
 from composer.errors import InvalidFileError
 from composer.model import Event, Person, json_kind
-from composer.people_csv import ABSENT, CELL_CAP, cell_value, read_header, read_text, read_value
+from composer.people_csv import (
+    ABSENT,
+    CELL_CAP,
+    cell_value,
+    read_header,
+    read_text,
+    read_value,
+    retype_csv,
+)
 from composer.people_export import export_people, people_to_csv, people_to_json
 from composer.store import Database
 from composer.store_people import RESERVED_ATTRIBUTES, Upserted, attribute_problem
@@ -129,7 +137,7 @@ def parse_people(raw: bytes, source: str, kind: str | None = None) -> list[Perso
         kind = "json" if text.lstrip()[0] in "[{" else "csv"
     if kind == "json":
         return _parse_json(text, source)
-    return _parse_csv(text, source)
+    return _parse_csv(retype_csv(text, None, source), source)
 
 
 def _parse_json(text: str, source: str) -> list[PersonRecord]:

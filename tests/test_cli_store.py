@@ -59,7 +59,7 @@ EXPECTED = [
         "attributes": {
             "zip": "02134",
             "phone": "+15551234567",
-            "price": "1.50",
+            "price": 1.5,  # one type per column: this one is numbers
             "visits": 42,
             "vip": True,
             "name": 'Ana "Nan" Núñez',

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from composer.curl import import_curl, shell_quote
@@ -221,6 +221,9 @@ people_values = st.one_of(
     )
 )
 def test_people_csv_export_then_import_is_exact(people: list[Person]) -> None:
+    """A CSV import gives each column one type, so what such an import can make comes back
+    exactly; a column mixing kinds comes back as text (the test below)."""
+    assume(_one_kind_per_column(people))
     text = people_to_csv(people)
     for row in csv.reader(io.StringIO(text, newline="")):
         for cell in row:  # no formula; "-" starts only a number, which a spreadsheet shows
@@ -228,6 +231,29 @@ def test_people_csv_export_then_import_is_exact(people: list[Person]) -> None:
             assert not cell.startswith("-") or isinstance(json.loads(cell), int | float)
     back = parse_people(text.encode("utf-8"), "export.csv", "csv")
     assert [record.person for record in back] == [_without_nil(p) for p in people]
+
+
+def _kind(value: object) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    return "nested" if isinstance(value, list | dict) else "text"
+
+
+def _one_kind_per_column(people: list[Person]) -> bool:
+    kinds: dict[str, set[str]] = {}
+    for person in people:
+        for name, value in person.attributes.items():
+            if value is not None:
+                kinds.setdefault(name, set()).add(_kind(value))
+    return all(len(found) == 1 for found in kinds.values())
+
+
+def test_people_csv_column_of_mixed_kinds_comes_back_as_text() -> None:
+    people = [Person("1", "", {"v": False}), Person("2", "", {"v": 0}), Person("3", "", {})]
+    back = parse_people(people_to_csv(people).encode("utf-8"), "export.csv", "csv")
+    assert [record.person.attributes for record in back] == [{"v": "false"}, {"v": "0"}, {}]
 
 
 # -- request and context files ---------------------------------------------------------

@@ -103,7 +103,7 @@ def test_good_csv_imports_typed_attributes(db: Database, tmp_path: Path) -> None
         {
             "zip": "02134",
             "phone": "+15551234567",
-            "price": "1.50",
+            "price": 1.5,  # the whole column is numbers
             "n": 42,
             "vip": True,
             "note": 'said "hi", left',
