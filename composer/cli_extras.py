@@ -4,9 +4,9 @@
 
     webhook-composer inbox [--port N] [--reply-status S] [--reply-body FILE]
                            [--reply-header 'Name: value']... [--reply-delay S]
-    webhook-composer curl REQUEST --context CTX [--reveal-secrets] [--zone ZONE]
+    webhook-composer curl REQUEST --context CTX [--reveal-secrets] [--zone ZONE] [--liquid V]
     webhook-composer [--data-dir DIR] requests import-curl 'curl …' [--name NAME]
-    webhook-composer [--data-dir DIR] check REQUEST_NAME [--json] [--strict]
+    webhook-composer [--data-dir DIR] check REQUEST_NAME [--json] [--strict] [--liquid V]
 
 ``inbox`` listens on 127.0.0.1 (``--port 0``, the default, picks a free port), says
 where on stderr, and prints one compact JSON line per request received on stdout,
@@ -52,7 +52,7 @@ from typing import Any
 
 from composer.check import CheckReport, check_request
 from composer.cli import CommandError, data_dir_of, emit_json
-from composer.cli_render import render_inputs
+from composer.cli_render import add_liquid_option, render_inputs
 from composer.cli_store import group
 from composer.curl import CurlExport, export_curl, import_curl
 from composer.inbox import CaughtRequest, Inbox, Reply
@@ -88,6 +88,7 @@ def register(sub: Any) -> None:
         "--reveal-secrets", action="store_true", help="put the secrets' values in the command"
     )
     parser.add_argument("--zone", default="UTC", help="time zone dates render in")
+    add_liquid_option(parser)
     parser.set_defaults(handler=run_curl)
 
     requests = group(sub, "requests", "the stored webhook requests")
@@ -102,6 +103,7 @@ def register(sub: Any) -> None:
     parser.add_argument("request", metavar="REQUEST_NAME")
     parser.add_argument("--json", action="store_true", help="print JSON")
     parser.add_argument("--strict", action="store_true", help="warnings fail too")
+    add_liquid_option(parser)
     parser.add_argument("--workers", type=int, default=None, help=argparse.SUPPRESS)
     parser.set_defaults(handler=run_check)
 
@@ -232,6 +234,8 @@ def run_import_curl(args: argparse.Namespace) -> int:
 def run_check(args: argparse.Namespace) -> int:
     with open_workspace(data_dir_of(args)) as db:
         request = db.requests.get(args.request)
+        if args.liquid:
+            request = dataclasses.replace(request, liquid_version=args.liquid)
         people = db.people.list()
         names = SecretStore(db).names()
 

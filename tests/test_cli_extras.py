@@ -342,3 +342,20 @@ def test_check_an_unknown_request_exits_2(
     done = run(python, cli_env, "--data-dir", str(files["data"]), "check", "No such request")
     assert done.returncode == 2
     one_line(done.stderr)
+
+
+def test_check_and_curl_render_with_the_liquid_version_asked_for(
+    python: str, cli_env: dict[str, str], files: dict[str, Path]
+) -> None:
+    """``--liquid`` overrides the request's version: ``default`` is latest's only (legacy
+    passes the value through, so a missing number leaves the JSON broken), and ``times``
+    writes ``6`` in latest and ``6.0`` in legacy."""
+    data = _stored(python, cli_env, files, '{"n": {{ customer.nothing | default: 1 }}}')
+    for version, code in (("latest", 0), ("legacy", 1)):
+        done = run(python, cli_env, "--data-dir", data, "check", "Quote test", "--liquid", version)
+        assert done.returncode == code, (version, done.stdout, done.stderr)
+    Request("t", "https://example.com/", body='{"n": {{ 2.0 | times: 3 }}}').save(files["request"])
+    for version, body in (("latest", '{"n": 6}'), ("legacy", '{"n": 6.0}')):
+        done = run(python, cli_env, "curl", str(files["request"]), "--liquid", version)
+        assert done.returncode == 0, done.stderr
+        assert f"--data-raw '{body}'" in done.stdout
