@@ -1,7 +1,7 @@
 """A threaded HTTP/1.1 server on 127.0.0.1 that misbehaves on request.
 
-pytest-httpserver answers well-formed requests; the sender also has to be tested against
-servers that trickle, stall, reset or lie. :class:`FaultServer` speaks raw sockets, so it
+An ordinary HTTP server answers well-formed requests; the sender also has to be tested
+against servers that trickle, stall, reset or lie. :class:`FaultServer` speaks raw sockets, so it
 can do all of that, and it records every request exactly as the bytes arrived.
 
     with FaultServer([Reply(503), Reply(503), Reply.json({"id": 7})]) as server:

@@ -279,10 +279,9 @@ class PeoplePage(QWidget):
         """Put back the people deleted last."""
         if not self._undo:
             return
-        with self.db.transaction():
-            for person, events in self._undo:
-                self.db.people.upsert(person)
-                self.db.people.replace_events(person.id, [e.event for e in events])
+        self.db.people.upsert_many(
+            (person, [stored.event for stored in events]) for person, events in self._undo
+        )
         ids = [person.id for person, _ in self._undo]
         self._undo = []
         self.undo_bar.hide()
