@@ -5,7 +5,7 @@ package only shows these objects. The public surface is what ``__all__`` lists; 
 not re-exported here are internal.
 
 The names are resolved on first use (:pep:`562` module ``__getattr__``): importing
-``composer.cli`` or ``composer.errors`` does not load the Liquid engine, which the
+``composer.cli.main`` or ``composer.errors`` does not load the Liquid engine, which the
 rendering names need and which costs a tenth of a second or more to import. The
 window's start-up and the commands that never render start that much sooner.
 
@@ -17,28 +17,25 @@ its modules' ``__all__`` differ from :data:`_HOMES` by a single name.
 ``__version__`` is the one place the version is written: the distribution's metadata
 (``pyproject.toml``, ``dynamic = ["version"]``), the bundle and the User-Agent read it.
 
-``composer.render`` names both a submodule and the function: as when the names were
-imported eagerly, the package attribute stays the function even after the submodule is
-imported (the import system would otherwise set it to the module).
+The public names live in packages whose names differ from theirs (``render`` the function
+is in ``composer.rendering.render``), so importing a submodule never hides one of them.
 """
 
 from __future__ import annotations
 
 import importlib
-import sys
-from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # for type checkers, which cannot read _HOMES: the same four modules
-    from composer.diagnostics import *  # noqa: F403
     from composer.errors import *  # noqa: F403
     from composer.model import *  # noqa: F403
-    from composer.render import *  # noqa: F403
+    from composer.rendering.diagnostics import *  # noqa: F403
+    from composer.rendering.render import *  # noqa: F403
 
 __version__ = "0.1.0"
 
 _HOMES = {
-    "composer.diagnostics": ("Diagnostic", "Severity", "line_column"),
+    "composer.rendering.diagnostics": ("Diagnostic", "Severity", "line_column"),
     "composer.errors": (
         "BugError",
         "ComposerError",
@@ -64,7 +61,7 @@ _HOMES = {
         "load_context",
         "parse_context",
     ),
-    "composer.render": (
+    "composer.rendering.render": (
         "MASK",
         "RenderedRequest",
         "VersionComparison",
@@ -91,15 +88,3 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return sorted(set(globals()) | set(__all__))
-
-
-class _Package(ModuleType):
-    """The package module: a submodule never hides a public name of the same spelling."""
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        if isinstance(value, ModuleType) and name in _MODULE_OF:
-            return  # the import system announcing composer.render: the function stays
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _Package

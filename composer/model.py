@@ -7,7 +7,7 @@ changes the request it is given.
 The request file is UTF-8 JSON, written with a fixed key order, two-space indentation,
 non-ASCII kept as is and a final newline, so that saving a loaded file reproduces it byte
 for byte and diffs stay small in git. ``idempotency_key`` is written only when it is on,
-so files that do not use it keep exactly the shape in the design document.
+so files that do not use it keep exactly the shape documented above.
 ``liquid_version`` (``latest`` or ``legacy``) is written when the request has one; a file
 without it takes the workspace's default when imported, and renders with ``latest``
 where there is no workspace (Customer.io's version for every account since 28 Nov 2023).

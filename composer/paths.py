@@ -7,7 +7,7 @@ The workspace folder is, in order of preference:
 3. ``platformdirs.user_data_dir("webhook-composer")`` (for example
    ``~/.local/share/webhook-composer`` on Linux).
 
-Nothing here creates a folder; :class:`composer.store.Database` creates the workspace's
+Nothing here creates a folder; :class:`composer.store.database.Database` creates the workspace's
 folder when it opens the file, so merely asking where the data is never touches the disk.
 
 The shipped data (recipes, the sample workspace) is the ``resources`` package, installed

@@ -42,7 +42,7 @@ from keyring.backends import chainer, fail, null
 from composer.errors import SecretStoreError
 from composer.model import Request
 from composer.paths import APP_NAME
-from composer.store import Database
+from composer.store.database import Database
 
 __all__ = [
     "NAME_PATTERN",

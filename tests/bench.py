@@ -1,4 +1,4 @@
-"""``make bench``: each performance budget of the design document beside its measurement.
+"""``make bench``: each performance budget of docs/ARCHITECTURE.md beside its measurement.
 
 Run as a script: ``python tests/bench.py [--short]`` (``make bench``, ``make bench-short``).
 Each figure is printed beside its budget, marked ok, OVER, or -- for a figure without
@@ -36,9 +36,9 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from bench_common import Verdicts, median_ms  # noqa: E402
 
-from composer.masking import Masker  # noqa: E402
+from composer.delivery.masking import Masker  # noqa: E402
 from composer.model import Request, load_context  # noqa: E402
-from composer.render import render  # noqa: E402
+from composer.rendering.render import render  # noqa: E402
 
 RECIPES = ROOT / "resources" / "recipes"
 CONTEXT = ROOT / "resources" / "sample" / "context.json"
@@ -72,7 +72,7 @@ except BaseException:
 # measures is the app's own start-up work (workspace, pages, first preview).
 BARE_WINDOW = """
 import sys
-import ui.app, ui.main, ui.main_window  # noqa: F401  (the app's imports)
+import ui.app, ui.main, ui.window.main_window  # noqa: F401  (the app's imports)
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMainWindow, QTabWidget, QWidget

@@ -4,10 +4,10 @@
 
 Builds a workspace in a temporary folder with N distinct people (unique ids, emails and
 names, some with quotes or apostrophes, some without a company, one or two events each),
-then times :func:`composer.check.check_request` for several shipped recipes: with the
+then times :func:`composer.check.sweep.check_request` for several shipped recipes: with the
 default worker processes and in one process. Loading the people and their events from
 SQLite is timed apart (events one person at a time, and two hundred at a time as the
-check reads them when given ``events_for_many``). Budget (design document): 10,000
+check reads them when given ``events_for_many``). Budget (docs/ARCHITECTURE.md): 10,000
 people in 2 s on 2 cores. Wall-clock figures on a busy machine are worse than on an idle
 one, so the CPU seconds are printed too: those of this process (reading people, handing
 them out) and those of the worker processes.
@@ -28,12 +28,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from composer.check import check_request, default_workers  # noqa: E402
+from composer.check.sweep import check_request, default_workers  # noqa: E402
+from composer.check.upgrade import upgrade_check  # noqa: E402
 from composer.model import Event, Person  # noqa: E402
-from composer.people_io import PersonRecord, write_people  # noqa: E402
-from composer.seed import load_recipes  # noqa: E402
-from composer.store import Database  # noqa: E402
-from composer.upgrade_check import upgrade_check  # noqa: E402
+from composer.store.database import Database  # noqa: E402
+from composer.store.people_io import PersonRecord, write_people  # noqa: E402
+from composer.store.seed import load_recipes  # noqa: E402
 
 RECIPES = (
     "Plain JSON: id and email",

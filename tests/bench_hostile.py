@@ -4,7 +4,7 @@ Run as a script (``python tests/bench_hostile.py [--short]``); ``tests/bench.py`
 with the other benchmarks. Each case renders in a fresh process, with both Liquid
 versions and the render deadline the preview and the sender use
 (:data:`composer.liquid.state.RENDER_DEADLINE_S`), so its peak RSS is its own. The
-budget is the design document's: any render, parse included, ends within 2 s whatever
+budget is docs/ARCHITECTURE.md's: any render, parse included, ends within 2 s whatever
 the template and the data, with its output capped as it grows. A case may end with an
 error (the deadline or a size guard): ending is what is measured, and the verdict line
 says how it ended.
@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 TIME_BUDGET_S = 2.0
-"""The design document's "any render ends ≤ 2 s", plus nothing: the deadline is 2 s."""
+"""docs/ARCHITECTURE.md's "any render ends ≤ 2 s", plus nothing: the deadline is 2 s."""
 SLACK_S = 0.25
 """What a render may run past its deadline before it counts as over: the clock is read
 between steps, so the last step in flight finishes."""

@@ -1,13 +1,13 @@
 """The people search and the People table over 100,000 people.
 
 Run: ``QT_QPA_PLATFORM=offscreen .venv/bin/python tests/bench_people.py [--short]
-[--people N]``. Prints, beside their budgets (design document: a search over 100,000
+[--people N]``. Prints, beside their budgets (docs/ARCHITECTURE.md: a search over 100,000
 people ≤ 15 ms):
 
 * writing the people (one transaction; the search index is kept by triggers, so this is
-  also the index's cost) and opening :class:`ui.table_models.PeopleTableModel` (its first
+  also the index's cost) and opening :class:`ui.pages.table_models.PeopleTableModel` (its first
   page) and one ``fetchMore``;
-* the store's search (:meth:`composer.store_people.PeopleRepo.search`, one page of 256) for
+* the store's search (:meth:`composer.store.people.PeopleRepo.search`, one page of 256) for
   texts of three characters or more that match one person, a hundred, a third of everyone
   and nobody — the budgeted figures, median of several runs — and the same search through
   the People table's model;
@@ -35,8 +35,8 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 from bench_common import Verdicts, median_ms  # noqa: E402
 from PySide6.QtCore import QCoreApplication  # noqa: E402
 
-from composer.store import Database  # noqa: E402
-from ui.table_models import PAGE, PeopleTableModel  # noqa: E402
+from composer.store.database import Database  # noqa: E402
+from ui.pages.table_models import PAGE, PeopleTableModel  # noqa: E402
 
 BUDGET_MS = 15.0
 SEARCHES = (

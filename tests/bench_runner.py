@@ -46,7 +46,7 @@ from bench_common import Verdicts  # noqa: E402
 from servers import FaultServer, Reply  # noqa: E402
 
 from composer.model import Person, Request  # noqa: E402
-from composer.store import Database  # noqa: E402
+from composer.store.database import Database  # noqa: E402
 
 BUDGET_S = 2.0
 BUDGET_MIB = 80.0

@@ -6,7 +6,7 @@ Returns 1 when sending to the people is over its budget or a delivery is not rec
 The masking of response bodies is a figure of ``tests/bench.py``.
 
 * the per-send cost of a bare ``httpx.post``, of a reused ``httpx.Client``, of
-  :class:`composer.sender.Sender` (exact bytes, whole-response deadline), and of a recorded
+  :class:`composer.delivery.sender.Sender` (exact bytes, whole-response deadline), and of a recorded
   delivery through the outbox (rendered, written before sending, attempt recorded);
 * the "send to N chosen people" shortcut: one delivery per person, every one recorded
   (budget: 1,000 people in 5 s on 2 cores).
@@ -28,11 +28,11 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 import httpx  # noqa: E402
 from servers import FaultServer, Reply  # noqa: E402
 
+from composer.delivery.outbox import Outbox  # noqa: E402
+from composer.delivery.retry import RetryPolicy  # noqa: E402
+from composer.delivery.sender import Sender  # noqa: E402
 from composer.model import Person, Request, ResponseMapping, context_for  # noqa: E402
-from composer.outbox import Outbox  # noqa: E402
-from composer.retry import RetryPolicy  # noqa: E402
-from composer.sender import Sender  # noqa: E402
-from composer.store import Database  # noqa: E402
+from composer.store.database import Database  # noqa: E402
 
 BODY = '{"id": "c1", "email": "c1@example.com", "plan": "pro"}'
 

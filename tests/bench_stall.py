@@ -6,7 +6,7 @@ the People page shown, and sends one request to the first ``--send`` of them (1,
 with ``--short``) against a loopback server, through the bulk-send dialog and the window's
 one delivery engine. Meanwhile a precise 2 ms timer on the GUI thread records the gaps
 between its ticks; the longest gap less the interval is the longest stall, printed beside
-its budget (design document: the GUI thread with 100,000 people while a bulk send runs
+its budget (docs/ARCHITECTURE.md: the GUI thread with 100,000 people while a bulk send runs
 never blocks more than 50 ms). The GIL switch interval is the app's (:mod:`ui.app`). Also
 printed: the median gap and how long the send took.
 Returns 1 when the stall is over budget, else 0.
@@ -31,8 +31,8 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 from servers import FaultServer, Reply  # noqa: E402
 
 from composer.model import Request  # noqa: E402
-from composer.seed import open_workspace  # noqa: E402
-from composer.store import Database  # noqa: E402
+from composer.store.database import Database  # noqa: E402
+from composer.store.seed import open_workspace  # noqa: E402
 
 BUDGET_MS = 50.0
 TICK_MS = 2
@@ -70,14 +70,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--send", type=int, default=0, help="people to send to")
     args = parser.parse_args(argv)
     sending = args.send or (300 if args.short else 1000)
-    from ui.workers import SWITCH_INTERVAL
+    from ui.ops.threads import SWITCH_INTERVAL
 
     sys.setswitchinterval(SWITCH_INTERVAL)  # as the app sets it (ui.app.run)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     from ui.app import install_pages
-    from ui.bulk_send import BulkSendDialog
-    from ui.main_window import MainWindow
-    from ui.qt_settings import use_folder
+    from ui.pages.bulk_send import BulkSendDialog
+    from ui.widgets.qt_settings import use_folder
+    from ui.window.main_window import MainWindow
 
     with tempfile.TemporaryDirectory() as folder:
         use_folder(Path(folder) / "qsettings")

@@ -1,7 +1,7 @@
 """Import speed of the workspace: 10,000 people from CSV and from JSON.
 
 Run: ``.venv/bin/python tests/bench_store.py [--short]`` (one line per measurement;
-``--short`` imports 2,000). The design document sets no budget for imports: these are
+``--short`` imports 2,000). docs/ARCHITECTURE.md sets no budget for imports: these are
 figures to watch (the people search index is written with the people, so it is in them).
 """
 
@@ -16,8 +16,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from composer.people_io import export_people, import_people
-from composer.store import Database
+from composer.store.database import Database
+from composer.store.people_io import export_people, import_people
 
 COUNT = 10_000
 

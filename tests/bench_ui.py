@@ -1,7 +1,7 @@
 """Figures for the window: start-up, keystroke-to-preview latency, the GUI thread's stalls.
 
 Run: ``QT_QPA_PLATFORM=offscreen .venv/bin/python tests/bench_ui.py [--short]`` (``make
-bench`` calls it). It prints each figure beside its budget from the design document and
+bench`` calls it). It prints each figure beside its budget from docs/ARCHITECTURE.md and
 returns 1 when a budgeted one is over. Cold start is compared with a bare window in
 ``tests/bench.py``; :func:`startup` here gives the app's own report of it.
 * keystroke → preview: one key typed into a recipe's body (QTest, on the GUI thread) until
@@ -97,10 +97,10 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtWidgets import QApplication
 
     from composer.model import Request
-    from composer.seed import open_workspace
-    from ui.main_window import MainWindow
-    from ui.qt_settings import use_folder
-    from ui.workers import freeze_startup_objects
+    from composer.store.seed import open_workspace
+    from ui.ops.threads import freeze_startup_objects
+    from ui.widgets.qt_settings import use_folder
+    from ui.window.main_window import MainWindow
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--short", action="store_true", help="fewer keystrokes and runs")

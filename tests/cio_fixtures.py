@@ -16,8 +16,8 @@ import pytest
 from cio_server import CioServer, webhook
 
 from composer.cioapi import CioClient, RateLimiter
-from composer.retry import RetryPolicy
-from composer.store import Database
+from composer.delivery.retry import RetryPolicy
+from composer.store.database import Database
 
 __all__ = ["FAST", "cio", "client", "db"]
 

@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from composer.inbox import Inbox, Reply  # noqa: E402
+from composer.inbox.server import Inbox, Reply  # noqa: E402
 
 JSON = [("Content-Type", "application/json")]
 

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from composer.check import check_request, normalise
+from composer.check.sweep import check_request, normalise
 from composer.model import Event, Header, Person, Request, context_for
-from composer.render import MASK, render
-from composer.seed import load_recipes, open_workspace
-from composer.store import Database
+from composer.rendering.render import MASK, render
+from composer.store.database import Database
+from composer.store.seed import load_recipes, open_workspace
 
 NOW = dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.UTC)
 SECRETS = ["close_api_key", "zendesk_email", "zendesk_api_token", "trello_api_key"]

@@ -20,10 +20,10 @@ from pytestqt.qtbot import QtBot
 from store_keychain import keychain
 
 from composer.cioapi import KeyStore, Origins, PulledPeople
+from composer.delivery.retry import RetryPolicy
 from composer.model import Header
-from composer.retry import RetryPolicy
-from composer.store import Database
-from ui.cio_actions import CioActions, install_cio_menu
+from composer.store.database import Database
+from ui.cio.actions import CioActions, install_cio_menu
 
 __all__ = ["cio", "keychain"]  # fixtures used by name below
 

@@ -20,8 +20,8 @@ from composer.cioapi import (
     RateLimiter,
     base_url_for,
 )
+from composer.delivery.retry import RetryPolicy
 from composer.model import Header
-from composer.retry import RetryPolicy
 
 FAST = RetryPolicy(max_retries=3, base=0.01)
 

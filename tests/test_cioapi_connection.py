@@ -21,10 +21,10 @@ from composer.cioapi import (
     open_client,
 )
 from composer.cioapi.connection import API_URL_SETTING, KEY_ID_SETTING, REGION_SETTING
+from composer.delivery.retry import RetryPolicy
 from composer.errors import SecretStoreError
-from composer.retry import RetryPolicy
 from composer.secrets import SERVICE, SecretStore
-from composer.store import Database
+from composer.store.database import Database
 
 __all__ = ["cio", "db", "keychain", "no_keychain"]  # fixtures used by name below
 

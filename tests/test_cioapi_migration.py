@@ -5,10 +5,10 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from composer import schema
 from composer.cioapi import CIO_TABLES, Action, Origins, PulledPeople
 from composer.model import Event, Person, Request
-from composer.store import Database
+from composer.store import schema
+from composer.store.database import Database
 
 _AT = schema.MIGRATIONS.index(CIO_TABLES)
 

@@ -16,7 +16,7 @@ def test_every_public_name_resolves() -> None:
 
 def test_the_schema_does_not_load_the_client() -> None:
     code = (
-        "import sys, composer.store\n"
+        "import sys, composer.store.database\n"
         "print(sorted(n for n in sys.modules if n in ('httpx', 'composer.cioapi.client')))\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

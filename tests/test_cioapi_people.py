@@ -16,7 +16,7 @@ from composer.cioapi import (
 )
 from composer.cioapi.client import CioClient
 from composer.model import Event, Person
-from composer.store import Database
+from composer.store.database import Database
 
 __all__ = ["cio", "client", "db"]  # fixtures used by name below
 

@@ -17,7 +17,7 @@ from composer.cioapi import (
     pull_campaign,
 )
 from composer.model import Header, Request
-from composer.store import Database
+from composer.store.database import Database
 
 __all__ = ["cio", "client", "db"]  # fixtures used by name below
 

@@ -10,6 +10,7 @@ from cio_fixtures import cio, client, db
 from cio_server import CioServer, webhook
 from keyring.backends import fail
 
+from composer.check.upgrade import UpgradeGroup
 from composer.cioapi import (
     CioCancelledError,
     CioClient,
@@ -22,10 +23,9 @@ from composer.cioapi import (
     push_action,
 )
 from composer.model import Header, Person
-from composer.render import MASK
+from composer.rendering.render import MASK
 from composer.secrets import SecretStore
-from composer.store import Database
-from composer.upgrade_check import UpgradeGroup
+from composer.store.database import Database
 
 __all__ = ["cio", "client", "db"]  # fixtures used by name below
 

@@ -21,7 +21,7 @@ from store_keychain import keychain
 
 from composer.cioapi import PERSONAL_DATA_NOTICE
 from composer.model import Person
-from composer.store import Database
+from composer.store.database import Database
 
 __all__ = ["cio", "keychain"]  # fixtures used by name below
 

@@ -17,7 +17,7 @@ from store_keychain import keychain
 
 from composer.model import Header, Person, Request, ResponseMapping
 from composer.secrets import SecretStore
-from composer.seed import open_workspace
+from composer.store.seed import open_workspace
 
 __all__ = ["keychain"]  # a fixture used by name below
 

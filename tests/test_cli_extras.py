@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from composer.inbox import Inbox
+from composer.inbox.server import Inbox
 from composer.model import Header, Request
 
 QUOTED = '{"id": "{{ customer.id }}", "name": "{{ customer.name }}"}'

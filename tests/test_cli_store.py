@@ -13,7 +13,7 @@ from store_keychain import keychain
 
 from composer.model import Request
 from composer.secrets import SERVICE
-from composer.store import Database
+from composer.store.database import Database
 
 __all__ = ["keychain"]  # fixture used by name below
 
@@ -363,7 +363,7 @@ def test_secrets_set_and_list_with_the_keychain(
 def test_data_dir_is_accepted_before_and_after_the_command(
     argv: list[str], expected: str | None
 ) -> None:
-    from composer.cli import build_parser, data_dir_of
+    from composer.cli.main import build_parser, data_dir_of
 
     args = build_parser().parse_args(argv)
     assert data_dir_of(args) == (Path(expected) if expected else None)
@@ -372,7 +372,7 @@ def test_data_dir_is_accepted_before_and_after_the_command(
 def test_command_groups_can_be_shared_in_any_order() -> None:
     import argparse
 
-    from composer.cli_store import group, register
+    from composer.cli.store import group, register
 
     parser = argparse.ArgumentParser()
     sub = parser.add_subparsers(dest="command")

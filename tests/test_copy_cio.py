@@ -8,7 +8,7 @@ import pytest
 
 from composer.copy_cio import copy_for_customerio
 from composer.model import Header, Request, ResponseMapping
-from composer.seed import load_recipes
+from composer.store.seed import load_recipes
 
 TRELLO = Request(
     name="Trello",

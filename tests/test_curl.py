@@ -10,12 +10,12 @@ from collections.abc import Iterator
 
 import pytest
 
-from composer.curl import export_curl, import_curl, parse_curl, shell_words, to_curl
+from composer.curl.parse import export_curl, import_curl, parse_curl, shell_words, to_curl
+from composer.delivery.sender import Sender
 from composer.errors import InvalidFileError
-from composer.inbox import Inbox
+from composer.inbox.server import Inbox
 from composer.model import Header, Person, Request, context_for
-from composer.render import MASK, RenderedRequest, render
-from composer.sender import Sender
+from composer.rendering.render import MASK, RenderedRequest, render
 
 FORM = ("Content-Type", "application/x-www-form-urlencoded")
 

@@ -18,12 +18,12 @@ from pytestqt.qtbot import QtBot
 from servers import FaultServer, Received, Reply
 from ui_helpers import UI_MARKS, make_window, open_request
 
+from composer.delivery.outbox import Outbox
+from composer.delivery.retry import RetryPolicy
 from composer.model import Person, Request, context_for
-from composer.outbox import Outbox
-from composer.retry import RetryPolicy
-from composer.store import Database
+from composer.store.database import Database
 from ui.ops.engine import DeliveryEngine
-from ui.outbox_page import OutboxPage
+from ui.pages.outbox import OutboxPage
 
 pytestmark = UI_MARKS
 workspace = ui_helpers.workspace
@@ -204,7 +204,7 @@ def test_the_engine_waits_for_the_keychain_before_resuming(qtbot: QtBot, db: Dat
 def test_the_outbox_page_reads_again_when_another_page_records(qtbot: QtBot, db: Database) -> None:
     """Drafts made by a bulk send (nothing is sent, so no engine update) reach the shown
     Outbox through the ops' one changed signal."""
-    from ui.bulk_send import BulkSendDialog
+    from ui.pages.bulk_send import BulkSendDialog
 
     page = OutboxPage(db)
     qtbot.addWidget(page)

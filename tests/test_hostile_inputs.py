@@ -22,11 +22,11 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from composer.curl import import_curl, shell_quote
+from composer.curl.parse import import_curl, shell_quote
 from composer.errors import InvalidFileError, KnownError, StoreError
 from composer.model import Person, Request, parse_context
-from composer.people_io import parse_people, people_to_csv, people_to_json, write_people
-from composer.store import Database
+from composer.store.database import Database
+from composer.store.people_io import parse_people, people_to_csv, people_to_json, write_people
 
 BOUNDED = settings(
     derandomize=True,

@@ -16,12 +16,12 @@ from typing import Any
 import httpx
 import pytest
 
-from composer.content_coding import ACCEPT_ENCODING
-from composer.inbox import CaughtRequest, Inbox, InboxError, Reply, pretty_body
-from composer.inbox_http import InboxServer
+from composer.delivery.content_coding import ACCEPT_ENCODING
+from composer.delivery.sender import Sender, user_agent
+from composer.inbox.http import InboxServer
+from composer.inbox.server import CaughtRequest, Inbox, InboxError, Reply, pretty_body
 from composer.model import Header, Person, Request, ResponseMapping, context_for
-from composer.render import render
-from composer.sender import Sender, user_agent
+from composer.rendering.render import render
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ import pytest
 from composer.errors import InvalidFileError
 from composer.json_input import MAX_DEPTH, JsonProblem, line_column, parse, value_problem
 from composer.model import Request, load_context
-from composer.people_io import read_people
+from composer.store.people_io import read_people
 
 DEEP = "[" * 5000 + "]" * 5000
 JUST_DEEP_ENOUGH = "[" * MAX_DEPTH + "]" * MAX_DEPTH

@@ -18,12 +18,12 @@ from pathlib import Path
 
 import pytest
 
+from composer.check.upgrade import upgrade_check
 from composer.liquid import engine
 from composer.model import Event, Header, Person, Request
-from composer.render import render, render_both
-from composer.seed import open_workspace
-from composer.store import Database
-from composer.upgrade_check import upgrade_check
+from composer.rendering.render import render, render_both
+from composer.store.database import Database
+from composer.store.seed import open_workspace
 
 NOW = dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.UTC)
 

@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
+from composer.delivery.mapping import apply_updates, evaluate, response_value, typed_value
 from composer.errors import NotFoundError
-from composer.mapping import apply_updates, evaluate, response_value, typed_value
 from composer.model import Person, ResponseMapping
-from composer.store import Database
+from composer.store.database import Database
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,6 @@
 """Secrets never come back unmasked, whatever encoding an echo writes them in.
 
-A table of the forms first (:class:`composer.masking.Masker`), then a real server that
+A table of the forms first (:class:`composer.delivery.masking.Masker`), then a real server that
 echoes the request in each form to the outbox, with the secret used the ways templates
 use it (a header, the query, ``| json``, ``| base64_encode``, Basic credentials).
 """
@@ -17,11 +17,11 @@ from pathlib import Path
 import pytest
 from servers import FaultServer, Received, Reply
 
-from composer.masking import BASE64_MIN, Masker
+from composer.delivery.masking import BASE64_MIN, Masker
+from composer.delivery.outbox import Outbox
 from composer.model import Header, Person, Request, ResponseMapping, context_for
-from composer.outbox import Outbox
-from composer.render import MASK
-from composer.store import Database
+from composer.rendering.render import MASK
+from composer.store.database import Database
 
 SECRET = 'tök/en+"v4l\\ue 9'
 """A secret with every kind of character an encoder touches."""

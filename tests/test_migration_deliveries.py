@@ -6,10 +6,10 @@ import re
 import sqlite3
 from pathlib import Path
 
-from composer import schema
+from composer.delivery.outbox import Outbox
 from composer.model import Person, Request
-from composer.outbox import Outbox
-from composer.store import Database, split_script
+from composer.store import schema
+from composer.store.database import Database, split_script
 
 STEP = schema.MIGRATIONS.index(schema._DELIVERY_FAULTS)
 """Where the step sits among the migrations (the file is at ``STEP`` before it)."""

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from composer import schema
 from composer.errors import StoreError
 from composer.model import Event, Person, Request
-from composer.store import Database
+from composer.store import schema
+from composer.store.database import Database
 
 _V2 = """
 ALTER TABLE people ADD COLUMN nickname TEXT NOT NULL DEFAULT '';

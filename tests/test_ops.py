@@ -16,7 +16,7 @@ from pytestqt.qtbot import QtBot
 
 from composer.errors import StoreError
 from composer.model import Request
-from composer.store import Database
+from composer.store.database import Database
 from ui.ops import Changed, Op, OpChanges, OpError, hub
 from ui.ops import requests as request_ops
 
@@ -148,7 +148,7 @@ def test_the_gui_thread_keeps_running_while_another_connection_holds_the_write_l
 
 
 def test_starting_workers_leaves_the_gil_switch_interval_alone(qtbot: QtBot, db: Database) -> None:
-    from ui.workers import WorkerThread
+    from ui.ops.threads import WorkerThread
 
     before = sys.getswitchinterval()
     worker = WorkerThread(QObject(), "test")

@@ -11,16 +11,16 @@ from pytestqt.qtbot import QtBot
 from servers import FaultServer, Reply
 from ui_helpers import UI_MARKS, open_request
 
-from composer.deliveries import Attempt, Delivery
+from composer.delivery.outbox import Outbox
+from composer.delivery.records import Attempt, Delivery
+from composer.delivery.retry import RetryPolicy
 from composer.model import Request, context_for
-from composer.outbox import Outbox
-from composer.retry import RetryPolicy
-from composer.store import Database
+from composer.store.database import Database
 from ui.app import install_pages
-from ui.attempt_chart import AttemptTimeline
-from ui.main_window import LIST_WIDTH
 from ui.ops import hub
-from ui.outbox_page import LAST_RESULT, OutboxPage, last_result_text
+from ui.pages.attempt_chart import AttemptTimeline
+from ui.pages.outbox import LAST_RESULT, OutboxPage, last_result_text
+from ui.window.main_window import LIST_WIDTH
 
 pytestmark = UI_MARKS
 ui_settings, workspace, window = ui_helpers.ui_settings, ui_helpers.workspace, ui_helpers.window

@@ -11,14 +11,14 @@ import pytest
 from servers import FaultServer, Received, Reply
 from store_keychain import no_keychain
 
-from composer.deliveries import DeliveryEvent, RenderFailed
+from composer.delivery.outbox import LazySecrets, Outbox
+from composer.delivery.records import DeliveryEvent, RenderFailed
+from composer.delivery.retry import RetryPolicy
+from composer.delivery.sender import BODY_LIMIT
 from composer.errors import SendError
 from composer.model import Header, Person, Request, ResponseMapping, context_for
-from composer.outbox import LazySecrets, Outbox
-from composer.retry import RetryPolicy
 from composer.secrets import SecretStore
-from composer.sender import BODY_LIMIT
-from composer.store import Database
+from composer.store.database import Database
 
 __all__ = ["no_keychain"]  # a fixture used by name below
 

@@ -18,12 +18,12 @@ from pathlib import Path
 import pytest
 from servers import FaultServer, Received, Reply
 
-from composer import outbox_journal
+from composer.delivery import journal as outbox_journal
+from composer.delivery.outbox import Outbox, UnrecordedAnswers
+from composer.delivery.retry import RetryPolicy
 from composer.model import Person, Request, ResponseMapping
-from composer.outbox import Outbox, UnrecordedAnswers
-from composer.retry import RetryPolicy
-from composer.seed import open_workspace
-from composer.store import BUSY_TIMEOUT_MS, Database
+from composer.store.database import BUSY_TIMEOUT_MS, Database
+from composer.store.seed import open_workspace
 
 pytestmark = pytest.mark.slow
 

@@ -33,10 +33,10 @@ from pathlib import Path
 import pytest
 from servers import FaultServer, Received, Reply
 
+from composer.delivery.outbox import Outbox
+from composer.delivery.retry import RetryPolicy
 from composer.model import Person, Request, ResponseMapping
-from composer.outbox import Outbox
-from composer.retry import RetryPolicy
-from composer.store import Database
+from composer.store.database import Database
 
 pytestmark = pytest.mark.slow
 

@@ -17,10 +17,10 @@ from typing import Any
 import pytest
 from servers import FaultServer, Received, Reply
 
+from composer.delivery.outbox import Outbox
+from composer.delivery.retry import RetryPolicy
 from composer.model import Person, Request, ResponseMapping
-from composer.outbox import Outbox
-from composer.retry import RetryPolicy
-from composer.store import Database
+from composer.store.database import Database
 
 PEOPLE = [Person(f"p{i}", f"p{i}@example.com", {"visits": i}) for i in range(1, 6)]
 HOSTILE = "/hook/p3"

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from composer import outbox_journal as journal
+from composer.delivery import journal
+from composer.delivery.outbox import Outbox
 from composer.model import Person, Request
-from composer.outbox import Outbox
-from composer.store import Database
+from composer.store.database import Database
 
 
 def test_a_held_lock_is_alive_and_a_released_one_is_gone(tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ import importlib
 import pkgutil
 import subprocess
 import sys
+import types
 import zipfile
 from pathlib import Path
 
@@ -36,8 +37,8 @@ def test_public_surface_is_complete() -> None:
         assert hasattr(composer, name), name
     for module_name in (
         "composer.model",
-        "composer.render",
-        "composer.diagnostics",
+        "composer.rendering.render",
+        "composer.rendering.diagnostics",
         "composer.errors",
     ):
         module = importlib.import_module(module_name)
@@ -73,7 +74,7 @@ def test_wheel_ships_code_and_resources(tmp_path: Path) -> None:
     )
     (wheel,) = tmp_path.glob("webhook_composer-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
-    assert "composer/render.py" in names
+    assert "composer/rendering/render.py" in names
     assert "ui/main.py" in names
     recipes = {n for n in names if n.startswith("resources/recipes/") and n.endswith(".json")}
     shipped = {f"resources/recipes/{p.name}" for p in (ROOT / "resources/recipes").glob("*.json")}
@@ -83,3 +84,10 @@ def test_wheel_ships_code_and_resources(tmp_path: Path) -> None:
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     text = zipfile.ZipFile(wheel).read(entry_points).decode()
     assert "webhook-composer = ui.main:main" in text
+
+
+def test_a_public_name_stays_itself_after_every_submodule_is_imported() -> None:
+    for info in pkgutil.walk_packages(composer.__path__, "composer."):
+        if info.name != "composer.__main__":
+            importlib.import_module(info.name)
+    assert callable(composer.render) and not isinstance(composer.render, types.ModuleType)

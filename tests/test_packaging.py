@@ -26,7 +26,7 @@ from typing import Any
 import pytest
 
 import composer
-from composer.cli import COMMAND_MODULES
+from composer.cli.main import COMMAND_MODULES
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGING = ROOT / "packaging"

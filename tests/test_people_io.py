@@ -11,8 +11,10 @@ import pytest
 
 from composer.errors import InvalidFileError, StoreError
 from composer.model import Event, Person
-from composer.people_csv import CELL_CAP
-from composer.people_io import (
+from composer.store.database import Database
+from composer.store.people import attribute_problem
+from composer.store.people_csv import CELL_CAP
+from composer.store.people_io import (
     ABSENT,
     PersonRecord,
     cell_value,
@@ -23,8 +25,6 @@ from composer.people_io import (
     read_people,
     write_people,
 )
-from composer.store import Database
-from composer.store_people import attribute_problem
 
 
 @pytest.fixture

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from composer import schema
 from composer.model import Event, Person
-from composer.people_io import PersonRecord, write_people
-from composer.store import Database
-from composer.store_people import like_pattern
+from composer.store import schema
+from composer.store.database import Database
+from composer.store.people import like_pattern
+from composer.store.people_io import PersonRecord, write_people
 
 TRICKY = {
     "a": {"note": 'say "hi"', "none": None, "flag": True},

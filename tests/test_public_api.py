@@ -94,8 +94,11 @@ def test_the_window_imports_only_public_core_names() -> None:
 @pytest.mark.parametrize(
     ("source", "breach"),
     [
-        ("from composer.store_people import _EXACT\n", "_EXACT from composer.store_people"),
-        ("from composer.store import json\n", "json is not in composer.store.__all__"),
+        ("from composer.store.people import _EXACT\n", "_EXACT from composer.store.people"),
+        (
+            "from composer.store.database import json\n",
+            "json is not in composer.store.database.__all__",
+        ),
     ],
 )
 def test_the_rule_catches_a_breach(tmp_path: Path, source: str, breach: str) -> None:

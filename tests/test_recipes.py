@@ -23,7 +23,7 @@ import httpx
 import pytest
 
 from composer.model import Event, Person, Request, context_for, load_context
-from composer.render import MASK, RenderedRequest, render, render_field
+from composer.rendering.render import MASK, RenderedRequest, render, render_field
 
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 RECIPES = RESOURCES / "recipes"

@@ -20,7 +20,7 @@ import pytest
 
 from composer.liquid import engine
 from composer.model import Event, Person, Request, context_for, load_context
-from composer.render import MASK, render
+from composer.rendering.render import MASK, render
 
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 RECIPES = sorted(p for p in (RESOURCES / "recipes").glob("*.json") if p.name != "index.json")

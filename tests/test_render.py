@@ -8,9 +8,9 @@ from dataclasses import replace
 
 import pytest
 
-from composer.diagnostics import Diagnostic
 from composer.model import Header, Request
-from composer.render import MASK, render, render_field
+from composer.rendering.diagnostics import Diagnostic
+from composer.rendering.render import MASK, render, render_field
 
 CUSTOMER = {
     "id": "7",

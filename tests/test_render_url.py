@@ -1,6 +1,6 @@
 """The preview's URL is httpx's: the fast path that skips httpx agrees with ``httpx.URL``.
 
-:func:`composer.render.plain_wire_url` vouches for URLs that httpx sends unchanged, so
+:func:`composer.rendering.render.plain_wire_url` vouches for URLs that httpx sends unchanged, so
 rendering need not import httpx for them. A table of tricky URLs and thousands of
 generated ones (seeded, so a failure repeats) hold it to ``str(httpx.URL(url))``: the
 fast path either declines or gives exactly that. ``render`` itself is checked too.
@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from composer.model import Request
-from composer.render import MASK, plain_wire_url, render, wire_url
+from composer.rendering.render import MASK, plain_wire_url, render, wire_url
 
 TRICKY = [
     "https://example.com",

@@ -7,7 +7,7 @@ import itertools
 
 import pytest
 
-from composer.retry import (
+from composer.delivery.retry import (
     DEFAULT_BASE,
     RETRY_AFTER_CAP_S,
     RetryPolicy,

@@ -14,13 +14,11 @@ from typing import Any
 import pytest
 from servers import FaultServer, Received, Reply
 
-from composer.cli_runner import confirm
-from composer.errors import InvalidFileError, NotFoundError
-from composer.model import Event, Header, Person, Request, ResponseMapping
-from composer.outbox import Outbox
-from composer.retry import RetryPolicy
-from composer.run_report import ReportSpec, junit_xml, parse_spec, write_reports
-from composer.runner import (
+from composer.cli.runner import confirm
+from composer.delivery.outbox import Outbox
+from composer.delivery.report import ReportSpec, junit_xml, parse_spec, write_reports
+from composer.delivery.retry import RetryPolicy
+from composer.delivery.runner import (
     Run,
     RunResult,
     dry_run,
@@ -28,7 +26,9 @@ from composer.runner import (
     read_person_ids,
     select_people,
 )
-from composer.store import Database
+from composer.errors import InvalidFileError, NotFoundError
+from composer.model import Event, Header, Person, Request, ResponseMapping
+from composer.store.database import Database
 
 SECRET = "s3cr3t-value-42"
 

@@ -16,7 +16,7 @@ import pytest
 from servers import FaultServer, Received, Reply
 
 from composer.model import Person, Request, ResponseMapping
-from composer.seed import open_workspace
+from composer.store.seed import open_workspace
 
 
 def run(

@@ -24,10 +24,10 @@ from store_keychain import keychain, no_keychain
 
 from composer.errors import SecretStoreError
 from composer.model import Header, Person, Request, ResponseMapping
-from composer.people_io import export_people
-from composer.render import MASK, render
+from composer.rendering.render import MASK, render
 from composer.secrets import SERVICE, SecretNameError, SecretStore, check_name, keychain_problem
-from composer.store import Database
+from composer.store.database import Database
+from composer.store.people_io import export_people
 
 __all__ = ["keychain", "no_keychain"]  # fixtures used by name below
 

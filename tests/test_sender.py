@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import pytest
 from servers import FaultServer, Reply
 
-from composer.sender import ACCEPT_ENCODING, BODY_LIMIT, Sender, user_agent
+from composer.delivery.sender import ACCEPT_ENCODING, BODY_LIMIT, Sender, user_agent
 
 
 @dataclass(frozen=True)

@@ -13,10 +13,10 @@ import pytest
 from composer.errors import NotFoundError, StoreError
 from composer.model import Event, Header, Person, Request
 from composer.paths import resources_dir
-from composer.schema import SCHEMA_VERSION
-from composer.seed import load_recipes, open_workspace
-from composer.store import Database, split_script
-from composer.store_requests import copy_name
+from composer.store.database import Database, split_script
+from composer.store.requests import copy_name
+from composer.store.schema import SCHEMA_VERSION
+from composer.store.seed import load_recipes, open_workspace
 
 
 @pytest.fixture
@@ -137,7 +137,7 @@ def test_second_writer_waits_for_the_first(tmp_path: Path) -> None:
 def test_busy_workspace_is_a_plain_store_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("composer.store.BUSY_TIMEOUT_MS", 50)
+    monkeypatch.setattr("composer.store.database.BUSY_TIMEOUT_MS", 50)
     path = tmp_path / "workspace.sqlite3"
     with Database(path) as first, Database(path) as second:
         with first.transaction():

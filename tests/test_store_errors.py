@@ -9,7 +9,7 @@ import pytest
 
 from composer.errors import StoreError
 from composer.model import Person
-from composer.store import Database, store_error
+from composer.store.database import Database, store_error
 
 
 def test_a_full_disk_is_a_plain_store_error(tmp_path: Path) -> None:

@@ -66,7 +66,7 @@ def test_process_age_counts_from_the_process_start() -> None:
 
 
 def test_exit_after_startup_on_an_empty_workspace(tmp_path: Path) -> None:
-    from composer.seed import open_workspace
+    from composer.store.seed import open_workspace
 
     with open_workspace(tmp_path / "data") as db:
         for name in db.requests.names():

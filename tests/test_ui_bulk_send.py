@@ -15,12 +15,12 @@ from keyring.backends import fail
 from pytestqt.qtbot import QtBot
 from servers import FaultServer, Received, Reply
 
+from composer.delivery.outbox import Outbox
+from composer.delivery.retry import RetryPolicy
 from composer.model import Person, Request
-from composer.outbox import Outbox
-from composer.retry import RetryPolicy
 from composer.secrets import SecretStore
-from composer.store import Database
-from ui.bulk_send import BulkSendDialog
+from composer.store.database import Database
+from ui.pages.bulk_send import BulkSendDialog
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support ")
 

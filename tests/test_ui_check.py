@@ -8,10 +8,10 @@ import pytest
 from pytestqt.qtbot import QtBot
 from ui_helpers import UI_MARKS, no_real_keychain, ui_settings, window, workspace
 
-from composer.check import CheckReport
+from composer.check.sweep import CheckReport
 from composer.model import Header, Request
-from composer.store import Database
-from ui.check_page import PERSON_ROLE, CheckPage
+from composer.store.database import Database
+from ui.pages.check import PERSON_ROLE, CheckPage
 
 __all__ = ["no_real_keychain", "ui_settings", "window", "workspace"]  # fixtures used by name
 
@@ -86,7 +86,7 @@ def test_the_window_menu_opens_the_check_and_a_person_click_previews(
     from PySide6.QtWidgets import QApplication
 
     from ui.app import install_pages
-    from ui.check_page import CheckDialog
+    from ui.pages.check import CheckDialog
 
     install_pages(window, window.db)
     action = next(a for a in window.menu("&Request").actions() if "Check every" in a.text())

@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 from ui_helpers import UI_MARKS, no_real_keychain, open_request, ui_settings, window, workspace
 
 from composer.model import Header, Request
-from ui.copy_cio_dialog import CopyCioDialog
+from ui.dialogs.copy_cio import CopyCioDialog
 
 __all__ = ["no_real_keychain", "ui_settings", "window", "workspace"]  # fixtures used by name
 

@@ -13,8 +13,8 @@ from ui_helpers import UI_MARKS, no_real_keychain, ui_settings, window, workspac
 
 from composer.model import Header, Request
 from composer.secrets import SecretStore
-from composer.store import Database
-from ui.curl_dialog import CurlExportDialog, CurlImportDialog
+from composer.store.database import Database
+from ui.dialogs.curl import CurlExportDialog, CurlImportDialog
 
 __all__ = ["no_real_keychain", "ui_settings", "window", "workspace"]  # fixtures used by name
 

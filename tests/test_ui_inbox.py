@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 from ui_helpers import UI_MARKS, no_real_keychain, open_request, ui_settings, window, workspace
 
 from composer.model import Request
-from ui.inbox_page import InboxPage, parse_header_lines
+from ui.pages.inbox import InboxPage, parse_header_lines
 
 __all__ = ["no_real_keychain", "ui_settings", "window", "workspace"]  # fixtures used by name
 

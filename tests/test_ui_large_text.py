@@ -8,7 +8,7 @@ import ui_helpers
 from ui_helpers import UI_MARKS, open_request
 
 from composer.model import Request
-from ui.code_editor import LOAD_SLICE, CodeEditor
+from ui.editor.code_editor import LOAD_SLICE, CodeEditor
 
 pytestmark = UI_MARKS
 ui_settings, workspace, window = ui_helpers.ui_settings, ui_helpers.workspace, ui_helpers.window

@@ -20,13 +20,13 @@ from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QAbstractButton, QComboBox, QWidget
 from ui_helpers import UI_MARKS, make_window, open_request
 
-from composer.diagnostics import Diagnostic
 from composer.liquid import engine
 from composer.model import Header, Request
-from composer.render import render
-from composer.store import Database
-from ui.preview import PreviewJob, first_difference, qt_position, render_job
-from ui.qt_settings import open_settings
+from composer.rendering.diagnostics import Diagnostic
+from composer.rendering.render import render
+from composer.store.database import Database
+from ui.editor.preview import PreviewJob, first_difference, qt_position, render_job
+from ui.widgets.qt_settings import open_settings
 
 pytestmark = UI_MARKS
 ui_settings, workspace, window = ui_helpers.ui_settings, ui_helpers.workspace, ui_helpers.window
@@ -365,7 +365,7 @@ def test_filter_and_tag_names_are_offered_where_they_are_typed(qtbot: Any, windo
 def test_the_workspace_default_is_chosen_in_the_edit_menu(
     qtbot: Any, window: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from ui.workspace_dialog import WorkspaceDialog
+    from ui.dialogs.workspace import WorkspaceDialog
 
     edit = window.menu("&Edit")
     assert window.workspace_action in edit.actions()

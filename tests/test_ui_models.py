@@ -8,16 +8,16 @@ import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QTextDocument
 
-from composer.diagnostics import Diagnostic
 from composer.model import Person, Request
-from composer.store import Database
-from ui.context_bar import PAGE, PeopleComboModel, variable_paths
-from ui.diagnostics_model import DIAGNOSTIC_ROLE, DiagnosticsModel, describe_where
-from ui.highlighter import LiquidHighlighter, syntax_for
-from ui.pair_model import PairTableModel
-from ui.preview import PreviewJob, elide, render_job
-from ui.request_list import RequestListModel
-from ui.requests_controller import RequestsController, free_name
+from composer.rendering.diagnostics import Diagnostic
+from composer.store.database import Database
+from ui.editor.context_bar import PAGE, PeopleComboModel, variable_paths
+from ui.editor.diagnostics_model import DIAGNOSTIC_ROLE, DiagnosticsModel, describe_where
+from ui.editor.highlighter import LiquidHighlighter, syntax_for
+from ui.editor.pair_model import PairTableModel
+from ui.editor.preview import PreviewJob, elide, render_job
+from ui.window.request_list import RequestListModel
+from ui.window.requests_controller import RequestsController, free_name
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support ")
 
@@ -171,7 +171,7 @@ def test_elide_says_how_much_is_hidden() -> None:
 
 
 def test_the_preview_service_drops_stale_renders(qtbot: Any) -> None:
-    from ui.preview import PreviewService
+    from ui.editor.preview import PreviewService
 
     service = PreviewService()
     try:
@@ -190,7 +190,7 @@ def test_the_preview_service_drops_stale_renders(qtbot: Any) -> None:
 
 
 def test_typing_without_a_pause_still_renders(qtbot: Any) -> None:
-    from ui.preview import MAX_WAIT_MS, PreviewService
+    from ui.editor.preview import MAX_WAIT_MS, PreviewService
 
     service = PreviewService()
     try:
@@ -240,14 +240,14 @@ class Repeater:
     ],
 )
 def test_auth_header_values(kind: str, value: str, header: str) -> None:
-    from ui.auth_dialog import AuthChoice, basic_credentials, header_value
+    from ui.editor.auth_dialog import AuthChoice, basic_credentials, header_value
 
     assert header_value(AuthChoice(kind, "api", value)) == header
     assert basic_credentials("user", "pw") == "dXNlcjpwdw=="
 
 
 def test_the_auth_dialog_builds_a_basic_choice(qtbot: Any) -> None:
-    from ui.auth_dialog import AuthDialog
+    from ui.editor.auth_dialog import AuthDialog
 
     dialog = AuthDialog(problem="No keychain was found")
     qtbot.addWidget(dialog)
@@ -265,7 +265,7 @@ def test_the_auth_dialog_builds_a_basic_choice(qtbot: Any) -> None:
 def test_the_highlighter_follows_a_dark_palette(qapp: Any) -> None:
     from PySide6.QtGui import QColor, QPalette
 
-    from ui.highlighter import dark_palette
+    from ui.editor.highlighter import dark_palette
 
     before = qapp.palette()
     try:

@@ -10,12 +10,12 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 from servers import FaultServer, Reply
 
+from composer.delivery.outbox import Outbox
+from composer.delivery.retry import RetryPolicy
 from composer.model import Person, Request, ResponseMapping, context_for
-from composer.outbox import Outbox
-from composer.retry import RetryPolicy
-from composer.store import Database
-from ui.outbox_page import OutboxPage
-from ui.table_models import DeliveriesTableModel, countdown_text
+from composer.store.database import Database
+from ui.pages.outbox import OutboxPage
+from ui.pages.table_models import DeliveriesTableModel, countdown_text
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support ")
 

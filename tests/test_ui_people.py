@@ -11,12 +11,12 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 from servers import FaultServer, Reply
 
+from composer.delivery.outbox import Outbox
 from composer.model import Event, Person, Request
-from composer.outbox import Outbox
-from composer.people_io import import_people
-from composer.store import Database
-from ui.people_page import PeoplePage
-from ui.table_models import PAGE, PeopleTableModel
+from composer.store.database import Database
+from composer.store.people_io import import_people
+from ui.pages.people import PeoplePage
+from ui.pages.table_models import PAGE, PeopleTableModel
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support ")
 

@@ -12,7 +12,7 @@ from PySide6.QtGui import QTextCursor
 from ui_helpers import UI_MARKS, open_request
 
 from composer.model import Header, Request
-from ui.workers import SWITCH_INTERVAL
+from ui.ops.threads import SWITCH_INTERVAL
 
 pytestmark = UI_MARKS
 ui_settings, workspace, window = ui_helpers.ui_settings, ui_helpers.workspace, ui_helpers.window

@@ -12,17 +12,17 @@ from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 from store_keychain import no_keychain
 
+from composer.delivery.outbox import Outbox
+from composer.delivery.retry import RetryPolicy
 from composer.model import Person, context_for
-from composer.outbox import Outbox
-from composer.retry import RetryPolicy
 from composer.secrets import SecretStore
-from composer.seed import open_workspace
-from composer.store import Database
-from ui.outbox_page import OutboxPage
-from ui.palette import dark_palette, is_dark, palette_for
-from ui.people_page import PeoplePage
-from ui.recipes_page import RecipesPage, load_recipe_catalogue
-from ui.secrets_dialog import SecretsDialog
+from composer.store.database import Database
+from composer.store.seed import open_workspace
+from ui.dialogs.secrets import SecretsDialog
+from ui.pages.outbox import OutboxPage
+from ui.pages.people import PeoplePage
+from ui.pages.recipes import RecipesPage, load_recipe_catalogue
+from ui.widgets.palette import dark_palette, is_dark, palette_for
 
 __all__ = ["no_keychain"]  # fixture used by name below
 

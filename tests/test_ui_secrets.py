@@ -15,8 +15,8 @@ from pytestqt.qtbot import QtBot
 from store_keychain import keychain, no_keychain
 
 from composer.secrets import SERVICE, SecretStore
-from composer.store import Database
-from ui.secrets_dialog import SecretsDialog
+from composer.store.database import Database
+from ui.dialogs.secrets import SecretsDialog
 
 __all__ = ["keychain", "no_keychain"]  # fixtures used by name below
 

@@ -11,9 +11,9 @@ from PySide6.QtCore import Qt, QTimer
 from servers import FaultServer, Reply
 from ui_helpers import UI_MARKS, make_window, open_request
 
+from composer.delivery.outbox import Outbox
 from composer.model import Request, ResponseMapping
-from composer.outbox import Outbox
-from composer.seed import open_workspace
+from composer.store.seed import open_workspace
 
 pytestmark = UI_MARKS
 ui_settings, workspace, window = ui_helpers.ui_settings, ui_helpers.workspace, ui_helpers.window

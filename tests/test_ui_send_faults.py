@@ -16,10 +16,10 @@ from pytestqt.qtbot import QtBot
 from servers import FaultServer, Reply
 from ui_helpers import UI_MARKS, open_request
 
+from composer.delivery.outbox import Outbox
 from composer.model import Person, Request, context_for
-from composer.outbox import Outbox
-from composer.store import Database
-from ui.outbox_page import OutboxPage
+from composer.store.database import Database
+from ui.pages.outbox import OutboxPage
 
 pytestmark = UI_MARKS
 ui_settings, workspace, window = ui_helpers.ui_settings, ui_helpers.workspace, ui_helpers.window

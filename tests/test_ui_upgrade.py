@@ -12,10 +12,10 @@ from pytestqt.qtbot import QtBot
 from test_ui_liquid import TIMES, json_request, two_engines
 from ui_helpers import UI_MARKS, no_real_keychain, open_request, ui_settings, window, workspace
 
-from composer.diagnostics import Diagnostic
-from composer.store import Database
-from composer.upgrade_check import UpgradeGroup, UpgradeReport
-from ui.upgrade_page import PERSON_ROLE, PLACE_ROLE, UpgradeCheckDialog, UpgradeCheckPage
+from composer.check.upgrade import UpgradeGroup, UpgradeReport
+from composer.rendering.diagnostics import Diagnostic
+from composer.store.database import Database
+from ui.pages.upgrade import PERSON_ROLE, PLACE_ROLE, UpgradeCheckDialog, UpgradeCheckPage
 
 __all__ = ["no_real_keychain", "ui_settings", "window", "workspace"]  # fixtures used by name
 

@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
 from ui_helpers import UI_MARKS, make_window, open_request
 
 from composer.model import Request, ResponseMapping
-from composer.store import Database
-from ui.auth_dialog import AuthChoice
+from composer.store.database import Database
+from ui.editor.auth_dialog import AuthChoice
 
 pytestmark = UI_MARKS
 ui_settings, workspace, window = ui_helpers.ui_settings, ui_helpers.workspace, ui_helpers.window

@@ -9,12 +9,12 @@ import pytest
 from pytestqt.qtbot import QtBot
 from ui_helpers import UI_MARKS, no_real_keychain, ui_settings, workspace
 
-from composer.curl import import_curl
+from composer.curl.parse import import_curl
 from composer.model import Header, Request
-from composer.render import render
+from composer.rendering.render import render
 from composer.secrets import SecretNameError, SecretStore
-from composer.store import Database
-from ui.curl_dialog import CurlExportDialog, CurlImportDialog
+from composer.store.database import Database
+from ui.dialogs.curl import CurlExportDialog, CurlImportDialog
 
 __all__ = ["no_real_keychain", "ui_settings", "workspace"]  # fixtures used by name
 

@@ -15,7 +15,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from ui_helpers import UI_MARKS
 
-from ui.code_editor import HIGHLIGHT_LIMIT, CodeEditor
+from ui.editor.code_editor import HIGHLIGHT_LIMIT, CodeEditor
 
 pytestmark = UI_MARKS
 ui_settings, workspace, window = ui_helpers.ui_settings, ui_helpers.workspace, ui_helpers.window

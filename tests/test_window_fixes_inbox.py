@@ -7,10 +7,10 @@ import pytest
 from pytestqt.qtbot import QtBot
 from ui_helpers import UI_MARKS, make_window, no_real_keychain, open_request, ui_settings, workspace
 
-from composer.inbox import points_at, with_origin
+from composer.inbox.server import points_at, with_origin
 from composer.model import Request
-from composer.store import Database
-from ui.inbox_page import InboxPage, remembered_port
+from composer.store.database import Database
+from ui.pages.inbox import InboxPage, remembered_port
 
 __all__ = ["no_real_keychain", "ui_settings", "workspace"]  # fixtures used by name
 

@@ -9,10 +9,10 @@ import ui_helpers
 from pytestqt.qtbot import QtBot
 from ui_helpers import UI_MARKS, open_request
 
+from composer.delivery.mapping import EMPTY_VALUE, explain, missing_in_response, render_mapping
 from composer.liquid import DEFAULT_VERSION
-from composer.mapping import EMPTY_VALUE, explain, missing_in_response, render_mapping
 from composer.model import Request, ResponseMapping
-from ui.composer_tabs import RESPONSE
+from ui.editor.tabs import RESPONSE
 
 pytestmark = UI_MARKS
 ui_settings, workspace, window = ui_helpers.ui_settings, ui_helpers.workspace, ui_helpers.window

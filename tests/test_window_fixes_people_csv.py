@@ -11,11 +11,11 @@ from PySide6.QtWidgets import QComboBox
 from pytestqt.qtbot import QtBot
 
 from composer.errors import InvalidFileError
-from composer.people_csv import column_type, preview_csv, retype_csv, typed_value
-from composer.people_io import parse_people
-from composer.store import Database
-from ui.people_csv_dialog import CsvPreviewDialog
-from ui.people_page import PeoplePage
+from composer.store.database import Database
+from composer.store.people_csv import column_type, preview_csv, retype_csv, typed_value
+from composer.store.people_io import parse_people
+from ui.pages.people import PeoplePage
+from ui.pages.people_csv_dialog import CsvPreviewDialog
 
 pytestmark = [
     pytest.mark.qt_log_ignore(r"This plugin does not support "),
@@ -31,7 +31,7 @@ ZIPS = "id,email,zip,vip,n,price,phone,note,tags\n" + (
 
 @pytest.fixture
 def settings_folder(tmp_path: Path) -> Path:
-    from ui.qt_settings import use_folder
+    from ui.widgets.qt_settings import use_folder
 
     use_folder(tmp_path / "qsettings")
     return tmp_path / "qsettings"
@@ -199,7 +199,7 @@ def test_cancel_imports_nothing(
 
 
 def test_file_dialogs_remember_the_last_folder_per_kind(tmp_path: Path) -> None:
-    from ui.qt_settings import last_folder, remember_folder
+    from ui.widgets.qt_settings import last_folder, remember_folder
 
     assert last_folder("people") == str(Path.home())
     (tmp_path / "exports").mkdir()

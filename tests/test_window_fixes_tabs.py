@@ -11,11 +11,11 @@ from ui_helpers import UI_MARKS, open_request
 
 from composer.model import Header, Request, ResponseMapping
 from composer.secrets import SecretStore, missing_secret_name, secrets_used
-from composer.store import Database
-from ui.composer_tabs import BODY, HEADERS, REQUEST, RESPONSE
-from ui.diagnostics_model import DIAGNOSTIC_ROLE
-from ui.recipes_page import RecipesPage
-from ui.secrets_dialog import SecretsDialog
+from composer.store.database import Database
+from ui.dialogs.secrets import SecretsDialog
+from ui.editor.diagnostics_model import DIAGNOSTIC_ROLE
+from ui.editor.tabs import BODY, HEADERS, REQUEST, RESPONSE
+from ui.pages.recipes import RecipesPage
 
 pytestmark = UI_MARKS
 ui_settings, workspace, window = ui_helpers.ui_settings, ui_helpers.workspace, ui_helpers.window
@@ -153,7 +153,7 @@ def test_a_recipes_missing_secret_opens_the_dialog(qtbot: QtBot, workspace: Data
 
 
 def test_the_auth_helper_keeps_basic_when_the_request_has_basic(qtbot: QtBot, window: Any) -> None:
-    from ui.auth_dialog import AuthDialog
+    from ui.editor.auth_dialog import AuthDialog
 
     basic = Request(
         name="Basic one",

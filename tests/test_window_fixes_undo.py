@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 from ui_helpers import UI_MARKS, open_request
 
 from composer.model import Header, Request, ResponseMapping
-from ui.composer_tabs import HEADERS, RESPONSE
+from ui.editor.tabs import HEADERS, RESPONSE
 
 pytestmark = UI_MARKS
 ui_settings, workspace, window = ui_helpers.ui_settings, ui_helpers.workspace, ui_helpers.window

@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 
 from composer.model import Request
-from composer.seed import open_workspace
-from composer.store import Database
+from composer.store.database import Database
+from composer.store.seed import open_workspace
 
 UI_MARKS = [
     pytest.mark.qt_log_ignore(r"This plugin does not support "),
@@ -28,7 +28,7 @@ UI_MARKS = [
 @pytest.fixture
 def ui_settings(tmp_path: Path) -> Path:
     """Keep the window's QSettings under tmp_path, never in the user's folder."""
-    from ui.qt_settings import use_folder
+    from ui.widgets.qt_settings import use_folder
 
     folder = tmp_path / "qsettings"
     use_folder(folder)
@@ -61,7 +61,7 @@ def workspace(tmp_path: Path) -> Iterator[Database]:
 
 def make_window(qtbot: Any, db: Database, backoff_base: float | None = 0.05) -> Any:
     """A shown window on ``db`` whose first preview has been drawn."""
-    from ui.main_window import MainWindow
+    from ui.window.main_window import MainWindow
 
     window = MainWindow(db, backoff_base=backoff_base)
     window.show_boxes = False

@@ -13,7 +13,7 @@ millisecond; a process forked to render the first
 preview did not help either, as two busy processes there run at half speed each.
 
 Python's GIL switch interval is set here, once for the process, to
-:data:`ui.workers.SWITCH_INTERVAL` (0.5 ms instead of 5): the GUI thread waits for the GIL
+:data:`ui.ops.threads.SWITCH_INTERVAL` (0.5 ms instead of 5): the GUI thread waits for the GIL
 each time it comes back from Qt into Python, and measured with ``tests/bench_ui.py`` the
 longest stall while a 1 MB body renders in the background fell by about half. Creating a
 worker thread never changes it; a test run keeps Python's default.
@@ -22,7 +22,7 @@ The cyclic garbage collector is off from the start of :func:`run` until the firs
 is drawn: nearly everything start-up allocates (modules, classes, Qt wrappers) lives as
 long as the window, so the full collections that the imports would set off only walk it,
 10–20 ms in all. Once the preview is drawn the collector is on again, and half a second
-later those objects are frozen out of its reach (:func:`ui.workers.freeze_startup_objects`).
+later those objects are frozen out of its reach (:func:`ui.ops.threads.freeze_startup_objects`).
 When the window has closed (saved, threads stopped, the workspace closed) every object
 left is frozen too, so the interpreter's final collections do not walk the whole heap on
 the way out: the process ends about 60 ms sooner, and the memory goes back with it.
@@ -50,8 +50,8 @@ if TYPE_CHECKING:
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QWidget
 
-    from composer.store import Database
-    from ui.main_window import MainWindow
+    from composer.store.database import Database
+    from ui.window.main_window import MainWindow
 
 __all__ = ["install_pages", "place_beside_preview", "process_age_ms", "run"]
 
@@ -73,7 +73,7 @@ def process_age_ms() -> tuple[float, str]:
 
 def run(data_dir: Path | None, exit_after_startup: bool, screenshots: str | None) -> int:
     """Open the window on the workspace in ``data_dir``; returns the exit code."""
-    from ui.workers import SWITCH_INTERVAL
+    from ui.ops.threads import SWITCH_INTERVAL
 
     sys.setswitchinterval(SWITCH_INTERVAL)  # for the whole app: see the module docstring
     collecting = gc.isenabled()
@@ -99,12 +99,12 @@ def _app_icon() -> QIcon:
 
 
 def _run(data_dir: Path | None, exit_after_startup: bool, screenshots: str | None) -> int:
-    importlib.import_module("composer.render")  # before Qt: see the module docstring
+    importlib.import_module("composer.rendering.render")  # before Qt: see the module docstring
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     from composer.errors import KnownError
-    from composer.seed import open_workspace
+    from composer.store.seed import open_workspace
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     # The names the desktop matches: X11's WM_CLASS (the .desktop file's StartupWMClass)
@@ -122,7 +122,7 @@ def _run(data_dir: Path | None, exit_after_startup: bool, screenshots: str | Non
             QMessageBox.critical(None, "Webhook Composer", str(exc))
         return 2
 
-    from ui.main_window import MainWindow
+    from ui.window.main_window import MainWindow
 
     window = MainWindow(db)
     install_pages(window, db)
@@ -134,7 +134,7 @@ def _run(data_dir: Path | None, exit_after_startup: bool, screenshots: str | Non
             for path in window.save_screenshots(Path(screenshots)):
                 print(path)
             return 0
-        from ui.workers import freeze_startup_objects
+        from ui.ops.threads import freeze_startup_objects
 
         def first_preview(_result: object) -> None:
             window.previewShown.disconnect(first_preview)
@@ -200,7 +200,7 @@ def install_pages(window: MainWindow, db: Database) -> None:
         return window.secret_store
 
     def people() -> QWidget:
-        from ui.people_page import PeoplePage
+        from ui.pages.people import PeoplePage
 
         page = PeoplePage(db, secrets, window.current_request)
         page.personChosen.connect(window.preview_for)
@@ -208,7 +208,7 @@ def install_pages(window: MainWindow, db: Database) -> None:
         return page
 
     def outbox() -> QWidget:
-        from ui.outbox_page import OutboxPage
+        from ui.pages.outbox import OutboxPage
 
         page = OutboxPage(db, secrets, backoff_base=window.deliveries.backoff_base)
         page.requestOpened.connect(window.show_request)
@@ -216,7 +216,7 @@ def install_pages(window: MainWindow, db: Database) -> None:
         return page
 
     def recipes() -> QWidget:
-        from ui.recipes_page import RecipesPage
+        from ui.pages.recipes import RecipesPage
 
         page = RecipesPage(db, secrets)
         page.requestCreated.connect(window.show_request)
@@ -235,7 +235,7 @@ def install_pages(window: MainWindow, db: Database) -> None:
         if store is None:
             window.show_problem("The keychain is still being opened; try again in a moment.")
             return window
-        from ui.secrets_dialog import SecretsDialog
+        from ui.dialogs.secrets import SecretsDialog
 
         dialog = SecretsDialog(store, parent=window)
         dialog.secretsChanged.connect(window.refresh_secrets)
@@ -247,7 +247,7 @@ def install_pages(window: MainWindow, db: Database) -> None:
         return dialog
 
     def inbox() -> QWidget:
-        from ui.inbox_page import InboxPage
+        from ui.pages.inbox import InboxPage
 
         page = InboxPage()
         page.urlChosen.connect(lambda url: _use_url(window, url))
@@ -325,12 +325,12 @@ def _install_request_tools(window: MainWindow, db: Database) -> None:
         return show
 
     def check_dialog() -> Any:
-        from ui.check_page import CheckDialog
+        from ui.pages.check import CheckDialog
 
         return CheckDialog(db, window.current_request, lambda: window.secret_names, window)
 
     def upgrade_dialog() -> Any:
-        from ui.upgrade_page import UpgradeCheckDialog
+        from ui.pages.upgrade import UpgradeCheckDialog
 
         dialog = UpgradeCheckDialog(db, window.current_request, lambda: window.secret_names, window)
         dialog.page.placeChosen.connect(window.show_place)
@@ -340,14 +340,14 @@ def _install_request_tools(window: MainWindow, db: Database) -> None:
     upgrade = session_dialog(upgrade_dialog, run_at_once=False)
 
     def import_curl() -> None:
-        from ui.curl_dialog import CurlImportDialog
+        from ui.dialogs.curl import CurlImportDialog
 
         dialog = CurlImportDialog(db, parent=window)
         dialog.requestCreated.connect(window.show_request)
         dialog.exec()
 
     def copy_curl() -> None:
-        from ui.curl_dialog import CurlExportDialog
+        from ui.dialogs.curl import CurlExportDialog
 
         request = window.current_request()
         if request is None:
@@ -360,7 +360,7 @@ def _install_request_tools(window: MainWindow, db: Database) -> None:
         dialog.exec()
 
     def copy_cio() -> None:
-        from ui.copy_cio_dialog import CopyCioDialog
+        from ui.dialogs.copy_cio import CopyCioDialog
 
         request = window.current_request()
         if request is None:

@@ -10,8 +10,8 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from composer.cli import data_dir_of
-from composer.cli import main as cli_main
+from composer.cli.main import data_dir_of
+from composer.cli.main import main as cli_main
 
 
 def _open_app(args: argparse.Namespace) -> int:

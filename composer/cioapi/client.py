@@ -18,9 +18,9 @@ OpenAPI document's ``servers`` and ``info``):
   Error bodies are ``{"errors": [{"detail", "status", "code"?}]}``; ``detail`` is quoted
   in the message when present.
 
-Retries follow the deliveries' rules exactly, through :mod:`composer.retry`: 408, 409,
+Retries follow the deliveries' rules exactly, through :mod:`composer.delivery.retry`: 408, 409,
 429, every 5xx, timeouts and connection failures are retried, waiting
-:meth:`composer.retry.RetryPolicy.delay` (the doubling schedule, ``Retry-After``
+:meth:`composer.delivery.retry.RetryPolicy.delay` (the doubling schedule, ``Retry-After``
 honoured when longer, within its cap). Other 4xx are final. ``cancelled()``, checked
 before each request and while waiting, ends the work with :class:`CioCancelledError`.
 
@@ -59,7 +59,7 @@ from composer.cioapi.models import (
     SegmentMember,
     Workspace,
 )
-from composer.retry import RetryPolicy, is_retryable
+from composer.delivery.retry import RetryPolicy, is_retryable
 
 __all__ = [
     "DEFAULT_TIMEOUT",

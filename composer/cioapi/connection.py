@@ -36,10 +36,10 @@ import keyring.errors
 from composer.cioapi.client import DEFAULT_TIMEOUT, REGIONS, CioClient, Region, base_url_for
 from composer.cioapi.errors import CioError, NoKeyError
 from composer.cioapi.models import Workspace
+from composer.delivery.retry import RetryPolicy
 from composer.errors import SecretStoreError
-from composer.retry import RetryPolicy
 from composer.secrets import SERVICE, keychain_problem
-from composer.store import Database
+from composer.store.database import Database
 
 __all__ = [
     "API_URL_SETTING",

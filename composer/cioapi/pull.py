@@ -52,7 +52,7 @@ from composer.cioapi.models import Action, ActionContent, Campaign, CioPerson
 from composer.cioapi.secret_refs import restore_references
 from composer.cioapi.store import Origins, PulledPeople
 from composer.model import Person, Request
-from composer.store import Database
+from composer.store.database import Database
 
 __all__ = [
     "DEFAULT_PEOPLE_LIMIT",

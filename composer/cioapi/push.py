@@ -5,9 +5,9 @@ Two steps, so that a person (or the window) sees everything before anything chan
 1. :func:`plan_push` reads the action as it is now in Customer.io and prepares a
    :class:`PushPlan`: the field-by-field diff of method, URL, headers and body against it,
    whether it changed in Customer.io since the pull (**conflict**), the ``{{ secrets.x }}``
-   the request uses, the per-person check (:func:`composer.check.check_request`) over the
+   the request uses, the per-person check (:func:`composer.check.sweep.check_request`) over the
    workspace's people and, for a legacy-Liquid action, the upgrade check
-   (:func:`composer.upgrade_check.upgrade_check`). Nothing is written.
+   (:func:`composer.check.upgrade.upgrade_check`). Nothing is written.
 2. :func:`push_action` applies the rules to a plan and, when none refuses, sends
    ``PUT /v1/campaigns/{id}/actions/{id}`` with the method, URL, headers and body, then
    records the action as pushed (its new ``updated``) as the request's origin.
@@ -39,7 +39,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from composer.check import CheckReport, check_request
+from composer.check.sweep import CheckReport, check_request
+from composer.check.upgrade import UpgradeReport, upgrade_check
 from composer.cioapi.client import CioClient
 from composer.cioapi.diff import FieldDiff, diff_content
 from composer.cioapi.errors import CioCancelledError, CioError, PushRefusedError
@@ -48,10 +49,9 @@ from composer.cioapi.secret_refs import SecretRefs, find_secrets, inline_secrets
 from composer.cioapi.store import Origin, Origins
 from composer.liquid import DEFAULT_VERSION
 from composer.model import Event, Request
-from composer.render import MASK
+from composer.rendering.render import MASK
 from composer.secrets import SecretStore
-from composer.store import Database
-from composer.upgrade_check import UpgradeReport, upgrade_check
+from composer.store.database import Database
 
 __all__ = ["PushPlan", "PushResult", "SecretsChoice", "plan_push", "push_action"]
 
@@ -166,7 +166,7 @@ def plan_push(
 
     ``secret_values`` (from the keychain) are masked wherever the diff would show one.
     ``progress`` and ``cancelled`` are passed to the checks (a cancelled check makes
-    the plan's check fail); ``workers`` as :func:`composer.check.check_request` takes it.
+    the plan's check fail); ``workers`` as :func:`composer.check.sweep.check_request` takes it.
     """
     if cancelled is not None and cancelled():
         raise CioCancelledError(f'Cancelled before the push of "{request_name}" was prepared.')

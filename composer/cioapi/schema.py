@@ -1,6 +1,6 @@
 """The tables the Customer.io round trip adds to the workspace, as one migration script.
 
-:data:`CIO_TABLES` is appended to :data:`composer.schema.MIGRATIONS`. It only adds tables,
+:data:`CIO_TABLES` is appended to :data:`composer.store.schema.MIGRATIONS`. It only adds tables,
 so a workspace keeps everything it had:
 
 * ``cio_origins``: where a pulled request came from — its campaign and action, the

@@ -18,7 +18,7 @@ from composer.cioapi.models import Action
 from composer.errors import NotFoundError
 from composer.liquid import VERSIONS, LiquidVersion
 from composer.model import Person
-from composer.store import Database
+from composer.store.database import Database
 
 __all__ = ["Origin", "Origins", "PulledPeople"]
 

@@ -2,7 +2,7 @@
 ``CollectionOp``/``QueryOp``.
 
 A page asks for work with ``Op(parent, fn).success(cb).failure(cb).run()``: ``fn`` gets a
-:class:`~composer.store.Database` of its own thread (never the GUI thread's connection)
+:class:`~composer.store.database.Database` of its own thread (never the GUI thread's connection)
 and returns plain data; ``cb`` gets it back on the GUI thread. The thin modules beside
 this one (:mod:`ui.ops.requests`, :mod:`ui.ops.deliveries`, …) wrap the core's calls per
 domain, so no widget holds a database. Decisions:
@@ -48,7 +48,7 @@ import shiboken6
 from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, Signal
 
 from composer.errors import InvalidFileError, KnownError
-from composer.store import Database
+from composer.store.database import Database
 
 __all__ = [
     "Changed",
@@ -246,7 +246,7 @@ def hub() -> Ops:
 class Op(Generic[T]):
     """One piece of work off the GUI thread: ``Op(parent, fn).success(cb).run()``.
 
-    ``fn`` takes the worker thread's own :class:`~composer.store.Database` of ``path``
+    ``fn`` takes the worker thread's own :class:`~composer.store.database.Database` of ``path``
     (None when the op needs no workspace) and returns the value, or :class:`Changed` for a
     write that says what it changed. Callbacks run on the GUI thread, and only while
     ``parent`` (None: always) still exists.

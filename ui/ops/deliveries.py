@@ -15,12 +15,12 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject
 
-from composer.deliveries import Deliveries, Delivery, RenderFailed
+from composer.delivery.outbox import LazySecrets
+from composer.delivery.record import last_response_body, latest_delivery_id
+from composer.delivery.records import Deliveries, Delivery, RenderFailed
+from composer.delivery.retry import RetryPolicy
 from composer.model import Request
-from composer.outbox import LazySecrets
-from composer.outbox_record import last_response_body, latest_delivery_id
-from composer.retry import RetryPolicy
-from composer.store import Database
+from composer.store.database import Database
 from ui.ops import Changed, Op, OpChanges
 from ui.ops.engine import SecretsSource, SendJob, secret_getter
 

@@ -1,7 +1,7 @@
 """The window's one delivery engine: the only code in the app that calls the outbox to send.
 
 :class:`DeliveryEngine` owns one scheduler thread per workspace, which runs
-:meth:`composer.outbox.Outbox.serve` on its own SQLite connection: it resumes what an
+:meth:`composer.delivery.outbox.Outbox.serve` on its own SQLite connection: it resumes what an
 earlier session left (recovering attempts cut off by a crash), sends every delivery as it
 falls due, and sleeps until the next one or until it is woken. Every page drives this one
 engine: the composer's Send, the People page's bulk send and the Outbox page's actions
@@ -19,7 +19,7 @@ Decisions:
 * **Events on the GUI thread.** The scheduler reports each step as a
   :class:`SendUpdate` (plain data: the response text, the attribute updates) through a
   queued signal; pages follow the deliveries they care about by id.
-* **Secrets** are read through :class:`composer.outbox.LazySecrets`, once per name until
+* **Secrets** are read through :class:`composer.delivery.outbox.LazySecrets`, once per name until
   :meth:`secrets_changed` (the window's secrets dialog changed one).
 * **A busy or vanished workspace** ends a pass of the scheduler with a plain message
   (``problem``); it tries again a second later, so answers journaled meanwhile are
@@ -42,12 +42,12 @@ from typing import Any
 import shiboken6
 from PySide6.QtCore import QObject, Signal
 
-from composer.deliveries import DeliveryEvent
+from composer.delivery.outbox import LazySecrets, Outbox
+from composer.delivery.records import DeliveryEvent
 from composer.errors import KnownError
 from composer.model import Request
-from composer.outbox import LazySecrets, Outbox
 from composer.secrets import SecretStore
-from composer.store import Database
+from composer.store.database import Database
 
 __all__ = [
     "KEYCHAIN_WAIT_S",

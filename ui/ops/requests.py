@@ -12,7 +12,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject
 
 from composer.model import Request
-from composer.store import Database
+from composer.store.database import Database
 from ui.ops import Changed, Op, OpChanges
 
 __all__ = ["save"]

@@ -1,0 +1,424 @@
+"""Recording what each attempt got back, one transaction per answer, whatever else happens.
+
+:class:`Recorder` is a layer the engine (:class:`composer.delivery.outbox.Outbox`) uses on top of
+the records (:class:`composer.delivery.records.Deliveries`, which it is given, not derived
+from). Decisions:
+
+* **An answer is made ready once, in memory.** As soon as an attempt ends,
+  :meth:`Recorder.answer` masks every form of the secrets it used in the response
+  (:mod:`composer.delivery.masking`) and, after a 2xx, evaluates the response mappings
+  (:mod:`composer.delivery.mapping`, which never raises: a hostile body becomes a plain error on
+  the delivery). The resulting :class:`Answer` is what gets recorded, or journaled.
+* **One transaction per answer.** :meth:`Recorder.record` writes the attempt's outcome
+  and moves its delivery on (``succeeded`` with its updates applied to the person,
+  ``waiting_retry`` with its next time, or ``failed``) in one transaction of its own, so
+  one answer that cannot be written never takes another's with it. It is idempotent:
+  an attempt already recorded is left alone, so a journal read twice records nothing
+  twice.
+* **Honest late answers.** If an attempt was meanwhile closed as interrupted (only a
+  run without a lock file can be mistaken for a crashed one), the real answer replaces
+  the guess on the attempt, and the delivery, which has moved on, is left as it is.
+* **A busy workspace.** :class:`Unrecorded` keeps the answers a busy workspace will
+  not take yet and tries again with backoff; past its patience it writes them to the
+  journal beside the workspace (:mod:`composer.delivery.journal`), and
+  :meth:`Recorder.replay` records them before anything is taken for interrupted.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from composer.delivery import journal
+from composer.delivery.mapping import MappingOutcome, apply_updates, evaluate
+from composer.delivery.masking import Masker, masker_for
+from composer.delivery.records import Deliveries, Delivery, DeliveryEvent, Progress
+from composer.delivery.retry import is_retryable, is_success
+from composer.delivery.sender import AttemptResult
+from composer.errors import NotFoundError, StoreError
+from composer.liquid import DEFAULT_VERSION
+from composer.store.database import Database
+
+__all__ = [
+    "Answer",
+    "Recorder",
+    "Unrecorded",
+    "UnrecordedAnswers",
+    "last_response_body",
+    "latest_delivery_id",
+    "plain_error",
+    "scrub_result",
+]
+
+
+def scrub_result(result: AttemptResult, masker: Masker | Sequence[str]) -> AttemptResult:
+    """``result`` with every form of the sensitive texts masked in headers, body and error."""
+    if not isinstance(masker, Masker):
+        masker = masker_for(masker)
+    if not masker:
+        return result
+    return dataclasses.replace(
+        result,
+        headers=tuple((k, masker.mask(v)) for k, v in result.headers),
+        body=masker.mask_bytes(result.body),
+        error=None if result.error is None else masker.mask(result.error),
+    )
+
+
+def latest_delivery_id(db: Database, request_name: str) -> int | None:
+    """The newest delivery of a request, or None when it was never sent."""
+    row = db.fetchone("SELECT max(id) FROM deliveries WHERE request_name = ?", (request_name,))
+    return None if row is None or row[0] is None else int(row[0])
+
+
+def last_response_body(db: Database, request_name: str) -> bytes | None:
+    """The newest real response body recorded for a request (None: no answer yet)."""
+    row = db.fetchone(
+        "SELECT a.response_body FROM attempts a JOIN deliveries d ON d.id = a.delivery_id"
+        " WHERE d.request_name = ? AND a.status IS NOT NULL"
+        " ORDER BY a.delivery_id DESC, a.n DESC LIMIT 1",
+        (request_name,),
+    )
+    return None if row is None else bytes(row[0] or b"")
+
+
+def plain_error(result: AttemptResult) -> str:
+    """The sentence recorded on the delivery for an attempt that did not succeed."""
+    if result.error:
+        return result.error
+    if result.status is not None and 300 <= result.status < 400:
+        location = result.header("Location")
+        where = f"a redirect to {location}" if location else "a redirect without a Location"
+        return f"The server answered {result.status}: {where}, which is not followed."
+    return f"The server answered {result.status}."
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """One ended attempt, ready to record: secrets masked, mappings evaluated."""
+
+    delivery_id: int
+    """The delivery."""
+    n: int
+    """The attempt's number."""
+    started_at: float
+    """Unix seconds when it started."""
+    result: AttemptResult
+    """What came back, secrets masked."""
+    mapped: MappingOutcome | None = None
+    """The response mappings' outcome after a 2xx; None otherwise."""
+
+    def to_entry(self) -> dict[str, Any]:
+        """The answer as a journal entry (plain JSON)."""
+        r = self.result
+        return {
+            "delivery_id": self.delivery_id,
+            "n": self.n,
+            "started_at": self.started_at,
+            "status": r.status,
+            "headers": [list(pair) for pair in r.headers],
+            "body": journal.encode_body(r.body),
+            "size": r.size,
+            "truncated": r.truncated,
+            "elapsed_ms": r.elapsed_ms,
+            "error_kind": r.error_kind,
+            "error": r.error,
+            "decoded": r.decoded,
+            "body_problem": r.body_problem,
+            "updates": None if self.mapped is None else self.mapped.updates,
+            "mapping_error": None if self.mapped is None else self.mapped.error,
+        }
+
+    @classmethod
+    def from_entry(cls, entry: dict[str, Any]) -> Answer:
+        """An answer read back from a journal (KeyError, TypeError, ValueError if damaged)."""
+        result = AttemptResult(
+            entry["status"],
+            tuple((str(k), str(v)) for k, v in entry["headers"]),
+            journal.decode_body(entry["body"]),
+            int(entry["size"]),
+            bool(entry["truncated"]),
+            float(entry["elapsed_ms"]),
+            entry["error_kind"],
+            entry["error"],
+            entry["decoded"],
+            entry["body_problem"],
+        )
+        mapped = None
+        if entry["updates"] is not None or entry["mapping_error"] is not None:
+            mapped = MappingOutcome(dict(entry["updates"] or {}), entry["mapping_error"])
+        return cls(
+            int(entry["delivery_id"]), int(entry["n"]), float(entry["started_at"]), result, mapped
+        )
+
+
+class Recorder:
+    """The writing of each attempt's outcome into the records it is given."""
+
+    def __init__(self, records: Deliveries, backoff_base: float | None = None) -> None:
+        self.records = records
+        """The delivery records answers are written into."""
+        self.backoff_base = backoff_base
+        """When set, replaces each delivery's own base for the retries scheduled here."""
+
+    @property
+    def db(self) -> Database:
+        """The workspace the records live in."""
+        return self.records.db
+
+    def clock(self) -> float:
+        """The records' clock (Unix seconds)."""
+        return self.records.clock()
+
+    def answer(
+        self, delivery: Delivery, n: int, started_at: float, result: AttemptResult, masker: Masker
+    ) -> Answer:
+        """Make an ended attempt ready to record (never raises for what the server sent)."""
+        result = scrub_result(result, masker)
+        mapped = None
+        if is_success(result.status):
+            mapped = evaluate(
+                delivery.request.response_mappings,
+                result.body,
+                delivery.context,
+                truncated=result.truncated,
+                body_problem=result.body_problem,
+                masker=masker,
+                version=delivery.request.liquid_version or DEFAULT_VERSION,
+            )
+        return Answer(delivery.id, n, started_at, result, mapped)
+
+    def record(self, answer: Answer, delivery: Delivery | None = None) -> list[DeliveryEvent]:
+        """Write one answer in a transaction of its own; what to report (StoreError if busy)."""
+        delivery = delivery or self.records.get(answer.delivery_id)
+        with self.db.transaction():
+            row = self.db.fetchone(
+                "SELECT elapsed_ms, error_kind FROM attempts WHERE delivery_id = ? AND n = ?",
+                (answer.delivery_id, answer.n),
+            )
+            if row is None:
+                return []
+            if row["elapsed_ms"] is not None:
+                return []  # recorded already (a journal read twice)
+            self._write_attempt(answer)
+            if row["error_kind"] == "interrupted":
+                return []  # taken for cut off meanwhile: the delivery has moved on
+            return self._move_on(delivery, answer)
+
+    def _write_attempt(self, answer: Answer) -> None:
+        r = answer.result
+        self.db.execute(
+            "UPDATE attempts SET started_at = ?, elapsed_ms = ?, status = ?, error = ?,"
+            " error_kind = ?, response_headers = ?, response_body = ?, response_size = ?,"
+            " response_truncated = ?, response_decoded = ?, response_problem = ?"
+            " WHERE delivery_id = ? AND n = ?",
+            (
+                answer.started_at,
+                r.elapsed_ms,
+                r.status,
+                r.error,
+                r.error_kind,
+                _json(r.headers),
+                r.body,
+                r.size,
+                int(r.truncated),
+                r.decoded,
+                r.body_problem,
+                answer.delivery_id,
+                answer.n,
+            ),
+        )
+
+    def _move_on(self, delivery: Delivery, answer: Answer) -> list[DeliveryEvent]:
+        now = self.clock()
+        result, n = answer.result, answer.n
+        event = DeliveryEvent(delivery.id, "attempt_finished", n, result)
+        if is_success(result.status):
+            mapped = answer.mapped or MappingOutcome()
+            return [event, self._succeed(delivery, n, mapped.updates, mapped.error, now)]
+        error = plain_error(result)
+        due: float | None = None
+        final = DeliveryEvent(delivery.id, "failed", n, error=error)
+        policy = delivery.policy
+        if is_retryable(result.status, result.error_kind) and policy.retries_left(n):
+            if self.backoff_base is not None:
+                policy = dataclasses.replace(policy, base=self.backoff_base)
+            due = now + policy.delay(n, result.header("Retry-After"), now)
+            final = DeliveryEvent(delivery.id, "waiting", n, next_attempt_at=due)
+        state = "failed" if due is None else "waiting_retry"
+        cursor = self.db.execute(
+            "UPDATE deliveries SET state = ?, next_attempt_at = ?, error = ?, updated_at = ?"
+            " WHERE id = ? AND state = 'sending'",
+            (state, due, error, now, delivery.id),
+        )
+        if not cursor.rowcount:
+            final = DeliveryEvent(delivery.id, "cancelled", n)
+        return [event, final]
+
+    def _succeed(
+        self, delivery: Delivery, n: int, updates: dict[str, Any], error: str | None, now: float
+    ) -> DeliveryEvent:
+        """Mark a delivery succeeded and apply its updates, in the caller's transaction."""
+        applies = bool(updates) and delivery.person_id is not None
+        cursor = self.db.execute(
+            "UPDATE deliveries SET state = 'succeeded', next_attempt_at = NULL, error = ?,"
+            " attribute_updates = ?, updated_at = ? WHERE id = ? AND state = 'sending'",
+            (error, _json(updates) if applies else None, now, delivery.id),
+        )
+        if not cursor.rowcount:
+            return DeliveryEvent(delivery.id, "cancelled", n)
+        if applies and delivery.person_id is not None:
+            try:
+                apply_updates(self.db, delivery.person_id, updates)
+            except NotFoundError as exc:
+                error = str(exc)
+                self.db.execute(
+                    "UPDATE deliveries SET attribute_updates = '{}', error = ? WHERE id = ?",
+                    (error, delivery.id),
+                )
+        return DeliveryEvent(delivery.id, "succeeded", n, error=error)
+
+    # -- the journal ------------------------------------------------------------------
+
+    def replay(self) -> list[Path]:
+        """Record the answers journaled by runs that met a busy workspace.
+
+        Call inside the transaction that then closes interrupted attempts, and remove the
+        journals it returns (:func:`composer.delivery.journal.forget`) once that commits. A
+        damaged entry is skipped.
+        """
+        read: list[Path] = []
+        for path, entries in journal.journals(journal.folder_for(self.db.path)):
+            for entry in entries:
+                try:
+                    answer = Answer.from_entry(entry)
+                    delivery = self.records.get(answer.delivery_id)
+                except (KeyError, TypeError, ValueError, NotFoundError):
+                    continue
+                self.record(answer, delivery)
+            read.append(path)
+        return read
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+class UnrecordedAnswers(StoreError):
+    """The workspace stayed busy: some answers are in the journal, not yet in the workspace."""
+
+    def __init__(self, message: str, delivery_ids: Sequence[int]) -> None:
+        super().__init__(message)
+        self.delivery_ids = tuple(delivery_ids)
+        """The deliveries whose answers were not recorded in the workspace."""
+
+
+class Unrecorded:
+    """Answers waiting in memory for the workspace to take them, and the journal when it
+    will not."""
+
+    def __init__(
+        self, recorder: Recorder, patience: float, lock: journal.RunLock, report: Progress
+    ) -> None:
+        self._recorder = recorder
+        self.patience = patience
+        """Seconds answers wait for a busy workspace before they are journaled."""
+        self._lock = lock
+        self._report = report
+        self._answers: list[Answer] = []
+        self._busy_since: float | None = None
+        self._tries = 0
+        self._given_up = False
+        self.journaled: list[int] = []
+        """Deliveries whose answers went to the journal."""
+        self.lost: list[int] = []
+        """Deliveries whose answers could be kept nowhere (they will be sent again)."""
+
+    def __bool__(self) -> bool:
+        return bool(self._answers)
+
+    @property
+    def given_up(self) -> bool:
+        """Whether the workspace stayed busy past the patience (nothing more is sent)."""
+        return self._given_up
+
+    def add(self, answer: Answer) -> None:
+        """Keep an answer until it is recorded (:meth:`try_to_record`)."""
+        self._answers.append(answer)
+
+    def try_to_record(self) -> None:
+        """Record every waiting answer the workspace takes, each in its own transaction;
+        once the run has given up on the workspace, journal them instead."""
+        if self._given_up and self._answers:
+            self._write_journal()
+        while self._answers:
+            answer = self._answers[0]
+            tried_at = time.monotonic()
+            try:
+                events = self._recorder.record(answer)
+            except NotFoundError:
+                events = []  # the delivery is gone: there is nothing to record it on
+            except StoreError:
+                self._busy(tried_at)
+                return
+            self._answers.pop(0)
+            self._busy_since, self._tries = None, 0
+            for event in events:
+                self._report(event)
+
+    def pause(self) -> float:
+        """How long to wait before the next try: from 0.05 s, doubling to 1 s."""
+        return min(1.0, 0.05 * 2.0 ** min(self._tries, 5))
+
+    def _busy(self, tried_at: float) -> None:
+        self._tries += 1
+        if self._busy_since is None:
+            self._busy_since = tried_at
+        waited = time.monotonic() - self._busy_since
+        if waited >= self.patience:
+            self._given_up = True
+            self._write_journal()
+
+    def _write_journal(self) -> None:
+        answers, self._answers = self._answers, []
+        ids = [a.delivery_id for a in answers]
+        try:
+            journal.write_journal(self._lock.next_journal(), [a.to_entry() for a in answers])
+        except OSError:
+            self.lost += ids
+        else:
+            self.journaled += ids
+
+    def raise_if_journaled(self) -> None:
+        """End the run with :class:`UnrecordedAnswers` if any answer was not recorded."""
+        if not self.journaled and not self.lost:
+            return
+        path = self._recorder.db.path
+        ids = sorted(set(self.journaled + self.lost))
+        message = (
+            f"The workspace {path} stayed busy (another program held it) for more than "
+            f"{self.patience:g} s, so the answers to deliveries "
+            f"{_listing(ids)} were not recorded in it."
+        )
+        if self.journaled:
+            message += (
+                f" Those to {_listing(sorted(set(self.journaled)))} are kept in "
+                f"{journal.folder_for(path)} and are recorded by the next outbox run (or start of "
+                "the window), which does not send them again."
+            )
+        if self.lost:
+            message += (
+                f" Those to {_listing(sorted(set(self.lost)))} could not be kept anywhere "
+                "(the folder cannot be written), so those deliveries will be sent again."
+            )
+        raise UnrecordedAnswers(message, ids)
+
+
+def _listing(ids: Sequence[int]) -> str:
+    shown = ", ".join(str(i) for i in ids[:20])
+    return shown + (f" and {len(ids) - 20} more" if len(ids) > 20 else "")

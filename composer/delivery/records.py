@@ -1,0 +1,603 @@
+"""Deliveries: the outbox's records, and the moves a person makes on them.
+
+A delivery is one send of a request for a person. It goes ``draft`` → ``queued`` →
+``sending`` → (``waiting_retry`` → ``sending``)* → ``succeeded`` | ``failed``, or to
+``cancelled``; :mod:`composer.delivery.outbox` runs the sending part. Decisions:
+
+* **Frozen when made.** :meth:`Deliveries.create` stores the request file, the context
+  (never the secrets), the masked rendering and ``rendered_at``, the instant ``'now'``
+  means for every later rendering of it, so every attempt, and a draft approved days
+  later, sends the same bytes. An opted-in ``Idempotency-Key`` (a UUID) is made here,
+  once per delivery, and shown in the stored rendering.
+* **A request that does not render** is refused (:class:`RenderFailed`) for one person;
+  for many people at once (:meth:`Deliveries.create_many`) it is recorded as a ``failed``
+  delivery, so every person chosen has a row that says what happened.
+* **Sending anyway.** A tester may want to see how an endpoint handles a malformed body,
+  so ``create(..., force=True)`` records a delivery whose only errors are about the
+  rendered body's format (:func:`body_format_error`: not valid JSON, not well-formed
+  XML), and marks it ``forced``. An error that means the request cannot be built — a
+  Liquid error, a bad URL, a control character in a header, a missing secret — is never
+  overridden.
+* **Listing** (:meth:`Deliveries.summaries`) reads one :class:`DeliverySummary` per
+  delivery (its attempt count and last status, no bodies), newest first, filtered in SQL
+  by a :class:`DeliveryFilter`: state, request name, a piece of the person's id, and a
+  text found in the id (``#12`` or ``12``), request, person, error or rendered URL. The
+  full record is read only for one delivery (:meth:`Deliveries.get`).
+* **A layer below the engine.** This module records and reads; it never sends. It imports
+  nothing from :mod:`composer.delivery.outbox` or :mod:`composer.delivery.sender` when it
+  runs (the attempt result a :class:`DeliveryEvent` carries is named for type checking
+  only), so reading the outbox's records loads no HTTP client.
+* **Moves** (approve, discard, cancel, retry now) check the state in the same transaction
+  that changes it, and say plainly when a delivery is past that move.
+"""
+
+from __future__ import annotations
+
+import builtins
+import datetime as dt
+import functools
+import json
+import time
+import uuid
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from composer.delivery.retry import RetryPolicy
+from composer.errors import NotFoundError, SendError
+from composer.model import Person, Request, context_for
+from composer.rendering.diagnostics import Diagnostic
+from composer.rendering.render import render
+from composer.store.database import Database
+from composer.store.people import like_pattern
+
+if TYPE_CHECKING:  # the engine's type, named in DeliveryEvent only; never imported to run
+    from composer.delivery.sender import AttemptResult
+
+__all__ = [
+    "Attempt",
+    "Deliveries",
+    "Delivery",
+    "DeliveryEvent",
+    "DeliveryFilter",
+    "DeliverySummary",
+    "Progress",
+    "RenderFailed",
+    "body_format_error",
+    "forceable",
+    "with_idempotency_key",
+]
+
+_BODY_FORMAT = (
+    "the rendered body is not valid JSON",
+    "the rendered body is not well-formed XML",
+)
+
+
+def body_format_error(diagnostic: Diagnostic) -> bool:
+    """Whether an error is only about the rendered body's format (JSON or XML)."""
+    return (
+        diagnostic.severity == "error"
+        and diagnostic.where == "body"
+        and diagnostic.message.startswith(_BODY_FORMAT)
+    )
+
+
+def forceable(diagnostics: Iterable[Diagnostic]) -> bool:
+    """Whether a rendering has errors and every one may be overridden by sending anyway."""
+    errors = [d for d in diagnostics if d.severity == "error"]
+    return bool(errors) and all(body_format_error(d) for d in errors)
+
+
+class RenderFailed(SendError):
+    """The request does not render for this person; ``diagnostics`` says why."""
+
+    def __init__(self, message: str, diagnostics: Sequence[Any]) -> None:
+        super().__init__(message)
+        self.diagnostics = tuple(diagnostics)
+        self.forceable = forceable(self.diagnostics)
+        """Whether every error is about the body's format, so it may be sent anyway."""
+
+
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    """One try of a delivery, as stored."""
+
+    n: int
+    """1 for the first try."""
+    started_at: float
+    """Unix seconds when it started."""
+    elapsed_ms: float | None
+    """How long it took; None while in flight or when it was interrupted."""
+    status: int | None
+    """The HTTP status, or None when no complete answer arrived."""
+    error: str | None
+    """A plain sentence when there was no HTTP answer."""
+    error_kind: str | None
+    """``dns``, ``refused``, ``tls``, ``timeout``, ``reset``, ``invalid_response``,
+    ``other``, ``render`` or ``interrupted``; None on an HTTP answer."""
+    response_headers: tuple[tuple[str, str], ...]
+    """Response headers as received (secrets masked)."""
+    response_body: bytes
+    """At most 1 MiB of the body (secrets masked)."""
+    response_size: int
+    """Body bytes the server sent in all."""
+    response_truncated: bool
+    """Whether ``response_body`` holds less than the whole (decoded) body."""
+    response_decoded: str | None = None
+    """The content coding removed from ``response_body`` (``gzip``, ``deflate``), or None."""
+    response_problem: str | None = None
+    """Why ``response_body`` is not the plain body (kept still encoded…), or None."""
+
+    def location(self) -> str | None:
+        """Where a 3xx answer redirects to (redirects are not followed), or None."""
+        if self.status is None or not 300 <= self.status < 400:
+            return None
+        wanted = "location"
+        return next((v for k, v in self.response_headers if k.lower() == wanted), None)
+
+    def summary(self) -> dict[str, Any]:
+        """The shape the command line prints: ``{"n", "status", "error", "elapsed_ms"}``."""
+        return {
+            "n": self.n,
+            "status": self.status,
+            "error": self.error,
+            "elapsed_ms": self.elapsed_ms,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """One send of a request for a person, with every attempt."""
+
+    id: int
+    """The delivery's number in the workspace."""
+    request_name: str
+    """The request's name when it was sent."""
+    person_id: str | None
+    """The person it was rendered for (None for a context without one)."""
+    state: str
+    """``draft``, ``queued``, ``sending``, ``waiting_retry``, ``succeeded``, ``failed`` or
+    ``cancelled``."""
+    request: Request
+    """The request file as it was when the delivery was made."""
+    context: dict[str, Any]
+    """The Liquid globals it was rendered with (no secrets)."""
+    rendered: dict[str, Any]
+    """The masked rendering: ``{"method", "url", "headers", "body"}``."""
+    rendered_at: float
+    """Unix seconds that ``'now'`` means for this delivery."""
+    idempotency_key: str | None
+    """The Idempotency-Key sent with every attempt, when the request opts in."""
+    policy: RetryPolicy
+    """Its retry schedule."""
+    next_attempt_at: float | None
+    """When the next attempt is due (queued or waiting_retry)."""
+    attribute_updates: dict[str, Any] | None
+    """What was applied to the person after success, if anything."""
+    error: str | None
+    """The last plain-language problem, if any."""
+    created_at: float
+    """Unix seconds when it was made."""
+    attempts: tuple[Attempt, ...] = field(default=())
+    """Every attempt, first to last."""
+    forced: bool = False
+    """Whether it was sent anyway although its body is not valid for its Content-Type."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The shape ``deliveries list --json`` prints."""
+        return {
+            "delivery_id": self.id,
+            "request": self.request_name,
+            "person": self.person_id,
+            "state": self.state,
+            "attempts": [a.summary() for a in self.attempts],
+            "attribute_updates": self.attribute_updates or {},
+            "forced": self.forced,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryEvent:
+    """A step of a delivery, reported to progress callbacks."""
+
+    delivery_id: int
+    """Which delivery."""
+    kind: str
+    """``attempt_started``, ``attempt_finished``, then ``waiting``, ``succeeded``, ``failed``
+    or ``cancelled`` (cancelled while the attempt was in flight)."""
+    attempt: int
+    """The attempt's number (0 when none is concerned)."""
+    result: AttemptResult | None = None
+    """The attempt's outcome, for ``attempt_finished``."""
+    next_attempt_at: float | None = None
+    """When the next attempt is due, for ``waiting``."""
+    error: str | None = None
+    """The delivery's error, for ``failed`` (or a mapping problem on ``succeeded``)."""
+
+
+Progress = Callable[[DeliveryEvent], None]
+
+
+@dataclass(frozen=True, slots=True)
+class DeliverySummary:
+    """One line of the deliveries list (the full record is :meth:`Deliveries.get`)."""
+
+    id: int
+    """The delivery's number."""
+    request_name: str
+    """The request's name when it was sent."""
+    person_id: str | None
+    """The person it was rendered for."""
+    state: str
+    """Its state (``draft`` ... ``cancelled``)."""
+    attempts: int
+    """How many attempts were made."""
+    last_status: int | None
+    """The last attempt's HTTP status, if one arrived."""
+    error: str | None
+    """The last plain-language problem."""
+    next_attempt_at: float | None
+    """When the next attempt is due (Unix seconds)."""
+    created_at: float
+    """When the delivery was made (Unix seconds)."""
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryFilter:
+    """Which deliveries a list shows; an empty field does not narrow it."""
+
+    state: str = ""
+    """Only deliveries in this state."""
+    request: str = ""
+    """Only deliveries of the request with exactly this name."""
+    person: str = ""
+    """Only deliveries whose person id contains this text."""
+    text: str = ""
+    """Only deliveries with this number (``#12``), or this text in the request name, the
+    person id, the error or the rendered URL."""
+
+    def where(self) -> tuple[str, dict[str, Any]]:
+        """The SQL condition (on ``deliveries AS d``) and its parameters."""
+        clauses: list[str] = []
+        params: dict[str, Any] = {}
+        if self.state:
+            clauses.append("d.state = :state")
+            params["state"] = self.state
+        if self.request:
+            clauses.append("d.request_name = :request")
+            params["request"] = self.request
+        if self.person:
+            clauses.append("d.person_id LIKE :person ESCAPE '\\'")
+            params["person"] = like_pattern(self.person)
+        text = self.text.strip()
+        if text:
+            clauses.append(
+                "(CAST(d.id AS TEXT) = :exact OR d.request_name LIKE :p ESCAPE '\\'"
+                " OR d.person_id LIKE :p ESCAPE '\\' OR d.error LIKE :p ESCAPE '\\'"
+                " OR json_extract(d.rendered, '$.url') LIKE :p ESCAPE '\\')"
+            )
+            params["exact"] = text.lstrip("#")
+            params["p"] = like_pattern(text)
+        return (" AND ".join(clauses) or "1"), params
+
+
+_SUMMARY_SQL = (
+    "SELECT d.id, d.request_name, d.person_id, d.state, d.next_attempt_at, d.error,"
+    " d.created_at, (SELECT count(*) FROM attempts a WHERE a.delivery_id = d.id) AS n,"
+    " (SELECT a.status FROM attempts a WHERE a.delivery_id = d.id ORDER BY a.n DESC LIMIT 1)"
+    " AS last_status FROM deliveries d"
+)
+
+
+def _summary(row: Any) -> DeliverySummary:
+    return DeliverySummary(
+        id=row["id"],
+        request_name=row["request_name"],
+        person_id=row["person_id"],
+        state=row["state"],
+        attempts=row["n"],
+        last_status=row["last_status"],
+        error=row["error"],
+        next_attempt_at=row["next_attempt_at"],
+        created_at=row["created_at"],
+    )
+
+
+def with_idempotency_key(
+    headers: Iterable[Sequence[str]], key: str | None
+) -> tuple[tuple[str, str], ...]:
+    pairs = tuple((str(n), str(v)) for n, v in headers)
+    if key is None or any(n.lower() == "idempotency-key" for n, _ in pairs):
+        return pairs
+    return (*pairs, ("Idempotency-Key", key))
+
+
+@functools.lru_cache(maxsize=64)
+def _snapshot_of(request: Request) -> str:
+    """The request file's text (cached: a bulk send stores the same request many times)."""
+    return request.to_json()
+
+
+@functools.lru_cache(maxsize=64)
+def _request_from(snapshot: str) -> Request:
+    """A stored request file read back (cached: requests are immutable)."""
+    return Request.from_json(snapshot, "<delivery>")
+
+
+class Deliveries:
+    """The deliveries of one workspace: making, reading and moving them."""
+
+    def __init__(
+        self,
+        db: Database,
+        secrets: Mapping[str, str] | None = None,
+        *,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.db = db
+        self.secrets: Mapping[str, str] = secrets if secrets is not None else {}
+        """Secret values by name: revealed on the wire only; here they name missing ones."""
+        self.clock = clock
+
+    def changed(self) -> None:
+        """Called after a person's move; the engine wakes up to look again."""
+
+    # -- making deliveries ----------------------------------------------------------
+
+    def create(
+        self,
+        request: Request,
+        context: Mapping[str, Any],
+        *,
+        person_id: str | None = None,
+        event_id: int | None = None,
+        policy: RetryPolicy | None = None,
+        force: bool = False,
+    ) -> int:
+        """Record a delivery (a frozen draft for a ``draft`` request); raises RenderFailed.
+
+        With ``force`` a rendering whose only errors are about the body's format is
+        recorded anyway, marked ``forced``; any other error is still refused.
+        """
+        with self.db.transaction():
+            return self._insert(
+                request, context, person_id, event_id, policy or RetryPolicy(), force
+            )
+
+    def create_many(
+        self, request: Request, people: Iterable[Person], policy: RetryPolicy | None = None
+    ) -> builtins.list[int]:
+        """One delivery per person, in one transaction; one that does not render is failed."""
+        ids: builtins.list[int] = []
+        with self.db.transaction():
+            for person in people:
+                context = context_for(person)
+                try:
+                    ids.append(
+                        self._insert(request, context, person.id, None, policy or RetryPolicy())
+                    )
+                except RenderFailed as exc:
+                    ids.append(self._insert_failed(request, context, person.id, str(exc)))
+        return ids
+
+    def _insert(
+        self,
+        request: Request,
+        context: Mapping[str, Any],
+        person_id: str | None,
+        event_id: int | None,
+        policy: RetryPolicy,
+        force: bool = False,
+    ) -> int:
+        now = self.clock()
+        moment = dt.datetime.fromtimestamp(now, dt.UTC)
+        context = {k: v for k, v in context.items() if k != "secrets"}
+        masked = render(request, context, secrets=self.secrets, now=moment)
+        forced = force and forceable(masked.diagnostics)
+        if masked.has_errors and not forced:
+            errors = [d for d in masked.diagnostics if d.severity == "error"]
+            refused = RenderFailed(f"The request does not render: {errors[0]}", masked.diagnostics)
+            if force:
+                raise RenderFailed(
+                    f"{refused} (this cannot be sent anyway: only a body that is not valid "
+                    "for its Content-Type can be)",
+                    masked.diagnostics,
+                )
+            raise refused
+        key = str(uuid.uuid4()) if request.idempotency_key else None
+        rendered = {
+            "method": masked.method,
+            "url": masked.url,
+            "headers": [list(pair) for pair in with_idempotency_key(masked.headers, key)],
+            "body": masked.body,
+        }
+        state = "draft" if request.send_mode == "draft" else "queued"
+        cursor = self.db.execute(
+            "INSERT INTO deliveries (request_name, person_id, event_id, state, request_snapshot,"
+            " context_snapshot, rendered, rendered_at, idempotency_key, max_retries, backoff_base,"
+            " next_attempt_at, created_at, updated_at, forced)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                request.name,
+                person_id,
+                event_id,
+                state,
+                _snapshot_of(request),
+                json.dumps(context, ensure_ascii=False, default=str),
+                json.dumps(rendered, ensure_ascii=False),
+                now,
+                key,
+                policy.max_retries,
+                policy.base,
+                None if state == "draft" else now,
+                now,
+                now,
+                int(forced),
+            ),
+        )
+        return int(cursor.lastrowid or 0)
+
+    def _insert_failed(
+        self, request: Request, context: Mapping[str, Any], person_id: str, error: str
+    ) -> int:
+        now = self.clock()
+        cursor = self.db.execute(
+            "INSERT INTO deliveries (request_name, person_id, state, request_snapshot,"
+            " context_snapshot, rendered, rendered_at, max_retries, backoff_base, error,"
+            " created_at, updated_at) VALUES (?, ?, 'failed', ?, ?, '{}', ?, 0, 0, ?, ?, ?)",
+            (
+                request.name,
+                person_id,
+                _snapshot_of(request),
+                json.dumps(context, default=str),
+                now,
+                error,
+                now,
+                now,
+            ),
+        )
+        return int(cursor.lastrowid or 0)
+
+    # -- reading --------------------------------------------------------------------
+
+    def get(self, delivery_id: int) -> Delivery:
+        """One delivery with its attempts; NotFoundError when there is none."""
+        found = self._load("WHERE id = ?", (delivery_id,))
+        if not found:
+            raise NotFoundError(f"There is no delivery {delivery_id} in the workspace.")
+        return found[0]
+
+    def many(self, ids: Sequence[int]) -> builtins.list[Delivery]:
+        """The deliveries with these ids, in that order (unknown ids are left out)."""
+        found: dict[int, Delivery] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            found.update((d.id, d) for d in self._load(f"WHERE id IN ({marks})", chunk))
+        return [found[i] for i in ids if i in found]
+
+    def list(self, limit: int | None = None, offset: int = 0) -> builtins.list[Delivery]:
+        """Deliveries, oldest first."""
+        return self._load("ORDER BY id LIMIT ? OFFSET ?", (-1 if limit is None else limit, offset))
+
+    def _load(self, where: str, params: Sequence[Any]) -> builtins.list[Delivery]:
+        rows = self.db.fetchall(f"SELECT * FROM deliveries {where}", params)
+        if not rows:
+            return []
+        ids = [row["id"] for row in rows]
+        attempts: dict[int, list[Attempt]] = {i: [] for i in ids}
+        marks = ",".join("?" * len(ids))
+        for a in self.db.fetchall(
+            f"SELECT * FROM attempts WHERE delivery_id IN ({marks}) ORDER BY delivery_id, n", ids
+        ):
+            attempts[a["delivery_id"]].append(
+                Attempt(
+                    a["n"],
+                    a["started_at"],
+                    a["elapsed_ms"],
+                    a["status"],
+                    a["error"],
+                    a["error_kind"],
+                    tuple((str(k), str(v)) for k, v in json.loads(a["response_headers"] or "[]")),
+                    bytes(a["response_body"] or b""),
+                    a["response_size"] or 0,
+                    bool(a["response_truncated"]),
+                    a["response_decoded"],
+                    a["response_problem"],
+                )
+            )
+        return [
+            Delivery(
+                id=r["id"],
+                request_name=r["request_name"],
+                person_id=r["person_id"],
+                state=r["state"],
+                request=_request_from(r["request_snapshot"]),
+                context=json.loads(r["context_snapshot"]),
+                rendered=json.loads(r["rendered"]),
+                rendered_at=r["rendered_at"],
+                idempotency_key=r["idempotency_key"],
+                policy=RetryPolicy(max_retries=r["max_retries"], base=r["backoff_base"]),
+                next_attempt_at=r["next_attempt_at"],
+                attribute_updates=json.loads(r["attribute_updates"])
+                if r["attribute_updates"]
+                else None,
+                error=r["error"],
+                created_at=r["created_at"],
+                attempts=tuple(attempts[r["id"]]),
+                forced=bool(r["forced"]),
+            )
+            for r in rows
+        ]
+
+    def summaries(
+        self, where: DeliveryFilter | None = None, limit: int | None = None, offset: int = 0
+    ) -> builtins.list[DeliverySummary]:
+        """One line per delivery matching ``where``, newest first; ``limit``/``offset`` page."""
+        condition, params = (where or DeliveryFilter()).where()
+        params.update(limit=-1 if limit is None else limit, offset=offset)
+        rows = self.db.fetchall(
+            f"{_SUMMARY_SQL} WHERE {condition} ORDER BY d.id DESC LIMIT :limit OFFSET :offset",
+            params,
+        )
+        return [_summary(row) for row in rows]
+
+    def summaries_of(self, ids: Sequence[int]) -> builtins.list[DeliverySummary]:
+        """The lines of the deliveries with these ids (unknown ids are left out)."""
+        found: builtins.list[DeliverySummary] = []
+        for start in range(0, len(ids), 500):
+            chunk = builtins.list(ids[start : start + 500])
+            marks = ",".join("?" * len(chunk))
+            rows = self.db.fetchall(f"{_SUMMARY_SQL} WHERE d.id IN ({marks})", chunk)
+            found.extend(_summary(row) for row in rows)
+        return found
+
+    def request_names(self) -> builtins.list[str]:
+        """Every request name that has deliveries, for a request filter (case-blind order)."""
+        rows = self.db.fetchall(
+            "SELECT DISTINCT request_name FROM deliveries ORDER BY request_name COLLATE NOCASE"
+        )
+        return [row[0] for row in rows]
+
+    # -- what people do with deliveries ---------------------------------------------
+
+    def _move(self, delivery_id: int, allowed: Sequence[str], state: str, verb: str) -> None:
+        now = self.clock()
+        with self.db.transaction():
+            current = self.get(delivery_id).state
+            if current not in allowed:
+                raise SendError(
+                    f"Delivery {delivery_id} is {current.replace('_', ' ')}; it cannot be {verb}."
+                )
+            due = now if state == "queued" else None
+            self.db.execute(
+                "UPDATE deliveries SET state = ?, next_attempt_at = ?, updated_at = ? WHERE id = ?",
+                (state, due, now, delivery_id),
+            )
+        self.changed()
+
+    def approve(self, delivery_id: int) -> None:
+        """Release a draft: it is sent, exactly as frozen, by the next :meth:`run`."""
+        self._move(delivery_id, ("draft",), "queued", "approved")
+
+    def discard(self, delivery_id: int) -> None:
+        """Drop a draft without sending anything."""
+        self._move(delivery_id, ("draft",), "cancelled", "discarded")
+
+    def cancel(self, delivery_id: int) -> None:
+        """Stop a delivery that has not finished (an attempt in flight is not applied)."""
+        self._move(
+            delivery_id, ("draft", "queued", "sending", "waiting_retry"), "cancelled", "cancelled"
+        )
+
+    def retry_now(self, delivery_id: int) -> None:
+        """Make a waiting (or failed) delivery due now; a failed one gets one more attempt."""
+        self._move(delivery_id, ("waiting_retry", "failed", "queued"), "queued", "retried")
+
+    def next_due(self) -> float | None:
+        """When the earliest waiting delivery is due (Unix seconds), or None."""
+        row = self.db.fetchone(
+            "SELECT min(next_attempt_at) FROM deliveries WHERE state IN ('queued', 'waiting_retry')"
+        )
+        return None if row is None or row[0] is None else float(row[0])

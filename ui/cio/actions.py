@@ -1,0 +1,295 @@
+"""The Customer.io menu: the round trip with a workspace's App API, through the window.
+
+:func:`install_cio_menu` adds "&Customer.io" to the window's menu bar with Connect…,
+Pull from a campaign…, Pull sample people…, Remove pulled people… and Push to
+Customer.io… (Ctrl+Shift+U, for the open request). :class:`CioActions` (a child of the
+window, found with ``window.findChild(CioActions)``) owns the dialogs and the one thing
+they share: how to reach Customer.io.
+
+Decisions:
+
+* **The key.** Connect… keeps the App API key in the OS keychain
+  (:class:`composer.cioapi.KeyStore`). Without a usable keychain the dialog says so and
+  the key is held in this object's memory for the session only
+  (``login(remember=False)``), as the app's secrets are. It never reaches the workspace,
+  a signal, a log or the screen (a password field; nothing shows it back).
+* **Off the GUI thread.** Every App API call, keychain read and check runs in a
+  :class:`~ui.cio.tasks.CioJobs` worker; the dialogs show progress and a Cancel button.
+* **Retries.** The deliveries' rules (429, 5xx, timeouts and connection errors retried,
+  ``Retry-After`` honoured), but three retries at most and a ``Retry-After`` capped at a
+  minute (:data:`WINDOW_POLICY`): a person is waiting, and can cancel or try again.
+* **Pull and the open request.** The open request is saved before a pull, so edits made
+  here count as local edits (kept, with a diff); a pull that updates the open request
+  shows the new version at once, so an autosave never writes the old text back.
+* **Removing pulled people** asks first and says how many; it cannot be undone (pull
+  them again), and the confirmation says so.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from composer.cioapi import DEFAULT_TIMEOUT, CioClient, NoKeyError, PulledPeople, open_client
+from composer.delivery.retry import RetryPolicy
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from ui.window.main_window import MainWindow
+
+__all__ = ["WINDOW_POLICY", "CioActions", "install_cio_menu"]
+
+WINDOW_POLICY = RetryPolicy(max_retries=3, cap_retry_after=60.0)
+"""The window's retry schedule for App API calls (the deliveries' rules, fewer retries)."""
+
+
+class CioActions(QObject):
+    """The Customer.io menu's actions and dialogs for one window.
+
+    Signals:
+        connected(str): a key was accepted; the workspace's label ("the workspace …").
+        pulled(object): a campaign was pulled (a :class:`composer.cioapi.CampaignPull`).
+        peoplePulled(object): people were pulled (a :class:`composer.cioapi.PeoplePull`).
+        peopleRemoved(int): pulled people were removed; how many.
+        pushed(object): a request was pushed (a :class:`composer.cioapi.PushResult`).
+    """
+
+    connected = Signal(str)
+    pulled = Signal(object)
+    peoplePulled = Signal(object)
+    peopleRemoved = Signal(int)
+    pushed = Signal(object)
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.setObjectName("cioActions")
+        self.window = window
+        self.db = window.db
+        self.policy = WINDOW_POLICY
+        """The retry schedule of App API calls."""
+        self.timeout = DEFAULT_TIMEOUT
+        """Seconds one App API attempt may take."""
+        self._session_key: str | None = None
+        self.dialogs: dict[str, Any] = {}
+        """The dialogs made so far, by kind (``connect``, ``pull``, ``people``, ``push``)."""
+        self.confirm_box: QMessageBox | None = None
+        """The open "Remove pulled people?" question, if any."""
+        self.actions: dict[str, QAction] = {}
+        """The menu's actions, by kind."""
+
+    # -- what the dialogs share ------------------------------------------------------
+
+    @property
+    def session_key(self) -> bool:
+        """Whether a key is held for this session only (no keychain)."""
+        return self._session_key is not None
+
+    def keep_for_session(self, key: str | None) -> None:
+        """Hold ``key`` in memory for this session (None forgets it)."""
+        self._session_key = key.strip() if key else None
+
+    def client(self, cancelled: Callable[[], bool]) -> CioClient:
+        """A client of the workspace's Customer.io (call it in a worker: it reads the keychain)."""
+        try:
+            return open_client(
+                self.db,
+                key=self._session_key,
+                policy=self.policy,
+                timeout=self.timeout,
+                cancelled=cancelled,
+            )
+        except NoKeyError as exc:
+            said = str(exc).replace("log in first", "connect first (Customer.io ▸ Connect…)")
+            raise NoKeyError(said) from None
+
+    def secret_values(self) -> dict[str, str]:
+        """The app's secrets, name → value (call it in a worker: it reads the keychain)."""
+        store = self.window.secret_store
+        return {} if store is None else dict(store.all_values())
+
+    def secret_store_ready(self) -> bool:
+        """Wait briefly for the window's keychain; False (and a message) when not open yet."""
+        if self.window.wait_for_secret_store(5.0) is None:
+            self.window.show_problem("The keychain is still being opened; try again in a moment.")
+            return False
+        return True
+
+    # -- the menu's actions ----------------------------------------------------------
+
+    def _dialog(self, kind: str, build: Callable[[], QWidget]) -> Any:
+        dialog = self.dialogs.get(kind)
+        if dialog is None:
+            dialog = build()
+            self.dialogs[kind] = dialog
+        return dialog
+
+    def open_connect(self) -> Any:
+        """Show Connect… (key, region, Test connection)."""
+        from ui.cio.connect_dialog import ConnectDialog
+
+        dialog = self._dialog("connect", lambda: ConnectDialog(self, self.window))
+        dialog.start()
+        dialog.open()
+        return dialog
+
+    def open_pull(self) -> Any:
+        """Show Pull from a campaign… (its campaigns are listed at once)."""
+        if not self.secret_store_ready():
+            return None
+        self.window.save_now()
+        from ui.cio.pull_dialog import PullDialog
+
+        dialog = self._dialog("pull", lambda: PullDialog(self, self.window))
+        dialog.start()
+        dialog.open()
+        return dialog
+
+    def open_people(self) -> Any:
+        """Show Pull sample people… (with the personal-data notice)."""
+        from ui.cio.people_dialog import PeopleDialog
+
+        dialog = self._dialog("people", lambda: PeopleDialog(self, self.window))
+        dialog.start()
+        dialog.open()
+        return dialog
+
+    def open_push(self) -> Any:
+        """Show Push to Customer.io… for the open request (its plan is made at once)."""
+        name = self.window.current_name
+        if name is None:
+            self.window.show_problem("Open a request pulled from Customer.io first.")
+            return None
+        if not self.secret_store_ready():
+            return None
+        self.window.save_now()
+        from ui.cio.push_dialog import PushDialog
+
+        dialog = self._dialog("push", lambda: PushDialog(self, self.window))
+        dialog.start(name)
+        dialog.open()
+        return dialog
+
+    def ask_remove_people(self) -> None:
+        """Ask, then remove every person pulled from Customer.io in one step."""
+        count = PulledPeople(self.db).count()
+        if count == 0:
+            self.window.statusBar().showMessage(
+                "There are no people pulled from Customer.io in this workspace.", 8000
+            )
+            return
+        noun = "person" if count == 1 else "people"
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Remove pulled people?",
+            f"Remove the {count} {noun} pulled from Customer.io, and their events, from this "
+            "workspace? People made here stay. This cannot be undone; pull them again to get "
+            "them back.",
+            parent=self.window,
+        )
+        remove = box.addButton(f"Remove {count} {noun}", QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.buttonClicked.connect(lambda button: self._answered(button is remove))
+        self.confirm_box = box
+        box.open()
+
+    def _answered(self, yes: bool) -> None:
+        self.confirm_box = None
+        if yes:
+            self.remove_people()
+
+    def remove_people(self) -> int:
+        """Remove every pulled person now (no question); returns how many went."""
+        from composer.cioapi import remove_pulled_people
+
+        removed = remove_pulled_people(self.db)
+        self.window.reload_people()
+        noun = "person" if removed == 1 else "people"
+        self.window.statusBar().showMessage(
+            f"Removed {removed} {noun} pulled from Customer.io.", 10000
+        )
+        self.peopleRemoved.emit(removed)
+        people = self.dialogs.get("people")
+        if people is not None:
+            people.show_count()
+        return removed
+
+    def stop(self) -> None:
+        """Cancel every dialog's work and wait for it (the window is closing)."""
+        for dialog in self.dialogs.values():
+            dialog.jobs.wait()
+
+
+def install_cio_menu(window: MainWindow) -> None:
+    """Add the "&Customer.io" menu to ``window`` (see the module docstring)."""
+    actions = CioActions(window)
+    menu = window.menu("&Customer.io")
+    items: tuple[tuple[str, str, str, Callable[[], Any], str | None], ...] = (
+        (
+            "connect",
+            "&Connect…",
+            "Keep an App API key and region; test the connection",
+            actions.open_connect,
+            None,
+        ),
+        (
+            "pull",
+            "&Pull from a campaign…",
+            "Import a campaign's webhook actions as requests",
+            actions.open_pull,
+            None,
+        ),
+        (
+            "people",
+            "Pull sample p&eople…",
+            "Copy chosen people or a segment's first members into this workspace",
+            actions.open_people,
+            None,
+        ),
+        (
+            "remove",
+            "&Remove pulled people…",
+            "Delete every person pulled from Customer.io, in one step",
+            actions.ask_remove_people,
+            None,
+        ),
+        (
+            "push",
+            "Pu&sh to Customer.io…",
+            "Diff, check and update the action the open request came from",
+            actions.open_push,
+            "Ctrl+Shift+U",
+        ),
+    )
+    for kind, text, tip, slot, keys in items:
+        if kind == "push":
+            menu.addSeparator()
+        action = QAction(text, window)
+        action.setToolTip(tip)
+        action.setStatusTip(tip)
+        if keys:
+            action.setShortcut(QKeySequence(keys))
+        action.triggered.connect(lambda _=False, run=slot: run())
+        menu.addAction(action)
+        actions.actions[kind] = action
+    window.installEventFilter(_CloseWatcher(actions, window))
+
+
+class _CloseWatcher(QObject):
+    """Cancels the Customer.io work when the window closes (before its threads stop)."""
+
+    def __init__(self, actions: CioActions, parent: QObject) -> None:
+        super().__init__(parent)
+        self._actions = actions
+
+    def eventFilter(self, watched: QObject, event: Any) -> bool:
+        from PySide6.QtCore import QEvent
+
+        if event.type() == QEvent.Type.Close:
+            self._actions.stop()
+        return False

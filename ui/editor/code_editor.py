@@ -1,0 +1,634 @@
+"""A plain-text Liquid editor: line numbers, diagnostic markers, completion, highlighting.
+
+:class:`CodeEditor` is a QPlainTextEdit (it stays fast on large documents, unlike a rich
+QTextEdit) with a gutter that numbers lines and marks lines that have a diagnostic, a wavy
+underline at each diagnostic's column (Qt's extra selections: nothing in the document
+changes), a QCompleter (made when first needed, not at start-up) offering inside ``{{ }}``
+and ``{% %}`` variable paths (``customer.email``…), filter names after a ``|`` and tag
+names right after ``{%`` (those of the request's Liquid version, which the composer
+sets), and a :class:`~ui.editor.highlighter.LiquidHighlighter`.
+
+Highlighting is switched off above :data:`HIGHLIGHT_LIMIT` characters: the first
+highlight of a document is one pass over every line on the GUI thread, which for a 1 MB
+body would block the window for far longer than a keystroke may. Editing stays instant and
+the preview still renders; the editor's tooltip says why the colours went away.
+
+A large text is loaded in slices (:data:`LOAD_SLICE` characters per pass of the event
+loop): ``setPlainText`` of a 1 MB body alone blocks the GUI thread for longer than the
+50 ms a window may freeze, because the whole document is split into blocks and laid out at
+once. The first slice is shown at once, the rest is appended on a zero timer while the
+editor is read-only and quiet (no ``textChanged``, no undo steps); :meth:`CodeEditor.text`
+answers with the whole text from the start, so a preview or a save never sees half of it.
+``loaded`` says when the last slice is in.
+
+A large paste arrives the same way: its first slice replaces the selection as one undo
+step, each later slice is joined to that step (one Ctrl+Z takes the whole paste back),
+the editor is read-only and quiet meanwhile, :meth:`CodeEditor.text` answers with the
+text as it will be, and one ``textChanged`` is emitted when the last slice is in.
+
+Completion keys: Return, Enter or Tab on a highlighted suggestion take it (QCompleter's
+own handling); with none highlighted, Return, Enter or Tab take the only suggestion when
+there is one, and otherwise close the popup and reach the editor as if it were not there
+(a new line, a tab), so no keypress is lost. The popup is as wide as its longest name
+(measured with the popup's font, within 160–640 pixels plus the scroll bar).
+
+``single_line=True`` makes a one-line field (the URL) that keeps Liquid highlighting,
+which QLineEdit cannot have: no wrapping, no line numbers, Return ignored.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from PySide6.QtCore import (
+    QEvent,
+    QMimeData,
+    QObject,
+    QRect,
+    QSize,
+    QStringListModel,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import (
+    QColor,
+    QFontDatabase,
+    QKeyEvent,
+    QPainter,
+    QPaintEvent,
+    QResizeEvent,
+    QTextCharFormat,
+    QTextCursor,
+    QTextFormat,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCompleter,
+    QPlainTextEdit,
+    QTextEdit,
+    QWidget,
+)
+
+from ui.editor.highlighter import LiquidHighlighter
+
+__all__ = ["HIGHLIGHT_LIMIT", "CodeEditor", "Marker"]
+
+HIGHLIGHT_LIMIT = 200_000
+"""Documents longer than this (characters) are not highlighted."""
+LOAD_SLICE = 64 * 1024
+"""A text longer than this is loaded this many characters per event-loop pass."""
+MAX_MARKERS = 100
+"""At most this many diagnostics are underlined."""
+_WORD = re.compile(r"[A-Za-z0-9_.\-]*$")
+_AFTER_PIPE = re.compile(r"\|\s*$")
+_AFTER_TAG_OPEN = re.compile(r"\{%-?\s*$")
+_ACCEPT_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Tab)
+
+Marker = tuple[int, int, str, str]
+"""A diagnostic marker: 1-based line, 1-based column, severity, message."""
+
+_COLORS = {"error": QColor("#d1242f"), "warning": QColor("#bf8700")}
+
+
+class _Gutter(QWidget):
+    """The line-number area; painting is delegated to the editor."""
+
+    def __init__(self, editor: CodeEditor) -> None:
+        super().__init__(editor)
+        self._editor = editor
+
+    def sizeHint(self) -> QSize:
+        return QSize(self._editor.gutter_width(), 0)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        self._editor.paint_gutter(event)
+
+
+class _PopupKeys(QObject):
+    """Hands the completion popup's Return, Enter and Tab to the editor first."""
+
+    def __init__(self, editor: CodeEditor) -> None:
+        super().__init__(editor)
+        self._editor = editor
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            return self._editor._popup_key(event)
+        return False
+
+
+class CodeEditor(QPlainTextEdit):
+    """A Liquid editor.
+
+    Signals:
+        returnPressed(): Return in a single-line editor.
+        loaded(): the last slice of a text set with :meth:`set_text` is in the document.
+    """
+
+    returnPressed = Signal()
+    loaded = Signal()
+
+    def __init__(
+        self, parent: QWidget | None = None, *, single_line: bool = False, syntax: str = "text"
+    ) -> None:
+        super().__init__(parent)
+        self._single = single_line
+        self._markers: dict[int, str] = {}
+        self._marker_list: Sequence[Marker] = ()
+        self._pending: str | None = None
+        self._pending_at = 0
+        self._paste: str | None = None  # a large paste still arriving
+        self._paste_at = 0  # how much of it is in the document
+        self._paste_cursor: QTextCursor | None = None
+        self._was_read_only = False
+        self._slicer = QTimer(self)
+        self._slicer.setSingleShot(True)
+        self._slicer.setInterval(0)
+        self._slicer.timeout.connect(self._load_slice)
+        self.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.setTabChangesFocus(single_line)
+        self.highlighter: LiquidHighlighter | None = LiquidHighlighter(self.document(), syntax)
+        self._syntax = syntax
+        self._words: list[str] = []
+        self._filters: list[str] = []
+        self._tags: list[str] = []
+        self._offered = "variable"
+        self._completer_parts: tuple[QCompleter, QAbstractItemView] | None = None
+        if single_line:
+            self.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+            self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+            self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+            height = self.fontMetrics().height() + 2 * int(self.document().documentMargin()) + 6
+            self.setFixedHeight(height)
+            self._gutter: _Gutter | None = None
+        else:
+            self._gutter = _Gutter(self)
+            self.blockCountChanged.connect(self._update_margins)
+            self.updateRequest.connect(self._update_gutter)
+            self._update_margins()
+        self.textChanged.connect(self._check_size)
+
+    # -- content -------------------------------------------------------------------
+
+    def text(self) -> str:
+        """The whole text (all of it even while a large text is still being loaded)."""
+        if self._pending is not None:
+            return self._pending
+        if self._paste is not None and self._paste_cursor is not None:
+            shown, at = self.toPlainText(), self._paste_cursor.position()
+            return shown[:at] + self._paste[self._paste_at :] + shown[at:]
+        return self.toPlainText()
+
+    def text_length(self) -> int:
+        """The text's length in characters, without copying it."""
+        if self._pending is not None:
+            return len(self._pending)
+        rest = len(self._paste) - self._paste_at if self._paste is not None else 0
+        return max(self.document().characterCount() - 1, 0) + rest
+
+    @property
+    def loading(self) -> bool:
+        """Whether slices of a large text (set or pasted) are still arriving."""
+        return self._pending is not None or self._paste is not None
+
+    def set_text(self, text: str) -> None:
+        """Replace the text (undo history restarts), choosing highlighting by size first.
+
+        A text longer than :data:`LOAD_SLICE` shows its first slice now and the rest over
+        the next passes of the event loop (``loaded`` is emitted after the last one).
+        """
+        self._finish_loading(emit=False)
+        self._finish_paste(emit=False)
+        self._enable_highlighting(len(text) <= HIGHLIGHT_LIMIT)
+        if self._single:
+            text = text.replace("\n", " ")
+        if len(text) <= LOAD_SLICE:
+            self.setPlainText(text)
+            return
+        self._pending = text
+        self._pending_at = self._slice_end(text, 0)
+        self._was_read_only = self.isReadOnly()
+        self.setPlainText(text[: self._pending_at])
+        self.setReadOnly(True)
+        self.document().setUndoRedoEnabled(False)
+        self._slicer.start()
+
+    @staticmethod
+    def _slice_end(text: str, start: int) -> int:
+        """Where the slice from ``start`` ends: after a line break when one is near."""
+        end = min(start + LOAD_SLICE, len(text))
+        if end < len(text):
+            newline = text.rfind("\n", start + LOAD_SLICE // 2, end)
+            if newline >= 0:
+                end = newline + 1
+        return end
+
+    def _load_slice(self) -> None:
+        if self._paste is not None:
+            self._paste_slice()
+            return
+        text = self._pending
+        if text is None:
+            return
+        start = self._pending_at
+        end = self._slice_end(text, start)
+        cursor = QTextCursor(self.document())
+        cursor.movePosition(QTextCursor.MoveOperation.End)
+        blocked = self.blockSignals(True)  # not an edit: no textChanged, no autosave
+        try:
+            cursor.insertText(text[start:end])
+        finally:
+            self.blockSignals(blocked)
+        self._pending_at = end
+        if end < len(text):
+            self._slicer.start()
+        else:
+            self._finish_loading(emit=True)
+
+    def _finish_loading(self, emit: bool) -> None:
+        self._slicer.stop()
+        if self._pending is None:
+            return
+        self._pending = None
+        self.document().setUndoRedoEnabled(True)
+        self.setReadOnly(self._was_read_only)
+        if self._gutter is not None:
+            self._update_margins()
+            self._gutter.update()
+        if emit:
+            self.set_markers(self._marker_list)  # lines that were not there yet
+            self.loaded.emit()
+
+    def set_syntax(self, syntax: str) -> None:
+        """The body syntax to highlight (``json``, ``xml``, ``form``, ``text``)."""
+        self._syntax = syntax
+        if self.highlighter is not None:
+            self.highlighter.set_syntax(syntax)
+
+    @property
+    def highlighting(self) -> bool:
+        """Whether highlighting is on (off for very large documents)."""
+        return self.highlighter is not None
+
+    def _enable_highlighting(self, wanted: bool) -> None:
+        if wanted and self.highlighter is None:
+            self.highlighter = LiquidHighlighter(self.document(), self._syntax)
+            self.setToolTip("")
+        elif not wanted and self.highlighter is not None:
+            # Forget the highlighter before detaching it: detaching clears the formats of
+            # every block, and each block's change reaches textChanged (and _check_size).
+            highlighter, self.highlighter = self.highlighter, None
+            blocked = self.blockSignals(True)  # clearing colours is not an edit
+            try:
+                highlighter.setDocument(None)
+            finally:
+                self.blockSignals(blocked)
+            highlighter.deleteLater()
+            self.setToolTip(
+                f"Highlighting is off: the text is longer than {HIGHLIGHT_LIMIT:,} characters."
+            )
+
+    def _check_size(self) -> None:
+        if self.highlighter is not None and self.document().characterCount() > HIGHLIGHT_LIMIT:
+            self._enable_highlighting(False)
+
+    def insertFromMimeData(self, source: QMimeData) -> None:
+        """Paste; a paste that makes the text too long for highlighting turns it off first.
+
+        Turning it off before the text arrives costs nothing and spares one highlighting
+        pass over every pasted line followed by one more pass clearing those colours.
+        """
+        if self.loading or self.isReadOnly() or not source.hasText():
+            super().insertFromMimeData(source)
+            return
+        text = source.text()
+        if self.highlighter is not None:
+            selected = self.textCursor()
+            kept = self.text_length() - (selected.selectionEnd() - selected.selectionStart())
+            if kept + len(text) > HIGHLIGHT_LIMIT:
+                self._enable_highlighting(False)
+        if self._single or len(text) <= LOAD_SLICE:
+            super().insertFromMimeData(source)
+            return
+        self._paste, self._paste_at = text, 0
+        cursor = self.textCursor()
+        self._paste_cursor = cursor
+        self._was_read_only = self.isReadOnly()
+        self.setReadOnly(True)
+        cursor.beginEditBlock()
+        self._paste_slice(first=True)
+
+    def _paste_slice(self, first: bool = False) -> None:
+        text, cursor = self._paste, self._paste_cursor
+        if text is None or cursor is None:
+            return
+        end = self._slice_end(text, self._paste_at)
+        if not first:
+            cursor.joinPreviousEditBlock()  # the whole paste stays one undo step
+        blocked = self.blockSignals(True)  # one textChanged, once the paste is in
+        try:
+            cursor.insertText(text[self._paste_at : end])
+            cursor.endEditBlock()
+        finally:
+            self.blockSignals(blocked)
+        self._paste_at = end
+        if self._gutter is not None:
+            self._update_margins()
+        if end < len(text):
+            self._slicer.start()
+        else:
+            self._finish_paste(emit=True)
+
+    def _finish_paste(self, emit: bool) -> None:
+        if self._paste is None:
+            return
+        self._slicer.stop()
+        cursor = self._paste_cursor
+        self._paste, self._paste_cursor = None, None
+        self.setReadOnly(self._was_read_only)
+        if cursor is not None and emit:
+            self.setTextCursor(cursor)
+            self.ensureCursorVisible()
+            self.textChanged.emit()
+
+    # -- navigation and markers ----------------------------------------------------
+
+    def jump_to(self, line: int, column: int) -> None:
+        """Put the cursor at 1-based ``line`` and ``column``, show it and focus the editor."""
+        block = self.document().findBlockByNumber(max(line, 1) - 1)
+        if not block.isValid():
+            block = self.document().lastBlock()
+        cursor = QTextCursor(block)
+        offset = min(max(column, 1) - 1, max(block.length() - 1, 0))
+        cursor.setPosition(block.position() + offset)
+        self.setTextCursor(cursor)
+        self.ensureCursorVisible()
+        self.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def cursor_line_column(self) -> tuple[int, int]:
+        """The cursor's 1-based line and column."""
+        cursor = self.textCursor()
+        return cursor.blockNumber() + 1, cursor.positionInBlock() + 1
+
+    def set_markers(self, markers: Sequence[Marker]) -> None:
+        """Underline each diagnostic's position and mark its line in the gutter."""
+        self._marker_list = markers
+        selections = []
+        lines: dict[int, str] = {}
+        document = self.document()
+        for line, column, severity, message in markers[:MAX_MARKERS]:
+            if lines.get(line) != "error":
+                lines[line] = severity
+            block = document.findBlockByNumber(line - 1)
+            if not block.isValid():
+                continue
+            text = block.text()
+            start = min(max(column - 1, 0), len(text))
+            end = start + 1
+            while end < len(text) and not text[end].isspace() and end - start < 40:
+                end += 1
+            selection = QTextEdit.ExtraSelection()
+            fmt = QTextCharFormat()
+            fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
+            fmt.setUnderlineColor(_COLORS.get(severity, _COLORS["warning"]))
+            fmt.setToolTip(message)
+            selection.format = fmt
+            cursor = QTextCursor(block)
+            cursor.setPosition(block.position() + start)
+            if end > start and start < len(text):
+                cursor.setPosition(block.position() + end, QTextCursor.MoveMode.KeepAnchor)
+            else:
+                selection.format.setProperty(QTextFormat.Property.FullWidthSelection, True)
+            selection.cursor = cursor
+            selections.append(selection)
+        self.setExtraSelections(selections)
+        self._markers = lines
+        if self._gutter is not None:
+            self._gutter.update()
+
+    @property
+    def marked_lines(self) -> dict[int, str]:
+        """Lines with a marker and their worst severity."""
+        return dict(self._markers)
+
+    # -- completion ----------------------------------------------------------------
+
+    def set_completions(self, words: Iterable[str]) -> None:
+        """The variable paths offered inside ``{{ }}`` and ``{% %}``."""
+        self._words = sorted(set(words))
+        if self._offered == "variable":
+            self._offer("variable", force=True)
+
+    def set_liquid_names(self, filters: Iterable[str], tags: Iterable[str]) -> None:
+        """The filter names offered after ``|`` and the tag names offered after ``{%``."""
+        self._filters = sorted(set(filters))
+        self._tags = sorted(set(tags))
+        if self._offered != "variable":
+            self._offer(self._offered, force=True)
+
+    def completions(self, kind: str = "variable") -> list[str]:
+        """The words offered: ``variable`` paths, ``filter`` names or ``tag`` names."""
+        return list(self._choices(kind))
+
+    def _choices(self, kind: str) -> list[str]:
+        return {"filter": self._filters, "tag": self._tags}.get(kind, self._words)
+
+    def _offer(self, kind: str, force: bool = False) -> None:
+        """Make the completer's list the words of ``kind``."""
+        if kind == self._offered and not force:
+            return
+        self._offered = kind
+        if self._completer_parts is not None:
+            model = self._completer_parts[0].model()
+            assert isinstance(model, QStringListModel)
+            model.setStringList(self._choices(kind))
+
+    @property
+    def _completer(self) -> QCompleter:
+        return self._completion_parts()[0]
+
+    @property
+    def _popup(self) -> QAbstractItemView:
+        return self._completion_parts()[1]
+
+    def _completion_parts(self) -> tuple[QCompleter, QAbstractItemView]:
+        """The completer and its popup, made on first use (start-up needs neither)."""
+        if self._completer_parts is None:
+            completer = QCompleter(self)
+            completer.setModel(QStringListModel(self._choices(self._offered), completer))
+            completer.setWidget(self)
+            completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+            completer.setFilterMode(Qt.MatchFlag.MatchContains)
+            completer.activated.connect(self._insert_completion)
+            popup = completer.popup()
+            assert popup is not None
+            self._popup_keys = _PopupKeys(self)
+            popup.installEventFilter(self._popup_keys)  # after the completer's: asked first
+            self._completer_parts = (completer, popup)
+        return self._completer_parts
+
+    def _popup_key(self, event: QKeyEvent) -> bool:
+        """Return, Enter or Tab in the popup with no suggestion highlighted; True if handled."""
+        parts = self._completer_parts
+        if parts is None or event.key() not in _ACCEPT_KEYS or parts[1].currentIndex().isValid():
+            return False
+        completer, popup = parts
+        if completer.completionCount() == 1:
+            completer.setCurrentRow(0)
+            word = completer.currentCompletion()
+            popup.hide()
+            self._insert_completion(word)
+            return True
+        popup.hide()
+        self.keyPressEvent(event)  # as if the popup were not there
+        return True
+
+    def _prefix(self) -> str | None:
+        """The word before the cursor when the cursor is inside a Liquid region."""
+        found = self._completion_context()
+        return None if found is None else found[1]
+
+    def _completion_context(self) -> tuple[str, str] | None:
+        """What is being typed at the cursor inside a Liquid region: (kind, word so far).
+
+        The kind is ``filter`` after a ``|``, ``tag`` right after ``{%``, else ``variable``.
+        """
+        cursor = self.textCursor()
+        before = cursor.block().text()[: cursor.positionInBlock()]
+        opened = max(before.rfind("{{"), before.rfind("{%"))
+        closed = max(before.rfind("}}"), before.rfind("%}"))
+        if opened < 0 or closed > opened:
+            return None
+        match = _WORD.search(before)
+        word = match.group() if match else ""
+        head = before[opened : len(before) - len(word)]
+        if _AFTER_PIPE.search(head):
+            return "filter", word
+        if _AFTER_TAG_OPEN.fullmatch(head):
+            return "tag", word
+        return "variable", word
+
+    def _insert_completion(self, word: str) -> None:
+        prefix = self._prefix() or ""
+        cursor = self.textCursor()
+        cursor.movePosition(
+            QTextCursor.MoveOperation.Left, QTextCursor.MoveMode.KeepAnchor, len(prefix)
+        )
+        cursor.insertText(word)
+        self.setTextCursor(cursor)
+
+    def show_completions(self, force: bool = False) -> bool:
+        """Pop up completions for the word at the cursor; True when the popup shows."""
+        found = self._completion_context()
+        if found is None or (not found[1] and not force):
+            if self._completer_parts is not None:
+                self._completer_parts[1].hide()
+            return False
+        kind, prefix = found
+        self._offer(kind)
+        self._completer.setCompletionPrefix(prefix)
+        if self._completer.completionCount() == 0:
+            self._popup.hide()
+            return False
+        rect = self.cursorRect()
+        rect.setWidth(self._popup_width())
+        self._completer.complete(rect)
+        return True
+
+    def _popup_width(self) -> int:
+        """Wide enough for the longest suggestion now offered (the first 500 measured)."""
+        popup = self._popup
+        model = self._completer.completionModel()
+        metrics = popup.fontMetrics()
+        widest = max(
+            (
+                metrics.horizontalAdvance(str(model.index(row, 0).data()))
+                for row in range(min(model.rowCount(), 500))
+            ),
+            default=0,
+        )
+        padding = 2 * popup.frameWidth() + 24  # the item's margins and the focus frame
+        inner = min(max(widest + padding, 160), 640)
+        return inner + popup.verticalScrollBar().sizeHint().width()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        parts = self._completer_parts
+        popup_visible = parts is not None and parts[1].isVisible()
+        keys = (Qt.Key.Key_Enter, Qt.Key.Key_Return, Qt.Key.Key_Escape, Qt.Key.Key_Tab)
+        if popup_visible and event.key() in keys:
+            event.ignore()  # the completer handles these
+            return
+        if self._single and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            if not event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+                self.returnPressed.emit()
+            event.ignore()
+            return
+        forced = (
+            event.key() == Qt.Key.Key_Space
+            and event.modifiers() & Qt.KeyboardModifier.ControlModifier
+        )
+        if forced:
+            self.show_completions(force=True)
+            return
+        super().keyPressEvent(event)
+        if event.text() and (event.text().isalnum() or event.text() in "._"):
+            self.show_completions()
+        elif parts is not None and parts[1].isVisible():
+            parts[1].hide()
+
+    # -- gutter --------------------------------------------------------------------
+
+    def gutter_width(self) -> int:
+        """Width of the line-number area in pixels."""
+        digits = max(2, len(str(self.blockCount())))
+        return 14 + self.fontMetrics().horizontalAdvance("9") * digits
+
+    def _update_margins(self) -> None:
+        self.setViewportMargins(self.gutter_width(), 0, 0, 0)
+
+    def _update_gutter(self, rect: QRect, dy: int) -> None:
+        if self._gutter is None:
+            return
+        if dy:
+            self._gutter.scroll(0, dy)
+        else:
+            self._gutter.update(0, rect.y(), self._gutter.width(), rect.height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self._gutter is not None:
+            area = self.contentsRect()
+            self._gutter.setGeometry(
+                QRect(area.left(), area.top(), self.gutter_width(), area.height())
+            )
+
+    def paint_gutter(self, event: QPaintEvent) -> None:
+        """Paint line numbers and diagnostic markers for the visible lines."""
+        assert self._gutter is not None
+        painter = QPainter(self._gutter)
+        palette = self.palette()
+        painter.fillRect(event.rect(), palette.alternateBase())
+        block = self.firstVisibleBlock()
+        number = block.blockNumber()
+        top = round(self.blockBoundingGeometry(block).translated(self.contentOffset()).top())
+        height = self.fontMetrics().height()
+        width = self._gutter.width()
+        painter.setPen(palette.placeholderText().color())
+        while block.isValid() and top <= event.rect().bottom():
+            bottom = top + round(self.blockBoundingRect(block).height())
+            if block.isVisible() and bottom >= event.rect().top():
+                severity = self._markers.get(number + 1)
+                if severity is not None:
+                    painter.setBrush(_COLORS.get(severity, _COLORS["warning"]))
+                    painter.setPen(Qt.PenStyle.NoPen)
+                    painter.drawEllipse(3, top + height // 2 - 3, 6, 6)
+                    painter.setPen(palette.placeholderText().color())
+                painter.drawText(
+                    0, top, width - 4, height, Qt.AlignmentFlag.AlignRight, str(number + 1)
+                )
+            block = block.next()
+            top = bottom
+            number += 1
+        painter.end()

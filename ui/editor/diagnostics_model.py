@@ -1,0 +1,75 @@
+"""The diagnostics list: a read-only item model over a tuple of :class:`Diagnostic`.
+
+A row's tooltip says what a click does: go to the place in the editor, or, for a secret
+that has no value, open the Secrets dialog on it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
+
+from composer.rendering.diagnostics import Diagnostic
+from composer.secrets import missing_secret_name
+
+__all__ = ["DIAGNOSTIC_ROLE", "DiagnosticsModel", "describe_where"]
+
+DIAGNOSTIC_ROLE = Qt.ItemDataRole.UserRole + 1
+"""The role that returns the :class:`Diagnostic` object of a row."""
+
+_COLORS = {"error": QColor("#d1242f"), "warning": QColor("#bf8700")}
+Index = QModelIndex | QPersistentModelIndex
+
+
+def describe_where(where: str) -> str:
+    """A person's name for a diagnostic's place: ``headers[0]`` → "header 1"."""
+    if where.startswith("headers["):
+        return f"header {int(where[8:-1]) + 1}"
+    if where.startswith("response_mappings["):
+        return f"mapping {int(where[18:-1]) + 1}"
+    return where.upper() if where == "url" else where
+
+
+class DiagnosticsModel(QAbstractListModel):
+    """One row per diagnostic, errors first, in the order the linter found them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._items: tuple[Diagnostic, ...] = ()
+
+    def set_diagnostics(self, diagnostics: tuple[Diagnostic, ...]) -> None:
+        """Show these diagnostics (no change, no reset)."""
+        ordered = tuple(sorted(diagnostics, key=lambda d: d.severity != "error"))
+        if ordered == self._items:
+            return
+        self.beginResetModel()
+        self._items = ordered
+        self.endResetModel()
+
+    def diagnostics(self) -> tuple[Diagnostic, ...]:
+        """The rows' diagnostics."""
+        return self._items
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._items)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._items):
+            return None
+        item = self._items[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (
+                f"{item.severity}: {describe_where(item.where)}, line {item.line}, "
+                f"column {item.column}: {item.message}"
+            )
+        if role == Qt.ItemDataRole.DecorationRole:
+            return _COLORS.get(item.severity)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if missing_secret_name(item.message) is not None:
+                return "Click to give this secret a value."
+            return "Click to go to this place in the editor."
+        if role == DIAGNOSTIC_ROLE:
+            return item
+        return None

@@ -1,0 +1,387 @@
+"""Live preview: rendering off the GUI thread, debounced, with stale results dropped.
+
+:class:`PreviewService` lives on the GUI thread. Each edit calls :meth:`PreviewService.schedule`
+with a :class:`PreviewJob` factory. A recipe-sized edit made while no render is running
+is sent at once; otherwise a single-shot timer coalesces bursts of keystrokes (no delay
+for recipe-sized requests, :data:`LARGE_DEBOUNCE_MS` once the body is large, and
+never more than :data:`MAX_WAIT_MS` while typing goes on without a pause), then
+the job, stamped with a rising generation number, goes to :class:`RenderWorker` in its own
+thread through a queued signal, one at a time. The service drops any result older than the
+newest generation (a render of the request shown before, or for the person chosen before),
+so a slow render of an old text never overwrites a newer preview.
+
+The render keeps this thread of its own rather than running as an op (:mod:`ui.ops`): it
+needs no workspace, and being latest-wins it wants one render at a time with the stale
+ones dropped before they start, where an op pool would render old texts side by side and
+have them race the newest one for the GIL (:mod:`ui.ops.threads`).
+
+The worker prepares everything the preview widgets show, so the GUI thread only sets
+text: the body view is elided to :data:`VIEW_LIMIT` characters (a 1 MB body is not laid
+out in a read-only view on every keystroke) and pretty-printed JSON is computed here too.
+Pretty-printing is a view: :attr:`PreviewResult.rendered` keeps the bytes that are sent.
+
+With :attr:`PreviewJob.compare` the request is rendered with the other Liquid version
+too (:func:`composer.rendering.render.render_both`, one fixed ``now`` for both, so a date made
+from ``'now'`` cannot differ between the two by the time they took). The core's
+difference warnings join the request's diagnostics, as ``render(…, compare=True)`` adds
+them, and the other version's body is prepared for the side-by-side view with the
+position where the two views first differ. The result also carries the filter and tag
+names of the request's version, for the editors' completion, so the GUI thread never
+builds a Liquid engine.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import datetime as dt
+import json
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
+
+from composer.model import Request
+from composer.rendering.diagnostics import Diagnostic
+from ui.ops.threads import WorkerThread, current_thread_id, gc_paused
+
+if TYPE_CHECKING:
+    from composer.rendering.render import RenderedRequest
+
+__all__ = [
+    "LARGE_BODY",
+    "LARGE_DEBOUNCE_MS",
+    "MAX_WAIT_MS",
+    "VIEW_LIMIT",
+    "MappingPreview",
+    "PreviewJob",
+    "PreviewResult",
+    "PreviewService",
+    "RenderWorker",
+    "elide",
+    "first_difference",
+    "qt_position",
+]
+
+VIEW_LIMIT = 64 * 1024
+"""Characters of a rendered body the preview view shows; the rest is summarised."""
+LARGE_BODY = 32 * 1024
+"""A body at least this long is typed into with :data:`LARGE_DEBOUNCE_MS` of debounce."""
+LARGE_DEBOUNCE_MS = 60
+"""Debounce for large bodies: one render per pause in typing."""
+MAX_WAIT_MS = 300
+"""Longest an edit waits for its preview while typing goes on without a pause."""
+
+
+@dataclass(frozen=True, slots=True)
+class PreviewJob:
+    """Everything one preview render needs, as plain data."""
+
+    request: Request
+    """The request as edited."""
+    context: Mapping[str, Any]
+    """The Liquid globals of the chosen person and event."""
+    secret_names: tuple[str, ...] | None
+    """The workspace's secret names (values are never needed: the preview masks them);
+    None while the keychain is still being opened: then every ``secrets.X`` shows masked."""
+    sample_response: str | None = None
+    """The sample response text for the mapping previews; None when there is none."""
+    pretty: bool = False
+    """Whether the body view shows JSON pretty-printed."""
+    generation: int = 0
+    """Stamped by the service; higher is newer."""
+    compare: bool = False
+    """Whether to render with the other Liquid version too and show what differs."""
+
+
+@dataclass(frozen=True, slots=True)
+class MappingPreview:
+    """One response mapping rendered against the sample response."""
+
+    attribute: str
+    """The attribute it sets."""
+    value: Any
+    """The value it would store (a number or boolean when it renders as one), or None."""
+    text: str
+    """What the value rendered to."""
+    diagnostics: tuple[Diagnostic, ...]
+    """Problems rendering this mapping."""
+
+
+@dataclass(frozen=True, slots=True)
+class PreviewResult:
+    """A finished preview render."""
+
+    generation: int
+    """The job's generation."""
+    rendered: RenderedRequest
+    """The rendered request, byte for byte what is sent (secrets masked)."""
+    body_view: str
+    """What the body view shows: elided, and pretty-printed when asked and possible."""
+    mappings: tuple[MappingPreview, ...]
+    """Per-mapping previews (empty without a sample response)."""
+    thread_id: int
+    """The thread that rendered (never the GUI thread)."""
+    render_ms: float
+    """How long rendering took in the worker."""
+    liquid_title: str = ""
+    """How people name the version it rendered with (``latest (LiquidJS)``)."""
+    other: RenderedRequest | None = None
+    """The rendering with the other Liquid version (None when not compared)."""
+    other_title: str = ""
+    """How people name the other version ("" when not compared)."""
+    other_body_view: str = ""
+    """The other version's body as the body view shows it (elided, pretty when asked)."""
+    differences: tuple[Diagnostic, ...] = ()
+    """The comparison's warnings (also among :attr:`rendered`'s diagnostics)."""
+    first_difference: int | None = None
+    """Where :attr:`body_view` and :attr:`other_body_view` first differ, in the UTF-16
+    units a QTextDocument counts positions in; None when they are equal or not compared."""
+    filter_names: frozenset[str] = frozenset()
+    """Every filter of the version it rendered with (for completion)."""
+    tag_names: frozenset[str] = frozenset()
+    """Every tag of that version (for completion)."""
+
+    @property
+    def diagnostics(self) -> tuple[Diagnostic, ...]:
+        """The request's diagnostics followed by the mappings'."""
+        extra = tuple(d for m in self.mappings for d in m.diagnostics)
+        return self.rendered.diagnostics + extra
+
+
+def elide(text: str, limit: int = VIEW_LIMIT) -> str:
+    """``text`` cut to ``limit`` characters with a note saying how much is not shown."""
+    if len(text) <= limit:
+        return text
+    rest = len(text) - limit
+    return f"{text[:limit]}\n\n… {rest:,} more characters not shown ({len(text):,} in all)"
+
+
+def first_difference(a: str, b: str) -> int | None:
+    """The index of the first character where ``a`` and ``b`` differ; None when equal."""
+    if a == b:
+        return None
+    step = 4096
+    start = 0
+    while a[start : start + step] == b[start : start + step]:  # whole chunks, compared in C
+        start += step
+    for i, (x, y) in enumerate(zip(a[start : start + step], b[start : start + step], strict=False)):
+        if x != y:
+            return start + i
+    return start + min(len(a) - start, len(b) - start)
+
+
+def qt_position(text: str, index: int) -> int:
+    """``index`` (code points into ``text``) in UTF-16 units, as a QTextDocument counts."""
+    head = text[:index]
+    if head.isascii():
+        return index
+    return len(head.encode("utf-16-le")) // 2
+
+
+def _body_view(body: str, pretty: bool) -> str:
+    if pretty and body.strip():
+        with contextlib.suppress(ValueError):  # not JSON: shown as it is
+            body = json.dumps(json.loads(body), indent=2, ensure_ascii=False)
+    return elide(body)
+
+
+def _mapping_previews(job: PreviewJob) -> tuple[MappingPreview, ...]:
+    if job.sample_response is None or not job.request.response_mappings:
+        return ()
+    from composer.delivery.mapping import response_value, typed_value
+    from composer.liquid import DEFAULT_VERSION
+    from composer.rendering.render import render_field
+
+    version = job.request.liquid_version or DEFAULT_VERSION
+    globals_ = {k: v for k, v in job.context.items() if k != "secrets"}
+    globals_["response"] = response_value(job.sample_response.encode("utf-8"))
+    out: list[MappingPreview] = []
+    for i, mapping in enumerate(job.request.response_mappings):
+        text, diagnostics = render_field(
+            f"response_mappings[{i}]", mapping.value, globals_, version=version
+        )
+        failed = any(d.severity == "error" for d in diagnostics)
+        value = None if failed else typed_value(text)
+        out.append(MappingPreview(mapping.attribute, value, text, diagnostics))
+    return tuple(out)
+
+
+def render_job(job: PreviewJob) -> PreviewResult:
+    """Render one job (in whichever thread calls it)."""
+    from composer.liquid import engine
+    from composer.rendering.render import render, render_both  # the Liquid engine: see ui.app
+
+    started = time.perf_counter()
+    secrets = None if job.secret_names is None else dict.fromkeys(job.secret_names, "")
+    other: RenderedRequest | None = None
+    differences: tuple[Diagnostic, ...] = ()
+    if job.compare:
+        now = dt.datetime.now(dt.UTC)
+        both = render_both(job.request, job.context, secrets=secrets, now=now)
+        rendered, other, differences = both.rendered, both.other, both.differences
+        if differences:
+            rendered = dataclasses.replace(rendered, diagnostics=rendered.diagnostics + differences)
+    else:
+        rendered = render(job.request, job.context, secrets=secrets)
+    body_view = _body_view(rendered.body, job.pretty)
+    other_view = "" if other is None else _body_view(other.body, job.pretty)
+    first = None if other is None else first_difference(body_view, other_view)
+    mine = engine(rendered.liquid_version)
+    return PreviewResult(
+        generation=job.generation,
+        rendered=rendered,
+        body_view=body_view,
+        mappings=_mapping_previews(job),
+        thread_id=current_thread_id(),
+        render_ms=(time.perf_counter() - started) * 1000,
+        liquid_title=mine.title,
+        other=other,
+        other_title="" if other is None else engine(other.liquid_version).title,
+        other_body_view=other_view,
+        differences=differences,
+        first_difference=None if first is None else qt_position(body_view, first),
+        filter_names=mine.filter_names(),
+        tag_names=mine.tag_names(),
+    )
+
+
+class RenderWorker(QObject):
+    """Renders preview jobs in its own thread.
+
+    Signals:
+        finished(PreviewResult): a job was rendered.
+        skipped(int): a job was not rendered, a newer one having been asked for meanwhile.
+        failed(int, str): a job raised (generation, message); a bug, shown plainly.
+    """
+
+    finished = Signal(object)
+    skipped = Signal(int)
+    failed = Signal(int, str)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.latest = 0
+        """The newest generation sent; written by the GUI thread, read here (an int)."""
+
+    @Slot(object)
+    def run(self, job: PreviewJob) -> None:
+        """Render ``job`` unless a newer one has been sent since."""
+        if job.generation < self.latest:
+            self.skipped.emit(job.generation)
+            return
+        try:
+            with gc_paused():
+                result = render_job(job)
+        except Exception as exc:  # a render bug must not kill the thread
+            self.failed.emit(job.generation, f"{type(exc).__name__}: {exc}")
+            return
+        self.finished.emit(result)
+
+
+class PreviewService(QObject):
+    """Debounces edits and keeps the newest preview coming back from the render thread.
+
+    One render is in flight at a time: edits made meanwhile wait, and when it returns the
+    newest of them is rendered (its text read only then), so a slow render of a large body
+    never queues up renders that would be thrown away. :meth:`render_now` (another request,
+    person or view) makes every result still to come stale.
+
+    Signals:
+        ready(PreviewResult): the newest preview (stale ones never arrive here).
+        failed(str): rendering raised unexpectedly.
+        submit(PreviewJob): internal; carries a job to the worker's thread.
+    """
+
+    ready = Signal(object)
+    failed = Signal(str)
+    submit = Signal(object)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._generation = 0
+        self._in_flight = False
+        self._factory: Callable[[], PreviewJob] | None = None
+        self._waiting_since = 0.0
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self._fire)
+        self._worker = RenderWorker()
+        self._worker.finished.connect(self._arrived)
+        self._worker.failed.connect(self._broke)
+        self._worker.skipped.connect(self._skipped)
+        self.submit.connect(self._worker.run)
+        self._thread = WorkerThread(self._worker, "preview-render")
+        self.dropped = 0
+        """How many stale results were dropped (for tests and the benchmark)."""
+
+    @property
+    def generation(self) -> int:
+        """The newest generation: results older than it are stale."""
+        return self._generation
+
+    @property
+    def pending(self) -> bool:
+        """Whether an edit still waits for its render to start."""
+        return self._timer.isActive() or self._factory is not None
+
+    def schedule(self, factory: Callable[[], PreviewJob], body_size: int = 0) -> None:
+        """Render the job ``factory`` builds once typing pauses (the newest factory wins).
+
+        Typing that never pauses still gets a preview every :data:`MAX_WAIT_MS`.
+        """
+        now = time.monotonic()
+        if self._factory is None:
+            self._waiting_since = now
+        self._factory = factory
+        if body_size < LARGE_BODY and not self._in_flight and not self._timer.isActive():
+            self._fire()  # idle and small: no reason to wait even for the next loop pass
+            return
+        overdue = (now - self._waiting_since) * 1000 >= MAX_WAIT_MS
+        if not (overdue and self._timer.isActive()):
+            self._timer.start(LARGE_DEBOUNCE_MS if body_size >= LARGE_BODY else 0)
+
+    def render_now(self, factory: Callable[[], PreviewJob]) -> None:
+        """Render without waiting for the debounce; results still to come are stale."""
+        self._factory = factory
+        self._timer.stop()
+        self._generation += 1
+        self._worker.latest = self._generation
+        self._fire()
+
+    def _fire(self) -> None:
+        if self._factory is None or self._in_flight:
+            return  # an in-flight render's return fires the newest factory
+        job = self._factory()
+        self._factory = None
+        self._generation += 1
+        self._worker.latest = self._generation
+        self._in_flight = True
+        self.submit.emit(dataclasses.replace(job, generation=self._generation))
+
+    def _arrived(self, result: PreviewResult) -> None:
+        self._in_flight = False
+        if result.generation < self._generation:
+            self.dropped += 1
+        else:
+            self.ready.emit(result)
+        self._fire()
+
+    def _skipped(self, _generation: int) -> None:
+        self._in_flight = False
+        self.dropped += 1
+        self._fire()
+
+    def _broke(self, generation: int, message: str) -> None:
+        self._in_flight = False
+        if generation == self._generation:
+            self.failed.emit(message)
+        self._fire()
+
+    def close(self) -> None:
+        """Stop the render thread (waits for a render in progress)."""
+        self._timer.stop()
+        self._factory = None
+        self._thread.stop()

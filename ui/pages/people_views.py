@@ -1,0 +1,137 @@
+"""The views of the People page: the people table and the events panel under it.
+
+:class:`KeyTable` is the people table; it reports Delete and Enter so the page can delete
+and edit with the keyboard. :class:`EventsPanel` shows, adds and deletes the events of the
+one person selected in that table. Decisions:
+
+* **The panel follows the page, it does not watch the selection itself**: the page calls
+  :meth:`EventsPanel.show_person` with the one selected id (or ``None``), so the people
+  table stays the only source of "who is selected".
+* **Events are written straight to the workspace** (``db.people``) and the panel re-reads
+  them, then emits ``eventsChanged`` so the page can tell the window people changed.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from composer.model import Event
+from composer.store.database import Database
+from ui.pages.person_dialog import EventDialog
+from ui.pages.table_models import EventsTableModel
+
+__all__ = ["EventsPanel", "KeyTable"]
+
+
+class KeyTable(QTableView):
+    """A table view that reports the Delete and Enter keys.
+
+    Signals:
+        deletePressed(): Delete was pressed.
+        enterPressed(): Return or Enter was pressed.
+    """
+
+    deletePressed = Signal()
+    enterPressed = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Delete:
+            self.deletePressed.emit()
+        elif event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.enterPressed.emit()
+        else:
+            super().keyPressEvent(event)
+
+
+class EventsPanel(QWidget):
+    """The events of one person: a table, "Add event…" and "Delete event".
+
+    Signals:
+        eventsChanged(): an event was added or deleted.
+    """
+
+    eventsChanged = Signal()
+
+    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.person_id: str | None = None
+        self.model = EventsTableModel()
+        self.label = QLabel("Events")
+        self.table = QTableView()
+        self.table.setAccessibleName("Events of the selected person")
+        self.table.setModel(self.model)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setColumnWidth(0, 160)
+        self.table.setColumnWidth(1, 170)
+        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.add_button = QPushButton("Add e&vent…")
+        self.add_button.setAccessibleName("Add event")
+        self.add_button.clicked.connect(lambda _=False: self.add_event())
+        self.delete_button = QPushButton("Delete event")
+        self.delete_button.setAccessibleName("Delete selected event")
+        self.delete_button.clicked.connect(lambda _=False: self.delete_event())
+        bar = QHBoxLayout()
+        bar.addWidget(self.label, 1)
+        bar.addWidget(self.add_button)
+        bar.addWidget(self.delete_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(bar)
+        layout.addWidget(self.table)
+        self.show_person(None)
+
+    def show_person(self, person_id: str | None) -> None:
+        """Show the events of ``person_id`` (``None``: no single person is selected)."""
+        self.person_id = person_id
+        self.add_button.setEnabled(person_id is not None)
+        self.delete_button.setEnabled(person_id is not None)
+        if person_id is not None:
+            self.model.set_events(self.db.people.events(person_id))
+            self.label.setText(f"Events of {person_id}")
+        else:
+            self.model.set_events([])
+            self.label.setText("Events (select one person)")
+
+    def event_dialog(self) -> EventDialog | None:
+        """The add-event dialog for the person shown (shown by the caller)."""
+        person_id = self.person_id
+        if person_id is None:
+            return None
+
+        def save(event: Event) -> None:
+            self.db.people.add_event(person_id, event)
+            self.show_person(self.person_id)
+            self.eventsChanged.emit()
+
+        return EventDialog(save, person_id, self)
+
+    def add_event(self) -> None:
+        """Ask for an event of the person shown."""
+        dialog = self.event_dialog()
+        if dialog is not None:
+            dialog.open()
+
+    def delete_event(self) -> None:
+        """Delete the events selected in the table (or the current one)."""
+        rows = {index.row() for index in self.table.selectionModel().selectedRows()}
+        if not rows:
+            index = self.table.currentIndex()
+            rows = {index.row()} if index.isValid() else set()
+        for row in sorted(rows, reverse=True):
+            self.db.people.delete_event(self.model.stored_event(row).id)
+        if rows:
+            self.show_person(self.person_id)
+            self.eventsChanged.emit()

@@ -1,0 +1,290 @@
+"""The Recipes gallery: every shipped recipe, what it does, and the secrets it needs.
+
+The entries come from ``resources/recipes/index.json`` (a one-line description and the
+secret names of each recipe file) through :func:`ui.pages.table_models.load_recipe_catalogue`.
+The gallery lists each recipe with its description and its secrets, each marked as set or
+missing in the :class:`~composer.secrets.SecretStore`; the panel beside it shows the
+request itself (method, URL, body). "Use" stores a copy of the recipe as a new request (under
+the recipe's name, or "NAME copy" when that is taken) and, when some of its secrets have
+no value yet, opens the Secrets dialog on them. In the panel, each missing secret of
+"Needs the secrets: x (missing)" is a link that opens the Secrets dialog on that name.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, QSize, Qt, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListView,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from composer.errors import KnownError
+from composer.model import Request
+from composer.paths import resources_dir
+from composer.store.database import Database
+from composer.store.requests import copy_name
+from ui.dialogs.secrets import SecretsDialog
+from ui.ops.tasks import SecretsSource, resolve_store
+from ui.widgets.palette import mono
+
+__all__ = ["Recipe", "RecipesListModel", "RecipesPage", "load_recipe_catalogue"]
+
+Index = QModelIndex | QPersistentModelIndex
+_ROOT = QModelIndex()
+
+
+@dataclass(frozen=True, slots=True)
+class Recipe:
+    """A shipped recipe with its catalogue entry."""
+
+    file: str
+    """The recipe's file name in ``resources/recipes``."""
+    request: Request
+    """The request it holds."""
+    description: str
+    """One line saying what it does."""
+    secrets: tuple[str, ...]
+    """The secret names it needs."""
+
+
+def load_recipe_catalogue(resources: Path | None = None) -> list[Recipe]:
+    """Every recipe listed in ``resources/recipes/index.json``, in name order."""
+    folder = (resources or resources_dir()) / "recipes"
+    index = json.loads((folder / "index.json").read_text(encoding="utf-8"))
+    recipes = [
+        Recipe(
+            file=name,
+            request=Request.from_file(folder / name),
+            description=str(entry.get("description", "")),
+            secrets=tuple(entry.get("secrets", ())),
+        )
+        for name, entry in index.items()
+        if (folder / name).is_file()
+    ]
+    return sorted(recipes, key=lambda r: r.request.name.lower())
+
+
+class RecipesListModel(QAbstractListModel):
+    """The recipes gallery's entries: name, description and needed secrets on each line.
+
+    ``missing`` (set by the page) names the secrets of a recipe that have no value yet, so
+    each entry can say which ones still have to be typed in. Signals: the standard model
+    signals only.
+    """
+
+    RecipeRole = Qt.ItemDataRole.UserRole + 1
+
+    def __init__(self, recipes: Sequence[Recipe]) -> None:
+        super().__init__()
+        self._recipes = list(recipes)
+        self.missing: Callable[[Recipe], list[str]] = lambda recipe: []
+
+    def recipe(self, row: int) -> Recipe:
+        """The recipe on ``row``."""
+        return self._recipes[row]
+
+    def needs_text(self, recipe: Recipe) -> str:
+        """``Needs: a (set), b (missing)`` or ``Needs no secrets``."""
+        if not recipe.secrets:
+            return "Needs no secrets"
+        missing = set(self.missing(recipe))
+        marks = [f"{n} ({'missing' if n in missing else 'set'})" for n in recipe.secrets]
+        return "Needs: " + ", ".join(marks)
+
+    def rowCount(self, parent: Index = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self._recipes)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        recipe = self._recipes[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return f"{recipe.request.name}\n{recipe.description}\n{self.needs_text(recipe)}"
+        if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleDescriptionRole):
+            return f"{recipe.description} {self.needs_text(recipe)}."
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return recipe.request.name
+        if role == self.RecipeRole:
+            return recipe
+        return None
+
+
+class RecipesPage(QWidget):
+    """The recipes gallery.
+
+    Signals:
+        requestCreated(str): "Use" stored a new request (its name); the window opens it.
+    """
+
+    requestCreated = Signal(str)
+
+    def __init__(
+        self,
+        db: Database,
+        secrets: SecretsSource = None,
+        recipes: Sequence[Recipe] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.secrets = secrets
+        self.model = RecipesListModel(
+            list(recipes) if recipes is not None else load_recipe_catalogue()
+        )
+        self.model.missing = self.missing_secrets
+        self.secrets_dialog: SecretsDialog | None = None
+        self.list = QListView()
+        self.list.setAccessibleName("Recipes")
+        self.list.setModel(self.model)
+        self.list.setWordWrap(True)
+        self.list.setUniformItemSizes(False)
+        self.list.setSpacing(4)
+        self.list.setAlternatingRowColors(True)
+        self.list.activated.connect(lambda index: self.use(index.row()))
+        self.list.selectionModel().currentRowChanged.connect(lambda cur, _p: self._show(cur))
+        self.name_label = QLabel()
+        self.name_label.setAccessibleName("Recipe")
+        self.name_label.setWordWrap(True)
+        self.description = QLabel()
+        self.description.setAccessibleName("What it does")
+        self.description.setWordWrap(True)
+        self.needs = QLabel()
+        self.needs.setAccessibleName("Secrets it needs")
+        self.needs.setWordWrap(True)
+        self.needs.setTextFormat(Qt.TextFormat.RichText)
+        self.needs.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+        self.needs.linkActivated.connect(self._secret_link)
+        self.request_view = QPlainTextEdit()
+        self.request_view.setAccessibleName("Recipe request")
+        self.request_view.setReadOnly(True)
+        mono(self.request_view)
+        self.use_button = QPushButton("&Use this recipe")
+        self.use_button.setAccessibleName("Use this recipe")
+        self.use_button.clicked.connect(lambda _=False: self.use(self.list.currentIndex().row()))
+        self.status = QLabel()
+        self.status.setAccessibleName("Recipes status")
+        self.status.setWordWrap(True)
+        detail = QWidget()
+        column = QVBoxLayout(detail)
+        column.setContentsMargins(0, 0, 0, 0)
+        for widget in (self.name_label, self.description, self.needs):
+            column.addWidget(widget)
+        column.addWidget(self.request_view, 1)
+        row = QHBoxLayout()
+        row.addWidget(self.use_button)
+        row.addWidget(self.status, 1)
+        column.addLayout(row)
+        split = QSplitter()
+        split.addWidget(self.list)
+        split.addWidget(detail)
+        split.setStretchFactor(0, 2)
+        split.setStretchFactor(1, 3)
+        layout = QVBoxLayout(self)
+        heading = QLabel("Start from a recipe: each one is a complete, working request.")
+        layout.addWidget(heading)
+        layout.addWidget(split, 1)
+        if self.model.rowCount():
+            self.list.setCurrentIndex(self.model.index(0))
+
+    def missing_secrets(self, recipe: Recipe) -> list[str]:
+        """The recipe's secrets that have no value yet."""
+        store = resolve_store(self.secrets)
+        if store is None:
+            return list(recipe.secrets)
+        return [name for name in recipe.secrets if store.get(name) is None]
+
+    def _show(self, index: QModelIndex) -> None:
+        if not index.isValid():
+            return
+        recipe = self.model.recipe(index.row())
+        request = recipe.request
+        self.name_label.setText(f"<b>{request.name}</b> — {recipe.file}")
+        self.description.setText(recipe.description)
+        missing = set(self.missing_secrets(recipe))
+        if recipe.secrets:
+            marks = [
+                f'<a href="secret:{html.escape(n)}">{html.escape(n)} (missing)</a>'
+                if n in missing
+                else f"{html.escape(n)} (set)"
+                for n in recipe.secrets
+            ]
+            self.needs.setText("Needs the secrets: " + ", ".join(marks))
+        else:
+            self.needs.setText("Needs no secrets.")
+        headers = "\n".join(f"{h.name}: {h.value}" for h in request.headers)
+        self.request_view.setPlainText(
+            f"{request.method} {request.url}\n{headers}\n\n{request.body}"
+        )
+
+    def _marks_changed(self) -> None:
+        rows = self.model.rowCount()
+        if rows:
+            self.model.dataChanged.emit(self.model.index(0), self.model.index(rows - 1))
+
+    def _secret_link(self, link: str) -> None:
+        index = self.list.currentIndex()
+        if link.startswith("secret:") and index.isValid():
+            self.ask_secrets(self.model.recipe(index.row()), link.removeprefix("secret:"))
+
+    def ask_secrets(self, recipe: Recipe, focus: str | None = None) -> SecretsDialog | None:
+        """Open the Secrets dialog on the recipe's secrets (on ``focus``); None without a store."""
+        store = resolve_store(self.secrets)
+        if store is None:
+            self.status.setText("The keychain is still being opened; try again in a moment.")
+            return None
+        dialog = SecretsDialog(
+            store, list(recipe.secrets), self, focus=focus, needed_by=recipe.request.name
+        )
+        dialog.secretsChanged.connect(lambda: self._show(self.list.currentIndex()))
+        dialog.secretsChanged.connect(self._marks_changed)
+        self.secrets_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def use(self, row: int) -> str | None:
+        """Store the recipe on ``row`` as a new request; ask for its missing secrets."""
+        if row < 0 or row >= self.model.rowCount():
+            return None
+        recipe = self.model.recipe(row)
+        names = set(self.db.requests.names())
+        name = (
+            recipe.request.name
+            if recipe.request.name not in names
+            else copy_name(recipe.request.name, names)
+        )
+        try:
+            self.db.requests.create(Request.from_dict({**recipe.request.to_dict(), "name": name}))
+        except KnownError as exc:
+            self.status.setText(str(exc))
+            return None
+        self.status.setText(f'Created the request "{name}".')
+        missing = self.missing_secrets(recipe)
+        store = resolve_store(self.secrets)
+        if missing and store is not None:
+            self.secrets_dialog = SecretsDialog(store, missing, self)
+            self.secrets_dialog.secretsChanged.connect(lambda: self._show(self.list.currentIndex()))
+            self.secrets_dialog.open()
+        self.requestCreated.emit(name)
+        return name
+
+    def sizeHint(self) -> QSize:
+        return QSize(900, 600)
+
+    def prepare_screenshot(self) -> QWidget:
+        """The page with its first recipe shown (for ``--screenshots``)."""
+        if self.model.rowCount():
+            self.list.setCurrentIndex(self.model.index(0))
+        return self

@@ -1,0 +1,245 @@
+"""Opening, saving and managing requests: the window's side of the request list.
+
+:class:`RequestActions` is a mixin of :class:`ui.window.main_window.MainWindow`, kept apart so
+each file reads in one sitting. It shows a request in the composer, saves it back (only
+when it changed; the sample response beside it, in a workspace setting), and turns the
+request list's buttons into :class:`~ui.window.requests_controller.RequestsController` calls.
+Refusals from the store come back as one plain sentence in the status bar or a box.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, cast
+
+from composer.errors import KnownError
+from ui.ops import requests as request_ops
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QObject, QSettings, QTimer, SignalInstance
+
+    from composer.store.database import Database
+    from ui.editor.preview import PreviewJob, PreviewService
+    from ui.editor.tabs import ComposerTabs
+    from ui.window.request_list import RequestListPanel
+    from ui.window.requests_controller import RequestsController
+
+__all__ = ["SAMPLE_KEY", "RequestActions"]
+
+SAMPLE_KEY = "ui.sample_response."
+"""Workspace setting prefix of each request's sample response."""
+
+
+class RequestActions:
+    """Request housekeeping for the main window (a mixin; it adds no signals)."""
+
+    db: Database
+    settings: QSettings
+    requests: RequestsController
+    request_list: RequestListPanel
+    composer: ComposerTabs
+    preview: PreviewService
+    current_name: str | None
+    _saved_request: Any
+    _saved_sample: str | None
+    _autosave: QTimer
+    _saves_in_flight: int
+    saved: SignalInstance
+
+    if TYPE_CHECKING:  # provided by MainWindow and QMainWindow
+
+        def _problem(self, message: str, box: bool = False) -> None: ...
+        def _clear_problem(self) -> None: ...
+        def _request_shown(self, name: str) -> None: ...
+        def _job(self) -> PreviewJob: ...
+        def statusBar(self) -> Any: ...
+
+    def _first_choice(self, names: list[str]) -> str:
+        """On a first start: a JSON request that previews without any secret set."""
+        requests = [self.requests.get(name) for name in names]
+        free = [r for r in requests if "secrets." not in r.to_json()]
+        json_free = [r for r in free if "json" in r.content_type().lower()]
+        return (json_free or free or requests)[0].name
+
+    def open_request(self, name: str) -> None:
+        """Save the current request, then show ``name``."""
+        if name == self.current_name:
+            return
+        self.save_now()
+        try:
+            request = self.requests.get(name)
+        except KnownError as exc:
+            self._problem(str(exc))
+            return
+        sample = self.db.settings.get(SAMPLE_KEY + name, "") or ""
+        self.current_name = name
+        self._saved_request, self._saved_sample = request, sample
+        self.composer.load(request, sample)
+        self.composer.setEnabled(True)
+        self.request_list.select(name, emit=False)
+        self.settings.setValue("window/last_request", name)
+        self._request_shown(name)
+        self.preview.render_now(self._job)
+
+    def current_request(self) -> Any:
+        """The request as edited (None when none is open)."""
+        return self.composer.to_model()
+
+    def save_now(self) -> bool:
+        """Write the open request (and its sample response) now if it changed.
+
+        Background saves still on their way are waited for first, so the workspace gets
+        the writes in the order they were made. True when everything is stored.
+        """
+        self._autosave.stop()
+        self._drain_saves()
+        request = self.composer.to_model()
+        if self.current_name is None or request is None:
+            return True
+        sample = self.composer.sample_response() or ""
+        try:
+            if request != self._saved_request:
+                self.requests.save(self.current_name, request)
+                self._saved_request = request
+            if sample != self._saved_sample:
+                self.db.settings.set(SAMPLE_KEY + self.current_name, sample)
+                self._saved_sample = sample
+        except KnownError as exc:
+            self._problem(f"Not saved: {exc}")
+            return False
+        self._saved_again()
+        self.saved.emit(self.current_name)
+        return True
+
+    def save_in_background(self) -> None:
+        """The autosave: hand what changed to a write op (:func:`ui.ops.requests.save`)."""
+        request = self.composer.to_model()
+        if self.current_name is None or request is None:
+            return
+        sample = self.composer.sample_response() or ""
+        changed_request = request if request != self._saved_request else None
+        changed_sample = sample if sample != self._saved_sample else None
+        if changed_request is None and changed_sample is None:
+            return
+        self._saved_request, self._saved_sample = request, sample
+        self._saves_in_flight += 1
+        name = self.current_name
+        sample_setting = None if changed_sample is None else (SAMPLE_KEY + name, changed_sample)
+        request_ops.save(
+            cast("QObject", self), self.db.path, name, changed_request, sample_setting
+        ).success(self._background_saved).failure(
+            lambda error: self._background_failed(name, error.message)
+        ).run()
+
+    def _background_saved(self, name: str) -> None:
+        self._saves_in_flight -= 1
+        self._saved_again()
+        self.saved.emit(name)
+
+    def _saved_again(self) -> None:
+        """A save went through: a "Not saved" message no longer holds."""
+        if getattr(self, "last_problem", "").startswith("Not saved"):
+            self._clear_problem()
+
+    def _background_failed(self, name: str, message: str) -> None:
+        self._saves_in_flight -= 1
+        if name == self.current_name:
+            self._saved_request, self._saved_sample = None, None  # the next save retries
+        self._problem(f"Not saved: {message}")
+
+    def _drain_saves(self, timeout_s: float = 10.0) -> None:
+        """Wait (events still flowing) until the background saves are done."""
+        if self._saves_in_flight <= 0:
+            return
+        import time
+
+        from PySide6.QtCore import QEventLoop
+
+        loop = QEventLoop()
+        deadline = time.monotonic() + timeout_s
+        while self._saves_in_flight > 0 and time.monotonic() < deadline:
+            loop.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 20)
+
+    def new_request(self) -> None:
+        """Create a blank request and open it."""
+        self._guard(lambda: self.requests.new())
+
+    def new_from_recipe(self, recipe_name: str) -> None:
+        """Create a request from the shipped recipe called ``recipe_name``."""
+        self._guard(lambda: self.requests.new_from_recipe(recipe_name))
+
+    def _fill_recipes(self) -> None:
+        self.request_list.set_recipes(self.requests.recipes())
+
+    def _duplicate(self) -> None:
+        if self.current_name and self.save_now():
+            self._guard(lambda: self.requests.duplicate(self.current_name or ""))
+
+    def _ask_rename(self) -> None:
+        if self.current_name is None:
+            return
+        from PySide6.QtWidgets import QInputDialog  # loaded on first use: start-up stays lean
+
+        name, ok = QInputDialog.getText(
+            self,  # type: ignore[arg-type]
+            "Rename request",
+            "New name:",
+            text=self.current_name,
+        )
+        if ok:
+            self.rename_current(name)
+
+    def rename_current(self, new_name: str) -> bool:
+        """Rename the open request; a refused name is explained in a message box."""
+        if self.current_name is None or not self.save_now():
+            return False
+        old = self.current_name
+        sample = self._saved_sample
+        try:
+            name = self.requests.rename(old, new_name)
+        except KnownError as exc:
+            self._problem(str(exc), box=True)
+            return False
+        self._clear_problem()  # a refusal of an earlier name no longer holds
+        if sample and name != old:
+            self.db.settings.set(SAMPLE_KEY + name, sample)
+            self.db.settings.delete(SAMPLE_KEY + old)
+        return True
+
+    def delete_current(self) -> None:
+        """Delete the open request; the status bar offers Undo."""
+        request = self.composer.to_model()
+        if self.current_name is None or request is None:
+            return
+        self._autosave.stop()
+        self._guard(lambda: self.requests.delete(request))
+        self.statusBar().showMessage(
+            f'Deleted "{request.name}". Undo with the button, Ctrl+Shift+Z or Edit ▸ Undo delete.',
+            15000,
+        )
+
+    def undo(self) -> None:
+        """Undo the last deletion."""
+        self.requests.undo()
+
+    def _opened(self, name: str) -> None:
+        self.save_now()  # edits of the request shown so far are kept first
+        self.current_name = None  # a renamed or restored request is read again
+        self.open_request(name)
+
+    def _closed_request(self, name: str) -> None:
+        if name != self.current_name:
+            return
+        self.current_name = None
+        self._saved_request = None
+        names = self.requests.names()
+        if names:
+            self.open_request(names[0])
+        else:
+            self.composer.setEnabled(False)  # nothing to edit until a request is made
+
+    def _guard(self, work: Callable[[], Any]) -> None:
+        try:
+            work()
+        except KnownError as exc:
+            self._problem(str(exc), box=True)
