@@ -261,6 +261,10 @@ def install_pages(window: MainWindow, db: Database) -> None:
     window.menu("&Edit").addAction(action)
     window.add_screenshot("secrets.png", lambda: secrets_dialog(picture=True))
 
+    from ui.cio.actions import install_cio_menu
+
+    install_cio_menu(window)
+
 
 def _use_url(window: MainWindow, url: str) -> None:
     """Put ``url`` in the open request's URL field (an edit, saved like any other)."""
@@ -342,7 +346,7 @@ def _install_request_tools(window: MainWindow, db: Database) -> None:
     def import_curl() -> None:
         from ui.dialogs.curl import CurlImportDialog
 
-        dialog = CurlImportDialog(db, parent=window)
+        dialog = CurlImportDialog(db, secrets=lambda: window.secret_store, parent=window)
         dialog.requestCreated.connect(window.show_request)
         dialog.exec()
 

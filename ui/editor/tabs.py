@@ -43,7 +43,7 @@ from composer.delivery.mapping import explain, response_value
 from composer.liquid import DEFAULT_VERSION, LiquidVersion, other_version, version_named
 from composer.model import Request
 from composer.rendering.diagnostics import Diagnostic
-from composer.secrets import missing_secret_name, secrets_used
+from composer.secrets import SecretStore, missing_secret_name, secrets_used
 from ui.editor.body_tab import BodyTab
 from ui.editor.headers_tab import HeadersTab
 from ui.editor.highlighter import syntax_for
@@ -51,10 +51,18 @@ from ui.editor.liquid_switch import LiquidVersionSwitch, SwitchVersionCommand
 from ui.editor.preview import PreviewResult
 from ui.editor.request_tab import RequestTab
 from ui.editor.response_tab import ResponseTab
-from ui.ops.tasks import SecretsSource, resolve_store
+from ui.ops.engine import SecretsSource
 from ui.pages.inbox import follow_request
 
 __all__ = ["ComposerTabs", "tab_of"]
+
+
+def _store_of(source: SecretsSource) -> SecretStore | None:
+    """The store a :data:`~ui.ops.engine.SecretsSource` gives now (None while it is not open)."""
+    if source is None or isinstance(source, SecretStore):
+        return source
+    return source()
+
 
 REQUEST, HEADERS, BODY, RESPONSE = range(4)
 _TITLES = {REQUEST: "&Request", HEADERS: "&Headers", BODY: "&Body", RESPONSE: "Res&ponse"}
@@ -292,7 +300,7 @@ class ComposerTabs(QTabWidget):
         source = self.secret_source
         if source is None:
             source = getattr(window, "secret_store", None)
-        store = resolve_store(source)
+        store = _store_of(source)
         request = self.to_model()
         if store is None or request is None:
             return None

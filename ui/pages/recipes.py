@@ -34,13 +34,22 @@ from PySide6.QtWidgets import (
 from composer.errors import KnownError
 from composer.model import Request
 from composer.paths import resources_dir
+from composer.secrets import SecretStore
 from composer.store.database import Database
 from composer.store.requests import copy_name
 from ui.dialogs.secrets import SecretsDialog
-from ui.ops.tasks import SecretsSource, resolve_store
+from ui.ops.engine import SecretsSource
 from ui.widgets.palette import mono
 
 __all__ = ["Recipe", "RecipesListModel", "RecipesPage", "load_recipe_catalogue"]
+
+
+def _store_of(source: SecretsSource) -> SecretStore | None:
+    """The store a :data:`~ui.ops.engine.SecretsSource` gives now (None while it is not open)."""
+    if source is None or isinstance(source, SecretStore):
+        return source
+    return source()
+
 
 Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()
@@ -201,7 +210,7 @@ class RecipesPage(QWidget):
 
     def missing_secrets(self, recipe: Recipe) -> list[str]:
         """The recipe's secrets that have no value yet."""
-        store = resolve_store(self.secrets)
+        store = _store_of(self.secrets)
         if store is None:
             return list(recipe.secrets)
         return [name for name in recipe.secrets if store.get(name) is None]
@@ -241,7 +250,7 @@ class RecipesPage(QWidget):
 
     def ask_secrets(self, recipe: Recipe, focus: str | None = None) -> SecretsDialog | None:
         """Open the Secrets dialog on the recipe's secrets (on ``focus``); None without a store."""
-        store = resolve_store(self.secrets)
+        store = _store_of(self.secrets)
         if store is None:
             self.status.setText("The keychain is still being opened; try again in a moment.")
             return None
@@ -272,7 +281,7 @@ class RecipesPage(QWidget):
             return None
         self.status.setText(f'Created the request "{name}".')
         missing = self.missing_secrets(recipe)
-        store = resolve_store(self.secrets)
+        store = _store_of(self.secrets)
         if missing and store is not None:
             self.secrets_dialog = SecretsDialog(store, missing, self)
             self.secrets_dialog.secretsChanged.connect(lambda: self._show(self.list.currentIndex()))

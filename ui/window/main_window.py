@@ -213,6 +213,8 @@ class MainWindow(RequestActions, LiquidActions, QMainWindow):
         self.composer.prettyToggled.connect(lambda _on: self.refresh_preview())
         self.composer.authRequested.connect(self._auth)
         self.composer.lastResponseRequested.connect(self._ask_last_response)
+        self.composer.secret_source = lambda: self.secret_store
+        self.composer.secretsChanged.connect(self.refresh_secrets)
         self.preview.ready.connect(self._show_preview)
         self.preview.failed.connect(self._problem)
         self.send_panel.sendRequested.connect(self.send_current)
@@ -275,6 +277,17 @@ class MainWindow(RequestActions, LiquidActions, QMainWindow):
     def refresh_secrets(self) -> None:
         """Read the secret names again (after the secrets dialog changed them)."""
         self.deliveries.refresh_secrets()
+
+    def reload_request(self, name: str) -> None:
+        """Show the stored ``name`` again if it is the request open (another part of the
+        app replaced it in the workspace, as a pull from Customer.io does): the stored text
+        wins over edits not yet saved."""
+        if name != self.current_name:
+            return
+        self._autosave.stop()
+        self._drain_saves()
+        self.current_name = None  # read again, and nothing of the old text is saved over it
+        self.open_request(name)
 
     def reload_people(self) -> None:
         """Read the people again after another page changed them (the choice is kept)."""
@@ -453,7 +466,12 @@ class MainWindow(RequestActions, LiquidActions, QMainWindow):
     def _auth(self) -> None:
         from ui.editor.auth_dialog import AuthDialog
 
-        dialog = AuthDialog(self, self.keychain_problem)
+        request = self.composer.to_model()
+        current = None
+        for header in request.headers if request is not None else ():
+            if header.name.strip().lower() == "authorization":
+                current = header.value  # the last one is the one sent
+        dialog = AuthDialog(self, self.keychain_problem, current=current)
         if dialog.exec():
             self.apply_auth(dialog.choice())
 
