@@ -14,7 +14,7 @@ Decisions:
   (``login(remember=False)``), as the app's secrets are. It never reaches the workspace,
   a signal, a log or the screen (a password field; nothing shows it back).
 * **Off the GUI thread.** Every App API call, keychain read and check runs in a
-  :class:`~ui.cio.tasks.CioJobs` worker; the dialogs show progress and a Cancel button.
+  :class:`~ui.cio.tasks.CioJobs` op; the dialogs show progress and a Cancel button.
 * **Retries.** The deliveries' rules (429, 5xx, timeouts and connection errors retried,
   ``Retry-After`` honoured), but three retries at most and a ``Retry-After`` capped at a
   minute (:data:`WINDOW_POLICY`): a person is waiting, and can cancel or try again.

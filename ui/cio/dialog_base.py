@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.cio.tasks import CioJobs, Progress
-from ui.ops.tasks import TaskError
+from ui.ops import OpError
 from ui.widgets.palette import accent
 
 if TYPE_CHECKING:
@@ -62,7 +62,7 @@ class CioDialog(QDialog):
         """This dialog's background work."""
         self.message = ""
         """The status line's last text (plain)."""
-        self.failed: TaskError | None = None
+        self.failed: OpError | None = None
         """The last job's failure, if the last job failed."""
         self.status = QLabel()
         self.status.setAccessibleName("Status")
@@ -103,9 +103,11 @@ class CioDialog(QDialog):
         """Run ``work`` in the background; ``done`` gets its value (failures are shown)."""
 
         def answer(value: Any) -> None:
-            if isinstance(value, TaskError):
+            if isinstance(value, OpError):
                 self.failed = value
-                text = value.message if value.known else f"Unexpected error (a bug): {value}"
+                text = (
+                    value.message if value.known else f"Unexpected error (a bug): {value.message}"
+                )
                 self.say(text, error=True)
                 self.refresh_buttons()
                 return

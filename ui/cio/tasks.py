@@ -1,72 +1,52 @@
 """Background work for the Customer.io dialogs: one call at a time, with progress and Cancel.
 
-A :class:`CioJobs` belongs to one dialog. :meth:`CioJobs.run` hands a function to a
-:class:`CioJob` worker in its own thread (:func:`ui.ops.tasks.start_thread`, the
-pages' pattern); the function gets a ``progress(stage, done, total)`` hook and a
-``cancelled()`` hook that the App API client and the core's loops ask, so Cancel stops a
-pull between requests and a push's checks between people. The answer comes back on the
-GUI thread: the function's value, or a :class:`~ui.ops.tasks.TaskError` (plain data,
-never the exception). A dialog closing cancels its job and waits for the thread, so no
-worker outlives the window. The App API key never travels in a signal: the function
-closes over what it needs.
+A :class:`CioJobs` belongs to one dialog. :meth:`CioJobs.run` hands a function to an
+:class:`ui.ops.Op` (the one way the window runs work off the GUI thread); the function
+gets a ``progress(stage, done, total)`` hook and a ``cancelled()`` hook that the App API
+client and the core's loops ask, so Cancel stops a pull between requests and a push's
+checks between people. The answer comes back on the GUI thread: the function's value, or
+an :class:`~ui.ops.OpError` (plain data, never the exception). Decisions:
+
+* **No thread of its own.** The op's worker belongs to the ops' pool, so no QThread is
+  made, deleted or waited on here; a closing dialog cancels its job and waits (bounded)
+  for the function to return, so no call to Customer.io outlives the window.
+* **Progress crosses threads as a signal.** The hook emits :attr:`CioJobs.progressed`
+  from the worker; Qt queues it to the dialog on the GUI thread.
+* **Secrets stay in the closure.** The App API key never travels in a signal: the
+  function closes over what it needs.
+
+Signals of :class:`CioJobs`:
+    busyChanged(bool): a job started (True) or ended (False).
+    progressed(str, int, object): the running job's stage, how much is done, the total.
 """
 
 from __future__ import annotations
 
-import contextlib
 import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QObject, Signal
 
-from ui.ops.tasks import TaskError, start_thread
+from ui.ops import Op
 
-__all__ = ["CioJob", "CioJobs", "Progress"]
+__all__ = ["CioJobs", "Progress"]
 
 Progress = Callable[[str, int, int | None], None]
 """``progress(stage, done, total)``; ``total`` None when unknown."""
 Work = Callable[[Progress, Callable[[], bool]], Any]
 
 
-class CioJob(QObject):
-    """Runs one function off the GUI thread.
+class _Job:
+    """One call: its Cancel flag and the flag its worker sets once the function returned."""
 
-    Signals:
-        progressed(str, int, object): a stage, how much is done, the total (or None).
-        succeeded(object): the function's value.
-        failed(object): a :class:`~ui.ops.tasks.TaskError`.
-        finished(): after either.
-    """
-
-    progressed = Signal(str, int, object)
-    succeeded = Signal(object)
-    failed = Signal(object)
-    finished = Signal()
-
-    def __init__(self, work: Work) -> None:
-        super().__init__()
-        self._work = work
-        self.stop_event = threading.Event()
-        """Set by Cancel; the function's ``cancelled()`` reads it."""
-
-    @Slot()
-    def run(self) -> None:
-        """Call the function and report."""
-        try:
-            value = self._work(
-                lambda stage, done, total: self.progressed.emit(stage, done, total),
-                self.stop_event.is_set,
-            )
-        except Exception as exc:  # a plain message for the dialog, never a leaked traceback
-            self.failed.emit(TaskError.of(exc))
-        else:
-            self.succeeded.emit(value)
-        self.finished.emit()
+    def __init__(self) -> None:
+        self.stop = threading.Event()
+        self.ended = threading.Event()
 
 
 class CioJobs(QObject):
-    """One dialog's background calls, one at a time.
+    """One dialog's background calls, one at a time (see the module docstring).
 
     Signals:
         busyChanged(bool): a job started (True) or ended (False).
@@ -78,10 +58,8 @@ class CioJobs(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._job: CioJob | None = None
-        self._thread: QThread | None = None
-        self._threads: list[tuple[QThread, CioJob]] = []  # referenced until they end
-        self._done: Callable[[Any], None] | None = None
+        self._job: _Job | None = None
+        self._started: list[_Job] = []  # until their functions return
 
     @property
     def busy(self) -> bool:
@@ -89,48 +67,48 @@ class CioJobs(QObject):
         return self._job is not None
 
     def run(self, work: Work, done: Callable[[Any], None]) -> bool:
-        """Run ``work`` in the background; ``done`` gets its value or a TaskError.
+        """Run ``work`` in the background; ``done`` gets its value or an :class:`OpError`.
 
         False (and nothing runs) when another job is still running.
         """
         if self._job is not None:
             return False
-        job = CioJob(work)
-        job.progressed.connect(self.progressed)
-        job.succeeded.connect(self._answer)
-        job.failed.connect(self._answer)
-        self._job, self._done = job, done
-        self._prune()
-        self._thread = start_thread(job, "customer.io", job.run)
-        self._threads.append((self._thread, job))
+        job = _Job()
+        self._job = job
+        self._started = [j for j in self._started if not j.ended.is_set()] + [job]
+        progressed = self.progressed
+
+        def call(_db: object) -> Any:
+            try:
+                return work(
+                    lambda stage, count, total: progressed.emit(stage, count, total),
+                    job.stop.is_set,
+                )
+            finally:
+                job.ended.set()
+
+        def answer(value: Any) -> None:
+            if self._job is job:
+                self._job = None
+                self.busyChanged.emit(False)
+            done(value)
+
+        Op(self, call).success(answer).failure(answer).run()
         self.busyChanged.emit(True)
         return True
 
     def cancel(self) -> None:
         """Ask the running job to stop at its next check."""
         if self._job is not None:
-            self._job.stop_event.set()
+            self._job.stop.set()
 
-    def wait(self, ms: int = 30_000) -> None:
-        """Cancel the running job and wait for every thread to end (closing, tests)."""
+    def wait(self, ms: int = 30_000) -> bool:
+        """Cancel the running job and wait until every function started here returned
+        (closing); True if they did within ``ms``."""
         self.cancel()
-        for thread, _job in self._threads:
-            with contextlib.suppress(RuntimeError):  # already deleted: it ended
-                thread.wait(ms)
-        self._threads.clear()
-
-    def _prune(self) -> None:
-        running = []
-        for thread, job in self._threads:
-            with contextlib.suppress(RuntimeError):  # deleted: it ended
-                if not thread.isFinished():
-                    running.append((thread, job))
-        self._threads = running
-
-    @Slot(object)
-    def _answer(self, value: Any) -> None:
-        done = self._done
-        self._job = self._thread = self._done = None  # the thread stays in _threads
-        self.busyChanged.emit(False)
-        if done is not None:
-            done(value)
+        for job in self._started:
+            job.stop.set()
+            if not job.ended.wait(ms / 1000):
+                return False
+        self._started.clear()
+        return True
