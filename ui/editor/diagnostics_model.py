@@ -2,6 +2,10 @@
 
 A row's tooltip says what a click does: go to the place in the editor, or, for a secret
 that has no value, open the Secrets dialog on it.
+
+A row's colour (its text and its swatch: red for an error, amber for a warning) is an
+accent of :mod:`ui.widgets.palette`, picked for the palette in use when the row is drawn,
+so it reads on a light and a dark theme alike.
 """
 
 from __future__ import annotations
@@ -9,17 +13,17 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor
 
 from composer.rendering.diagnostics import Diagnostic
 from composer.secrets import missing_secret_name
+from ui.widgets.palette import accent
 
 __all__ = ["DIAGNOSTIC_ROLE", "DiagnosticsModel", "describe_where"]
 
 DIAGNOSTIC_ROLE = Qt.ItemDataRole.UserRole + 1
 """The role that returns the :class:`Diagnostic` object of a row."""
 
-_COLORS = {"error": QColor("#d1242f"), "warning": QColor("#bf8700")}
+_ACCENTS = {"error": "failure", "warning": "waiting"}
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -64,8 +68,9 @@ class DiagnosticsModel(QAbstractListModel):
                 f"{item.severity}: {describe_where(item.where)}, line {item.line}, "
                 f"column {item.column}: {item.message}"
             )
-        if role == Qt.ItemDataRole.DecorationRole:
-            return _COLORS.get(item.severity)
+        if role in (Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.ForegroundRole):
+            name = _ACCENTS.get(item.severity)
+            return accent(name) if name is not None else None
         if role == Qt.ItemDataRole.ToolTipRole:
             if missing_secret_name(item.message) is not None:
                 return "Click to give this secret a value."

@@ -1,7 +1,10 @@
 """Syntax highlighting for Liquid templates and the body's own syntax (JSON, XML, form).
 
 Colours follow the application palette: a light and a dark set, chosen when the
-highlighter is made.
+highlighter is made and chosen again whenever the theme switches
+(:func:`ui.widgets.palette.theme_notifier`), so an open editor turns with the window. Every
+colour of each set reads at least 4.5:1 (WCAG) against the text background of its scheme,
+checked by the tests.
 
 Liquid outputs (``{{ … }}``) and tags (``{% … %}``) are highlighted on top of the body's
 syntax, which follows the Content-Type (:meth:`LiquidHighlighter.set_syntax`). Outputs and
@@ -55,7 +58,7 @@ _LIGHT = {
     "liquid": "#7a1fa2",
     "lstr": "#a85a00",
     "filter": "#0b6e99",
-    "comment": "#6a737d",
+    "comment": "#5f6771",
     "key": "#0550ae",
     "str": "#116329",
     "num": "#953800",
@@ -119,11 +122,27 @@ class LiquidHighlighter(QSyntaxHighlighter):
     def __init__(self, document: QTextDocument, syntax: str = "text") -> None:
         super().__init__(document)
         self._syntax = syntax
+        self.formats: dict[str, QTextCharFormat] = {}
+        self._pick_colours()
+        from ui.widgets.palette import theme_notifier
+
+        theme_notifier().changed.connect(self._theme_changed)
+
+    def _pick_colours(self) -> None:
         colors = _DARK if dark_palette() else _LIGHT
         self.formats = {
             kind: _fmt(colors[kind], bold=kind in _BOLD, italic=kind == "comment")
             for kind in _LIGHT
         }
+
+    def _theme_changed(self, _dark: bool) -> None:
+        self._pick_colours()
+        self.rehighlight()
+
+    @staticmethod
+    def colour_sets() -> dict[str, dict[str, str]]:
+        """The colours of each scheme, by kind of token (``light``, ``dark``)."""
+        return {"light": dict(_LIGHT), "dark": dict(_DARK)}
 
     @property
     def syntax(self) -> str:

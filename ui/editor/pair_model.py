@@ -14,7 +14,9 @@ request) is not a step. An undone step selects the row it touched.
 
 A row can carry a diagnostic (:meth:`PairTableModel.set_marks`): its editable cells are
 tinted (red for an error, amber for a warning) and their tooltip is the message, so a
-header with a problem is found in the table, not only in the diagnostics list.
+header with a problem is found in the table, not only in the diagnostics list. The tints
+and the problem column's red are accents of :mod:`ui.widgets.palette`, with a dark entry
+each, so the palette's text stays readable on them in a dark theme.
 """
 
 from __future__ import annotations
@@ -23,13 +25,15 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QColor, QUndoCommand, QUndoStack
+from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QAbstractItemView, QTableView, QWidget
+
+from ui.widgets.palette import accent
 
 __all__ = ["PairTableModel", "PairTableView"]
 
 Index = QModelIndex | QPersistentModelIndex
-_MARK_COLORS = {"error": "#f8d7da", "warning": "#fff3cd"}
+_MARK_ACCENTS = {"error": "error_mark", "warning": "warning_mark"}
 
 
 class _Rows(QUndoCommand):
@@ -270,10 +274,10 @@ class PairTableModel(QAbstractTableModel):
             return ""
         problem = row < len(self._problems) and self._problems[row]
         if role == Qt.ItemDataRole.ForegroundRole and column >= self._width and problem:
-            return QColor("#d1242f")
+            return accent("failure")
         mark = self._marks.get(row) if column < self._width else None
         if mark is not None and role == Qt.ItemDataRole.BackgroundRole:
-            return QColor(_MARK_COLORS.get(mark[0], _MARK_COLORS["warning"]))
+            return accent(_MARK_ACCENTS.get(mark[0], "warning_mark"))
         if mark is not None and role == Qt.ItemDataRole.ToolTipRole:
             return mark[1]
         return None

@@ -10,6 +10,11 @@ set first. Tests move the folder with :func:`use_folder` before any window exist
 File dialogs open where the user last chose a file of the same kind (people files,
 request files, cURL…: :func:`last_folder` / :func:`remember_folder`), and in the home
 folder the first time, never in whatever folder the application was started from.
+
+The theme (``appearance/theme``: ``system``, ``light`` or ``dark``) is read with
+:func:`saved_theme`; anything else stored there reads as ``system``. A list (the People
+table's columns) is stored with :func:`save_list` and read back with :func:`read_list`,
+which gives ``None`` when nothing usable was stored.
 """
 
 from __future__ import annotations
@@ -25,11 +30,18 @@ __all__ = [
     "last_folder",
     "open_settings",
     "read_bool",
+    "read_list",
     "remember_folder",
     "restore_layout",
     "save_layout",
+    "save_list",
+    "save_theme",
+    "saved_theme",
     "use_folder",
 ]
+
+_THEME_KEY = "appearance/theme"
+_THEMES = ("system", "light", "dark")
 
 ORGANIZATION = "webhook-composer"
 """The folder name under the user's configuration folder."""
@@ -93,3 +105,43 @@ def remember_folder(kind: str, chosen: Path | str) -> None:
     settings = open_settings()
     settings.setValue(f"folders/{kind}", str(folder))
     settings.sync()
+
+
+def saved_theme() -> str:
+    """The theme chosen in Preferences (``system`` until one is chosen)."""
+    value = open_settings().value(_THEME_KEY)
+    return value if isinstance(value, str) and value in _THEMES else "system"
+
+
+def save_theme(choice: str) -> None:
+    """Remember the theme ``choice`` (``system``, ``light`` or ``dark``)."""
+    if choice not in _THEMES:
+        raise ValueError(f"unknown theme {choice!r}")
+    settings = open_settings()
+    settings.setValue(_THEME_KEY, choice)
+    settings.sync()
+
+
+def save_list(key: str, values: list[str]) -> None:
+    """Remember a list of strings under ``key`` (kept as JSON text, whatever its length)."""
+    import json
+
+    settings = open_settings()
+    settings.setValue(key, json.dumps(list(values)))
+    settings.sync()
+
+
+def read_list(key: str) -> list[str] | None:
+    """The list :func:`save_list` stored under ``key``, or None when there is none."""
+    import json
+
+    value = open_settings().value(key)
+    if not isinstance(value, str):
+        return None
+    try:
+        items = json.loads(value)
+    except ValueError:
+        return None
+    if not isinstance(items, list) or not all(isinstance(v, str) for v in items):
+        return None
+    return items
