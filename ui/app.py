@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import gc
 import importlib
+import logging
 import os
 import sys
 import time
@@ -71,9 +72,21 @@ def process_age_ms() -> tuple[float, str]:
         return (time.perf_counter() - _IMPORTED) * 1000, "import of ui.app"
 
 
-def run(data_dir: Path | None, exit_after_startup: bool, screenshots: str | None) -> int:
-    """Open the window on the workspace in ``data_dir``; returns the exit code."""
+def run(
+    data_dir: Path | None,
+    exit_after_startup: bool,
+    screenshots: str | None,
+    *,
+    verbose: bool = False,
+) -> int:
+    """Open the window on the workspace in ``data_dir``; returns the exit code.
+
+    The log (:mod:`composer.logs`) is set up first; ``verbose`` prints its lines on stderr.
+    """
+    from composer.logs import setup_logging
     from ui.ops.threads import SWITCH_INTERVAL
+
+    setup_logging(verbose=verbose)
 
     sys.setswitchinterval(SWITCH_INTERVAL)  # for the whole app: see the module docstring
     collecting = gc.isenabled()
@@ -116,14 +129,17 @@ def _run(data_dir: Path | None, exit_after_startup: bool, screenshots: str | Non
     try:
         db = open_workspace(data_dir)
     except KnownError as exc:
+        logging.getLogger("ui.app").error("The workspace did not open: %s", exc)
         if exit_after_startup or screenshots:
             print(f"webhook-composer: {exc}", file=sys.stderr)
         else:
             QMessageBox.critical(None, "Webhook Composer", str(exc))
         return 2
 
+    import composer
     from ui.window.main_window import MainWindow
 
+    logging.getLogger("ui.app").info("Webhook Composer %s opened %s", composer.__version__, db.path)
     window = MainWindow(db)
     install_pages(window, db)
     code = 0

@@ -17,7 +17,12 @@ from composer.cli.main import main as cli_main
 def _open_app(args: argparse.Namespace) -> int:
     from ui.app import run
 
-    return run(data_dir_of(args), args.exit_after_startup, args.screenshots)
+    return run(
+        data_dir_of(args),
+        args.exit_after_startup,
+        args.screenshots,
+        verbose=bool(getattr(args, "verbose", False)),
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -11,7 +11,9 @@ layers). Shared conventions:
   a person failing ``check``), 2 with exactly one line on stderr on bad usage or an
   unreadable or invalid file;
 * ``--json`` output is one JSON document on stdout;
-* secrets never appear in anything printed.
+* secrets never appear in anything printed;
+* every command writes the log (:mod:`composer.logs`: sends, retries, errors, secrets
+  masked); ``--verbose``, before the command, prints its lines on stderr too.
 """
 
 from __future__ import annotations
@@ -85,6 +87,11 @@ def build_parser(commands: bool = True) -> argparse.ArgumentParser:
         help="open the window, draw the first preview, print the start-up time and exit",
     )
     parser.add_argument("--screenshots", metavar="OUT", help="save every page as a PNG and exit")
+    parser.add_argument(
+        "--verbose",
+        action="store_true",
+        help="also print the log's lines (sends, retries, errors; secrets masked) on stderr",
+    )
     if not commands:
         return parser
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
@@ -95,7 +102,7 @@ def build_parser(commands: bool = True) -> argparse.ArgumentParser:
 
 AppOpener = Callable[[argparse.Namespace], int]
 """Opens the desktop app for parsed arguments (``--data-dir``, ``--exit-after-startup``,
-``--screenshots``) and returns its exit code."""
+``--screenshots``, ``--verbose``) and returns its exit code."""
 
 
 def main(argv: Sequence[str] | None = None, open_app: AppOpener | None = None) -> int:
@@ -116,6 +123,9 @@ def main(argv: Sequence[str] | None = None, open_app: AppOpener | None = None) -
                 )
             return open_app(args)
         handler: Handler = args.handler
+        from composer.logs import setup_logging
+
+        setup_logging(verbose=args.verbose)
         return handler(args)
     except CommandError as exc:
         print(str(exc).splitlines()[0], file=sys.stderr)

@@ -22,6 +22,7 @@ sends only while the composer is the page shown: on another page the keys are th
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -55,6 +56,8 @@ from ui.window.requests import RequestActions
 from ui.window.requests_controller import RequestsController
 
 __all__ = ["AUTOSAVE_MS", "LIST_WIDTH", "MainWindow"]
+
+_log = logging.getLogger("ui.window")
 
 AUTOSAVE_MS = 500
 """Edits are saved this long after the last change."""
@@ -441,6 +444,7 @@ class MainWindow(RequestActions, LiquidActions, QMainWindow):
             self.last_problem = ""
 
     def _problem(self, message: str, box: bool = False) -> None:
+        _log.warning("%s", message)
         self.last_problem = message
         self.send_panel.show_problem(message)
         self.statusBar().showMessage(message, 15000)
@@ -455,12 +459,24 @@ class MainWindow(RequestActions, LiquidActions, QMainWindow):
 
     def _store_opened(self, store: object) -> None:
         self.secret_store = store
+        self._mask_secrets_in_log()
+
+    def _mask_secrets_in_log(self) -> None:
+        """Give the log's filter every secret value (read off the GUI thread)."""
+        store = self.secret_store
+        if store is None:
+            return
+        from composer.logs import remember_secrets
+        from ui.ops import Op
+
+        Op(self, lambda _db: tuple(store.all_values().values())).success(remember_secrets).run()
 
     def _secrets_known(self, names: tuple[str, ...], problem: object) -> None:
         self.secret_names = tuple(names)
         self.keychain_problem = problem if isinstance(problem, str) else None
         self._update_completions()
         self.refresh_preview()
+        self._mask_secrets_in_log()  # a value set since is masked too
         self.secretsChanged.emit()
 
     def _auth(self) -> None:
