@@ -1,0 +1,681 @@
+"""The response viewer: one attempt's answer, as Postman or Insomnia users expect to read it.
+
+A line at the top says the status (its colour by class: 2xx, 3xx, 4xx, 5xx or no answer,
+from :func:`ui.widgets.palette.accent`), the time and the size at a glance; a note under it
+says what is special about the body (binary, kept only in part, decoded from gzip, nested
+too deeply for the tree). Three tabs follow:
+
+* **Body**: *Pretty*, JSON as a collapsible tree (:class:`~ui.editor.response_tree.JsonTreeModel`,
+  built as it is opened), and *Raw*, the text as received, read-only and monospace. A body
+  that is not JSON has Raw only; a binary one a hex dump of its start. Raw is filled only
+  when first shown, in slices of :data:`RAW_SLICE` characters between passes of the event
+  loop, and a line longer than :data:`LINE_CHARS` is shown broken into pieces of that
+  length (the viewer says so): Qt lays out a line as one block, and a 1 MiB one-line JSON
+  would freeze the window for a second. "Copy body" copies the body as received.
+  A JSON body longer than :data:`PARSE_HERE` is parsed off the GUI thread (an op; 1 MiB
+  takes over 100 ms), and the tree appears when it is read (``treeReady``).
+* **Headers**: a two-column table.
+* **Timing**: the attempt's number, start, duration, status, size, its error if any and,
+  for a redirect, where it points (redirects are not followed).
+
+**Find** (Ctrl+F anywhere in the viewer, F3 / Shift+F3 or Enter / Shift+Enter for next and
+previous, Esc to close) searches the Raw body, case-insensitively, and counts the matches;
+from the Pretty tree it brings Raw forward. The viewer takes Ctrl+F before the window's
+own shortcuts while the focus is inside it.
+
+Secrets were masked by the core before a response was stored or reported; the viewer shows
+what it is given and has no way to unmask.
+
+Signals:
+    sampleRequested(str): "Use as sample response" with the body's text.
+    rawLoaded(): the Raw view holds the whole body.
+    treeReady(): the Pretty tree holds the body's JSON.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QFont, QGuiApplication, QKeyEvent, QKeySequence, QPalette, QTextDocument
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QRadioButton,
+    QStackedWidget,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QToolButton,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from composer.json_input import JsonProblem, parse
+from ui.editor.response_data import (
+    ResponseView,
+    clock_text,
+    hex_dump,
+    size_text,
+    status_class,
+    status_text,
+)
+from ui.editor.response_tree import JsonTreeModel
+from ui.ops import Op
+from ui.widgets.palette import accent, mono
+
+__all__ = ["LINE_CHARS", "RAW_SLICE", "ResponseViewer", "display_text"]
+
+RAW_SLICE = 16_000
+"""Characters added to the Raw view per pass of the event loop."""
+LINE_CHARS = 2_000
+"""A longer line is shown broken into pieces of this many characters."""
+PARSE_HERE = 64 * 1024
+"""A JSON body up to this many characters is parsed at once; a longer one off the GUI
+thread (an op), the tree saying "Reading the JSON…" meanwhile."""
+_EXPAND_TOP = 100
+"""The tree opens its first level when the top level has at most this many members."""
+
+
+def display_text(text: str) -> tuple[str, bool]:
+    """``text`` with lines longer than :data:`LINE_CHARS` broken; and whether any was."""
+    if len(text) <= LINE_CHARS:
+        return text, False
+    lines = text.split("\n")
+    if all(len(line) <= LINE_CHARS for line in lines):
+        return text, False
+    pieces: list[str] = []
+    for line in lines:
+        if len(line) <= LINE_CHARS:
+            pieces.append(line)
+        else:
+            pieces += [line[i : i + LINE_CHARS] for i in range(0, len(line), LINE_CHARS)]
+    return "\n".join(pieces), True
+
+
+def _read_json(text: str) -> tuple[bool, object, str]:
+    """(is JSON, its value, why it has no tree) of a body that looks like JSON."""
+    try:
+        return True, parse(text), ""
+    except JsonProblem as exc:
+        return False, None, exc.reason if exc.limit else ""
+
+
+class ResponseViewer(QWidget):
+    """Shows one :class:`~ui.editor.response_data.ResponseView` (see the module docstring).
+
+    Signals:
+        sampleRequested(str): "Use as sample response" with the body's text.
+        rawLoaded(): the Raw view holds the whole body.
+        treeReady(): the Pretty tree holds the body's JSON.
+    """
+
+    sampleRequested = Signal(str)
+    rawLoaded = Signal()
+    treeReady = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName("Response viewer")
+        self.view: ResponseView | None = None
+        """The answer shown (None: nothing yet)."""
+        self.body_text: str | None = None
+        """The body as text (None when there is none or it is binary)."""
+        self.json_value: object = None
+        self.is_json = False
+        """Whether the body parsed as JSON (and has the Pretty tree)."""
+        self._raw_source = ""
+        self._raw_at = 0
+        self._raw_filled = False
+        self._raw_lower: str | None = None
+        self._generation = 0
+        self._parsing = False
+        self._notes: list[str] = []
+        self._build()
+        self.show_view(None)
+
+    # -- building ------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.status_label = QLabel()
+        self.status_label.setAccessibleName("Response status")
+        bold = QFont(self.status_label.font())
+        bold.setBold(True)
+        self.status_label.setFont(bold)
+        self.time_label = QLabel()
+        self.time_label.setAccessibleName("Response time")
+        self.size_label = QLabel()
+        self.size_label.setAccessibleName("Response size")
+        self.use_sample = QPushButton("Use as sa&mple response")
+        self.use_sample.setAccessibleName("Use as sample response")
+        self.use_sample.setToolTip(
+            "Put this body into the Response tab's sample response of its request, to preview "
+            "the response mappings against it (Ctrl+Z in the sample takes it back)."
+        )
+        self.use_sample.clicked.connect(self._sample)
+        self.copy = QPushButton("Copy body")
+        self.copy.setAccessibleName("Copy body")
+        self.copy.setToolTip("Copy the body as received to the clipboard.")
+        self.copy.clicked.connect(self._copy_body)
+        top = QHBoxLayout()
+        top.setContentsMargins(0, 0, 0, 0)
+        top.addWidget(self.status_label)
+        top.addWidget(self.time_label)
+        top.addWidget(self.size_label)
+        top.addStretch(1)
+        top.addWidget(self.copy)
+        top.addWidget(self.use_sample)
+        self.note = QLabel()
+        self.note.setAccessibleName("Response note")
+        self.note.setWordWrap(True)
+
+        self.pretty = QRadioButton("&Pretty")
+        self.pretty.setAccessibleName("Pretty body")
+        self.pretty.setToolTip("The JSON body as a tree: open a member to see inside it.")
+        self.raw_button = QRadioButton("Ra&w")
+        self.raw_button.setAccessibleName("Raw body")
+        self.raw_button.setToolTip("The body as text, as received.")
+        self.modes = QButtonGroup(self)
+        self.modes.addButton(self.pretty)
+        self.modes.addButton(self.raw_button)
+        self.pretty.toggled.connect(self._mode_changed)
+        self.tree_model = JsonTreeModel()
+        self.tree = QTreeView()
+        self.tree.setAccessibleName("JSON tree")
+        self.tree.setUniformRowHeights(True)
+        self.tree.setModel(self.tree_model)
+        self.tree.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        self.tree.setColumnWidth(0, 220)
+        mono(self.tree)
+        self.raw = QPlainTextEdit()
+        self.raw.setReadOnly(True)
+        self.raw.setAccessibleName("Raw body text")
+        self.raw.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.raw.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        mono(self.raw)
+        self.body_stack = QStackedWidget()
+        self.body_stack.addWidget(self.tree)
+        self.body_stack.addWidget(self.raw)
+        self.find_bar = self._build_find_bar()
+        mode_bar = QHBoxLayout()
+        mode_bar.setContentsMargins(0, 0, 0, 0)
+        mode_bar.addWidget(self.pretty)
+        mode_bar.addWidget(self.raw_button)
+        mode_bar.addStretch(1)
+        body = QWidget()
+        body_layout = QVBoxLayout(body)
+        body_layout.setContentsMargins(0, 0, 0, 0)
+        body_layout.addLayout(mode_bar)
+        body_layout.addWidget(self.body_stack, 1)
+        body_layout.addWidget(self.find_bar)
+
+        self.headers_table = QTableWidget(0, 2)
+        self.headers_table.setAccessibleName("Response headers")
+        self.headers_table.setHorizontalHeaderLabels(["Name", "Value"])
+        self.headers_table.horizontalHeader().setStretchLastSection(True)
+        self.headers_table.verticalHeader().setVisible(False)
+        self.headers_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.headers_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+
+        timing = QWidget()
+        form = QFormLayout(timing)
+        self._timing_form = form
+        self.timing: dict[str, QLabel] = {}
+        for key, label in (
+            ("attempt", "Attempt"),
+            ("started", "Started"),
+            ("duration", "Duration"),
+            ("status", "Status"),
+            ("size", "Size"),
+            ("error", "Error"),
+            ("location", "Redirects to"),
+        ):
+            value = QLabel()
+            value.setAccessibleName(label)
+            value.setWordWrap(True)
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            form.addRow(label + ":", value)
+            self.timing[key] = value
+        self.tabs = QTabWidget()
+        self.tabs.setAccessibleName("Response parts")
+        self.tabs.addTab(body, "&Body")
+        self.tabs.addTab(self.headers_table, "&Headers")
+        self.tabs.addTab(timing, "&Timing")
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(top)
+        layout.addWidget(self.note)
+        layout.addWidget(self.tabs, 1)
+        self._slicer = QTimer(self)
+        self._slicer.setInterval(0)
+        self._slicer.setSingleShot(True)
+        self._slicer.timeout.connect(self._fill_raw_slice)
+        for widget in (self, self.tree, self.raw, self.headers_table, self.tabs, timing):
+            widget.installEventFilter(self)
+
+    def _build_find_bar(self) -> QWidget:
+        bar = QWidget()
+        self.find_field = QLineEdit()
+        self.find_field.setAccessibleName("Find in response")
+        self.find_field.setPlaceholderText("Find in the body")
+        self.find_field.setClearButtonEnabled(True)
+        self.find_field.textChanged.connect(self._find_changed)
+        self.find_field.returnPressed.connect(self.find_next)
+        self.find_field.installEventFilter(self)
+        self.find_prev_button = QToolButton()
+        self.find_prev_button.setText("↑")
+        self.find_prev_button.setAccessibleName("Previous match")
+        self.find_prev_button.setToolTip("Previous match (Shift+F3)")
+        self.find_prev_button.clicked.connect(self.find_previous)
+        self.find_next_button = QToolButton()
+        self.find_next_button.setText("↓")
+        self.find_next_button.setAccessibleName("Next match")
+        self.find_next_button.setToolTip("Next match (F3, Enter)")
+        self.find_next_button.clicked.connect(self.find_next)
+        self.find_count = QLabel()
+        self.find_count.setAccessibleName("Matches")
+        close = QToolButton()
+        close.setText("✕")
+        close.setAccessibleName("Close find")
+        close.setToolTip("Close the find bar (Esc)")
+        close.clicked.connect(self.close_find)
+        row = QHBoxLayout(bar)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.find_field, 1)
+        row.addWidget(self.find_prev_button)
+        row.addWidget(self.find_next_button)
+        row.addWidget(self.find_count)
+        row.addWidget(close)
+        bar.hide()
+        return bar
+
+    # -- showing -------------------------------------------------------------------
+
+    def clear(self, message: str = "The response appears here.") -> None:
+        """Show nothing but ``message``."""
+        self.show_view(None, message)
+
+    def show_view(self, view: ResponseView | None, message: str = "") -> None:
+        """Show one attempt's answer (None: nothing, with ``message`` in its place)."""
+        self.view = view
+        self.body_text = None
+        self.json_value, self.is_json = None, False
+        self._generation += 1
+        self._parsing = False
+        notes: list[str] = []
+        if view is None:
+            self._summary(message or "The response appears here.", "muted", "", "")
+            self.tree_model.set_value(None)
+            self._set_raw("")
+            self._fill_headers(())
+            self._fill_timing(None)
+            self.pretty.setEnabled(False)
+            self.raw_button.setChecked(True)
+            self._buttons()
+            self.note.setVisible(False)
+            return
+        elapsed = "" if view.elapsed_ms is None else f"{view.elapsed_ms:.0f} ms"
+        size = size_text(view.body_size) if view.status is not None else ""
+        self._summary(status_text(view), status_class(view.status), elapsed, size)
+        raw = ""
+        if view.status is None:
+            raw = view.error or ""
+        else:
+            text = view.text()
+            if text is None:
+                notes.append(
+                    f"The body is binary or not UTF-8 text ({size_text(len(view.body))}"
+                    + (f", {view.header('content-type')}" if view.header("content-type") else "")
+                    + "): shown as a hex dump of its start."
+                )
+                raw = hex_dump(view.body)
+            else:
+                self.body_text = text
+                raw = text
+                self._parse_json(text, notes)
+                if self._parsing:
+                    notes.append("Reading the JSON for the tree…")
+        location = view.location()
+        if location is not None:
+            notes.insert(0, f"Redirects to {location} (redirects are not followed).")
+        if view.truncated:
+            notes.append(
+                f"Only the first {size_text(len(view.body))} of {size_text(view.body_size)} "
+                "was kept."
+            )
+        if view.decoded:
+            notes.append(f"The body was decoded from {view.decoded}.")
+        if view.problem:
+            notes.append(view.problem)
+        shown, broken = display_text(raw)
+        if broken:
+            notes.append(
+                f"Lines longer than {LINE_CHARS:,} characters are shown broken into pieces; "
+                "Copy body copies the body as received."
+            )
+        self.note.setText(" ".join(notes))
+        self.note.setVisible(bool(notes))
+        self._notes = notes
+        self._set_raw(shown)
+        self._fill_headers(view.headers)
+        self._fill_timing(view)
+        self._show_tree()
+        self._buttons()
+
+    def _show_tree(self) -> None:
+        """Show the tree (or Raw alone) as the JSON reading now stands."""
+        self.note.setText(" ".join(self._notes))
+        self.note.setVisible(bool(self._notes))
+        self.tree_model.set_value(self.json_value if self.is_json else None)
+        if self.is_json and self.tree_model.rowCount() <= _EXPAND_TOP:
+            self.tree.expandToDepth(0)
+        self.pretty.setEnabled(self.is_json)
+        if self.is_json:
+            self.pretty.setChecked(True)
+        elif not self._parsing:
+            self.raw_button.setChecked(True)
+        self._mode_changed()
+
+    @property
+    def tree_ready(self) -> bool:
+        """Whether the JSON reading is over (the tree shows the body, or it is not JSON)."""
+        return not self._parsing
+
+    def _parse_json(self, text: str, notes: list[str]) -> None:
+        self._parsing = False
+        if text.lstrip()[:1] not in ("{", "["):
+            return
+        if len(text) <= PARSE_HERE:
+            self._parsed(notes, *_read_json(text))
+            return
+        self._parsing = True
+        generation = self._generation
+
+        def done(result: tuple[bool, object, str]) -> None:
+            if generation == self._generation:
+                self._parsing = False
+                notes.remove("Reading the JSON for the tree…")
+                self._parsed(notes, *result)
+                self._show_tree()
+                self.treeReady.emit()
+
+        Op(self, lambda _db: _read_json(text)).success(done).run()
+
+    def _parsed(self, notes: list[str], ok: bool, value: object, problem: str) -> None:
+        self.json_value, self.is_json = value, ok
+        if problem:
+            notes.append(f"The JSON has no tree view: {problem}.")
+
+    def _summary(self, status: str, kind: str, elapsed: str, size: str) -> None:
+        self.status_label.setText(status)
+        palette = self.status_label.palette()
+        palette.setColor(QPalette.ColorRole.WindowText, accent(kind, self))
+        self.status_label.setPalette(palette)
+        self.time_label.setText(elapsed)
+        self.time_label.setVisible(bool(elapsed))
+        self.size_label.setText(size)
+        self.size_label.setVisible(bool(size))
+
+    def _fill_headers(self, headers: tuple[tuple[str, str], ...]) -> None:
+        self.headers_table.setRowCount(len(headers))
+        for row, (name, value) in enumerate(headers):
+            self.headers_table.setItem(row, 0, QTableWidgetItem(name))
+            self.headers_table.setItem(row, 1, QTableWidgetItem(value))
+        self.headers_table.resizeColumnToContents(0)
+
+    def _fill_timing(self, view: ResponseView | None) -> None:
+        if view is None:
+            for label in self.timing.values():
+                label.clear()
+            return
+        values = {
+            "attempt": str(view.attempt),
+            "started": clock_text(view.started_at),
+            "duration": "in flight or cut off"
+            if view.elapsed_ms is None
+            else f"{view.elapsed_ms:.1f} ms",
+            "status": status_text(view),
+            "size": f"{view.body_size:,} bytes" if view.status is not None else "",
+            "error": view.error or "none",
+            "location": view.location() or "",
+        }
+        for key, label in self.timing.items():
+            label.setText(values[key])
+        self._timing_form.setRowVisible(self.timing["location"], bool(values["location"]))
+
+    def _buttons(self) -> None:
+        has_text = self.body_text is not None
+        self.use_sample.setEnabled(has_text)
+        self.copy.setEnabled(has_text)
+
+    # -- body modes ----------------------------------------------------------------
+
+    def mode(self) -> str:
+        """``pretty`` or ``raw``: the body view shown."""
+        return "pretty" if self.pretty.isChecked() and self.is_json else "raw"
+
+    def show_raw(self) -> None:
+        """Bring the Body tab's Raw view forward."""
+        self.tabs.setCurrentIndex(0)
+        self.raw_button.setChecked(True)
+        self._mode_changed()
+
+    def _mode_changed(self, _on: bool = False) -> None:
+        raw = self.mode() == "raw"
+        self.body_stack.setCurrentWidget(self.raw if raw else self.tree)
+        if raw:
+            self._start_raw()
+
+    def _set_raw(self, text: str) -> None:
+        self._slicer.stop()
+        self._raw_source, self._raw_at, self._raw_filled = text, 0, False
+        self._raw_lower = None
+        self.raw.clear()
+        if self.isVisible() and self.mode() == "raw":
+            self._start_raw()
+
+    def _start_raw(self) -> None:
+        if self._raw_filled or self._slicer.isActive() or self._raw_at:
+            return
+        self._fill_raw_slice()
+
+    def _fill_raw_slice(self) -> None:
+        text, start = self._raw_source, self._raw_at
+        end = min(len(text), start + RAW_SLICE)
+        if end < len(text):
+            newline = text.rfind("\n", start + RAW_SLICE // 2, end)
+            if newline >= 0:
+                end = newline + 1
+        if start == 0:
+            self.raw.setPlainText(text[:end])
+        else:
+            cursor = self.raw.textCursor()
+            cursor.movePosition(cursor.MoveOperation.End)
+            cursor.insertText(text[start:end])
+        self._raw_at = end
+        if end < len(text):
+            self._slicer.start()
+            return
+        self._raw_filled = True
+        cursor = self.raw.textCursor()
+        cursor.movePosition(cursor.MoveOperation.Start)
+        self.raw.setTextCursor(cursor)
+        self.rawLoaded.emit()
+        if self.find_bar.isVisible() and self.find_field.text():
+            self._find_changed(self.find_field.text())
+
+    @property
+    def raw_loaded(self) -> bool:
+        """Whether the Raw view holds the whole body."""
+        return self._raw_filled
+
+    def raw_text(self) -> str:
+        """The text the Raw view shows (all of it, even while it is still being filled)."""
+        return self._raw_source
+
+    def as_text(self) -> str:
+        """The answer in words: status line, redirect, headers, blank line, body."""
+        v = self.view
+        if v is None:
+            return ""
+        if v.status is None:
+            return f"{status_text(v)}: {v.error or ''}".strip()
+        elapsed = "" if v.elapsed_ms is None else f"{v.elapsed_ms:.0f} ms, "
+        head = [f"HTTP {status_text(v)}  ({elapsed}attempt {v.attempt})"]
+        location = v.location()
+        if location is not None:
+            head.append(f"Redirects to: {location}  (redirects are not followed)")
+        head += [f"{name}: {value}" for name, value in v.headers]
+        return "\n".join(head) + "\n\n" + self._raw_source
+
+    # -- find ----------------------------------------------------------------------
+
+    def open_find(self) -> None:
+        """Show the find bar (the Raw view comes forward) and put the focus in it."""
+        self.show_raw()
+        self.find_bar.show()
+        self.find_field.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.find_field.selectAll()
+        if self.find_field.text():
+            self._find_changed(self.find_field.text())
+
+    def close_find(self) -> None:
+        """Hide the find bar; the focus goes back to the body."""
+        self.find_bar.hide()
+        self.raw.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def find_text(self, text: str) -> int:
+        """Find ``text`` in the body (the find bar opens with it); the number of matches."""
+        self.open_find()
+        self.find_field.setText(text)
+        return self.match_count()
+
+    def match_count(self) -> int:
+        """How many times the find field's text is in the body (case-insensitive)."""
+        needle = self.find_field.text().lower()
+        if not needle:
+            return 0
+        if self._raw_lower is None:
+            self._raw_lower = self._raw_source.lower()
+        return self._raw_lower.count(needle)
+
+    def find_next(self) -> bool:
+        """Select the next match (wrapping around); False when there is none."""
+        return self._find(QTextDocument.FindFlag(0))
+
+    def find_previous(self) -> bool:
+        """Select the previous match (wrapping around); False when there is none."""
+        return self._find(QTextDocument.FindFlag.FindBackward)
+
+    def current_match(self) -> int:
+        """The 1-based number of the selected match (0 when none is selected)."""
+        cursor = self.raw.textCursor()
+        needle = self.find_field.text().lower()
+        if not needle or not cursor.hasSelection() or cursor.selectedText().lower() != needle:
+            return 0
+        if self._raw_lower is None:
+            self._raw_lower = self._raw_source.lower()
+        return self._raw_lower.count(needle, 0, cursor.selectionStart()) + 1
+
+    def _find(self, flags: QTextDocument.FindFlag) -> bool:
+        needle = self.find_field.text()
+        if not needle:
+            return False
+        self._finish_raw()
+        if not self.raw.find(needle, flags):
+            cursor = self.raw.textCursor()
+            backward = bool(flags & QTextDocument.FindFlag.FindBackward)
+            cursor.movePosition(
+                cursor.MoveOperation.End if backward else cursor.MoveOperation.Start
+            )
+            self.raw.setTextCursor(cursor)
+            if not self.raw.find(needle, flags):
+                self._show_count()
+                return False
+        self._show_count()
+        return True
+
+    def _finish_raw(self) -> None:
+        """Fill the Raw view now (find needs the whole text in it)."""
+        while not self._raw_filled:
+            self._slicer.stop()
+            self._fill_raw_slice()
+
+    def _find_changed(self, text: str) -> None:
+        self._raw_lower = None
+        if text:
+            cursor = self.raw.textCursor()
+            cursor.setPosition(cursor.selectionStart())
+            self.raw.setTextCursor(cursor)
+            self._find(QTextDocument.FindFlag(0))
+        else:
+            self._show_count()
+
+    def _show_count(self) -> None:
+        total = self.match_count()
+        if not self.find_field.text():
+            self.find_count.setText("")
+        elif total == 0:
+            self.find_count.setText("No matches")
+        else:
+            current = self.current_match()
+            self.find_count.setText(f"{current} of {total}" if current else f"{total} matches")
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Ctrl+F, F3 and Shift+F3 inside the viewer; Esc in the find field closes it."""
+        kind = event.type()
+        if kind in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress) and isinstance(
+            event, QKeyEvent
+        ):
+            wanted = (
+                event.matches(QKeySequence.StandardKey.Find)
+                or event.matches(QKeySequence.StandardKey.FindNext)
+                or event.matches(QKeySequence.StandardKey.FindPrevious)
+                or (watched is self.find_field and event.key() == Qt.Key.Key_Escape)
+                or (
+                    watched is self.find_field
+                    and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+                    and event.modifiers() & Qt.KeyboardModifier.ShiftModifier
+                )
+            )
+            if wanted:
+                event.accept()
+                if kind == QEvent.Type.KeyPress:
+                    self._key(event)
+                return True
+        return super().eventFilter(watched, event)
+
+    def _key(self, event: QKeyEvent) -> None:
+        if event.matches(QKeySequence.StandardKey.Find):
+            self.open_find()
+        elif event.matches(QKeySequence.StandardKey.FindPrevious) or (
+            event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        ):
+            self.find_previous()
+        elif event.matches(QKeySequence.StandardKey.FindNext):
+            if not self.find_bar.isVisible():
+                self.open_find()
+            self.find_next()
+        elif event.key() == Qt.Key.Key_Escape:
+            self.close_find()
+
+    # -- actions -------------------------------------------------------------------
+
+    def _sample(self) -> None:
+        if self.body_text is not None:
+            self.sampleRequested.emit(self.body_text)
+
+    def _copy_body(self) -> None:
+        if self.body_text is not None:
+            QGuiApplication.clipboard().setText(self.body_text)
