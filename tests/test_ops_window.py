@@ -61,13 +61,13 @@ def test_the_send_panel_describes_the_open_request(qtbot: QtBot, window: Any) ->
         kinds = _kinds(window)
         window.send_current()
         qtbot.waitUntil(lambda: "succeeded" in kinds, timeout=10_000)
-        assert '"from": "first"' in panel.response.toPlainText()
+        assert '"from": "first"' in panel.viewer.as_text()
         open_request(qtbot, window, Request("Never sent", server.url + "/never", body="{}"))
         assert panel.status.text() == "Not sent yet."
-        assert panel.response.toPlainText() == ""
+        assert panel.viewer.as_text() == ""
         window.open_request("First")
         qtbot.waitUntil(lambda: panel.status.text().startswith("Succeeded after 1 attempt"))
-        assert '"from": "first"' in panel.response.toPlainText()
+        assert '"from": "first"' in panel.viewer.as_text()
 
 
 def test_retry_now_in_the_outbox_updates_the_send_panel(qtbot: QtBot, window: Any) -> None:
@@ -79,7 +79,7 @@ def test_retry_now_in_the_outbox_updates_the_send_panel(qtbot: QtBot, window: An
         kinds = _kinds(window)
         window.send_current()
         qtbot.waitUntil(lambda: "waiting" in kinds, timeout=10_000)
-        assert "503" in panel.response.toPlainText()
+        assert "503" in panel.viewer.as_text()
         page = OutboxPage(window.db)
         qtbot.addWidget(page)
         delivery_id = panel.delivery_id
@@ -87,7 +87,7 @@ def test_retry_now_in_the_outbox_updates_the_send_panel(qtbot: QtBot, window: An
         page.select(delivery_id)
         qtbot.waitUntil(lambda: page.delivery is not None and page.delivery.id == delivery_id)
         page.act("retry_now")
-        qtbot.waitUntil(lambda: '"second": true' in panel.response.toPlainText(), timeout=10_000)
+        qtbot.waitUntil(lambda: '"second": true' in panel.viewer.as_text(), timeout=10_000)
         qtbot.waitUntil(lambda: panel.status.text().startswith("Succeeded after 2 attempt(s)"))
 
 

@@ -100,7 +100,12 @@ def test_a_retry_becoming_a_success_shows_in_the_view(
     attempts = page.attempts_view.toPlainText().splitlines()
     assert "HTTP 503" in attempts[0] and "HTTP 200" in attempts[1]
     assert '"synced_id": 77' in page.updates_view.toPlainText()
-    assert page.response_view.toPlainText().startswith("HTTP 200 (attempt 2)")
+    assert page.viewer.as_text().startswith("HTTP 200 OK  (")
+    assert page.viewer.view is not None and page.viewer.view.attempt == 2
+    assert [page.attempt_choice.itemText(i)[:13] for i in range(2)] == [
+        "#1 · HTTP 503",
+        "#2 · HTTP 200",
+    ]
     assert page.sent_view.toPlainText().startswith(f"POST {server.url}/sync\n")
     assert page.chart.describe() == "2 of up to 4 attempts; attempt 1: 503, attempt 2: 200."
     assert not page.action_buttons["retry_now"].isEnabled()

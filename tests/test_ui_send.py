@@ -54,7 +54,7 @@ def test_ctrl_return_sends_and_shows_the_response(qtbot: Any, window: Any) -> No
         assert len(server.requests) == 1
         assert server.requests[0].target == "/hook?id=1001"
         assert server.requests[0].body == b'{"email": "maya.patel@example.com"}'
-    shown = window.send_panel.response.toPlainText()
+    shown = window.send_panel.viewer.as_text()
     assert shown.startswith("HTTP 200")
     assert '"id": "card_7"' in shown  # pretty-printed
     assert "card" in window.send_panel.status.text()

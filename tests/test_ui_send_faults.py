@@ -109,7 +109,7 @@ def test_a_redirect_shows_where_it_points(qtbot: QtBot, window: Any) -> None:
         kinds = _kinds(window)
         window.send_current()
         qtbot.waitUntil(lambda: "failed" in kinds, timeout=10000)
-    shown = panel.response.toPlainText()
+    shown = panel.viewer.as_text()
     assert "Redirects to: https://example.com/elsewhere" in shown.splitlines()[1]
     assert "https://example.com/elsewhere" in panel.status.text()
 
@@ -141,7 +141,7 @@ def test_the_outbox_shows_forced_and_the_location(qtbot: QtBot, db: Database) ->
             qtbot.waitUntil(lambda: page.delivery is not None and page.delivery.id == forced)
             assert "Sent anyway (forced)" in page.title.text()
             assert "https://example.com/moved" in page.attempts_view.toPlainText()
-            assert "Redirects to: https://example.com/moved" in page.response_view.toPlainText()
+            assert "Redirects to: https://example.com/moved" in page.viewer.as_text()
             with qtbot.waitSignal(page.acted, timeout=5000) as acted:
                 assert page.act("send_again")
                 assert page.confirm_box is not None

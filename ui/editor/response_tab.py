@@ -5,7 +5,10 @@ attribute would become for the chosen person if the endpoint answered with the s
 response (typed as the delivery engine types it: a JSON number or boolean stays one),
 with that row's problems beside it. The sample is typed here for designing offline, or
 taken from the last real response of this request ("Use last real response", which the
-window answers through :meth:`ResponseTab.set_sample`).
+window answers through :meth:`ResponseTab.set_sample`), or from any attempt's answer shown
+in a response viewer ("Use as sample response", :meth:`ResponseTab.use_sample`): that one
+is an edit of the sample like a paste, one undo step (Ctrl+Z in the sample takes it back),
+arriving in slices when it is large as a paste does.
 """
 
 from __future__ import annotations
@@ -13,7 +16,8 @@ from __future__ import annotations
 import dataclasses
 import json
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QMimeData, Qt, Signal
+from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
@@ -125,6 +129,24 @@ class ResponseTab(QWidget):
     def set_sample(self, text: str, note: str | None = None) -> None:
         """Use ``text`` as the sample response."""
         self.sample.set_text(text)
+        if note:
+            self.sample_note.setText(note)
+
+    def use_sample(self, text: str, note: str | None = None) -> None:
+        """Make ``text`` the sample response as one undoable edit (a paste over it all)."""
+        editor = self.sample
+        if editor.loading or editor.isReadOnly():
+            editor.set_text(text)  # a text still arriving cannot be edited over
+        else:
+            cursor = editor.textCursor()
+            cursor.select(QTextCursor.SelectionType.Document)
+            editor.setTextCursor(cursor)
+            if text:
+                mime = QMimeData()
+                mime.setText(text)
+                editor.insertFromMimeData(mime)
+            else:
+                cursor.removeSelectedText()
         if note:
             self.sample_note.setText(note)
 

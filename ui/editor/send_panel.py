@@ -3,11 +3,19 @@
 It shows one delivery at a time, of the request open in the composer: the one the user
 last sent, else that request's newest delivery (:meth:`SendPanel.show_delivery`, also when
 it was sent or retried from another page), else nothing. It shows the attempt in
-flight with its elapsed time, each attempt's status, the response (status, headers, and
-the body pretty-printed when it is JSON — a view only; a redirect's Location first, as
+flight with its elapsed time, each attempt's status, the last answer in a
+:class:`~ui.editor.response_viewer.ResponseViewer` (status, time and size; the body as a
+JSON tree or raw text with find; headers; timing, a redirect's Location included, as
 redirects are not followed), and for a failure waiting for a retry the time of the next
 attempt with a countdown. The buttons say what the user wants through signals;
-:class:`~ui.ops.delivery_client.DeliveryClient` and the one engine do it.
+:class:`~ui.ops.delivery_client.DeliveryClient` and the one engine do it. "Open in the
+Outbox" (by the status) asks for the Outbox filtered to the request's deliveries, and the
+viewer's "Use as sample response" for its body as the request's sample response; the
+window does both.
+
+A live answer arrives as the engine reported it (its body already text); a stored one
+(the request's newest delivery, read when the request is opened) with its bytes, so a
+binary body is shown as such.
 
 A send refused only because its body is not valid for its Content-Type offers "Send
 anyway…": after a confirmation, the same request is sent and recorded as forced (the
@@ -26,37 +34,17 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMessageBox,
-    QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from composer.delivery.records import Delivery
-from ui.editor.preview import elide
+from ui.editor.response_data import ResponseView
+from ui.editor.response_viewer import ResponseViewer
 from ui.ops.engine import SendUpdate
 
 __all__ = ["SendPanel"]
-
-PRETTY_LIMIT = 256 * 1024
-"""Response bodies longer than this are shown as they came, not pretty-printed."""
-
-
-def pretty_body(text: str) -> str:
-    """A response body for reading: indented JSON when it is JSON, else as it is."""
-    if len(text) <= PRETTY_LIMIT and text.strip()[:1] in ("{", "["):
-        try:
-            return json.dumps(json.loads(text), indent=2, ensure_ascii=False)
-        except ValueError:
-            pass
-    return elide(text)
-
-
-def redirect_of(status: int | None, headers: tuple[tuple[str, str], ...]) -> str | None:
-    """Where a 3xx answer points (redirects are not followed), or None for other answers."""
-    if status is None or not 300 <= status < 400:
-        return None
-    return next((v for k, v in headers if k.lower() == "location"), "(no Location header)")
 
 
 class SendPanel(QWidget):
@@ -68,6 +56,8 @@ class SendPanel(QWidget):
         retryRequested(int): Retry it now.
         approveRequested(int): Approve the draft.
         discardRequested(int): Discard the draft.
+        outboxRequested(str): "Open in the Outbox" for this request (its name).
+        sampleRequested(str, str): "Use as sample response": the request's name, the body.
     """
 
     sendRequested = Signal()
@@ -75,6 +65,8 @@ class SendPanel(QWidget):
     retryRequested = Signal(int)
     approveRequested = Signal(int)
     discardRequested = Signal(int)
+    outboxRequested = Signal(str)
+    sampleRequested = Signal(str, str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -120,10 +112,15 @@ class SendPanel(QWidget):
         self.status.setWordWrap(True)
         self.clock = QLabel()
         self.clock.setAccessibleName("Elapsed or countdown")
-        self.response = QPlainTextEdit()
-        self.response.setReadOnly(True)
-        self.response.setAccessibleName("Response")
-        self.response.setPlaceholderText("The response appears here.")
+        self.open_outbox = QPushButton("Open in the &Outbox")
+        self.open_outbox.setAccessibleName("Open in the Outbox")
+        self.open_outbox.setToolTip(
+            "Show the Outbox page with this request's deliveries only: every attempt, "
+            "retry and answer."
+        )
+        self.open_outbox.setEnabled(False)
+        self.viewer = ResponseViewer()
+        """The shown delivery's last answer."""
 
         bar = QHBoxLayout()
         bar.addWidget(self.send)
@@ -131,10 +128,13 @@ class SendPanel(QWidget):
         bar.addWidget(self.clock)
         for button in (self.anyway, self.cancel, self.retry, self.approve, self.discard):
             bar.addWidget(button)
+        bar.addWidget(self.open_outbox)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(bar)
-        layout.addWidget(self.response, 1)
+        layout.addWidget(self.viewer, 1)
+        self.open_outbox.clicked.connect(self._ask_outbox)
+        self.viewer.sampleRequested.connect(self._ask_sample)
 
         self.send.clicked.connect(self.sendRequested)
         self.cancel.clicked.connect(lambda: self._ask(self.cancelRequested))
@@ -157,7 +157,8 @@ class SendPanel(QWidget):
         self._send_anyway, self._refusal, self.forced = None, "", False
         self.anyway.hide()
         self.status.setText("Not sent yet.")
-        self.response.clear()
+        self.viewer.clear()
+        self.open_outbox.setEnabled(True)
         self._buttons()
 
     def follow(self, delivery_id: int) -> None:
@@ -170,7 +171,7 @@ class SendPanel(QWidget):
         self.delivery_id = delivery_id
         self.forced = False
         self.state = "idle"
-        self.response.clear()
+        self.viewer.clear()
 
     def show_delivery(self, delivery: Delivery) -> None:
         """Show a recorded delivery as it stands (the open request's newest)."""
@@ -189,13 +190,13 @@ class SendPanel(QWidget):
                     attempt=a.n,
                     status=a.status,
                     headers=a.response_headers,
-                    body=a.response_body.decode("utf-8", errors="replace"),
                     elapsed_ms=a.elapsed_ms,
-                )
+                ),
+                ResponseView.from_attempt(a),
             )
         elif delivery.attempts:
             last = delivery.attempts[-1]
-            self.response.setPlainText(last.error or "")
+            self.viewer.show_view(ResponseView.from_attempt(last))
             self._last_error = last.error or ""
         state = delivery.state
         if state == "succeeded":
@@ -283,7 +284,7 @@ class SendPanel(QWidget):
             self._expecting = False
             self.forced, self._forcing = self._forcing, False
             self.state = "idle"
-            self.response.clear()
+            self.viewer.clear()
         if update.delivery_id != self.delivery_id:
             return
         previous, self.state = self.state, update.kind
@@ -330,23 +331,28 @@ class SendPanel(QWidget):
             self.status.setText("Waiting in the outbox; it is resumed on the next start.")
         self._buttons()
 
-    def _show_attempt(self, update: SendUpdate) -> None:
+    def _show_attempt(self, update: SendUpdate, stored: ResponseView | None = None) -> None:
+        view = stored or ResponseView.from_update(update)
+        self.viewer.show_view(view)
         elapsed = f"{update.elapsed_ms:.0f} ms" if update.elapsed_ms is not None else ""
         if update.status is None:
             self._last_error = update.error or ""
             self.status.setText(f"Attempt {update.attempt}: {update.error} ({elapsed})")
-            self.response.setPlainText(update.error or "")
             return
         self._last_error = f"The server answered {update.status}."
         line = f"Attempt {update.attempt}: HTTP {update.status} in {elapsed}"
-        head = [f"HTTP {update.status}  ({elapsed}, attempt {update.attempt})"]
-        location = redirect_of(update.status, update.headers)
+        location = view.location()
         if location is not None:
             line += f", redirects to {location} (not followed)"
-            head.append(f"Redirects to: {location}  (redirects are not followed)")
         self.status.setText(line)
-        head += [f"{name}: {value}" for name, value in update.headers]
-        self.response.setPlainText("\n".join(head) + "\n\n" + pretty_body(update.body))
+
+    def _ask_outbox(self) -> None:
+        if self.request_name:
+            self.outboxRequested.emit(self.request_name)
+
+    def _ask_sample(self, text: str) -> None:
+        if self.request_name:
+            self.sampleRequested.emit(self.request_name, text)
 
     def _buttons(self) -> None:
         live = self.state in ("queued", "attempt_started", "attempt_finished", "waiting", "paused")

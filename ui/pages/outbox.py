@@ -5,9 +5,13 @@ SQL by state, request, person and text). One QTimer ticks once a second for the 
 it moves the "next attempt" countdowns and the detail's countdown on. The detail shows the
 request as it was sent (secrets were masked when it was stored) and whether it was sent
 anyway with a body that is not valid ("forced"), each attempt with its status or error and
-timing (a redirect with where it points), the last response (with a note when its body was
-decoded or is kept still encoded), the attribute changes applied, and the attempt timeline
-(:class:`ui.pages.attempt_chart.AttemptTimeline`).
+timing (a redirect with where it points), every attempt's answer in a
+:class:`~ui.editor.response_viewer.ResponseViewer` (an attempt chooser above it; the last
+answered attempt first), the attribute changes applied, and the attempt timeline
+(:class:`ui.pages.attempt_chart.AttemptTimeline`). The viewer's "Use as sample response"
+is ``sampleChosen`` (the delivery's request and the body), which the window turns into an
+undoable edit of that request's sample response. :meth:`OutboxPage.show_request_deliveries`
+filters the list to one request ("Open in the Outbox" from the composer).
 
 Nothing here touches the workspace from the GUI thread but the list's model: a delivery's
 detail is read by an op (:func:`ui.ops.deliveries.get`), and the actions are write ops:
@@ -24,7 +28,6 @@ connection…"), never a number cut out of an address that reads like a status.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import html
 import json
@@ -56,6 +59,8 @@ from PySide6.QtWidgets import (
 
 from composer.delivery.records import Delivery
 from composer.store.database import Database
+from ui.editor.response_data import ResponseView
+from ui.editor.response_viewer import ResponseViewer
 from ui.ops import OpChanges, OpError, hub
 from ui.ops import deliveries as delivery_ops
 from ui.ops.engine import DeliveryEngine, SecretsSource, SendJob, SendUpdate
@@ -135,24 +140,11 @@ def attempts_text(delivery: Delivery) -> str:
     return "\n".join(out)
 
 
-def _response_text(delivery: Delivery) -> str:
-    answered = [a for a in delivery.attempts if a.status is not None]
-    if not answered:
-        return "No response yet."
-    a = answered[-1]
-    head = [f"HTTP {a.status} (attempt {a.n})"]
-    location = a.location()
-    if location is not None:
-        head.append(f"Redirects to: {location}  (redirects are not followed)")
-    if a.response_decoded:
-        head.append(f"(The body below was decoded from {a.response_decoded}.)")
-    if a.response_problem:
-        head.append(f"({a.response_problem})")
-    head += [f"{k}: {v}" for k, v in a.response_headers]
-    body = a.response_body.decode("utf-8", errors="replace")
-    with contextlib.suppress(ValueError):
-        body = json.dumps(json.loads(body), indent=2, ensure_ascii=False)
-    return "\n".join(head) + "\n\n" + body
+def attempt_label(a: Any) -> str:
+    """An attempt in the chooser: ``#2 · HTTP 200 · 41 ms`` or ``#1 · timeout``."""
+    took = "in flight" if a.elapsed_ms is None else f"{a.elapsed_ms:.0f} ms"
+    outcome = f"HTTP {a.status}" if a.status is not None else (a.error_kind or "no answer")
+    return f"#{a.n} · {outcome} · {took}"
 
 
 class OutboxPage(QWidget):
@@ -164,6 +156,7 @@ class OutboxPage(QWidget):
         deliveryShown(int): the detail now shows this delivery.
         deliveriesChanged(): a delivery's state changed (an action or the engine).
         acted(str, int): an action was made (its key, the delivery to watch).
+        sampleChosen(str, str): "Use as sample response" (the request's name, the body).
     """
 
     requestOpened = Signal(str)
@@ -171,6 +164,7 @@ class OutboxPage(QWidget):
     deliveryShown = Signal(int)
     deliveriesChanged = Signal()
     acted = Signal(str, int)
+    sampleChosen = Signal(str, str)
 
     def __init__(
         self,
@@ -199,6 +193,8 @@ class OutboxPage(QWidget):
         self.clock = clock
         self.model = DeliveriesTableModel(db, clock=clock)
         self.delivery: Delivery | None = None
+        self.delivery_shown_attempts: int | None = None
+        self._latest_attempt: int | None = None
         self._build()
         self.timer = QTimer(self)
         self.timer.setInterval(1000)
@@ -274,7 +270,23 @@ class OutboxPage(QWidget):
         self.tabs.setAccessibleName("Delivery detail")
         self.sent_view = self._text_tab("Request as sent")
         self.attempts_view = self._text_tab("Attempts")
-        self.response_view = self._text_tab("Response")
+        self.attempt_choice = QComboBox()
+        self.attempt_choice.setAccessibleName("Attempt shown")
+        self.attempt_choice.setToolTip("Which attempt's answer the viewer shows.")
+        self.attempt_choice.currentIndexChanged.connect(self._attempt_chosen)
+        self.viewer = ResponseViewer()
+        """The chosen attempt's answer."""
+        self.viewer.sampleRequested.connect(self._sample)
+        self.response_tab = response = QWidget()
+        response_column = QVBoxLayout(response)
+        response_column.setContentsMargins(0, 0, 0, 0)
+        chooser = QHBoxLayout()
+        chooser.addWidget(QLabel("Attempt:"))
+        chooser.addWidget(self.attempt_choice)
+        chooser.addStretch(1)
+        response_column.addLayout(chooser)
+        response_column.addWidget(self.viewer, 1)
+        self.tabs.addTab(response, "Response")
         self.updates_view = self._text_tab("Attribute changes")
         detail = QWidget()
         column = QVBoxLayout(detail)
@@ -383,8 +395,9 @@ class OutboxPage(QWidget):
         self.delivery = d
         if d is None:
             self.title.setText("Choose a delivery to see what was sent and what came back.")
-            for view in (self.sent_view, self.attempts_view, self.response_view, self.updates_view):
+            for view in (self.sent_view, self.attempts_view, self.updates_view):
                 view.clear()
+            self._fill_attempts(None)
         else:
             person = f" for {d.person_id}" if d.person_id else ""
             forced = (
@@ -400,7 +413,7 @@ class OutboxPage(QWidget):
             )
             self.sent_view.setPlainText(sent_text(d))
             self.attempts_view.setPlainText(attempts_text(d))
-            self.response_view.setPlainText(_response_text(d))
+            self._fill_attempts(d)
             self.updates_view.setPlainText(
                 json.dumps(d.attribute_updates, indent=2, ensure_ascii=False)
                 if d.attribute_updates
@@ -421,6 +434,65 @@ class OutboxPage(QWidget):
         self._show_countdown()
         if d is not None:
             self.deliveryShown.emit(d.id)
+
+    def _fill_attempts(self, d: Delivery | None) -> None:
+        """List the attempts to choose from: the last answered one, unless the user chose an
+        earlier one of this delivery (that choice stays while the delivery is shown)."""
+        kept = self.attempt_choice.currentData()
+        chose_earlier = kept is not None and kept != self._latest_attempt
+        same = d is not None and self.delivery_shown_attempts == d.id
+        self.delivery_shown_attempts = d.id if d is not None else None
+        self.attempt_choice.blockSignals(True)
+        self.attempt_choice.clear()
+        attempts = d.attempts if d is not None else ()
+        for a in attempts:
+            self.attempt_choice.addItem(attempt_label(a), a.n)
+        answered = [a.n for a in attempts if a.status is not None]
+        every = answered or [a.n for a in attempts]
+        latest = every[-1] if every else None
+        wanted = kept if same and chose_earlier else latest
+        self._latest_attempt = latest
+        self.attempt_choice.setCurrentIndex(self.attempt_choice.findData(wanted))
+        self.attempt_choice.setEnabled(bool(attempts))
+        self.attempt_choice.blockSignals(False)
+        self._attempt_chosen()
+
+    def _attempt_chosen(self, _index: int = -1) -> None:
+        d, n = self.delivery, self.attempt_choice.currentData()
+        attempt = next((a for a in d.attempts if a.n == n), None) if d is not None else None
+        if attempt is None:
+            self.viewer.clear("No response yet." if d is not None else "")
+            return
+        if self.viewer.view is not None and self.viewer.view == ResponseView.from_attempt(attempt):
+            return  # the same answer read again: the viewer keeps its place
+        self.viewer.show_view(ResponseView.from_attempt(attempt))
+
+    def show_attempt(self, n: int) -> None:
+        """Show attempt ``n`` of the shown delivery in the viewer."""
+        self.tabs.setCurrentWidget(self.response_tab)
+        self.attempt_choice.setCurrentIndex(self.attempt_choice.findData(n))
+
+    def _sample(self, text: str) -> None:
+        if self.delivery is not None:
+            self.sampleChosen.emit(self.delivery.request_name, text)
+
+    def show_request_deliveries(self, name: str) -> None:
+        """Filter the list to the deliveries of the request called ``name`` (every state,
+        no other filter); a request without deliveries shows an empty list."""
+        self.reload_filters()
+        if self.request_filter.findData(name) < 0:
+            self.request_filter.addItem(name, name)
+        for edit in (self.person_filter, self.text_filter):
+            edit.blockSignals(True)
+            edit.clear()
+            edit.blockSignals(False)
+        self.state_filter.blockSignals(True)
+        self.state_filter.setCurrentIndex(0)
+        self.state_filter.blockSignals(False)
+        self.request_filter.setCurrentIndex(self.request_filter.findData(name))
+        self.apply_filters()
+        if self.model.rowCount() and (self._wanted is None or self.model.row_of(self._wanted) < 0):
+            self.select(self.model.delivery(0).id)
 
     def _show_countdown(self) -> None:
         d = self.delivery
