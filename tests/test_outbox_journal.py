@@ -31,7 +31,7 @@ def test_a_killed_process_leaves_its_lock_file_unlocked(tmp_path: Path) -> None:
     code = (
         "import os, sys\n"
         "from pathlib import Path\n"
-        "from composer import outbox_journal as j\n"
+        "from composer.delivery import journal as j\n"
         "lock = j.RunLock(Path(sys.argv[1])).__enter__()\n"
         "print(lock.token, flush=True)\n"
         "os._exit(0)  # no cleanup, as a crash\n"
