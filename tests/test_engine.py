@@ -22,6 +22,7 @@ from composer.delivery.outbox import Outbox
 from composer.delivery.retry import RetryPolicy
 from composer.model import Person, Request, context_for
 from composer.store.database import Database
+from ui.ops import hub
 from ui.ops.engine import DeliveryEngine
 from ui.pages.outbox import OutboxPage
 
@@ -125,6 +126,7 @@ def test_two_pages_driving_the_engine_at_once_never_send_a_delivery_twice(
         outside.start()
         for delivery_id in ids:  # both pages release every delivery at once
             for page in (page_a, page_b):
+                qtbot.waitUntil(lambda: hub().busy == 0, timeout=20_000)  # last press answered
                 page.refresh()
                 page.problem.clear()  # the last press's refusal ("… is sending")
                 page.select(delivery_id)

@@ -11,10 +11,10 @@ import pytest
 from servers import FaultServer, Received, Reply
 from store_keychain import no_keychain
 
+from composer.delivery.attempt import BODY_LIMIT
 from composer.delivery.outbox import LazySecrets, Outbox
 from composer.delivery.records import DeliveryEvent, RenderFailed
 from composer.delivery.retry import RetryPolicy
-from composer.delivery.sender import BODY_LIMIT
 from composer.errors import SendError
 from composer.model import Header, Person, Request, ResponseMapping, context_for
 from composer.secrets import SecretStore

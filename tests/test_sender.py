@@ -11,7 +11,8 @@ from dataclasses import dataclass
 import pytest
 from servers import FaultServer, Reply
 
-from composer.delivery.sender import ACCEPT_ENCODING, BODY_LIMIT, Sender, user_agent
+from composer.delivery.attempt import BODY_LIMIT
+from composer.delivery.sender import ACCEPT_ENCODING, Sender, user_agent
 
 
 @dataclass(frozen=True)

@@ -61,6 +61,7 @@ from composer.cli.main import CommandError, data_dir_of, emit_json
 from composer.cli.render import add_liquid_option
 from composer.cli.runner import add_run_options, run_many, send_many
 from composer.cli.store import group
+from composer.delivery.attempt import AttemptResult
 from composer.delivery.mapping import evaluate
 from composer.delivery.masking import masker_for
 from composer.delivery.outbox import LazySecrets, Outbox
@@ -73,7 +74,7 @@ from composer.delivery.retry import (
     is_retryable,
     is_success,
 )
-from composer.delivery.sender import DEFAULT_TIMEOUT, AttemptResult, Sender
+from composer.delivery.sender import DEFAULT_TIMEOUT, Sender
 from composer.liquid import DEFAULT_VERSION
 from composer.model import Request, context_for, load_context
 from composer.rendering.render import render

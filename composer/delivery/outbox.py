@@ -63,6 +63,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from composer.delivery import journal
+from composer.delivery.attempt import AttemptResult
 from composer.delivery.masking import Masker, masker_for
 from composer.delivery.record import (
     Answer,
@@ -80,7 +81,7 @@ from composer.delivery.records import (
     with_idempotency_key,
 )
 from composer.delivery.retry import RetryPolicy
-from composer.delivery.sender import DEFAULT_TIMEOUT, AttemptResult, Sender
+from composer.delivery.sender import DEFAULT_TIMEOUT, Sender
 from composer.errors import StoreError
 from composer.model import Person, Request
 from composer.rendering.render import MASK, render

@@ -35,11 +35,11 @@ from pathlib import Path
 from typing import Any
 
 from composer.delivery import journal
+from composer.delivery.attempt import AttemptResult
 from composer.delivery.mapping import MappingOutcome, apply_updates, evaluate
 from composer.delivery.masking import Masker, masker_for
 from composer.delivery.records import Deliveries, Delivery, DeliveryEvent, Progress
 from composer.delivery.retry import is_retryable, is_success
-from composer.delivery.sender import AttemptResult
 from composer.errors import NotFoundError, StoreError
 from composer.liquid import DEFAULT_VERSION
 from composer.store.database import Database

@@ -24,9 +24,9 @@ A delivery is one send of a request for a person. It goes ``draft`` → ``queued
   text found in the id (``#12`` or ``12``), request, person, error or rendered URL. The
   full record is read only for one delivery (:meth:`Deliveries.get`).
 * **A layer below the engine.** This module records and reads; it never sends. It imports
-  nothing from :mod:`composer.delivery.outbox` or :mod:`composer.delivery.sender` when it
-  runs (the attempt result a :class:`DeliveryEvent` carries is named for type checking
-  only), so reading the outbox's records loads no HTTP client.
+  nothing from :mod:`composer.delivery.outbox` or :mod:`composer.delivery.sender` (the
+  attempt result a :class:`DeliveryEvent` carries is :mod:`composer.delivery.attempt`,
+  plain data), so reading the outbox's records loads no HTTP client.
 * **Moves** (approve, discard, cancel, retry now) check the state in the same transaction
   that changes it, and say plainly when a delivery is past that move.
 """
@@ -41,8 +41,9 @@ import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from composer.delivery.attempt import AttemptResult
 from composer.delivery.retry import RetryPolicy
 from composer.errors import NotFoundError, SendError
 from composer.model import Person, Request, context_for
@@ -50,9 +51,6 @@ from composer.rendering.diagnostics import Diagnostic
 from composer.rendering.render import render
 from composer.store.database import Database
 from composer.store.people import like_pattern
-
-if TYPE_CHECKING:  # the engine's type, named in DeliveryEvent only; never imported to run
-    from composer.delivery.sender import AttemptResult
 
 __all__ = [
     "Attempt",
@@ -65,6 +63,7 @@ __all__ = [
     "RenderFailed",
     "body_format_error",
     "forceable",
+    "settled",
     "with_idempotency_key",
 ]
 
@@ -217,6 +216,30 @@ class DeliveryEvent:
 
 
 Progress = Callable[[DeliveryEvent], None]
+
+_SETTLES = {
+    "succeeded": "succeeded",
+    "failed": "failed",
+    "cancelled": "cancelled",
+    "draft": "draft",
+    "waiting": "waiting_retry",
+    "waiting_retry": "waiting_retry",
+}
+
+
+def settled(kind: str, *, wait_for_retries: bool = False) -> str | None:
+    """How a delivery has settled, as far as a bulk send goes, or None while it is not over.
+
+    ``kind`` is a :class:`DeliveryEvent` kind or a delivery's state. A bulk send (the
+    window's or the command line's) is over once every delivery has settled: it
+    ``succeeded``, ``failed``, was ``cancelled``, is a ``draft`` waiting for approval, or
+    waits for a retry (``waiting_retry``, which the engine sends when due) — unless the
+    run was asked to wait for the retries, when only a final state settles it.
+    """
+    outcome = _SETTLES.get(kind)
+    if outcome == "waiting_retry" and wait_for_retries:
+        return None
+    return outcome
 
 
 @dataclass(frozen=True, slots=True)

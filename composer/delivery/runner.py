@@ -44,7 +44,7 @@ from typing import Any
 
 from composer import json_input
 from composer.delivery.outbox import Outbox
-from composer.delivery.records import Delivery, DeliveryEvent, RenderFailed
+from composer.delivery.records import Delivery, DeliveryEvent, RenderFailed, settled
 from composer.delivery.retry import RetryPolicy
 from composer.errors import InvalidFileError, NotFoundError
 from composer.model import Event, Person, Request, context_for
@@ -418,16 +418,13 @@ class Run:
         seen: dict[int, str] = {}
 
         def progress(event: DeliveryEvent) -> None:
-            kind = {"succeeded": "succeeded", "failed": "failed", "cancelled": "failed"}.get(
-                event.kind
-            )
-            if kind is None and event.kind == "waiting" and not self.wait:
-                kind = "waiting_retry"
-            if kind is None or event.delivery_id not in open_ids:
+            outcome = settled(event.kind, wait_for_retries=self.wait)
+            if outcome is None or event.delivery_id not in open_ids:
                 return
+            kind = "failed" if outcome == "cancelled" else outcome  # what the tick counts
             open_ids.discard(event.delivery_id)
             seen[event.delivery_id] = kind
-            counts[kind] += 1
+            counts[kind] = counts.get(kind, 0) + 1
             counts["settled"] += 1
             if tick is not None:
                 tick(dict(counts))

@@ -24,13 +24,17 @@ Decisions:
 * **Compressed answers are decoded.** A body whose ``Content-Encoding`` is gzip or
   deflate is decoded as it arrives (:mod:`composer.delivery.content_coding`); any other coding is
   kept as received and ``body_problem`` says so.
-* **Bounded memory.** The first :data:`BODY_LIMIT` bytes (1 MiB) of a response body are
-  kept, counted after decoding, so a decompression bomb stays within the cap; the rest
-  is read, counted in ``size`` (bytes on the wire) and dropped, and ``truncated`` is set.
-* **Errors the user can act on.** Failures are sorted into :data:`ERROR_KINDS`, each with
-  a plain sentence: ``dns``, ``refused`` (no connection could be made), ``tls``,
-  ``timeout``, ``reset``, ``invalid_response`` and ``other`` (the request itself cannot be
-  sent, such as a malformed URL or header).
+* **What an attempt got back** is :class:`~composer.delivery.attempt.AttemptResult`, in a
+  module of its own so the record layer reads it without loading httpx.
+* **Bounded memory.** The first :data:`~composer.delivery.attempt.BODY_LIMIT` bytes (1 MiB)
+  of a response body are kept, counted after decoding, so a decompression bomb stays within
+  the cap; the rest is read, counted in ``size`` (bytes on the wire) and dropped, and
+  ``truncated`` is set.
+* **Errors the user can act on.** Failures are sorted into
+  :data:`~composer.delivery.attempt.ERROR_KINDS`, each with a plain sentence: ``dns``,
+  ``refused`` (no connection could be made), ``tls``, ``timeout``, ``reset``,
+  ``invalid_response`` and ``other`` (the request itself cannot be sent, such as a malformed
+  URL or header).
 
 A :class:`Sender` owns one ``httpx.Client`` and is used by one thread at a time; keep-alive
 connections are reused across its sends.
@@ -47,21 +51,18 @@ import ssl
 import threading
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from typing import Any, Protocol
 
 import httpcore
 import httpx
 
 import composer
+from composer.delivery.attempt import BODY_LIMIT, AttemptResult
 from composer.delivery.content_coding import ACCEPT_ENCODING, BodyDecoder, coding_of
 
 __all__ = [
     "ACCEPT_ENCODING",
-    "BODY_LIMIT",
     "DEFAULT_TIMEOUT",
-    "ERROR_KINDS",
-    "AttemptResult",
     "Sender",
     "WireRequest",
     "implicit_headers",
@@ -70,18 +71,6 @@ __all__ = [
 
 DEFAULT_TIMEOUT = 4.0
 """Seconds an attempt has from its start to the last byte of the response."""
-BODY_LIMIT = 1024 * 1024
-"""Response body bytes kept per attempt (1 MiB)."""
-ERROR_KINDS: tuple[str, ...] = (
-    "dns",
-    "refused",
-    "tls",
-    "timeout",
-    "reset",
-    "invalid_response",
-    "other",
-)
-"""The kinds of failure an attempt without an HTTP answer is sorted into."""
 
 
 class WireRequest(Protocol):
@@ -95,42 +84,6 @@ class WireRequest(Protocol):
     def headers(self) -> Sequence[tuple[str, str]]: ...
     @property
     def body(self) -> str: ...
-
-
-@dataclass(frozen=True, slots=True)
-class AttemptResult:
-    """What one attempt got back: an HTTP answer, or the reason there is none."""
-
-    status: int | None
-    """The HTTP status of a complete answer; None when no complete answer arrived."""
-    headers: tuple[tuple[str, str], ...]
-    """Response headers in the order received (also kept for an incomplete answer)."""
-    body: bytes
-    """The first :data:`BODY_LIMIT` bytes of the response body (decoded when ``decoded``)."""
-    size: int
-    """How many body bytes the server sent in all (on the wire, before decoding)."""
-    truncated: bool
-    """Whether ``body`` holds less than the whole (decoded) body."""
-    elapsed_ms: float
-    """Milliseconds from the attempt's start to its last byte or its failure."""
-    error_kind: str | None = None
-    """One of :data:`ERROR_KINDS` when there is no complete answer, else None."""
-    error: str | None = None
-    """A plain sentence saying what went wrong, or None."""
-    decoded: str | None = None
-    """The content coding removed from ``body`` (``gzip``, ``deflate``), or None."""
-    body_problem: str | None = None
-    """Why ``body`` is not the plain body the server meant (still encoded, or its
-    compressed stream ended early), or None."""
-
-    def header(self, name: str) -> str | None:
-        """The first value of a response header (name case-insensitive)."""
-        wanted = name.lower()
-        return next((v for k, v in self.headers if k.lower() == wanted), None)
-
-    def text(self) -> str:
-        """The kept body as text (UTF-8; invalid bytes shown as U+FFFD)."""
-        return self.body.decode("utf-8", errors="replace")
 
 
 def implicit_headers(names: Sequence[str]) -> tuple[tuple[str, str], ...]:
@@ -386,7 +339,7 @@ def _chain(exc: BaseException) -> Iterator[BaseException]:
 def _classify(
     exc: Exception, host: str, port: int | None, timeout: float, answered: bool
 ) -> tuple[str, str]:
-    """Sort a failure into one of :data:`ERROR_KINDS` with a sentence for the user."""
+    """Sort a failure into one of the attempt's ``ERROR_KINDS`` with a sentence for the user."""
     where = f"{host}:{port}" if port else host
     causes = list(_chain(exc))
     if isinstance(exc, httpx.ConnectTimeout | httpx.PoolTimeout):

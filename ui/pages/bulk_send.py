@@ -15,10 +15,11 @@ Decisions:
   engine (:class:`ui.ops.engine.DeliveryEngine`); it sends nothing itself. It follows
   the engine's updates for its deliveries.
 * **Settling.** The send is over, as far as the dialog goes, once every delivery has
-  *settled*: succeeded, failed, or is waiting for a retry. The engine sends the retries
-  when they fall due, while the window is open, and after a restart. So the summary
-  (sent, failed, waiting for retry) comes after one attempt each, never after three hours
-  of backoff.
+  *settled* (:func:`composer.delivery.records.settled`, the rule the command line's bulk
+  runs use too): succeeded, failed, cancelled, or is waiting for a retry. The engine sends
+  the retries when they fall due, while the window is open, and after a restart. So the
+  summary (sent, failed, waiting for retry) comes after one attempt each, never after three
+  hours of backoff.
 * **Cancel** moves every delivery whose first attempt has not started to ``cancelled``
   (one write op each; one that started meanwhile says how it ended); attempts already on
   the wire finish and are recorded as they ended. Closing the window *pauses* instead:
@@ -45,7 +46,7 @@ from PySide6.QtWidgets import (
 )
 
 from composer.delivery.outbox import LazySecrets
-from composer.delivery.records import Delivery
+from composer.delivery.records import Delivery, settled
 from composer.delivery.retry import RetryPolicy
 from composer.model import Request, context_for
 from composer.store.database import Database
@@ -53,10 +54,17 @@ from ui.ops import Op, OpError
 from ui.ops import deliveries as delivery_ops
 from ui.ops.engine import DeliveryEngine, SecretsSource, SendUpdate, secret_getter
 
-__all__ = ["SETTLED", "BulkSendDialog", "ask_to_send", "first_rendering", "summary_text"]
+__all__ = ["BulkSendDialog", "ask_to_send", "first_rendering", "summary_text"]
 
-SETTLED = {"succeeded": "sent", "failed": "failed", "waiting": "waiting"}
-"""Engine update kinds that settle a delivery, and what the summary counts them as."""
+_COUNTED_AS = {"succeeded": "sent", "waiting_retry": "waiting"}
+"""The summary's word for a settled outcome (the others keep their own)."""
+
+
+def _outcome(kind: str) -> str | None:
+    """What the summary counts a delivery as, once an update or state settled it."""
+    outcome = settled(kind)
+    return None if outcome is None else _COUNTED_AS.get(outcome, outcome)
+
 
 PREVIEW_LIMIT = 4000
 """Characters of the first rendering the confirmation shows."""
@@ -262,7 +270,7 @@ class BulkSendDialog(QDialog):
     def _recorded(self, deliveries: list[Delivery]) -> None:
         self._ids = [d.id for d in deliveries]
         for d in deliveries:
-            if d.state in ("failed", "draft"):
+            if d.state in ("failed", "draft"):  # settled as recorded
                 self._settle(d.id, d.state)
             elif d.id in self._early:
                 self._settle(d.id, self._early[d.id])
@@ -281,7 +289,7 @@ class BulkSendDialog(QDialog):
             self._started.add(update.delivery_id)
         if update.kind == "waiting" and update.next_attempt_at is not None:
             self._waiting_at[update.delivery_id] = update.next_attempt_at
-        kind = SETTLED.get(update.kind) or ("cancelled" if update.kind == "cancelled" else None)
+        kind = _outcome(update.kind)
         if kind is None:
             return
         if not self._ids:  # before the deliveries are known: keep it for _recorded
@@ -327,7 +335,7 @@ class BulkSendDialog(QDialog):
     def _ended_meanwhile(self, delivery_id: int) -> None:
         def how(delivery: Delivery) -> None:
             state = delivery.state
-            self._settle(delivery_id, SETTLED.get(state, "sent" if state == "succeeded" else state))
+            self._settle(delivery_id, _outcome(state) or state)
             self._maybe_done()
 
         delivery_ops.get(self, self.path, delivery_id).success(how).run()
