@@ -4,6 +4,8 @@
 each file reads in one sitting. It shows a request in the composer, saves it back (only
 when it changed; the sample response beside it, in a workspace setting), and turns the
 request list's buttons into :class:`~ui.window.requests_controller.RequestsController` calls.
+Requests as files, "Open in the Outbox" and "Use as sample response" come from
+:class:`~ui.window.request_files.RequestFileActions`, which it extends.
 Refusals from the store come back as one plain sentence in the status bar or a box.
 """
 
@@ -14,6 +16,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from composer.errors import KnownError
 from ui.ops import requests as request_ops
+from ui.window.request_files import RequestFileActions
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QObject, QSettings, QTimer, SignalInstance
@@ -30,7 +33,7 @@ SAMPLE_KEY = "ui.sample_response."
 """Workspace setting prefix of each request's sample response."""
 
 
-class RequestActions:
+class RequestActions(RequestFileActions):
     """Request housekeeping for the main window (a mixin; it adds no signals)."""
 
     db: Database
