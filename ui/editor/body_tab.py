@@ -11,13 +11,19 @@ where it differs, the core's warnings join the diagnostics. "Side by side" (whil
 comparing) shows the other version's body beside this one's, the first difference
 highlighted in both; its view is filled only while it is shown, so typing pays nothing
 for it otherwise.
+
+Ctrl+F and Ctrl+H, while the editor (or its bar) has the focus, open the find and replace
+bar (:class:`~ui.editor.find_bar.FindBar`) under the editor; the window's request search
+is Ctrl+K, so the keys a text editor user expects work here.
 """
 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
@@ -34,6 +40,7 @@ from composer.model import Request
 from composer.rendering.diagnostics import Diagnostic
 from ui.editor.code_editor import CodeEditor
 from ui.editor.diagnostics_model import DIAGNOSTIC_ROLE, DiagnosticsModel
+from ui.editor.find_bar import FindBar
 from ui.editor.liquid_switch import rendered_with
 from ui.editor.preview import PreviewResult
 from ui.editor.side_by_side import OtherRendering
@@ -81,6 +88,10 @@ class BodyTab(QWidget):
         self.headers_view.setMaximumHeight(110)
         self.pretty = QCheckBox("Pretty JSON (view only; the raw bytes are sent)")
         self.pretty.setAccessibleName("Pretty JSON")
+        self.pretty.setToolTip(
+            "Show a JSON body indented, one field per line. Only the view changes: the "
+            "bytes sent are exactly as rendered"
+        )
         self.pretty.toggled.connect(self.prettyToggled)
         self.version_label = QLabel()
         self.version_label.setAccessibleName("Rendered with")
@@ -141,9 +152,21 @@ class BodyTab(QWidget):
         right.addLayout(row)
         right.addWidget(self.bodies, 1)
 
+        self.editor_area = QWidget()
+        editor_column = QVBoxLayout(self.editor_area)
+        editor_column.setContentsMargins(0, 0, 0, 0)
+        editor_column.setSpacing(0)
+        editor_column.addWidget(self.editor, 1)
+        self.find_bar = FindBar(self.editor)
+        editor_column.addWidget(self.find_bar)
+        self.find_action = self._editor_action("Find in body", "Ctrl+F", self.open_find)
+        self.replace_action = self._editor_action(
+            "Replace in body", "Ctrl+H", lambda: self.open_find(replace=True)
+        )
+
         self.split = QSplitter(Qt.Orientation.Horizontal)
         self.split.setObjectName("bodySplitter")
-        self.split.addWidget(self.editor)
+        self.split.addWidget(self.editor_area)
         self.split.addWidget(preview)
         self.split.setStretchFactor(0, 1)
         self.split.setStretchFactor(1, 1)
@@ -171,6 +194,19 @@ class BodyTab(QWidget):
         self.vsplit.setStretchFactor(1, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.vsplit)
+
+    def _editor_action(self, text: str, keys: str, slot: Callable[[], None]) -> QAction:
+        """A shortcut of the editor and its find bar (listed in Help ▸ Keyboard shortcuts)."""
+        action = QAction(text, self.editor_area)
+        action.setShortcut(QKeySequence(keys))
+        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        action.triggered.connect(lambda _=False: slot())
+        self.editor_area.addAction(action)
+        return action
+
+    def open_find(self, replace: bool = False) -> None:
+        """Show the find bar under the editor (with the replace row when ``replace``)."""
+        self.find_bar.open_find(replace)
 
     def load(self, request: Request) -> None:
         """Show ``request``'s body template."""

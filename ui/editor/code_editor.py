@@ -32,6 +32,11 @@ there is one, and otherwise close the popup and reach the editor as if it were n
 (a new line, a tab), so no keypress is lost. The popup is as wide as its longest name
 (measured with the popup's font, within 160–640 pixels plus the scroll bar).
 
+Editing keys (:mod:`ui.editor.editing`): Enter keeps the line's indentation and adds a level
+after ``{``, ``[`` or a Liquid block tag; Ctrl+/ wraps the selected lines in
+``{% comment %}`` … ``{% endcomment %}`` or unwraps them; Ctrl+Space shows completions. Each
+shortcut is a QAction of the editor alone, so Help ▸ Keyboard shortcuts lists it.
+
 ``single_line=True`` makes a one-line field (the URL) that keeps Liquid highlighting,
 which QLineEdit cannot have: no wrapping, no line numbers, Return ignored.
 """
@@ -39,7 +44,7 @@ which QLineEdit cannot have: no wrapping, no line numbers, Return ignored.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from PySide6.QtCore import (
     QEvent,
@@ -53,9 +58,11 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtGui import (
+    QAction,
     QColor,
     QFontDatabase,
     QKeyEvent,
+    QKeySequence,
     QPainter,
     QPaintEvent,
     QResizeEvent,
@@ -71,6 +78,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.editor.editing import insert_newline, toggle_comment
 from ui.editor.highlighter import LiquidHighlighter
 
 __all__ = ["HIGHLIGHT_LIMIT", "CodeEditor", "Marker"]
@@ -169,6 +177,33 @@ class CodeEditor(QPlainTextEdit):
             self.updateRequest.connect(self._update_gutter)
             self._update_margins()
         self.textChanged.connect(self._check_size)
+        self.complete_action = self._action(
+            "Show completions", "Ctrl+Space", lambda: self.show_completions(force=True)
+        )
+        """Ctrl+Space: the variables, filters or tags that fit at the cursor."""
+        self.comment_action: QAction | None = None
+        """Ctrl+/: comment the selected lines out, or in again (multi-line editors)."""
+        if not single_line:
+            self.comment_action = self._action(
+                "Toggle Liquid comment", "Ctrl+/", self.toggle_comment
+            )
+
+    def _action(self, text: str, keys: str, slot: Callable[[], object]) -> QAction:
+        """A shortcut of this editor alone (listed in Help ▸ Keyboard shortcuts)."""
+        action = QAction(text, self)
+        action.setShortcut(QKeySequence(keys))
+        action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        action.triggered.connect(lambda _=False: slot())
+        self.addAction(action)
+        return action
+
+    def toggle_comment(self) -> None:
+        """Wrap the selected lines in a Liquid comment, or unwrap them (one undo step)."""
+        if self.isReadOnly():
+            return
+        cursor = self.textCursor()
+        toggle_comment(cursor)
+        self.setTextCursor(cursor)
 
     # -- content -------------------------------------------------------------------
 
@@ -571,6 +606,14 @@ class CodeEditor(QPlainTextEdit):
         )
         if forced:
             self.show_completions(force=True)
+            return
+        plain = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        newline = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        if newline and plain == Qt.KeyboardModifier.NoModifier and not self.isReadOnly():
+            cursor = self.textCursor()
+            insert_newline(cursor)  # keeps the indentation, one more level after an opener
+            self.setTextCursor(cursor)
+            self.ensureCursorVisible()
             return
         super().keyPressEvent(event)
         if event.text() and (event.text().isalnum() or event.text() in "._"):

@@ -163,29 +163,66 @@ class MainWindow(RequestActions, LiquidActions, QMainWindow):
         self.resize(1280, 800)
 
     def _build_actions(self) -> None:
-        def action(text: str, keys: Any, slot: Callable[[], Any]) -> QAction:
+        def action(text: str, keys: Any, slot: Callable[[], Any], tip: str = "") -> QAction:
             act = QAction(text, self)
             act.setShortcut(QKeySequence(keys))
             act.triggered.connect(lambda _=False: slot())
+            if tip:
+                act.setToolTip(tip)
+                act.setStatusTip(tip)
             self.addAction(act)
             return act
 
-        self.new_action = action("New request", QKeySequence.StandardKey.New, self.new_request)
-        self.find_action = action(
-            "Find request", QKeySequence.StandardKey.Find, self.request_list.focus_search
+        self.new_action = action(
+            "&New request", QKeySequence.StandardKey.New, self.new_request, "A blank request"
         )
-        self.save_action = action("Save", QKeySequence.StandardKey.Save, self.save_now)
-        self.send_action = action("Send", "Ctrl+Return", self.send_current)
+        self.find_action = action(
+            "&Find request",
+            "Ctrl+K",
+            self.request_list.focus_search,
+            "Filter the request list by name (Ctrl+F finds inside the body editor)",
+        )
+        self.request_list.search.setPlaceholderText("Search requests (Ctrl+K)")
+        self.save_action = action(
+            "&Save",
+            QKeySequence.StandardKey.Save,
+            self.save_with_feedback,
+            "Write the open request to the workspace now (edits are also saved as you type)",
+        )
+        self.send_action = action(
+            "S&end", "Ctrl+Return", self.send_current, "Send the open request for the chosen person"
+        )
         self.send_action.setShortcuts([QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")])
         # Ctrl+Return belongs to the composer: another page's fields keep the keys
         self.pages.pageShown.connect(lambda name: self.send_action.setEnabled(name == "Composer"))
+        # Ctrl+Q everywhere (Windows has no standard Quit key); through close(): nothing lost
+        self.quit_action = action("&Quit", "Ctrl+Q", self.close, "Save and close the window")
+        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        self.next_tab_action = self._composer_action(
+            "Next composer tab", ["Ctrl+Tab", "Ctrl+PgDown"], lambda: self._step_tab(1)
+        )
+        self.previous_tab_action = self._composer_action(
+            "Previous composer tab",
+            ["Ctrl+Shift+Tab", "Ctrl+Shift+Backtab", "Ctrl+PgUp"],
+            lambda: self._step_tab(-1),
+        )
         self.undo_action = self.requests.undo_stack.createUndoAction(self, "Undo delete")
         self.undo_action.setShortcut(QKeySequence("Ctrl+Shift+Z"))
         self.addAction(self.undo_action)
         menu = self.menuBar().addMenu("&Request")
         for act in (self.new_action, self.save_action, self.send_action, self.find_action):
             menu.addAction(act)
+        self._quit_separator = menu.addSeparator()
+        menu.addAction(self.quit_action)
+        menu.aboutToShow.connect(lambda: self._quit_last(menu))
         self.menuBar().addMenu("&Edit").addAction(self.undo_action)
+        view = self.menu("&View")
+        view.addAction(self.next_tab_action)
+        view.addAction(self.previous_tab_action)
+        view.addSeparator()
+        for act in self.pages.actions_in_order():
+            view.addAction(act)
+        self.pages.pageAdded.connect(lambda act: view.addAction(act))
         self.undo_button = QPushButton("Undo")
         self.undo_button.setAccessibleName("Undo delete")
         self.undo_button.clicked.connect(self.undo)
@@ -196,6 +233,39 @@ class MainWindow(RequestActions, LiquidActions, QMainWindow):
                 bool(text) and text.startswith("Deleted ") and self.requests.undo_stack.canUndo()
             )
         )
+
+    def _composer_action(self, text: str, keys: list[str], slot: Callable[[], Any]) -> QAction:
+        """A shortcut of the composer page only (another page keeps the keys)."""
+        act = QAction(text, self)
+        act.setShortcuts([QKeySequence(k) for k in keys])
+        act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        act.triggered.connect(lambda _=False: slot())
+        self.hsplit.addAction(act)
+        return act
+
+    def _quit_last(self, menu: QMenu) -> None:
+        """Keep Quit at the end of the Request menu, below what other parts added."""
+        if menu.actions()[-1] is not self.quit_action:
+            for act in (self._quit_separator, self.quit_action):
+                menu.removeAction(act)
+                menu.addAction(act)
+
+    def _step_tab(self, step: int) -> None:
+        """Bring the composer's next (``1``) or previous (``-1``) tab forward, wrapping."""
+        count = self.composer.count()
+        if count:
+            self.composer.setCurrentIndex((self.composer.currentIndex() + step) % count)
+
+    def save_with_feedback(self) -> bool:
+        """Save now and say so in the status bar (Ctrl+S); the problem when it fails."""
+        if self.current_name is None:
+            self.statusBar().showMessage("No request is open: nothing to save.", 5000)
+            return False
+        name = self.current_name
+        if self.save_now():
+            self.statusBar().showMessage(f'Saved "{name}".', 5000)
+            return True
+        return False  # save_now has shown why
 
     def _wire(self) -> None:
         self.request_list.currentChanged.connect(self.open_request)

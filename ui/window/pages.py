@@ -7,6 +7,11 @@ recipes…) plugs in with one call, ``window.add_page("People", PeoplePage(...))
 shown, which keeps start-up lean. The bar is hidden while there is only one page. A page
 with a ``shutdown()`` method has it called when the window closes.
 
+Ctrl+1 … Ctrl+9 (and Alt+1 … Alt+9) show the pages in bar order, whichever widget has the
+focus: no page or field of the app binds those keys (the Body tab's "&Body" and the other
+mnemonics use letters). Each page's action is in the window's View menu and its button's
+tooltip names the key.
+
 :class:`Screenshots` keeps, per picture, a file name and a function that brings the page
 forward and returns the widget to grab; ``--screenshots OUT`` saves them all as PNGs.
 """
@@ -17,7 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QEventLoop, Signal
-from PySide6.QtGui import QAction, QActionGroup
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QStackedWidget, QToolBar, QVBoxLayout, QWidget
 
 __all__ = ["PageLike", "PageStack", "Screenshots"]
@@ -32,9 +37,11 @@ class PageStack(QWidget):
 
     Signals:
         pageShown(str): a page came forward (its name).
+        pageAdded(QAction): a page was added; the action that shows it.
     """
 
     pageShown = Signal(str)
+    pageAdded = Signal(QAction)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -64,13 +71,27 @@ class PageStack(QWidget):
         act = QAction(name, self)
         act.setCheckable(True)
         act.triggered.connect(lambda _=False, n=name: self.show_page(n))
+        number = self.stack.count()
+        if number <= 9:
+            keys = [QKeySequence(f"Ctrl+{number}"), QKeySequence(f"Alt+{number}")]
+            act.setShortcuts(keys)
+            shown = keys[0].toString(QKeySequence.SequenceFormat.NativeText)
+            act.setToolTip(f"Show the {name} page ({shown})")
+        else:
+            act.setToolTip(f"Show the {name} page")
         self.group.addAction(act)
         self.bar.addAction(act)
+        self.addAction(act)  # the keys work while the bar is hidden too
         self._actions[name] = act
         if self.stack.count() == 1:
             act.setChecked(True)
         self.bar.setVisible(self.stack.count() > 1)
+        self.pageAdded.emit(act)
         return act
+
+    def actions_in_order(self) -> list[QAction]:
+        """The actions that show each page, in bar order."""
+        return list(self._actions.values())
 
     def page(self, name: str) -> QWidget:
         """The page called ``name``, built now if it was given as a function."""
