@@ -1,4 +1,7 @@
-"""The People page and its lazy model, on real SQLite files (100,000 people for the model)."""
+"""The People page and its lazy model, on real SQLite files (100,000 people for the model).
+
+The model and the page read and write through ops, off the GUI thread: tests wait for the
+answers (:func:`settled`) before they look."""
 
 from __future__ import annotations
 
@@ -59,23 +62,34 @@ def db(tmp_path: Path) -> Iterator[Database]:
     database.close()
 
 
+def settled(qtbot: QtBot, thing: PeoplePage | PeopleTableModel) -> None:
+    """Wait until every read and write of ``thing`` has answered."""
+    qtbot.waitUntil(lambda: not thing.busy, timeout=20_000)
+
+
 @pytest.fixture
 def page(qtbot: QtBot, db: Database) -> Iterator[PeoplePage]:
     widget = PeoplePage(db)
     qtbot.addWidget(widget)
+    settled(qtbot, widget)
     yield widget
     widget.wait()
 
 
-def test_model_grows_by_pages_with_100000_people(big_db: Database) -> None:
+def test_model_grows_by_pages_with_100000_people(qtbot: QtBot, big_db: Database) -> None:
     model = PeopleTableModel(big_db)
+    assert model.rowCount() == 0  # nothing is read on the GUI thread
+    settled(qtbot, model)
     assert model.rowCount() == PAGE
     assert model.canFetchMore()
-    model.fetchMore()
-    model.fetchMore()
+    for _ in range(2):
+        model.fetchMore()
+        model.fetchMore()  # asked twice while a page is on its way: read once
+        settled(qtbot, model)
     assert model.rowCount() == 3 * PAGE
     assert model.person(3 * PAGE - 1).id == f"p{3 * PAGE - 1:06d}"
     assert model.data(model.index(5, 1)) == "user5@example.com"
+    assert model.columns() == ["id", "email", "name", "plan", "city", "n", "vip"]
 
 
 @pytest.mark.parametrize(
@@ -90,10 +104,11 @@ def test_model_grows_by_pages_with_100000_people(big_db: Database) -> None:
     ],
 )
 def test_search_over_100000_people_finds_the_right_rows(
-    big_db: Database, text: str, first: str | None, rows: int, more: bool
+    qtbot: QtBot, big_db: Database, text: str, first: str | None, rows: int, more: bool
 ) -> None:
     model = PeopleTableModel(big_db)
     model.set_search(text)
+    settled(qtbot, model)
     assert model.rowCount() == rows
     assert model.canFetchMore() is more
     if first is not None:
@@ -102,10 +117,12 @@ def test_search_over_100000_people_finds_the_right_rows(
     assert [model.person(r).id for r in range(model.rowCount())] == expected
 
 
-def test_search_pages_through_matches(big_db: Database) -> None:
+def test_search_pages_through_matches(qtbot: QtBot, big_db: Database) -> None:
     model = PeopleTableModel(big_db)
     model.set_search("team")
+    settled(qtbot, model)
     model.fetchMore()
+    settled(qtbot, model)
     assert model.rowCount() == 2 * PAGE
     assert all(model.person(r).attributes["plan"] == "team" for r in range(model.rowCount()))
 
@@ -116,10 +133,13 @@ def test_view_fetches_more_when_scrolled_to_the_end(qtbot: QtBot, big_db: Databa
     page.resize(800, 600)
     page.show()
     qtbot.waitExposed(page)
+    settled(qtbot, page)
     page.table.scrollToBottom()
     qtbot.waitUntil(lambda: page.model.rowCount() > PAGE)
     page.search("Person 42424")
+    settled(qtbot, page)
     assert page.model.rowCount() == 1
+    page.wait()
 
 
 @pytest.mark.parametrize(
@@ -141,6 +161,7 @@ def test_editing_with_invalid_attributes_saves_nothing(
     dialog.show()
     dialog.attributes_edit.setPlainText(text)
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    settled(qtbot, page)
     assert dialog.isVisible()
     assert where in dialog.error_label.text()
     assert db.people.get("p2") == before
@@ -165,6 +186,7 @@ def test_valid_edit_and_add_are_saved(qtbot: QtBot, page: PeoplePage, db: Databa
     dialog.attributes_edit.setPlainText('{"plan": "team", "tags": ["a"]}')
     with qtbot.waitSignal(page.peopleChanged):
         dialog.accept()
+        assert not dialog.save_button.isEnabled()  # saving: no second save meanwhile
     assert not dialog.isVisible()
     assert db.people.get("p2") == Person("p2", "new@example.com", {"plan": "team", "tags": ["a"]})
     row = page.model.row_of("p2")
@@ -175,8 +197,16 @@ def test_valid_edit_and_add_are_saved(qtbot: QtBot, page: PeoplePage, db: Databa
     add.id_edit.setText("p9")
     add.attributes_edit.setPlainText("")
     add.accept()
+    settled(qtbot, page)
     assert db.people.get("p9").attributes == {}
     assert page.selected_ids() == ["p9"]
+    taken = page.person_dialog(None)
+    qtbot.addWidget(taken)
+    taken.show()
+    taken.id_edit.setText("p9")
+    taken.accept()
+    settled(qtbot, page)
+    assert taken.isVisible() and "already" in taken.error_label.text()
 
 
 def test_delete_key_deletes_and_undo_restores_events(
@@ -186,11 +216,14 @@ def test_delete_key_deletes_and_undo_restores_events(
     page.select_ids(["p1", "p3"])
     page.table.setFocus()
     qtbot.keyClick(page.table, Qt.Key.Key_Delete)
+    settled(qtbot, page)
     assert not db.people.exists("p1")
     assert db.people.count() == 3
+    assert page.model.rowCount() == 3
     assert page.undo_bar.isVisible()
     assert page.undo_label.text() == "Deleted 2 people."
     qtbot.mouseClick(page.undo_button, Qt.MouseButton.LeftButton)
+    settled(qtbot, page)
     assert db.people.count() == 5
     assert [e.event.name for e in db.people.events("p1")] == ["signup"]
     assert page.selected_ids() == ["p1", "p3"]
@@ -199,7 +232,8 @@ def test_delete_key_deletes_and_undo_restores_events(
 def test_selecting_one_person_shows_their_events_and_use_for_preview(
     qtbot: QtBot, page: PeoplePage
 ) -> None:
-    page.select_ids(["p1"])
+    with qtbot.waitSignal(page.events.eventsShown):
+        page.select_ids(["p1"])
     assert page.events_model.rowCount() == 1
     assert page.events_model.data(page.events_model.index(0, 0)) == "signup"
     assert page.events_model.data(page.events_model.index(0, 1)) == "2023-11-14 22:13:20"
@@ -261,11 +295,12 @@ def test_import_errors_show_the_refused_row(
 ) -> None:
     path = tmp_path / name
     path.write_text(content, encoding="utf-8")
-    with qtbot.waitSignal(page.importFinished, timeout=10_000):
+    with qtbot.waitSignal(page.importFinished, timeout=10_000) as done:
         page.import_from(path)
     assert page.status_label.text().startswith(f"Nothing was imported. {name}, ")
     assert where in page.status_label.text()
     assert page.error_view.isVisibleTo(page)
+    assert done.args[0].where is not None
     assert marked in page.error_view.toPlainText()
     assert db.people.count() == 5
     assert not page.progress.isVisibleTo(page)
@@ -283,6 +318,8 @@ def test_import_and_export_round_trip(
     assert done.args[0].created == 3000
     assert "3000 new" in page.status_label.text()
     assert db.people.count() == 3005
+    settled(qtbot, page)
+    assert page.model.rowCount() == PAGE  # read again after the import
     target = tmp_path / "out.json"
     with qtbot.waitSignal(page.exportFinished, timeout=20_000):
         page.export_to(target)
@@ -310,6 +347,7 @@ def test_send_current_request_for_selected_people(qtbot: QtBot, db: Database) ->
         request = Request("Ping", server.url + "/ping", body='{"id": {{ customer.id | json }}}')
         page = PeoplePage(db, None, lambda: request)
         qtbot.addWidget(page)
+        settled(qtbot, page)
         page.select_ids(["p0", "p2", "p4"])
         dialog = page.send_selected()
         assert dialog is not None
@@ -325,7 +363,8 @@ def test_send_current_request_for_selected_people(qtbot: QtBot, db: Database) ->
 
 
 def test_add_and_delete_an_event(qtbot: QtBot, page: PeoplePage, db: Database) -> None:
-    page.select_ids(["p3"])
+    with qtbot.waitSignal(page.events.eventsShown):
+        page.select_ids(["p3"])
     dialog = page.event_dialog()
     assert dialog is not None
     qtbot.addWidget(dialog)
@@ -336,12 +375,14 @@ def test_add_and_delete_an_event(qtbot: QtBot, page: PeoplePage, db: Database) -
     assert "line 1, column 11" in dialog.error_label.text()
     assert db.people.events("p3") == []
     dialog.data_edit.setPlainText('{"total": 12.5}')
-    with qtbot.waitSignal(page.peopleChanged):
+    with qtbot.waitSignal(page.events.eventsShown):
         dialog.accept()
+    assert not dialog.isVisible()
     (stored,) = db.people.events("p3")
     assert (stored.event.name, dict(stored.event.data)) == ("purchase", {"total": 12.5})
     assert page.events_model.rowCount() == 1
     page.events_table.selectRow(0)
-    page.delete_event()
+    with qtbot.waitSignal(page.events.eventsShown):
+        page.delete_event()
     assert db.people.events("p3") == []
     assert page.events_model.rowCount() == 0

@@ -5,16 +5,26 @@ The page is given the workspace (:class:`~composer.store.database.Database`), th
 callable returning the request open in the composer; it tells the window what a person
 asked for through signals. Decisions:
 
-* **The table is lazy** (:class:`ui.pages.table_models.PeopleTableModel`): typing in the search
-  field narrows it in SQL 150 ms after the last keystroke.
-* **Attributes are edited as JSON** in :class:`PersonDialog`. Text that is not a JSON object
+* **People are a table**: one column per attribute (:class:`ui.pages.people_model.PeopleTableModel`,
+  lazy, read a page at a time through ops), chosen, ordered, sorted and filtered from the
+  header (:class:`ui.pages.people_columns.ColumnChooser`). Typing in the search field
+  narrows it 150 ms after the last keystroke; the column filters apply on top, and a line
+  under the search says which are in use, with a button that clears them.
+* **The GUI thread never reads the workspace.** Every read and write of the page is an op
+  (:class:`ui.ops.Op` on ``db.path``); a write says people changed, and the page reads
+  them again when another page changes them (the hub's ``changed`` signal).
+* **One value is edited in place** with its type kept (F2 or double-click; a boolean is a
+  checkbox); a value refused is said in the status line. A nested value, or the ID, opens
+  :class:`PersonDialog`, which edits the attributes as JSON. Text that is not a JSON object
   is refused with its line and column, the cursor is put there, and nothing is saved.
-* **Delete can be undone** (the Undo button, or Ctrl+Z on the page): the deleted people and
-  their events are kept until the next delete and put back in one transaction. In the
-  table, Delete deletes and Enter edits; Ctrl+F goes to the search field.
+* **Every change can be undone** (Ctrl+Z on the page, Ctrl+Shift+Z redoes): a cell edit,
+  and a delete, whose people and events are put back in one upsert (the Undo button too).
+  In the table, Delete deletes and Enter opens the person; Ctrl+F goes to the search field.
 * **Import and export run off the GUI thread** with a busy progress bar; an import is all
   or nothing (:mod:`composer.store.people_io`), and when a file is refused the page shows the
-  reason and the offending row of the file, marked, under the table.
+  reason and the offending row of the file, marked, under the table. A CSV or JSON file
+  dropped on the page is imported the same way (a CSV after its preview); any other file
+  is refused with a sentence naming it.
 * **The table view and the events panel live in** :mod:`ui.pages.people_views`, import and
   export in :mod:`ui.pages.people_files`; this module wires them to the workspace and the window.
 """
@@ -25,12 +35,19 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+import shiboken6
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QDragEnterEvent,
+    QDropEvent,
+    QKeySequence,
+    QShortcut,
+    QUndoCommand,
+    QUndoStack,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -43,14 +60,36 @@ from PySide6.QtWidgets import (
 from composer.model import Person, Request
 from composer.store.database import Database
 from composer.store.people import StoredEvent
-from ui.ops.tasks import SecretsSource
+from ui.ops import Changed, Op, OpChanges, OpError, hub
+from ui.ops.engine import SecretsSource
 from ui.pages.bulk_send import BulkSendDialog
+from ui.pages.people_columns import ColumnChooser
 from ui.pages.people_files import PeopleFiles
+from ui.pages.people_model import PeopleTableModel, column_title
 from ui.pages.people_views import EventsPanel, KeyTable
 from ui.pages.person_dialog import EventDialog, PersonDialog
-from ui.pages.table_models import PeopleTableModel
 
 __all__ = ["PeoplePage"]
+
+Kept = list[tuple[Person, list[StoredEvent]]]
+
+
+class _Delete(QUndoCommand):
+    """People deleted (already, when pushed); undone by putting them and their events back."""
+
+    def __init__(self, page: PeoplePage, kept: Kept) -> None:
+        names = kept[0][0].id if len(kept) == 1 else f"{len(kept)} people"
+        super().__init__(f"delete {names}")
+        self._page, self._kept, self._done = page, kept, True
+
+    def redo(self) -> None:
+        if self._done:  # the delete that was pushed has been written already
+            self._done = False
+            return
+        self._page.write_delete([person.id for person, _ in self._kept])
+
+    def undo(self) -> None:
+        self._page.write_restore(self._kept)
 
 
 class PeoplePage(QWidget):
@@ -60,8 +99,9 @@ class PeoplePage(QWidget):
         personChosen(str): "Use for preview" on a person (their id).
         peopleChanged(): people were added, edited, deleted or imported.
         bulkSent(object): a bulk send settled (its summary, see ``ui.pages.bulk_send``).
-        importFinished(object): an import ended (an ImportResult, or a TaskError).
-        exportFinished(object): an export ended (the path written, or a TaskError).
+        importFinished(object): an import ended (an ImportResult, or an OpError).
+        exportFinished(object): an export ended (the path written, or an OpError).
+        dialogShown(object): a person dialog opened (the PersonDialog).
     """
 
     personChosen = Signal(str)
@@ -69,6 +109,7 @@ class PeoplePage(QWidget):
     bulkSent = Signal(object)
     importFinished = Signal(object)
     exportFinished = Signal(object)
+    dialogShown = Signal(object)
 
     def __init__(
         self,
@@ -79,28 +120,41 @@ class PeoplePage(QWidget):
         **send_options: Any,
     ) -> None:
         super().__init__(parent)
-        self.db = db
+        self.db = db  # handed to the bulk send dialog only; the page reads through ops
+        self.path = db.path
         self.secrets = secrets
         self.current_request = current_request
         self.send_options = send_options
-        self.model = PeopleTableModel(db)
-        self._undo: list[tuple[Person, list[StoredEvent]]] = []
+        self.undo_stack = QUndoStack(self)
+        self.model = PeopleTableModel(self.path)
+        self.model.undo_stack = self.undo_stack
+        self._writes = 0
+        self._select_after: list[str] = []
         self.bulk_dialog: BulkSendDialog | None = None
         self._build()
+        self.columns = ColumnChooser(self.table, self.model)
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(150)
         self._search_timer.timeout.connect(lambda: self.search(self.search_edit.text()))
         self.search_edit.textChanged.connect(lambda _t: self._search_timer.start())
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._selection_changed())
-        self.model.modelReset.connect(self._selection_changed)
+        self.model.loaded.connect(self._loaded)
+        self.model.refused.connect(self._say)
+        self.model.failed.connect(lambda message: self._say(f"People could not be read: {message}"))
+        self.model.written.connect(lambda _p: self.peopleChanged.emit())
+        self.undo_stack.indexChanged.connect(self._undo_changed)
+        hub().changed.connect(self._changed_elsewhere)
+        self.setAcceptDrops(True)
         self._selection_changed()
 
     # -- building ------------------------------------------------------------------
 
-    def _button(self, text: str, name: str, slot: Callable[[], Any]) -> QPushButton:
+    def _button(self, text: str, name: str, slot: Callable[[], Any], tip: str = "") -> QPushButton:
         button = QPushButton(text)
         button.setAccessibleName(name)
+        if tip:
+            button.setToolTip(tip)
         button.clicked.connect(lambda _=False: slot())
         return button
 
@@ -111,20 +165,43 @@ class PeoplePage(QWidget):
         self.search_edit.setClearButtonEnabled(True)
         self.count_label = QLabel()
         self.count_label.setAccessibleName("People shown")
+        self.filter_label = QLabel()
+        self.filter_label.setAccessibleName("Column filters in use")
+        self.clear_filters_button = self._button(
+            "Clear filters",
+            "Clear column filters",
+            lambda: self.model.clear_filters(),
+            "Show everyone the search finds, whatever the columns hold",
+        )
+        self.filter_bar = QWidget()
+        filter_layout = QHBoxLayout(self.filter_bar)
+        filter_layout.setContentsMargins(0, 0, 0, 0)
+        filter_layout.addWidget(self.filter_label, 1)
+        filter_layout.addWidget(self.clear_filters_button)
+        self.filter_bar.hide()
         self.add_button = self._button("&Add…", "Add person", self.add_person)
-        self.edit_button = self._button("&Edit…", "Edit person", self.edit_selected)
+        self.edit_button = self._button(
+            "&Edit…", "Edit person", self.edit_selected, "Edit the person's attributes as JSON"
+        )
         self.delete_button = self._button("&Delete", "Delete selected people", self.delete_selected)
         self.preview_button = self._button(
-            "Use for &preview", "Use for preview", self.use_for_preview
+            "Use for &preview",
+            "Use for preview",
+            self.use_for_preview,
+            "Render the composer's preview with this person's data",
         )
         self.send_button = self._button(
-            "&Send current request…", "Send current request to selected people", self.send_selected
+            "&Send current request…",
+            "Send current request to selected people",
+            self.send_selected,
+            "Send the request open in the composer once for each selected person",
         )
-        self.files = PeopleFiles(self.db)
+        self.files = PeopleFiles(self.path)
         self.files.peopleImported.connect(self._people_imported)
         self.files.importFinished.connect(self.importFinished)
         self.files.exportFinished.connect(self.exportFinished)
         self.import_button = self.files.import_button
+        self.import_button.setToolTip("Import a CSV or JSON people file (or drop one on the page)")
         self.export_button = self.files.export_button
         self.progress = self.files.progress
         self.status_label = self.files.status_label
@@ -150,14 +227,15 @@ class PeoplePage(QWidget):
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+        )
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(22)
-        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        self.table.setColumnWidth(0, 140)
-        self.table.setColumnWidth(1, 220)
-        self.table.doubleClicked.connect(lambda _i: self.edit_selected())
-        self.events = EventsPanel(self.db)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.doubleClicked.connect(self._double_clicked)
+        self.events = EventsPanel(self.path)
         self.events_model = self.events.model
         self.events_table = self.events.table
         self.events.eventsChanged.connect(self.peopleChanged)
@@ -169,7 +247,9 @@ class PeoplePage(QWidget):
 
         self.undo_label = QLabel()
         self.undo_label.setAccessibleName("Deleted")
-        self.undo_button = self._button("&Undo", "Undo delete", self.undo_delete)
+        self.undo_button = self._button(
+            "&Undo", "Undo delete", self.undo_delete, "Put the deleted people back (Ctrl+Z)"
+        )
         self.undo_bar = QWidget()
         undo_layout = QHBoxLayout(self.undo_bar)
         undo_layout.setContentsMargins(0, 0, 0, 0)
@@ -178,6 +258,7 @@ class PeoplePage(QWidget):
         self.undo_bar.hide()
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(self.filter_bar)
         layout.addLayout(buttons)
         layout.addWidget(split, 1)
         layout.addWidget(self.undo_bar)
@@ -185,14 +266,21 @@ class PeoplePage(QWidget):
 
         self.table.deletePressed.connect(self.delete_selected)
         self.table.enterPressed.connect(self.edit_selected)
-        undo = QShortcut(QKeySequence.StandardKey.Undo, self)
-        undo.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        undo.activated.connect(self.undo_delete)
-        find = QShortcut(QKeySequence.StandardKey.Find, self)
-        find.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        find.activated.connect(self.search_edit.setFocus)
+        for keys, slot in (
+            (QKeySequence.StandardKey.Undo, self.undo_stack.undo),
+            (QKeySequence.StandardKey.Redo, self.undo_stack.redo),
+            (QKeySequence.StandardKey.Find, self.search_edit.setFocus),
+        ):
+            shortcut = QShortcut(keys, self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(slot)
 
     # -- reading -------------------------------------------------------------------
+
+    @property
+    def busy(self) -> bool:
+        """Whether a read or write of the page has not answered yet."""
+        return self.model.busy or bool(self._writes) or self.files.busy
 
     def search(self, text: str) -> None:
         """Narrow the table to people matching ``text`` (at once, without the debounce)."""
@@ -220,6 +308,27 @@ class PeoplePage(QWidget):
                     selection.SelectionFlag.Select | selection.SelectionFlag.Rows,
                 )
 
+    def refresh(self, names: bool = True) -> None:
+        """Read the people again, keeping the selection."""
+        self._select_after = self.selected_ids()
+        self.model.refresh(names=names)
+
+    def _loaded(self) -> None:
+        if self._select_after:
+            ids, self._select_after = self._select_after, []
+            self.select_ids(ids)
+        filters = self.model.filters()
+        self.filter_bar.setVisible(bool(filters))
+        self.filter_label.setText(
+            "Filtered: " + "; ".join(f"{column_title(c)} {t}" for c, t in filters.items())
+        )
+        self._selection_changed()
+
+    def _changed_elsewhere(self, changes: OpChanges, source: object) -> None:
+        mine = (self, self.model, self.files, self.events)
+        if changes.people and not any(source is own for own in mine):
+            self.refresh()
+
     def _selection_changed(self) -> None:
         ids = self.selected_ids()
         shown = self.model.rowCount()
@@ -229,21 +338,57 @@ class PeoplePage(QWidget):
             button.setEnabled(bool(ids))
         for button in (self.edit_button, self.preview_button):
             button.setEnabled(len(ids) == 1)
-        self.events.show_person(ids[0] if len(ids) == 1 else None)
+        one = ids[0] if len(ids) == 1 else None
+        if one != self.events.person_id:
+            self.events.show_person(one)
+
+    def _say(self, message: str) -> None:
+        self.error_view.hide()
+        self.status_label.setText(message)
 
     # -- changing ------------------------------------------------------------------
 
-    def _save(self, person: Person, old_id: str | None) -> None:
-        if old_id is None:
-            self.db.people.create(person)
-            self.model.refresh()
-            self.select_ids([person.id])
-        else:
-            self.db.people.update(person, old_id)
-            row = self.model.row_of(old_id)
+    def _write(
+        self,
+        work: Callable[[Database], Any],
+        done: Callable[[Any], None],
+        failed: Callable[[OpError], None] | None = None,
+    ) -> None:
+        """Run ``work`` as a write op that changes people; ``done`` gets its value."""
+        self._writes += 1
+
+        def write(db: Database) -> Changed[Any]:
+            return Changed(work(db), OpChanges(people=True))
+
+        def answered(value: Any) -> None:
+            self._writes -= 1
+            done(value)
+            self.peopleChanged.emit()
+
+        def refused(error: OpError) -> None:
+            self._writes -= 1
+            (failed or (lambda e: self._say(f"Not changed: {e.message}")))(error)
+
+        Op[Any](self, write, path=self.path, write=True).success(answered).failure(refused).run()
+
+    def _save(
+        self, person: Person, old_id: str | None, finish: Callable[[str | None], None]
+    ) -> None:
+        def work(db: Database) -> Person:
+            if old_id is None:
+                return db.people.create(person)
+            return db.people.update(person, old_id)
+
+        def done(stored: Person) -> None:
+            finish(None)
+            row = self.model.row_of(old_id) if old_id is not None else -1
             if row >= 0:
-                self.model.replace(row, person)
-        self.peopleChanged.emit()
+                self.model.replace(row, stored)
+            else:
+                self._select_after = [stored.id]
+                self.model.refresh(names=True)
+
+        self._write(work, done, lambda error: finish(error.message))
 
     def person_dialog(self, person: Person | None = None) -> PersonDialog:
         """The add/edit dialog, saving into the workspace (shown by the caller)."""
@@ -251,43 +396,81 @@ class PeoplePage(QWidget):
 
     def add_person(self) -> None:
         """Ask for a new person."""
-        self.person_dialog().open()
+        self._show_dialog(self.person_dialog())
+
+    def _show_dialog(self, dialog: PersonDialog) -> None:
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        self.dialogShown.emit(dialog)
 
     def edit_selected(self) -> None:
-        """Edit the one selected person."""
+        """Edit the one selected person (read afresh first) as JSON."""
         ids = self.selected_ids()
-        if len(ids) == 1:
-            self.person_dialog(self.db.people.get(ids[0])).open()
+        if len(ids) != 1:
+            return
+        Op(self, lambda db: db.people.get(ids[0]), path=self.path).success(
+            lambda person: self._show_dialog(self.person_dialog(person))
+        ).failure(lambda error: self._say(error.message)).run()
+
+    def _double_clicked(self, index: QModelIndex) -> None:
+        if not self.model.flags(index) & (
+            Qt.ItemFlag.ItemIsEditable | Qt.ItemFlag.ItemIsUserCheckable
+        ):
+            self.select_ids([self.model.person(index.row()).id])
+            self.edit_selected()  # the ID or a nested value: the JSON editor
 
     def delete_selected(self) -> None:
-        """Delete the selected people (undo brings them back with their events)."""
+        """Delete the selected people (Ctrl+Z brings them back with their events)."""
         ids = self.selected_ids()
-        if not ids:
-            return
-        kept = [(self.db.people.get(pid), self.db.people.events(pid)) for pid in ids]
-        with self.db.transaction():
-            for person_id in ids:
-                self.db.people.delete(person_id)
-        self._undo = kept
-        names = ids[0] if len(ids) == 1 else f"{len(ids)} people"
-        self.undo_label.setText(f"Deleted {names}.")
-        self.undo_bar.show()
-        self.model.refresh()
-        self.peopleChanged.emit()
+        if ids:
+            self.write_delete(ids, first=True)
+
+    def write_delete(self, ids: list[str], first: bool = False) -> None:
+        """Delete ``ids`` in one write op (``first``: a new delete, pushed on the undo stack)."""
+
+        def work(db: Database) -> Kept:
+            kept = [(db.people.get(pid), db.people.events(pid)) for pid in ids]
+            with db.transaction():
+                for person_id in ids:
+                    db.people.delete(person_id)
+            return kept
+
+        def done(kept: Kept) -> None:
+            if first:
+                self.undo_stack.push(_Delete(self, kept))
+                names = ids[0] if len(ids) == 1 else f"{len(ids)} people"
+                self.undo_label.setText(f"Deleted {names}.")
+                self.undo_bar.show()
+            self.model.refresh()
+
+        self._write(work, done)
+
+    def write_restore(self, kept: Kept) -> None:
+        """Put people deleted back, with their events, in one upsert."""
+        ids = [person.id for person, _ in kept]
+
+        def work(db: Database) -> None:
+            db.people.upsert_many(
+                (person, [stored.event for stored in events]) for person, events in kept
+            )
+
+        def done(_value: None) -> None:
+            self.undo_bar.hide()
+            self._select_after = ids
+            self.model.refresh(names=True)
+
+        self._write(work, done)
 
     def undo_delete(self) -> None:
-        """Put back the people deleted last."""
-        if not self._undo:
-            return
-        self.db.people.upsert_many(
-            (person, [stored.event for stored in events]) for person, events in self._undo
-        )
-        ids = [person.id for person, _ in self._undo]
-        self._undo = []
-        self.undo_bar.hide()
-        self.model.refresh()
-        self.select_ids(ids)
-        self.peopleChanged.emit()
+        """Undo the last change (the Undo button of a delete, or Ctrl+Z)."""
+        self.undo_stack.undo()
+
+    def _undo_changed(self, _index: int = 0) -> None:
+        if not shiboken6.isValid(self.undo_stack) or not shiboken6.isValid(self.undo_bar):
+            return  # the page is being deleted
+        top = self.undo_stack.command(self.undo_stack.index() - 1)
+        if not isinstance(top, _Delete):
+            self.undo_bar.hide()
 
     def event_dialog(self) -> EventDialog | None:
         """The add-event dialog for the one selected person (shown by the caller)."""
@@ -307,14 +490,15 @@ class PeoplePage(QWidget):
 
     def shutdown(self) -> None:
         """The window closes: a bulk send stops (what it did not send stays queued for the
-        next start) and import/export threads are waited for."""
+        next start) and the page's ops are waited for."""
         if self.bulk_dialog is not None:
             self.bulk_dialog.pause()
         self.wait()
 
     def wait(self, ms: int = 10_000) -> None:
-        """Wait for import/export threads to end (closing, tests)."""
-        self.files.wait(ms)
+        """Wait for the page's reads and writes to answer (closing, tests)."""
+        if self.busy:
+            hub().wait_idle(ms / 1000)
 
     def import_from(self, path: Path) -> None:
         """Import a JSON or CSV people file (all or nothing) in the background."""
@@ -325,8 +509,31 @@ class PeoplePage(QWidget):
         self.files.export_to(path)
 
     def _people_imported(self) -> None:
-        self.model.refresh()
+        self.refresh()
         self.peopleChanged.emit()
+
+    def _dropped(self, event: QDragEnterEvent | QDropEvent) -> Path | None:
+        urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
+        if len(urls) != 1 or not urls[0].isLocalFile():
+            return None
+        return Path(urls[0].toLocalFile())
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self._dropped(event) is not None:
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event: Any) -> None:
+        event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        path = self._dropped(event)
+        if path is None:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        self.files.drop(path)
 
     # -- the shortcut ----------------------------------------------------------------
 
@@ -348,13 +555,12 @@ class PeoplePage(QWidget):
 
     def _bulk_done(self, summary: Any) -> None:
         self.bulkSent.emit(summary)
-        ids = self.selected_ids()
-        self.model.refresh()  # response mappings may have changed attributes
-        self.select_ids(ids)
+        self.refresh()  # response mappings may have changed attributes
         self.peopleChanged.emit()
 
     def prepare_screenshot(self) -> QWidget:
         """The page with its first person selected (for ``--screenshots``); returns it."""
+        self.wait()
         if self.model.rowCount() and not self.selected_ids():
             self.select_ids([self.model.person(0).id])
         return self

@@ -4,8 +4,13 @@
 row), a busy progress bar, a status line and, when a file is refused, the offending row of
 the file. Decisions:
 
-* **Off the GUI thread.** The work runs through :func:`ui.ops.tasks.run_task`; while it
-  runs both buttons are disabled, so one import or export runs at a time.
+* **Off the GUI thread.** The work runs as an op (:class:`ui.ops.Op`, a connection of its
+  own): an import is a write op that says people changed, so every page reads them again;
+  an export and a CSV's preview are reads. While one runs both buttons are disabled, so one
+  import or export runs at a time. A failure arrives as an :class:`~ui.ops.OpError`.
+* **Dropped files.** :meth:`PeopleFiles.drop` takes a file dropped on the page: a CSV goes
+  through its preview, a JSON file is imported at once, anything else is refused with a
+  sentence naming the file.
 * **All or nothing.** An import is one transaction (:mod:`composer.store.people_io`); when a file
   is refused, the status line says nothing was imported, why, and where, and the rows
   around that place are shown with the offending one marked
@@ -25,7 +30,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QThread, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
@@ -40,7 +45,7 @@ from composer.store.database import Database
 from composer.store.people_csv import ColumnType, CsvPreview, preview_csv, retype_csv
 from composer.store.people_export import export_people
 from composer.store.people_io import ImportResult, import_people, parse_people, write_people
-from ui.ops.tasks import TaskError, run_task
+from ui.ops import Changed, Op, OpChanges, OpError, hub
 from ui.pages.people_csv_dialog import PREVIEW_ROWS, CsvPreviewDialog
 from ui.pages.person_dialog import error_excerpt
 from ui.widgets.palette import mono
@@ -55,8 +60,8 @@ class PeopleFiles(QWidget):
     Signals:
         peopleImported(): an import succeeded (emitted before ``importFinished``).
         previewShown(object): a CSV's preview dialog is open (the CsvPreviewDialog).
-        importFinished(object): an import ended (an ImportResult, or a TaskError).
-        exportFinished(object): an export ended (the path written, or a TaskError).
+        importFinished(object): an import ended (an ImportResult, or an OpError).
+        exportFinished(object): an export ended (the path written, or an OpError).
     """
 
     peopleImported = Signal()
@@ -64,11 +69,12 @@ class PeopleFiles(QWidget):
     importFinished = Signal(object)
     exportFinished = Signal(object)
 
-    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+    def __init__(self, db: Database | Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.db = db
+        self.path = db.path if isinstance(db, Database) else Path(db)
+        """The workspace file the ops open."""
         self.preview_dialog: CsvPreviewDialog | None = None
-        self._threads: list[tuple[QThread, QObject, QObject]] = []
+        self._running = 0
         self.import_button = QPushButton("&Import…")
         self.import_button.setAccessibleName("Import people")
         self.import_button.clicked.connect(lambda _=False: self.choose_import())
@@ -95,8 +101,22 @@ class PeopleFiles(QWidget):
         layout.addWidget(self.status_label)
         layout.addWidget(self.error_view)
 
-    def _run(self, function: Callable[[], Any], done: Callable[[Any], None], busy: str) -> None:
+    @property
+    def busy(self) -> bool:
+        """Whether an import, export or preview has not answered yet."""
+        return self._running > 0
+
+    def _run(
+        self,
+        function: Callable[[Any], Any],
+        done: Callable[[Any], None],
+        busy: str,
+        *,
+        workspace: bool = True,
+        write: bool = False,
+    ) -> None:
         def finish(result: Any) -> None:
+            self._running -= 1
             self.progress.hide()
             for button in (self.import_button, self.export_button):
                 button.setEnabled(True)
@@ -106,16 +126,32 @@ class PeopleFiles(QWidget):
         self.status_label.setText(busy)
         for button in (self.import_button, self.export_button):
             button.setEnabled(False)
-        self._threads.append(run_task(function, finish))
+        self._running += 1
+        path = self.path if workspace else None
+        Op(self, function, path=path, write=write).success(finish).failure(finish).run()
 
     def wait(self, ms: int = 10_000) -> None:
-        """Wait for import/export threads to end (closing, tests)."""
-        for thread, _task, _answer in self._threads:
-            try:
-                thread.wait(ms)
-            except RuntimeError:  # deleted once it ended
-                continue
-        self._threads.clear()
+        """Wait for the ops under way to answer (closing, tests)."""
+        if self._running:
+            hub().wait_idle(ms / 1000)
+
+    def drop(self, path: Path) -> bool:
+        """Import a file dropped on the page; False (and a sentence) when it is not one."""
+        kind = path.suffix.lower()
+        if not path.is_file() or kind not in (".csv", ".json"):
+            what = "a folder" if path.is_dir() else f"a {kind or 'file without extension'} file"
+            self.error_view.hide()
+            self.status_label.setText(
+                f"Nothing was imported. {path.name} is {what}; drop a people file "
+                "(.csv or .json) to import it."
+            )
+            return False
+        remember_folder("people", path)
+        if kind == ".csv":
+            self.preview_import(path)
+        else:
+            self.import_from(path)
+        return True
 
     def choose_import(self) -> None:
         """Ask for a people file and import it (a CSV after its preview)."""
@@ -133,9 +169,10 @@ class PeopleFiles(QWidget):
         """Read a CSV in the background, then show its preview (``previewShown``)."""
         self.error_view.hide()
         self._run(
-            lambda: _read_preview(path),
+            lambda _db: _read_preview(path),
             lambda result: self._previewed(path, result),
             f"Reading {path.name}…",
+            workspace=False,
         )
 
     def _previewed(self, path: Path, result: Any) -> None:
@@ -158,20 +195,21 @@ class PeopleFiles(QWidget):
         """
         self.error_view.hide()
         self._run(
-            lambda: _import(self.db, path, types),
+            lambda db: Changed(_import(db, path, types), OpChanges(people=True)),
             lambda result: self._imported(path, result),
             f"Importing {path.name}…",
+            write=True,
         )
 
     def _imported(self, path: Path, result: Any) -> None:
-        if isinstance(result, TaskError) and result.where:
+        if isinstance(result, OpError) and result.where:
             self.status_label.setText(
                 f"Nothing was imported. {path.name}, {result.where}: {result.reason}"
             )
             excerpt, _marked = error_excerpt(path, result.where)
             self.error_view.setPlainText(excerpt)
             self.error_view.setVisible(bool(excerpt))
-        elif isinstance(result, TaskError):
+        elif isinstance(result, OpError):
             self.status_label.setText(f"Nothing was imported. {result.message}")
         else:
             self.status_label.setText(
@@ -198,13 +236,13 @@ class PeopleFiles(QWidget):
         self.error_view.hide()
 
         def done(result: Any) -> None:
-            if isinstance(result, TaskError):
+            if isinstance(result, OpError):
                 self.status_label.setText(f"Nothing was exported. {result.message}")
             else:
                 self.status_label.setText(f"Exported to {result}.")
             self.exportFinished.emit(result)
 
-        self._run(lambda: export_people(self.db, path), done, f"Exporting to {path.name}…")
+        self._run(lambda db: export_people(db, path), done, f"Exporting to {path.name}…")
 
 
 def _read_text(path: Path) -> tuple[bytes, str | None]:

@@ -7,11 +7,15 @@ one person selected in that table. Decisions:
 * **The panel follows the page, it does not watch the selection itself**: the page calls
   :meth:`EventsPanel.show_person` with the one selected id (or ``None``), so the people
   table stays the only source of "who is selected".
-* **Events are written straight to the workspace** (``db.people``) and the panel re-reads
-  them, then emits ``eventsChanged`` so the page can tell the window people changed.
+* **Events are read and written through ops** (:class:`ui.ops.Op`, off the GUI thread): the
+  panel re-reads them after a write and emits ``eventsChanged`` so the page can tell the
+  window people changed. An answer for a person no longer shown is dropped.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
@@ -28,6 +32,8 @@ from PySide6.QtWidgets import (
 
 from composer.model import Event
 from composer.store.database import Database
+from composer.store.people import StoredEvent
+from ui.ops import Changed, Op, OpChanges, OpError
 from ui.pages.person_dialog import EventDialog
 from ui.pages.table_models import EventsTableModel
 
@@ -59,13 +65,15 @@ class EventsPanel(QWidget):
 
     Signals:
         eventsChanged(): an event was added or deleted.
+        eventsShown(): the events of the person shown arrived.
     """
 
     eventsChanged = Signal()
+    eventsShown = Signal()
 
-    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+    def __init__(self, db: Database | Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.db = db
+        self.path = db.path if isinstance(db, Database) else Path(db)
         self.person_id: str | None = None
         self.model = EventsTableModel()
         self.label = QLabel("Events")
@@ -98,12 +106,40 @@ class EventsPanel(QWidget):
         self.person_id = person_id
         self.add_button.setEnabled(person_id is not None)
         self.delete_button.setEnabled(person_id is not None)
-        if person_id is not None:
-            self.model.set_events(self.db.people.events(person_id))
-            self.label.setText(f"Events of {person_id}")
-        else:
+        if person_id is None:
             self.model.set_events([])
             self.label.setText("Events (select one person)")
+            return
+        self.label.setText(f"Events of {person_id}")
+
+        def shown(events: list[StoredEvent]) -> None:
+            if self.person_id == person_id:
+                self.model.set_events(events)
+                self.eventsShown.emit()
+
+        Op(self, lambda db: db.people.events(person_id), path=self.path).success(shown).failure(
+            lambda error: self.label.setText(f"Events of {person_id}: {error.message}")
+        ).run()
+
+    def _write(
+        self, work: Callable[[Database], object], done: Callable[[str | None], None] | None = None
+    ) -> None:
+        def write(db: Database) -> Changed[object]:
+            return Changed(work(db), OpChanges(people=True))
+
+        def stored(_value: object) -> None:
+            if done is not None:
+                done(None)
+            self.show_person(self.person_id)
+            self.eventsChanged.emit()
+
+        def refused(error: OpError) -> None:
+            if done is not None:
+                done(error.message)
+            else:
+                self.label.setText(f"Not changed: {error.message}")
+
+        Op[object](self, write, path=self.path, write=True).success(stored).failure(refused).run()
 
     def event_dialog(self) -> EventDialog | None:
         """The add-event dialog for the person shown (shown by the caller)."""
@@ -111,10 +147,8 @@ class EventsPanel(QWidget):
         if person_id is None:
             return None
 
-        def save(event: Event) -> None:
-            self.db.people.add_event(person_id, event)
-            self.show_person(self.person_id)
-            self.eventsChanged.emit()
+        def save(event: Event, finish: Callable[[str | None], None]) -> None:
+            self._write(lambda db: db.people.add_event(person_id, event), finish)
 
         return EventDialog(save, person_id, self)
 
@@ -130,8 +164,13 @@ class EventsPanel(QWidget):
         if not rows:
             index = self.table.currentIndex()
             rows = {index.row()} if index.isValid() else set()
-        for row in sorted(rows, reverse=True):
-            self.db.people.delete_event(self.model.stored_event(row).id)
-        if rows:
-            self.show_person(self.person_id)
-            self.eventsChanged.emit()
+        ids = [self.model.stored_event(row).id for row in sorted(rows)]
+        if not ids:
+            return
+
+        def delete(db: Database) -> None:
+            with db.transaction():
+                for event_id in ids:
+                    db.people.delete_event(event_id)
+
+        self._write(delete)

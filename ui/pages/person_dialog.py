@@ -5,6 +5,11 @@ object in a plain-text editor. Text that is not a JSON object is refused with it
 column (the cursor is put there) and nothing is saved; a store refusal (an id already
 taken, an attribute named ``id``) is shown in the dialog, which stays open.
 
+**Saving may take a moment**: the dialogs hand what was typed to their ``save`` function
+with a ``finish`` callback, which the page calls once the write op answered (``None``: it
+was stored, the dialog closes; a sentence: the refusal, shown, the dialog stays). Save is
+disabled meanwhile, so a second click cannot save twice.
+
 :class:`EventDialog` adds an event (a name, JSON data, a time) under the same rules.
 
 :func:`error_excerpt` turns the ``where`` of an
@@ -98,6 +103,19 @@ class _FormDialog(QDialog):
     Save calls :meth:`accept`, which subclasses override to validate before closing.
     """
 
+    def _saving(self) -> None:
+        self.save_button.setEnabled(False)
+        self.error_label.setText("Saving…")
+
+    def finish(self, problem: str | None) -> None:
+        """The save answered: close (``None``), or show ``problem`` and stay open."""
+        self.save_button.setEnabled(True)
+        if problem is None:
+            self.error_label.clear()
+            QDialog.accept(self)
+        else:
+            self.error_label.setText(problem)
+
     def _lay_out(self, form: QFormLayout, save_name: str) -> None:
         """Put ``form``, the problem line and the buttons in the dialog."""
         self.error_label = QLabel()
@@ -119,13 +137,14 @@ class _FormDialog(QDialog):
 class PersonDialog(_FormDialog):
     """Add or edit one person; attributes are a JSON object, validated before saving.
 
-    ``save`` is called with the new person and the id it had (None when new); when it
-    raises a :class:`~composer.errors.KnownError`, the message is shown and the dialog stays.
+    ``save`` is called with the new person, the id it had (None when new) and
+    :meth:`finish`, which it calls once the person is stored or refused; a
+    :class:`~composer.errors.KnownError` it raises at once is shown the same way.
     """
 
     def __init__(
         self,
-        save: Callable[[Person, str | None], None],
+        save: Callable[[Person, str | None, Callable[[str | None], None]], None],
         person: Person | None = None,
         parent: QWidget | None = None,
     ) -> None:
@@ -161,13 +180,11 @@ class PersonDialog(_FormDialog):
             self._move_to(text, str(exc))
             return
         person = Person(self.id_edit.text().strip(), self.email_edit.text().strip(), attributes)
+        self._saving()
         try:
-            self._save(person, self._old_id)
+            self._save(person, self._old_id, self.finish)
         except KnownError as exc:
-            self.error_label.setText(str(exc))
-            return
-        self.error_label.clear()
-        super().accept()
+            self.finish(str(exc))
 
     def _move_to(self, text: str, message: str) -> None:
         try:
@@ -185,12 +202,15 @@ class PersonDialog(_FormDialog):
 class EventDialog(_FormDialog):
     """Add an event to a person: a name and its data as a JSON object (validated).
 
-    ``save`` is called with the new event; a :class:`~composer.errors.KnownError` it raises
-    is shown and the dialog stays open.
+    ``save`` is called with the new event and :meth:`finish` (see :class:`PersonDialog`); a
+    :class:`~composer.errors.KnownError` it raises is shown and the dialog stays open.
     """
 
     def __init__(
-        self, save: Callable[[Event], None], person_id: str, parent: QWidget | None = None
+        self,
+        save: Callable[[Event, Callable[[str | None], None]], None],
+        person_id: str,
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._save = save
@@ -224,9 +244,8 @@ class EventDialog(_FormDialog):
             self.error_label.setText(f"Data is not valid JSON: {exc}")
             return
         when = self.when_edit.dateTime().toSecsSinceEpoch()
+        self._saving()
         try:
-            self._save(Event(name, data, int(when)))
+            self._save(Event(name, data, int(when)), self.finish)
         except KnownError as exc:
-            self.error_label.setText(str(exc))
-            return
-        super().accept()
+            self.finish(str(exc))

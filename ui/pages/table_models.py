@@ -2,16 +2,15 @@
 
 Decisions:
 
-* **Lazy by pages.** :class:`PeopleTableModel` and :class:`DeliveriesTableModel` hold only
-  the rows fetched so far and fetch :data:`PAGE` more when the view scrolls to the end
-  (``canFetchMore``/``fetchMore``). Whether there is more is known from the last page being
-  full, so no model ever counts 100,000 rows, let alone loads them.
-  Both are built on one paged base class, which keeps the rows and does the fetching;
-  each says only how one page is read.
-* **No SQL here.** The people search is the store's one search
-  (:meth:`composer.store.people.PeopleRepo.search`: an FTS5 trigram index where SQLite has
-  it); the deliveries list is :meth:`composer.delivery.records.Deliveries.summaries` (one
-  summary per delivery, filtered in SQL, newest first). A delivery's full record
+* **Lazy by pages.** :class:`DeliveriesTableModel` holds only the rows fetched so far and
+  fetches :data:`PAGE` more when the view scrolls to the end (``canFetchMore``/``fetchMore``).
+  Whether there is more is known from the last page being full, so no model ever counts
+  100,000 rows, let alone loads them. The people table's model,
+  :class:`~ui.pages.people_model.PeopleTableModel` (re-exported here), reads its pages
+  through ops, off the GUI thread.
+* **No SQL here.** The deliveries list is
+  :meth:`composer.delivery.records.Deliveries.summaries` (one summary per delivery,
+  filtered in SQL, newest first). A delivery's full record
   (attempts, response bodies) is loaded only when its detail is shown.
 * **One clock for countdowns.** The deliveries model keeps the time of its last
   :meth:`DeliveriesTableModel.tick` and repaints only the countdown column when it ticks;
@@ -34,9 +33,9 @@ from PySide6.QtCore import (
 )
 
 from composer.delivery.records import Deliveries, DeliveryFilter, DeliverySummary
-from composer.model import Person
 from composer.store.database import Database
 from composer.store.people import StoredEvent
+from ui.pages.people_model import PAGE, PeopleTableModel
 from ui.widgets.palette import state_colour
 
 __all__ = [
@@ -47,9 +46,6 @@ __all__ = [
     "PeopleTableModel",
     "countdown_text",
 ]
-
-PAGE = 256
-"""Rows fetched at a time."""
 
 Index = QModelIndex | QPersistentModelIndex
 _RowT = TypeVar("_RowT")
@@ -120,67 +116,6 @@ class _PagedTableModel(_TableModel, Generic[_RowT]):
             self.endInsertRows()
 
 
-class PeopleTableModel(_PagedTableModel[Person]):
-    """The workspace's people, fetched a page at a time, optionally narrowed by a search.
-
-    Signals: the standard model signals only (``modelReset`` after a new search).
-    """
-
-    HEADERS = ("ID", "Email", "Attributes")
-
-    def __init__(self, db: Database, page: int = PAGE) -> None:
-        super().__init__(db, page)
-        self._search = ""
-        self.refresh()
-
-    @property
-    def search_text(self) -> str:
-        """The text the rows are narrowed by ("" for everyone)."""
-        return self._search
-
-    def set_search(self, text: str) -> None:
-        """Show only the people matching ``text`` (first page fetched at once)."""
-        self._search = text.strip()
-        self.refresh()
-
-    def _fetch(self, offset: int) -> list[Person]:
-        return self._db.people.search(self._search, self._page, offset)
-
-    def person(self, row: int) -> Person:
-        """The person shown on ``row``."""
-        return self._rows[row]
-
-    def row_of(self, person_id: str) -> int:
-        """The row showing ``person_id`` among those fetched, or -1."""
-        for row, person in enumerate(self._rows):
-            if person.id == person_id:
-                return row
-        return -1
-
-    def replace(self, row: int, person: Person) -> None:
-        """Show ``person`` on ``row`` (after an edit was saved)."""
-        self._rows[row] = person
-        self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.HEADERS) - 1))
-
-    # -- Qt ----------------------------------------------------------------------------
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        person = self._rows[index.row()]
-        column = index.column()
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            if column == 0:
-                return person.id
-            if column == 1:
-                return person.email
-            limit = 120 if role == Qt.ItemDataRole.DisplayRole else 2000
-            return _compact(dict(person.attributes), limit)
-        if role == Qt.ItemDataRole.UserRole:
-            return person.id
-        return None
-
-
 class EventsTableModel(_TableModel):
     """One person's events, oldest first. Signals: the standard model signals only."""
 
@@ -241,8 +176,19 @@ class DeliveriesTableModel(_PagedTableModel[DeliveryRow]):
     countdown column of the rows that wait.
     """
 
-    HEADERS = ("#", "Request", "Person", "State", "Attempts", "Last result", "Next attempt")
+    HEADERS = (
+        "#",
+        "Request",
+        "Person",
+        "State",
+        "Attempts",
+        "Last result",
+        "Next attempt",
+        "Made",
+    )
     COUNTDOWN = 6
+    MADE = 7
+    """The column of the time the delivery was made (local time, to the second)."""
 
     def __init__(
         self, db: Database, page: int = PAGE, clock: Callable[[], float] | None = None
@@ -339,6 +285,8 @@ class DeliveriesTableModel(_PagedTableModel[DeliveryRow]):
             if item.last_status is not None:
                 return str(item.last_status)
             return (item.error or "").split(".")[0] if item.error else ""
+        if column == self.MADE:
+            return dt.datetime.fromtimestamp(item.created_at).strftime("%Y-%m-%d %H:%M:%S")
         if item.next_attempt_at is None:
             return ""
         if item.state == "queued":
