@@ -75,7 +75,7 @@ class BodyTab(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.editor = CodeEditor()
+        self.editor = CodeEditor(comments=True)
         self.editor.setAccessibleName("Body template")
         self.editor.setPlaceholderText('{"email": {{ customer.email | json }}}')
         self.editor.textChanged.connect(self.edited)
@@ -153,6 +153,7 @@ class BodyTab(QWidget):
         right.addWidget(self.bodies, 1)
 
         self.editor_area = QWidget()
+        self.editor_area.setAccessibleName("Body editor")
         editor_column = QVBoxLayout(self.editor_area)
         editor_column.setContentsMargins(0, 0, 0, 0)
         editor_column.setSpacing(0)

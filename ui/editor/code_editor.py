@@ -33,8 +33,9 @@ there is one, and otherwise close the popup and reach the editor as if it were n
 (measured with the popup's font, within 160–640 pixels plus the scroll bar).
 
 Editing keys (:mod:`ui.editor.editing`): Enter keeps the line's indentation and adds a level
-after ``{``, ``[`` or a Liquid block tag; Ctrl+/ wraps the selected lines in
-``{% comment %}`` … ``{% endcomment %}`` or unwraps them; Ctrl+Space shows completions. Each
+after ``{``, ``[`` or a Liquid block tag; with ``comments=True`` (a template, not a sample
+response) Ctrl+/ wraps the selected lines in ``{% comment %}`` … ``{% endcomment %}`` or
+unwraps them; Ctrl+Space shows completions. Each
 shortcut is a QAction of the editor alone, so Help ▸ Keyboard shortcuts lists it.
 
 ``single_line=True`` makes a one-line field (the URL) that keeps Liquid highlighting,
@@ -139,7 +140,12 @@ class CodeEditor(QPlainTextEdit):
     loaded = Signal()
 
     def __init__(
-        self, parent: QWidget | None = None, *, single_line: bool = False, syntax: str = "text"
+        self,
+        parent: QWidget | None = None,
+        *,
+        single_line: bool = False,
+        syntax: str = "text",
+        comments: bool = False,
     ) -> None:
         super().__init__(parent)
         self._single = single_line
@@ -182,8 +188,8 @@ class CodeEditor(QPlainTextEdit):
         )
         """Ctrl+Space: the variables, filters or tags that fit at the cursor."""
         self.comment_action: QAction | None = None
-        """Ctrl+/: comment the selected lines out, or in again (multi-line editors)."""
-        if not single_line:
+        """Ctrl+/: comment the selected lines out, or in again (a template's editor)."""
+        if comments and not single_line:
             self.comment_action = self._action(
                 "Toggle Liquid comment", "Ctrl+/", self.toggle_comment
             )

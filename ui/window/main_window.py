@@ -116,6 +116,10 @@ class MainWindow(RequestActions, LiquidActions, QMainWindow):
         self._build_layout()
         self._build_actions()
         self._build_liquid_actions()
+        from ui.dialogs.help import install_help_menu
+
+        self.help_menu = install_help_menu(self, db.path)
+        """Help: keyboard shortcuts (F1), the log folder, About; always the last menu."""
 
         self.deliveries = DeliveryClient(db, backoff_base, self)
         self.deliveries.updated.connect(self._delivery_update)
@@ -153,6 +157,7 @@ class MainWindow(RequestActions, LiquidActions, QMainWindow):
         column.addWidget(self.vsplit)
         self.hsplit = QSplitter()
         self.hsplit.setObjectName("listComposerSplitter")
+        self.hsplit.setAccessibleName("Composer page")
         self.hsplit.addWidget(self.request_list)
         self.hsplit.addWidget(composer_area)
         self.hsplit.setStretchFactor(1, 1)
@@ -325,12 +330,18 @@ class MainWindow(RequestActions, LiquidActions, QMainWindow):
         self.open_request(name)
 
     def menu(self, title: str) -> QMenu:
-        """The menu-bar menu called ``title`` (made when missing), for other pages' actions."""
+        """The menu-bar menu called ``title`` (made when missing, before Help), for other
+        pages' actions."""
         for action in self.menuBar().actions():
             menu = action.menu()
             if isinstance(menu, QMenu) and menu.title() == title:
                 return menu
-        return self.menuBar().addMenu(title)
+        help_menu = getattr(self, "help_menu", None)
+        if help_menu is None:
+            return self.menuBar().addMenu(title)
+        made = QMenu(title, self)
+        self.menuBar().insertMenu(help_menu.menuAction(), made)
+        return made
 
     def show_problem(self, message: str) -> None:
         """Say something went wrong, in the status bar and the send panel."""
