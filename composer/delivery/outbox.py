@@ -32,7 +32,9 @@ each attempt's outcome is :mod:`composer.delivery.record`; this module sends. De
   end would hang the program on another's lock, and leaving the attempts as they were
   would make them look cut off, so they would be sent twice. Only when the journal
   cannot be written either (the disk is full) are they left to be sent again, and the
-  error says so.
+  error says so. A workspace that refuses for another reason (read-only, full, damaged:
+  :attr:`~composer.errors.StoreError.busy` is false) is not waited for: the answers are
+  journaled at once and the run ends with that plain sentence, never a retry loop.
 * **Mappings exactly once.** After a 2xx the updates are applied to the person in the
   transaction that moves the delivery from ``sending`` to ``succeeded``; nothing else
   applies them. A delivery cancelled during an attempt stays cancelled.
@@ -296,10 +298,11 @@ class Outbox:
         """Send the given deliveries (default: every unfinished one) until none is waiting.
 
         Returns those deliveries as they ended (draft and finished ones are left as they
-        are). Raises :class:`UnrecordedAnswers` when the workspace stayed busy for longer
-        than ``record_patience``, after the attempts in flight have ended.
+        are). A :meth:`stop` asked before the run begins ends it before it sends anything;
+        the outbox may run again afterwards. Raises :class:`UnrecordedAnswers` when the
+        workspace stayed busy for longer than ``record_patience``, or refused an answer
+        (read-only, full, damaged), after the attempts in flight have ended.
         """
-        self._stopping.clear()
         with journal.RunLock(self.folder) as lock:
             self._token = lock.token
             try:
@@ -308,6 +311,7 @@ class Outbox:
                 return self.many(handled)
             finally:
                 self._token = None
+                self._stopping.clear()  # a stop asked before this run began ended it
 
     def serve(self, progress: Progress | None = None) -> None:
         """Send every unfinished delivery as it falls due, and those made or released
@@ -353,12 +357,13 @@ class Outbox:
             return self.clock(), sender.send(wire)
 
         in_flight: _Flight = {}
+        refused: StoreError | None = None
         waiting = Unrecorded(self.recorder, self.record_patience, lock, report)
         pool = cf.ThreadPoolExecutor(self.workers, thread_name_prefix="composer-send")
         try:
             while serve or pending or in_flight or waiting:
                 waiting.try_to_record()
-                stopping = self._stopping.is_set() or waiting.given_up
+                stopping = self._stopping.is_set() or waiting.given_up or refused is not None
                 if stopping and not in_flight and not waiting:
                     break
                 if serve and self._wake.is_set() and not stopping:
@@ -370,9 +375,11 @@ class Outbox:
                     try:
                         self._recover(idle)
                         claimed = self._claim(idle, room, report)
-                    except StoreError:
+                    except StoreError as exc:
                         if not in_flight:
-                            raise  # nothing is at stake: say the workspace is busy
+                            raise  # nothing is at stake: say what the workspace refused
+                        if not exc.busy:  # read-only, full, damaged: finish what is in flight
+                            refused = exc
                         claimed = []
                     for item in claimed:
                         if isinstance(item, Answer):  # it no longer renders
@@ -409,6 +416,8 @@ class Outbox:
             for sender in senders:
                 sender.close()
         waiting.raise_if_journaled()
+        if refused is not None:
+            raise refused
 
     def _unfinished(self, ids: set[int] | None) -> set[int]:
         """Which of ``ids`` (None: of all) are still unfinished."""

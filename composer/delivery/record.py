@@ -310,10 +310,13 @@ def _json(value: Any) -> str:
 
 
 class UnrecordedAnswers(StoreError):
-    """The workspace stayed busy: some answers are in the journal, not yet in the workspace."""
+    """The workspace stayed busy, or refused to be written: some answers are in the
+    journal, not yet in the workspace (``sqlite_error`` names the refusal, if any)."""
 
-    def __init__(self, message: str, delivery_ids: Sequence[int]) -> None:
-        super().__init__(message)
+    def __init__(
+        self, message: str, delivery_ids: Sequence[int], sqlite_error: str | None = None
+    ) -> None:
+        super().__init__(message, sqlite_error)
         self.delivery_ids = tuple(delivery_ids)
         """The deliveries whose answers were not recorded in the workspace."""
 
@@ -334,6 +337,9 @@ class Unrecorded:
         self._busy_since: float | None = None
         self._tries = 0
         self._given_up = False
+        self.refusal: StoreError | None = None
+        """Why the workspace would not take an answer, when it was not merely busy (a
+        read-only, full or damaged file): answers are journaled at once, never retried."""
         self.journaled: list[int] = []
         """Deliveries whose answers went to the journal."""
         self.lost: list[int] = []
@@ -363,7 +369,12 @@ class Unrecorded:
                 events = self._recorder.record(answer)
             except NotFoundError:
                 events = []  # the delivery is gone: there is nothing to record it on
-            except StoreError:
+            except StoreError as exc:
+                if not exc.busy:  # waiting would not help: keep the answers, end the run
+                    self.refusal = exc
+                    self._given_up = True
+                    self._write_journal()
+                    return
                 self._busy(tried_at)
                 return
             self._answers.pop(0)
@@ -400,11 +411,17 @@ class Unrecorded:
             return
         path = self._recorder.db.path
         ids = sorted(set(self.journaled + self.lost))
-        message = (
-            f"The workspace {path} stayed busy (another program held it) for more than "
-            f"{self.patience:g} s, so the answers to deliveries "
-            f"{_listing(ids)} were not recorded in it."
-        )
+        if self.refusal is not None:
+            cause = str(self.refusal).rstrip(".")
+            message = (
+                f"{cause}, so the answers to deliveries {_listing(ids)} were not recorded in it."
+            )
+        else:
+            message = (
+                f"The workspace {path} stayed busy (another program held it) for more than "
+                f"{self.patience:g} s, so the answers to deliveries "
+                f"{_listing(ids)} were not recorded in it."
+            )
         if self.journaled:
             message += (
                 f" Those to {_listing(sorted(set(self.journaled)))} are kept in "
@@ -416,7 +433,8 @@ class Unrecorded:
                 f" Those to {_listing(sorted(set(self.lost)))} could not be kept anywhere "
                 "(the folder cannot be written), so those deliveries will be sent again."
             )
-        raise UnrecordedAnswers(message, ids)
+        refused = None if self.refusal is None else self.refusal.sqlite_error
+        raise UnrecordedAnswers(message, ids, refused)
 
 
 def _listing(ids: Sequence[int]) -> str:
