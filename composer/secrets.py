@@ -139,10 +139,16 @@ def keychain_problem(backend: Any = None) -> str | None:
 
 
 class SecretStore:
-    """The workspace's secrets. ``available`` is False when values live only in memory."""
+    """The workspace's secrets. ``available`` is False when values live only in memory.
 
-    def __init__(self, db: Database, backend: Any = None) -> None:
+    ``db`` None is a store for work without a workspace (``send`` of a request file): values
+    come from the keychain by name as usual, and the names are only those set in this
+    session (none to start with), since a keychain cannot be asked for a list of them.
+    """
+
+    def __init__(self, db: Database | None, backend: Any = None) -> None:
         self._db = db
+        self._session_names: set[str] = set()
         self._backend = keyring.get_keyring() if backend is None else backend
         self._memory: dict[str, str] = {}
         self._lock = threading.RLock()
@@ -175,6 +181,9 @@ class SecretStore:
 
     def names(self) -> list[str]:
         """The secret names the workspace uses, sorted."""
+        if self._db is None:
+            with self._lock:
+                return sorted(self._session_names)
         rows = self._db.fetchall("SELECT name FROM secret_names ORDER BY name")
         return [row["name"] for row in rows]
 
@@ -207,6 +216,9 @@ class SecretStore:
                     self._memory.pop(name, None)
             if not self.available:
                 self._memory[name] = value
+            if self._db is None:
+                self._session_names.add(name)
+                return
         with self._db.transaction():
             self._db.execute("INSERT OR IGNORE INTO secret_names (name) VALUES (?)", (name,))
 
@@ -221,6 +233,9 @@ class SecretStore:
                     pass  # the keychain held no value for it
                 except Exception as exc:
                     self._give_up(exc)
+            if self._db is None:
+                self._session_names.discard(name)
+                return
         with self._db.transaction():
             self._db.execute("DELETE FROM secret_names WHERE name = ?", (name,))
 

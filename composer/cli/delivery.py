@@ -79,7 +79,6 @@ from composer.liquid import DEFAULT_VERSION
 from composer.model import Request, context_for, load_context
 from composer.rendering.render import render
 from composer.secrets import SecretStore
-from composer.store.database import Database
 from composer.store.seed import open_workspace
 
 __all__ = ["attempt_line", "register"]
@@ -287,9 +286,7 @@ def run_send(args: argparse.Namespace) -> int:
         if getattr(args, option):
             flag = "--" + option.replace("_", "-")
             raise CommandError(f"webhook-composer send: {flag} goes with --people FILE")
-    # the keychain through its one reader; without a workspace, names live in memory
-    with Database(":memory:") as memory:
-        return _send_one(args, SecretStore(memory))
+    return _send_one(args, SecretStore(None))  # the keychain's one reader, no workspace
 
 
 def _send_one(args: argparse.Namespace, store: SecretStore) -> int:
