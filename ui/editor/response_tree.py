@@ -83,11 +83,13 @@ class JsonTreeModel(QAbstractItemModel):
     def __init__(self, value: Any = None) -> None:
         super().__init__()
         self._root = _Node(None, 0, "", None)
+        self._retired = self._root
         self.set_value(value)
 
     def set_value(self, value: Any) -> None:
         """Show ``value`` (a container's members at the top level; a scalar as one row)."""
         self.beginResetModel()
+        self._retired = self._root  # indexes a view may still hold stay valid until the next
         if isinstance(value, dict | list):
             self._root = _Node(None, 0, "", value)
         else:

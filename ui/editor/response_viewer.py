@@ -1,7 +1,9 @@
 """The response viewer: one attempt's answer, as Postman or Insomnia users expect to read it.
 
 A line at the top says the status (its colour by class: 2xx, 3xx, 4xx, 5xx or no answer,
-from :func:`ui.widgets.palette.accent`), the time and the size at a glance; a note under it
+from :func:`ui.widgets.palette.accent`, on a chip of the palette's ``Base`` colour, the
+background those accents are made readable on; it is painted again when the palette
+changes), the time and the size at a glance; a note under it
 says what is special about the body (binary, kept only in part, decoded from gzip, nested
 too deeply for the tree). Three tabs follow:
 
@@ -148,6 +150,8 @@ class ResponseViewer(QWidget):
         bold = QFont(self.status_label.font())
         bold.setBold(True)
         self.status_label.setFont(bold)
+        self.status_label.setAutoFillBackground(True)
+        self.status_label.setMargin(3)
         self.time_label = QLabel()
         self.time_label.setAccessibleName("Response time")
         self.size_label = QLabel()
@@ -419,7 +423,8 @@ class ResponseViewer(QWidget):
 
     def _summary(self, status: str, kind: str, elapsed: str, size: str) -> None:
         self.status_label.setText(status)
-        palette = self.status_label.palette()
+        palette = self.palette()  # the chip: the accent on the Base colour, as text is
+        palette.setColor(QPalette.ColorRole.Window, palette.color(QPalette.ColorRole.Base))
         palette.setColor(QPalette.ColorRole.WindowText, accent(kind, self))
         self.status_label.setPalette(palette)
         self.time_label.setText(elapsed)
@@ -458,6 +463,17 @@ class ResponseViewer(QWidget):
         has_text = self.body_text is not None
         self.use_sample.setEnabled(has_text)
         self.copy.setEnabled(has_text)
+
+    def changeEvent(self, event: QEvent) -> None:
+        """A switch between light and dark repaints the status in the new palette's accent."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and self.view is not None:
+            self._summary(
+                self.status_label.text(),
+                status_class(self.view.status),
+                self.time_label.text(),
+                self.size_label.text(),
+            )
 
     # -- body modes ----------------------------------------------------------------
 

@@ -10,7 +10,12 @@ Labels never overlap and never leave the widget (:meth:`AttemptTimeline.labels`)
 kept inside the edges, one that would touch its neighbour goes a row lower, and one with no
 room on either row is left out (every attempt is still in :meth:`~AttemptTimeline.describe`,
 the chart's tooltip).
-Every colour comes from the palette (:mod:`ui.widgets.palette`), so dark mode needs nothing extra.
+Every colour comes from the widget's palette (:meth:`AttemptTimeline.colours`): the
+background is the ``Base`` role and the words its pair, ``Text`` (not ``WindowText``, whose
+pair is ``Window``: a style may make the two backgrounds differ), and the marks are
+:func:`ui.widgets.palette.accent` colours chosen for the palette's lightness. So the chart
+follows a switch between light and dark at once, and stays readable in both (tested by
+contrast ratio in both schemes).
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QFont, QFontMetricsF, QPainter, QPaintEvent, QPalette, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from composer.delivery.records import Delivery
@@ -58,6 +63,19 @@ class AttemptTimeline(QWidget):
         parts = [f"attempt {a.n}: {a.status or a.error_kind or 'in flight'}" for a in d.attempts]
         planned = len(d.policy.schedule())
         return f"{len(d.attempts)} of up to {planned + 1} attempts; " + ", ".join(parts) + "."
+
+    def colours(self) -> dict[str, QColor]:
+        """The colours the chart paints with, from its palette now: ``background``,
+        ``text``, ``axis``, ``success``, ``failure``, ``waiting``."""
+        palette = self.palette()
+        return {
+            "background": palette.color(QPalette.ColorRole.Base),
+            "text": palette.color(QPalette.ColorRole.Text),
+            "axis": accent("muted", self),
+            "success": accent("success", self),
+            "failure": accent("failure", self),
+            "waiting": accent("waiting", self),
+        }
 
     def _label_font(self) -> QFont:
         font = QFont(self.font())
@@ -110,9 +128,9 @@ class AttemptTimeline(QWidget):
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        palette = self.palette()
-        text = palette.color(QPalette.ColorRole.WindowText)
-        painter.fillRect(self.rect(), palette.color(QPalette.ColorRole.Base))
+        colours = self.colours()
+        text = colours["text"]
+        painter.fillRect(self.rect(), colours["background"])
         d = self.delivery
         if d is None or not d.attempts:
             painter.setPen(text)
@@ -125,13 +143,12 @@ class AttemptTimeline(QWidget):
         axis_y = self.height() / 2
         x_of = self._x
 
-        muted = accent("muted", self)
-        painter.setPen(QPen(muted, 1))
+        painter.setPen(QPen(colours["axis"], 1))
         painter.drawLine(QPointF(left, axis_y), QPointF(right, axis_y))
         for t in planned:
             painter.drawLine(QPointF(x_of(t), axis_y - 14), QPointF(x_of(t), axis_y - 4))
         if d.next_attempt_at is not None and d.state in ("waiting_retry", "queued"):
-            pen = QPen(accent("waiting", self), 1.5, Qt.PenStyle.DashLine)
+            pen = QPen(colours["waiting"], 1.5, Qt.PenStyle.DashLine)
             painter.setPen(pen)
             x = x_of(d.next_attempt_at)
             painter.drawLine(QPointF(x, 6), QPointF(x, self.height() - 6))
@@ -139,7 +156,7 @@ class AttemptTimeline(QWidget):
         for attempt in d.attempts:
             x = x_of(attempt.started_at)
             ok = is_success(attempt.status)
-            colour = accent("success" if ok else "failure", self)
+            colour = colours["success" if ok else "failure"]
             painter.setPen(QPen(colour, 1))
             painter.setBrush(colour)
             painter.drawEllipse(QPointF(x, axis_y), 5, 5)
