@@ -191,18 +191,15 @@ def _body_view(body: str, pretty: bool) -> str:
 def _mapping_previews(job: PreviewJob) -> tuple[MappingPreview, ...]:
     if job.sample_response is None or not job.request.response_mappings:
         return ()
-    from composer.delivery.mapping import response_value, typed_value
+    from composer.delivery.mapping import render_mapping, response_value, typed_value
     from composer.liquid import DEFAULT_VERSION
-    from composer.rendering.render import render_field
 
     version = job.request.liquid_version or DEFAULT_VERSION
     globals_ = {k: v for k, v in job.context.items() if k != "secrets"}
     globals_["response"] = response_value(job.sample_response.encode("utf-8"))
     out: list[MappingPreview] = []
     for i, mapping in enumerate(job.request.response_mappings):
-        text, diagnostics = render_field(
-            f"response_mappings[{i}]", mapping.value, globals_, version=version
-        )
+        text, diagnostics = render_mapping(i, mapping.value, globals_, version)
         failed = any(d.severity == "error" for d in diagnostics)
         value = None if failed else typed_value(text)
         out.append(MappingPreview(mapping.attribute, value, text, diagnostics))
