@@ -263,3 +263,14 @@ def test_the_outbox_shows_every_attempt_and_gives_one_as_sample(qtbot: QtBot, wi
     qtbot.mouseClick(page.viewer.use_sample, Qt.MouseButton.LeftButton)
     assert window.current_name == "Twice"  # the request it belongs to was opened
     qtbot.waitUntil(lambda: window.composer.sample_response() == "busy")
+
+
+def test_the_screenshots_include_the_response_viewer(qtbot: QtBot, window: Any) -> None:
+    window.build_request_file_actions()
+    assert window.screenshots.names().count("response-viewer.png") == 1
+    shown = window._response_picture()
+    viewer = window.send_panel.viewer
+    assert shown is window and viewer.isVisible()
+    assert viewer.status_label.text() == "201 Created" and viewer.is_json
+    assert viewer.height() > 200  # the panel was given room
+    assert not shown.grab().isNull()

@@ -23,7 +23,8 @@ too deeply for the tree). Three tabs follow:
 **Find** (Ctrl+F anywhere in the viewer, F3 / Shift+F3 or Enter / Shift+Enter for next and
 previous, Esc to close) searches the Raw body, case-insensitively, and counts the matches;
 from the Pretty tree it brings Raw forward. The viewer takes Ctrl+F before the window's
-own shortcuts while the focus is inside it.
+own shortcuts while the focus is inside it. The viewer's buttons and tabs have no Alt
+mnemonics: it appears on two pages, beside the menu bar's and the pages' own.
 
 Secrets were masked by the core before a response was stored or reported; the viewer shows
 what it is given and has no way to unmask.
@@ -156,7 +157,7 @@ class ResponseViewer(QWidget):
         self.time_label.setAccessibleName("Response time")
         self.size_label = QLabel()
         self.size_label.setAccessibleName("Response size")
-        self.use_sample = QPushButton("Use as sa&mple response")
+        self.use_sample = QPushButton("Use as sample response")
         self.use_sample.setAccessibleName("Use as sample response")
         self.use_sample.setToolTip(
             "Put this body into the Response tab's sample response of its request, to preview "
@@ -179,10 +180,10 @@ class ResponseViewer(QWidget):
         self.note.setAccessibleName("Response note")
         self.note.setWordWrap(True)
 
-        self.pretty = QRadioButton("&Pretty")
+        self.pretty = QRadioButton("Pretty")
         self.pretty.setAccessibleName("Pretty body")
         self.pretty.setToolTip("The JSON body as a tree: open a member to see inside it.")
-        self.raw_button = QRadioButton("Ra&w")
+        self.raw_button = QRadioButton("Raw")
         self.raw_button.setAccessibleName("Raw body")
         self.raw_button.setToolTip("The body as text, as received.")
         self.modes = QButtonGroup(self)
@@ -252,9 +253,9 @@ class ResponseViewer(QWidget):
             self.timing[key] = value
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Response parts")
-        self.tabs.addTab(body, "&Body")
-        self.tabs.addTab(self.headers_table, "&Headers")
-        self.tabs.addTab(timing, "&Timing")
+        self.tabs.addTab(body, "Body")
+        self.tabs.addTab(self.headers_table, "Headers")
+        self.tabs.addTab(timing, "Timing")
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

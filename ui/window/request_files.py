@@ -82,6 +82,7 @@ class RequestFileActions:
     send_panel: SendPanel
     pages: PageStack
     hsplit: QSplitter
+    vsplit: QSplitter
     current_name: str | None
     show_boxes: bool
 
@@ -93,6 +94,7 @@ class RequestFileActions:
         def save_now(self) -> bool: ...
         def _problem(self, message: str, box: bool = False) -> None: ...
         def statusBar(self) -> Any: ...
+        def add_screenshot(self, filename: str, prepare: Any) -> None: ...
         def setAcceptDrops(self, on: bool) -> None: ...
         def isVisible(self) -> bool: ...
 
@@ -139,6 +141,7 @@ class RequestFileActions:
         self.send_panel.outboxRequested.connect(self.open_in_outbox)
         self.send_panel.sampleRequested.connect(self.use_as_sample)
         self.pages.pageShown.connect(self._adopt_outbox)
+        self.add_screenshot("response-viewer.png", self._response_picture)
 
     # -- export --------------------------------------------------------------------
 
@@ -335,6 +338,32 @@ class RequestFileActions:
         if chosen is not None and id(page) not in self._adopted:
             self._adopted.add(id(page))
             chosen.connect(self.use_as_sample)
+
+    def _response_picture(self) -> QWidget:
+        """For ``--screenshots``: the composer with the send panel's viewer given room,
+        showing the open request's last answer, or an example answer when it has none
+        (the example is gone once the pictures are taken: the request is opened again)."""
+        from ui.editor.response_data import ResponseView
+        from ui.window.pictures import EXAMPLE_RESPONSE
+
+        self.show_page(self.hsplit)
+        total = sum(self.vsplit.sizes()) or 780
+        self.vsplit.setSizes([total // 2, total - total // 2])
+        viewer = self.send_panel.viewer
+        if viewer.view is None:
+            body = EXAMPLE_RESPONSE.encode()
+            viewer.show_view(
+                ResponseView(
+                    1,
+                    1_764_921_600.0,
+                    87.0,
+                    201,
+                    (("Content-Type", "application/json"), ("X-Request-Id", "req_5f2b9c")),
+                    body,
+                )
+            )
+            self.send_panel.status.setText("Attempt 1: HTTP 201 in 87 ms (an example answer)")
+        return cast(QWidget, self)
 
     def _say(self, message: str) -> None:
         self.statusBar().showMessage(message, 8000)
