@@ -276,3 +276,17 @@ def test_toggled_comment_round_trips(lines: list[str]) -> None:
     assert wrapped[-1].endswith(COMMENT_CLOSE)
     assert COMMENT_OPEN in wrapped[0]
     assert toggled_comment(wrapped) == lines
+
+
+def test_tab_indents_and_esc_then_tab_leaves_the_editor(qtbot: Any, window: Any) -> None:
+    editor = _body(qtbot, window, "")
+    qtbot.keyClick(editor, Qt.Key.Key_Tab)
+    assert editor.text() == "\t" and editor.hasFocus()
+    qtbot.keyClick(editor, Qt.Key.Key_Escape)
+    qtbot.keyClicks(editor, "a")  # another key in between: the Esc is forgotten
+    qtbot.keyClick(editor, Qt.Key.Key_Tab)
+    assert editor.text() == "\ta\t" and editor.hasFocus()
+    qtbot.keyClick(editor, Qt.Key.Key_Escape)
+    qtbot.keyClick(editor, Qt.Key.Key_Tab)
+    assert not editor.hasFocus() and editor.text() == "\ta\t"
+    assert window.isAncestorOf(QApplication.focusWidget())

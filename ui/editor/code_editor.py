@@ -36,7 +36,9 @@ Editing keys (:mod:`ui.editor.editing`): Enter keeps the line's indentation and 
 after ``{``, ``[`` or a Liquid block tag; with ``comments=True`` (a template, not a sample
 response) Ctrl+/ wraps the selected lines in ``{% comment %}`` … ``{% endcomment %}`` or
 unwraps them; Ctrl+Space shows completions. Each
-shortcut is a QAction of the editor alone, so Help ▸ Keyboard shortcuts lists it.
+shortcut is a QAction of the editor alone, so Help ▸ Keyboard shortcuts lists it. Tab
+indents, so the keyboard alone can still leave the editor: Esc, then Tab (or Shift+Tab),
+moves the focus on, as in CodeMirror; any other key in between forgets the Esc.
 
 ``single_line=True`` makes a one-line field (the URL) that keeps Liquid highlighting,
 which QLineEdit cannot have: no wrapping, no line numbers, Return ignored.
@@ -157,6 +159,7 @@ class CodeEditor(QPlainTextEdit):
         self._paste_at = 0  # how much of it is in the document
         self._paste_cursor: QTextCursor | None = None
         self._was_read_only = False
+        self._tab_leaves = False  # Esc was pressed: the next Tab moves the focus on
         self._slicer = QTimer(self)
         self._slicer.setSingleShot(True)
         self._slicer.setInterval(0)
@@ -600,6 +603,14 @@ class CodeEditor(QPlainTextEdit):
         keys = (Qt.Key.Key_Enter, Qt.Key.Key_Return, Qt.Key.Key_Escape, Qt.Key.Key_Tab)
         if popup_visible and event.key() in keys:
             event.ignore()  # the completer handles these
+            return
+        leaving, self._tab_leaves = self._tab_leaves, False
+        if event.key() == Qt.Key.Key_Escape and not self._single:
+            self._tab_leaves = True  # Esc, then Tab: the focus moves on (see the docstring)
+            event.ignore()
+            return
+        if leaving and event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab):
+            QWidget.focusNextPrevChild(self, event.key() == Qt.Key.Key_Tab)  # not the text's
             return
         if self._single and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             if not event.modifiers() & Qt.KeyboardModifier.ControlModifier:

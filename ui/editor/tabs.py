@@ -110,6 +110,7 @@ class ComposerTabs(QTabWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAccessibleName("Composer tabs")
+        self.tabBar().setAccessibleName("Composer tab bar")
         self.request_tab = RequestTab()
         self.headers_tab = HeadersTab()
         self.body_tab = BodyTab()

@@ -256,6 +256,7 @@ class InboxPage(QWidget):
         self.use_button = QPushButton("&Use as request URL")
         self.use_button.setAccessibleName("Use as request URL")
         self.use_button.setEnabled(False)
+        self.use_button.setToolTip("Send the open request here: put this URL in its URL field")
         self.use_button.clicked.connect(lambda _=False: self.use_as_request_url())
         self.clear_button = QPushButton("C&lear")
         self.clear_button.setAccessibleName("Clear caught requests")
@@ -267,23 +268,33 @@ class InboxPage(QWidget):
         self.reply_status = QSpinBox()
         self.reply_status.setAccessibleName("Reply status")
         self.reply_status.setRange(100, 599)
+        self.reply_status.setToolTip(
+            "The HTTP status the inbox answers with (try 500 or 429 to watch the retries)"
+        )
         self.reply_status.setValue(_setting_int(settings.value("inbox/reply_status"), 200))
         self.reply_headers = QPlainTextEdit(
             _setting_text(settings.value("inbox/reply_headers"), _DEFAULT_HEADERS)
         )
         self.reply_headers.setAccessibleName("Reply headers")
         self.reply_headers.setPlaceholderText("Name: value, one a line")
+        self.reply_headers.setToolTip("The headers the inbox answers with, one Name: value a line")
+        self.reply_headers.setTabChangesFocus(True)  # a header never holds a tab
         mono(self.reply_headers)
         self.reply_body = QPlainTextEdit(
             _setting_text(settings.value("inbox/reply_body"), _DEFAULT_BODY)
         )
         self.reply_body.setAccessibleName("Reply body")
+        self.reply_body.setToolTip("The body the inbox answers every request with")
+        self.reply_body.setTabChangesFocus(True)  # Tab moves on: the keyboard never gets stuck
         mono(self.reply_body)
         self.reply_delay = QDoubleSpinBox()
         self.reply_delay.setAccessibleName("Reply delay")
         self.reply_delay.setRange(0.0, 120.0)
         self.reply_delay.setDecimals(1)
         self.reply_delay.setSuffix(" s")
+        self.reply_delay.setToolTip(
+            "Wait this long before answering (over 4 s, Customer.io's timeout, to test one)"
+        )
         self.reply_delay.setValue(_setting_float(settings.value("inbox/reply_delay"), 0.0))
         self.reply_note = QLabel()
         self.reply_note.setAccessibleName("Reply problem")
@@ -315,6 +326,7 @@ class InboxPage(QWidget):
         mono(self.pretty)
         self.detail = QTabWidget()
         self.detail.setAccessibleName("Caught request")
+        self.detail.tabBar().setAccessibleName("Caught request views")
         self.detail.addTab(self.raw, "&Raw")
         self.detail.addTab(self.pretty, "&Pretty body")
         self._layout()
