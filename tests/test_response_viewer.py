@@ -274,3 +274,16 @@ def test_the_screenshots_include_the_response_viewer(qtbot: QtBot, window: Any) 
     assert viewer.status_label.text() == "201 Created" and viewer.is_json
     assert viewer.height() > 200  # the panel was given room
     assert not shown.grab().isNull()
+
+
+def test_find_in_a_large_body_never_waits_for_it_to_be_filled(
+    viewer: ResponseViewer, qtbot: QtBot
+) -> None:
+    lines = [f"line {i} {'tail' if i == 29_999 else ''}" for i in range(30_000)]
+    viewer.show_view(answer("\n".join(lines).encode(), headers=()))
+    assert viewer.find_text("tail") == 1
+    assert not viewer.raw_loaded  # the search did not fill it all at once
+    assert viewer.find_count.text() == "1 match (still loading)"
+    qtbot.waitUntil(lambda: viewer.find_count.text() == "1 of 1", timeout=20_000)
+    assert viewer.raw_loaded
+    assert viewer.raw.textCursor().selectedText() == "tail"

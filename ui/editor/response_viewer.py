@@ -21,10 +21,13 @@ too deeply for the tree). Three tabs follow:
   for a redirect, where it points (redirects are not followed).
 
 **Find** (Ctrl+F anywhere in the viewer, F3 / Shift+F3 or Enter / Shift+Enter for next and
-previous, Esc to close) searches the Raw body, case-insensitively, and counts the matches;
-from the Pretty tree it brings Raw forward. The viewer takes Ctrl+F before the window's
-own shortcuts while the focus is inside it. The viewer's buttons and tabs have no Alt
-mnemonics: it appears on two pages, beside the menu bar's and the pages' own.
+previous, Esc to close) searches the Raw body, case-insensitively, and counts the matches
+in the whole body; from the Pretty tree it brings Raw forward. While a large body is still
+being filled in, next and previous move through what is in so far (the count says "still
+loading"), and the search is made again once it is all in: the window never waits. The
+viewer takes Ctrl+F before the window's own shortcuts while the focus is inside it. Its
+buttons and tabs have no Alt mnemonics: it appears on two pages, beside the menu bar's
+and the pages' own.
 
 Secrets were masked by the core before a response was stored or reported; the viewer shows
 what it is given and has no way to unmask.
@@ -609,7 +612,6 @@ class ResponseViewer(QWidget):
         needle = self.find_field.text()
         if not needle:
             return False
-        self._finish_raw()
         if not self.raw.find(needle, flags):
             cursor = self.raw.textCursor()
             backward = bool(flags & QTextDocument.FindFlag.FindBackward)
@@ -622,12 +624,6 @@ class ResponseViewer(QWidget):
                 return False
         self._show_count()
         return True
-
-    def _finish_raw(self) -> None:
-        """Fill the Raw view now (find needs the whole text in it)."""
-        while not self._raw_filled:
-            self._slicer.stop()
-            self._fill_raw_slice()
 
     def _find_changed(self, text: str) -> None:
         self._raw_lower = None
@@ -647,7 +643,8 @@ class ResponseViewer(QWidget):
             self.find_count.setText("No matches")
         else:
             current = self.current_match()
-            self.find_count.setText(f"{current} of {total}" if current else f"{total} matches")
+            text = f"{current} of {total}" if current else f"{total} match" + "es" * (total > 1)
+            self.find_count.setText(text if self._raw_filled else text + " (still loading)")
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Ctrl+F, F3 and Shift+F3 inside the viewer; Esc in the find field closes it."""
