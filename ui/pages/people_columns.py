@@ -44,6 +44,7 @@ class ColumnChooser(QObject):
         self.table = table
         self.model = model
         self.header = table.horizontalHeader()
+        self.header.setAccessibleName("People columns")
         self.header.setSectionsMovable(True)
         self.header.setSortIndicatorClearable(True)
         self.header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
