@@ -143,3 +143,90 @@ def test_tab_goes_round_every_control_of_a_page(qtbot: Any, full_window: Any, na
         pytest.fail(f"Tab never came back to {_describe(first)}")
     missing = [_describe(w) for w in controls if w not in visited]
     assert missing == []
+
+
+@pytest.mark.parametrize("tab", range(4))
+def test_every_composer_tab_names_its_controls(qtbot: Any, full_window: Any, tab: int) -> None:
+    full_window.show_page("Composer")
+    full_window.composer.setCurrentIndex(tab)
+    page = full_window.composer.currentWidget()
+    qtbot.waitUntil(page.isVisible)
+    controls = page_controls(page, full_window)
+    assert len(controls) >= 2
+    unnamed = [_describe(w) for w in controls if not name_of(w, full_window)]
+    assert unnamed == []
+
+
+def _dialogs(window: Any) -> dict[str, Any]:
+    from ui.dialogs.copy_cio import CopyCioDialog
+    from ui.dialogs.curl import CurlExportDialog, CurlImportDialog
+    from ui.dialogs.help import AboutDialog, ShortcutsDialog
+    from ui.dialogs.workspace import WorkspaceDialog
+    from ui.editor.auth_dialog import AuthDialog
+    from ui.pages.check import CheckDialog
+    from ui.pages.upgrade import UpgradeCheckDialog
+
+    request = window.current_request()
+    names = lambda: window.secret_names  # noqa: E731
+    return {
+        "curl import": lambda: CurlImportDialog(window.db, parent=window),
+        "curl export": lambda: CurlExportDialog(request, {}, None, parent=window),
+        "copy for Customer.io": lambda: CopyCioDialog(request, parent=window),
+        "workspace": lambda: WorkspaceDialog("latest", window),
+        "auth": lambda: AuthDialog(window),
+        "shortcuts": lambda: ShortcutsDialog(window),
+        "about": lambda: AboutDialog(window.db.path, window),
+        "check": lambda: CheckDialog(window.db, window.current_request, names, window),
+        "upgrade": lambda: UpgradeCheckDialog(window.db, window.current_request, names, window),
+    }
+
+
+@pytest.mark.parametrize(
+    "which",
+    [
+        "curl import",
+        "curl export",
+        "copy for Customer.io",
+        "workspace",
+        "auth",
+        "shortcuts",
+        "about",
+        "check",
+        "upgrade",
+    ],
+)
+def test_every_dialog_names_its_controls(qtbot: Any, full_window: Any, which: str) -> None:
+    dialog = _dialogs(full_window)[which]()
+    dialog.show()
+    qtbot.waitUntil(dialog.isVisible)
+    try:
+        controls = page_controls(dialog, dialog)
+        assert len(controls) >= 2
+        unnamed = [_describe(w) for w in controls if not name_of(w, dialog)]
+        assert unnamed == []
+    finally:
+        stop = getattr(dialog, "stop_and_wait", None) or getattr(
+            getattr(dialog, "page", None), "stop_and_wait", None
+        )
+        if callable(stop):
+            stop()
+        dialog.close()
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Count toward conversions",
+        "Idempotency key",
+        "Send mode",
+        "Pretty JSON",
+        "New from recipe",
+        "Content-Type preset",
+        "Preview person",
+        "Compare with the other Liquid version",
+    ],
+)
+def test_options_a_newcomer_cannot_guess_explain_themselves(full_window: Any, name: str) -> None:
+    found = [w for w in full_window.findChildren(QWidget) if w.accessibleName() == name]
+    assert found, name
+    assert all(len(w.toolTip()) > 20 for w in found), [w.toolTip() for w in found]

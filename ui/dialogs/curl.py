@@ -108,6 +108,10 @@ class CurlImportDialog(QDialog):
         self.secret_name.setAccessibleName("Secret name")
         self.store_secret = QCheckBox("&Store it in the keychain")
         self.store_secret.setAccessibleName("Store the credential in the keychain")
+        self.store_secret.setToolTip(
+            "Keep the command's credential in the keychain under the name above; the "
+            "request reads it as {{ secrets.NAME }} and never holds it"
+        )
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
         name_label = QLabel("Secret &name:")
@@ -246,6 +250,10 @@ class CurlExportDialog(QDialog):
         mono(self.command)
         self.reveal = QCheckBox("Show secret &values (the clipboard gets them too)")
         self.reveal.setAccessibleName("Show secret values")
+        self.reveal.setToolTip(
+            "Off: the command has •••••• where a secret goes. On: the real values, in the "
+            "command shown and on the clipboard"
+        )
         self.reveal.toggled.connect(lambda _on: self.refresh())
         self.note = QLabel()
         self.note.setAccessibleName("Copy result")

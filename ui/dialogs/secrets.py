@@ -91,6 +91,9 @@ class SecretsDialog(QDialog):
         self.save_button.setAccessibleName("Save secret")
         self.delete_button = QPushButton("&Delete secret")
         self.delete_button.setAccessibleName("Delete secret")
+        self.delete_button.setToolTip(
+            "Remove the value from the keychain; requests that use it then show it as missing"
+        )
         self.status = QLabel()
         self.status.setAccessibleName("Secrets status")
         self.status.setWordWrap(True)

@@ -133,9 +133,15 @@ class ContextBar(QWidget):
         self.person_combo = QComboBox()
         self.person_combo.setModel(people)
         self.person_combo.setAccessibleName("Preview person")
+        self.person_combo.setToolTip(
+            "The person the preview renders for: their attributes are {{ customer.… }}"
+        )
         self.person_combo.setMinimumContentsLength(16)
         self.event_combo = QComboBox()
         self.event_combo.setAccessibleName("Preview event")
+        self.event_combo.setToolTip(
+            "The event that triggered the campaign, if any: its data is {{ event.… }}"
+        )
         self.event_combo.setMinimumContentsLength(10)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

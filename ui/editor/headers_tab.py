@@ -65,11 +65,16 @@ class HeadersTab(QWidget):
         add.clicked.connect(self.table.add_row)
         remove = QPushButton("&Remove")
         remove.setAccessibleName("Remove header")
+        remove.setToolTip("Remove the selected header (Ctrl+Z puts it back)")
         remove.clicked.connect(self.table.remove_current)
         self.preset = QComboBox()
         self.preset.addItem("Content-Type preset…")
         self.preset.addItems(list(CONTENT_TYPES))
         self.preset.setAccessibleName("Content-Type preset")
+        self.preset.setToolTip(
+            "Set the Content-Type header to a common value; the body's highlighting and "
+            "checks follow it"
+        )
         self.preset.activated.connect(self._preset)
         auth = QPushButton("Au&thorization…")
         auth.setAccessibleName("Authorization helper")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QLabel, QVBoxLayout, QWidget
 
 from composer.model import METHODS, Request
@@ -29,6 +29,7 @@ class RequestTab(QWidget):
         self.method = QComboBox()
         self.method.addItems(list(METHODS))
         self.method.setAccessibleName("Method")
+        self.method.setToolTip("The HTTP method; a GET or HEAD request sends no body")
         self.url = CodeEditor(single_line=True)
         self.url.setAccessibleName("URL")
         self.url.setPlaceholderText("https://example.com/hook?email={{ customer.email }}")
@@ -36,10 +37,27 @@ class RequestTab(QWidget):
         for value, label in _MODES:
             self.send_mode.addItem(label, value)
         self.send_mode.setAccessibleName("Send mode")
+        self.send_mode.setToolTip(
+            "Send automatically, or as a draft: the rendered request waits in the Outbox "
+            "until you approve it there (or in the send panel), as Customer.io's drafts do"
+        )
+        self.send_mode.setItemData(
+            1, "Held in the Outbox until approved", Qt.ItemDataRole.ToolTipRole
+        )
         self.count_conversions = QCheckBox("Count toward conversions")
         self.count_conversions.setAccessibleName("Count toward conversions")
+        self.count_conversions.setToolTip(
+            "Customer.io's option to count a person who gets this webhook toward the "
+            "campaign's conversion goal. Kept in the request and copied to Customer.io; "
+            "it changes nothing that is sent"
+        )
         self.idempotency = QCheckBox("Send an Idempotency-Key header (the same on every retry)")
         self.idempotency.setAccessibleName("Idempotency key")
+        self.idempotency.setToolTip(
+            "Add an Idempotency-Key header whose value stays the same on every retry of a "
+            "delivery, so an endpoint that supports it (Stripe, many APIs) acts only once "
+            "even when an answer was lost and the request is sent again"
+        )
         outer = QVBoxLayout(self)
         form = QFormLayout()
         outer.addLayout(form)

@@ -182,6 +182,9 @@ class RecipesPage(QWidget):
         mono(self.request_view)
         self.use_button = QPushButton("&Use this recipe")
         self.use_button.setAccessibleName("Use this recipe")
+        self.use_button.setToolTip(
+            "Make a new request from this recipe and open it; the recipe itself stays as it is"
+        )
         self.use_button.clicked.connect(lambda _=False: self.use(self.list.currentIndex().row()))
         self.status = QLabel()
         self.status.setAccessibleName("Recipes status")
