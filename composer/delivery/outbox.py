@@ -58,6 +58,7 @@ from __future__ import annotations
 import builtins
 import concurrent.futures as cf
 import datetime as dt
+import logging
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -88,6 +89,8 @@ from composer.errors import StoreError
 from composer.model import Person, Request
 from composer.rendering.render import MASK, render
 from composer.store.database import Database
+
+log = logging.getLogger("composer.delivery")
 
 __all__ = [
     "RECORD_PATIENCE_S",
@@ -479,6 +482,14 @@ class Outbox:
                 )
         for path in read:
             journal.forget(path)
+        if read:
+            log.warning(
+                "recovered the answers kept in %d journal file(s) in %s", len(read), self.folder
+            )
+        for delivery_id in cut_off:
+            log.warning(
+                "delivery %d: an attempt cut off by a crash is closed; it is due again", delivery_id
+            )
 
     def _cut_off(self, started_at: float | None, owner: str | None, now: float) -> bool:
         """Whether an attempt in flight (None: none) was cut off by its run's end."""
@@ -525,6 +536,15 @@ class Outbox:
         for delivery in self.many(list(claimed)):
             n = claimed[delivery.id]
             report(DeliveryEvent(delivery.id, "attempt_started", n))
+            shown = delivery.rendered or {}
+            log.info(
+                "delivery %d attempt %d started: %r %s %s",
+                delivery.id,
+                n,
+                delivery.request_name,
+                shown.get("method", delivery.request.method),
+                shown.get("url", "(not rendered)"),  # the masked rendering
+            )
             wire = self._wire(delivery)
             if isinstance(wire, str):
                 failure = AttemptResult(None, (), b"", 0, False, 0.0, "render", wire)

@@ -22,12 +22,19 @@ from). Decisions:
   not take yet and tries again with backoff; past its patience it writes them to the
   journal beside the workspace (:mod:`composer.delivery.journal`), and
   :meth:`Recorder.replay` records them before anything is taken for interrupted.
+* **The engine's log** (``logging.getLogger("composer.delivery")``, :func:`log_answer`,
+  and the outbox for starts and recovery) says each attempt's outcome (status or error
+  sentence, elapsed), the retries scheduled and when, final failures, and the names of
+  the attributes a mapping set; it is written after the answer commits, and it never
+  holds a secret's value, a header value, a body or a mapped value.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import json
+import logging
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -43,6 +50,10 @@ from composer.delivery.retry import is_retryable, is_success
 from composer.errors import NotFoundError, StoreError
 from composer.liquid import DEFAULT_VERSION
 from composer.store.database import Database
+
+log = logging.getLogger("composer.delivery")
+"""The engine's log: each attempt, its outcome, retries, failures, mappings, recovery (never a
+secret, a header value or a body)."""
 
 __all__ = [
     "Answer",
@@ -208,7 +219,9 @@ class Recorder:
             self._write_attempt(answer)
             if row["error_kind"] == "interrupted":
                 return []  # taken for cut off meanwhile: the delivery has moved on
-            return self._move_on(delivery, answer)
+            events = self._move_on(delivery, answer)
+        log_answer(delivery, answer, events)
+        return events
 
     def _write_attempt(self, answer: Answer) -> None:
         r = answer.result
@@ -303,6 +316,33 @@ class Recorder:
                 self.record(answer, delivery)
             read.append(path)
         return read
+
+
+def log_answer(delivery: Delivery, answer: Answer, events: Sequence[DeliveryEvent]) -> None:
+    """Log a recorded answer: its outcome, and what became of the delivery (names only)."""
+    r, d = answer.result, delivery.id
+    got = f"HTTP {r.status}" if r.status is not None else f"{r.error_kind}: {r.error}"
+    log.info("delivery %d attempt %d: %s in %.0f ms", d, answer.n, got, r.elapsed_ms)
+    for event in events:
+        if event.kind == "waiting" and event.next_attempt_at is not None:
+            when = dt.datetime.fromtimestamp(event.next_attempt_at, dt.UTC)
+            at = when.isoformat(timespec="seconds")
+            log.info("delivery %d: retry scheduled, attempt %d due at %s", d, event.attempt + 1, at)
+        elif event.kind == "failed":
+            log.warning("delivery %d failed after %d attempts: %s", d, event.attempt, event.error)
+        elif event.kind == "cancelled":
+            log.info("delivery %d: cancelled while attempt %d was in flight", d, event.attempt)
+        elif event.kind == "succeeded":
+            updates = answer.mapped.updates if answer.mapped is not None else {}
+            if updates and delivery.person_id is not None and event.error is None:
+                names = ", ".join(sorted(updates))
+                log.info(
+                    "delivery %d: mappings applied to person %s: %s", d, delivery.person_id, names
+                )
+            elif event.error is not None:
+                log.warning("delivery %d succeeded; mappings not applied: %s", d, event.error)
+            else:
+                log.info("delivery %d succeeded", d)
 
 
 def _json(value: Any) -> str:
