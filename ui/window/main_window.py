@@ -5,8 +5,16 @@ insides. :class:`~ui.editor.tabs.ComposerTabs` edits, :class:`~ui.editor.preview
 renders off the GUI thread, :class:`~ui.ops.delivery_client.DeliveryClient` sends off it,
 :class:`~ui.window.requests_controller.RequestsController` does the request housekeeping,
 :class:`~ui.window.requests.RequestActions` (a mixin) opens, saves and manages requests,
-and :class:`~ui.window.liquid.LiquidActions` (a mixin) handles the Liquid version: the
-switch's undo, the preview's comparison with the other version, the workspace default.
+:class:`~ui.window.liquid.LiquidActions` (a mixin) handles the Liquid version: the
+switch's undo, the preview's comparison with the other version, the workspace default,
+and :class:`~ui.window.keyboard.KeyboardActions` (a mixin) makes the keys and the Request,
+Edit and View menus. The Help menu (:mod:`ui.dialogs.help`) is always the last menu:
+:meth:`MainWindow.menu` puts a new one before it.
+
+The window logs every problem it shows (``ui.window``, :mod:`composer.logs`) and hands the
+keychain's values to the log's mask once the keychain is open and after each change.
+:meth:`MainWindow.reload_request` shows a request another part replaced in the workspace
+(a pull from Customer.io).
 
 Nothing is lost: edits are saved 500 ms after the last change (a write op,
 :func:`ui.ops.requests.save`), when another request is opened, on Ctrl+S and on closing.
@@ -28,11 +36,10 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEventLoop, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
-    QPushButton,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -49,6 +56,7 @@ from ui.ops import deliveries as delivery_ops
 from ui.ops.delivery_client import DeliveryClient, SendJob, SendUpdate
 from ui.widgets.qt_settings import open_settings, restore_layout, save_layout
 from ui.window import pictures as composer_pictures
+from ui.window.keyboard import KeyboardActions
 from ui.window.liquid import LiquidActions
 from ui.window.pages import PageLike, PageStack, Screenshots
 from ui.window.request_list import RequestListPanel
@@ -66,7 +74,7 @@ LIST_WIDTH = (260, 420)
 pixels, unless the user's own splitter sizes were saved."""
 
 
-class MainWindow(RequestActions, LiquidActions, QMainWindow):
+class MainWindow(RequestActions, LiquidActions, KeyboardActions, QMainWindow):
     """Webhook Composer's window.
 
     Signals:
@@ -166,125 +174,6 @@ class MainWindow(RequestActions, LiquidActions, QMainWindow):
         self.setCentralWidget(self.pages)
         self.add_page("Composer", self.hsplit)
         self.resize(1280, 800)
-
-    def _build_actions(self) -> None:
-        def action(text: str, keys: Any, slot: Callable[[], Any], tip: str = "") -> QAction:
-            act = QAction(text, self)
-            act.setShortcut(QKeySequence(keys))
-            act.triggered.connect(lambda _=False: slot())
-            if tip:
-                act.setToolTip(tip)
-                act.setStatusTip(tip)
-            self.addAction(act)
-            return act
-
-        self.new_action = action(
-            "&New request", QKeySequence.StandardKey.New, self.new_request, "A blank request"
-        )
-        self.find_action = action(
-            "&Find request",
-            "Ctrl+K",
-            self.request_list.focus_search,
-            "Filter the request list by name (Ctrl+F finds inside the body editor)",
-        )
-        self.request_list.search.setPlaceholderText("Search requests (Ctrl+K)")
-        self._explain_request_buttons()
-        self.save_action = action(
-            "&Save",
-            QKeySequence.StandardKey.Save,
-            self.save_with_feedback,
-            "Write the open request to the workspace now (edits are also saved as you type)",
-        )
-        self.send_action = action(
-            "S&end", "Ctrl+Return", self.send_current, "Send the open request for the chosen person"
-        )
-        self.send_action.setShortcuts([QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")])
-        # Ctrl+Return belongs to the composer: another page's fields keep the keys
-        self.pages.pageShown.connect(lambda name: self.send_action.setEnabled(name == "Composer"))
-        # Ctrl+Q everywhere (Windows has no standard Quit key); through close(): nothing lost
-        self.quit_action = action("&Quit", "Ctrl+Q", self.close, "Save and close the window")
-        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
-        self.next_tab_action = self._composer_action(
-            "Next composer tab", ["Ctrl+Tab", "Ctrl+PgDown"], lambda: self._step_tab(1)
-        )
-        self.previous_tab_action = self._composer_action(
-            "Previous composer tab",
-            ["Ctrl+Shift+Tab", "Ctrl+Shift+Backtab", "Ctrl+PgUp"],
-            lambda: self._step_tab(-1),
-        )
-        self.undo_action = self.requests.undo_stack.createUndoAction(self, "Undo delete")
-        self.undo_action.setShortcut(QKeySequence("Ctrl+Shift+Z"))
-        self.addAction(self.undo_action)
-        menu = self.menuBar().addMenu("&Request")
-        for act in (self.new_action, self.save_action, self.send_action, self.find_action):
-            menu.addAction(act)
-        self._quit_separator = menu.addSeparator()
-        menu.addAction(self.quit_action)
-        menu.aboutToShow.connect(lambda: self._quit_last(menu))
-        self.menuBar().addMenu("&Edit").addAction(self.undo_action)
-        view = self.menu("&View")
-        view.addAction(self.next_tab_action)
-        view.addAction(self.previous_tab_action)
-        view.addSeparator()
-        for act in self.pages.actions_in_order():
-            view.addAction(act)
-        self.pages.pageAdded.connect(lambda act: view.addAction(act))
-        self.undo_button = QPushButton("Undo")
-        self.undo_button.setAccessibleName("Undo delete")
-        self.undo_button.clicked.connect(self.undo)
-        self.undo_button.hide()
-        self.statusBar().addPermanentWidget(self.undo_button)
-        self.statusBar().messageChanged.connect(
-            lambda text: self.undo_button.setVisible(
-                bool(text) and text.startswith("Deleted ") and self.requests.undo_stack.canUndo()
-            )
-        )
-
-    def _explain_request_buttons(self) -> None:
-        """Tooltips for the request list's buttons a newcomer could not guess."""
-        tips = {
-            "New from recipe": "Start a request from a shipped recipe (Zendesk, Trello, "
-            "Twilio…): its URL, headers and body, credentials read from the keychain",
-            "Duplicate request": "A copy of the open request under a new name",
-            "Delete request": "Delete the open request (Undo: Ctrl+Shift+Z)",
-        }
-        for button in self.request_list.findChildren(QPushButton):
-            tip = tips.get(button.accessibleName())
-            if tip and not button.toolTip():
-                button.setToolTip(tip)
-
-    def _composer_action(self, text: str, keys: list[str], slot: Callable[[], Any]) -> QAction:
-        """A shortcut of the composer page only (another page keeps the keys)."""
-        act = QAction(text, self)
-        act.setShortcuts([QKeySequence(k) for k in keys])
-        act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        act.triggered.connect(lambda _=False: slot())
-        self.hsplit.addAction(act)
-        return act
-
-    def _quit_last(self, menu: QMenu) -> None:
-        """Keep Quit at the end of the Request menu, below what other parts added."""
-        if menu.actions()[-1] is not self.quit_action:
-            for act in (self._quit_separator, self.quit_action):
-                menu.removeAction(act)
-                menu.addAction(act)
-
-    def _step_tab(self, step: int) -> None:
-        """Bring the composer's next (``1``) or previous (``-1``) tab forward, wrapping."""
-        count = self.composer.count()
-        if count:
-            self.composer.setCurrentIndex((self.composer.currentIndex() + step) % count)
-
-    def save_with_feedback(self) -> bool:
-        """Save now and say so in the status bar (Ctrl+S); the problem when it fails."""
-        if self.current_name is None:
-            self.statusBar().showMessage("No request is open: nothing to save.", 5000)
-            return False
-        name = self.current_name
-        if self.save_now():
-            self.statusBar().showMessage(f'Saved "{name}".', 5000)
-            return True
-        return False  # save_now has shown why
 
     def _wire(self) -> None:
         self.request_list.currentChanged.connect(self.open_request)
