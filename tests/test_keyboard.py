@@ -290,3 +290,15 @@ def test_tab_indents_and_esc_then_tab_leaves_the_editor(qtbot: Any, window: Any)
     qtbot.keyClick(editor, Qt.Key.Key_Tab)
     assert not editor.hasFocus() and editor.text() == "\ta\t"
     assert window.isAncestorOf(QApplication.focusWidget())
+
+
+def test_enter_over_a_selection_replaces_it_in_one_step(qtbot: Any, window: Any) -> None:
+    editor = _body(qtbot, window, '{\n  "a": 1, "b": 2\n}')
+    cursor = editor.textCursor()
+    cursor.setPosition(11)  # after `"a": 1,`
+    cursor.setPosition(12, QTextCursor.MoveMode.KeepAnchor)  # the space
+    editor.setTextCursor(cursor)
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    assert editor.text() == '{\n  "a": 1,\n  "b": 2\n}'
+    qtbot.keyClick(editor, Qt.Key.Key_Z, CTRL)
+    assert editor.text() == '{\n  "a": 1, "b": 2\n}'

@@ -113,6 +113,11 @@ def toggle_comment(cursor: QTextCursor) -> None:
 
 
 def insert_newline(cursor: QTextCursor) -> None:
-    """Break the line at ``cursor`` with the indentation :func:`indent_after` gives."""
+    """Break the line at ``cursor`` (replacing its selection) with the indentation
+    :func:`indent_after` gives, as one undo step."""
+    cursor.beginEditBlock()
+    if cursor.hasSelection():
+        cursor.removeSelectedText()
     before = cursor.block().text()[: cursor.positionInBlock()]
     cursor.insertText("\n" + indent_after(before))
+    cursor.endEditBlock()
