@@ -204,7 +204,8 @@ def _picture_of(window: MainWindow, name: str) -> Callable[[], QWidget]:
 
 def install_pages(window: MainWindow, db: Database) -> None:
     """Add People, Outbox, Recipes and Inbox (each built when first shown), the Secrets
-    dialog, and the Request menu's check, cURL and Customer.io actions.
+    dialog, the Request menu's check, cURL and Customer.io actions, and the Customer.io
+    menu (:func:`ui.cio.actions.install_cio_menu`).
 
     The pages share the window's secret store once the keychain is open
     (``lambda: window.secret_store``); their pictures join ``--screenshots``.
