@@ -24,6 +24,7 @@ from composer.delivery.retry import RetryPolicy
 from composer.model import Header
 from composer.store.database import Database
 from ui.cio.actions import CioActions, install_cio_menu
+from ui.pages.people import PeoplePage
 
 __all__ = ["cio", "keychain"]  # fixtures used by name below
 
@@ -328,6 +329,9 @@ def test_sample_people_are_pulled_with_a_notice_and_removed_in_one_action(
 ) -> None:
     _connect(qtbot, actions, cio)
     before = actions.db.people.count()
+    page = PeoplePage(actions.db)  # a page that shows people: a pull or removal refreshes it
+    qtbot.addWidget(page)
+    qtbot.waitUntil(lambda: page.model.rowCount() == before, timeout=20_000)
     _menu_action(actions.window, "Pull sample p&eople…").trigger()
     dialog = actions.dialogs["people"]
     assert "copies personal data" in dialog.notice.text()
@@ -341,7 +345,8 @@ def test_sample_people_are_pulled_with_a_notice_and_removed_in_one_action(
         "Pulled 1 person by segment 5 (1 new, 0 refreshed). "
         "Left as they are (made in this workspace): 1001."
     )
-    assert "holds 1 person pulled" in dialog.count_label.text()
+    qtbot.waitUntil(lambda: "holds 1 person pulled" in dialog.count_label.text())
+    qtbot.waitUntil(lambda: page.model.rowCount() == before + 1, timeout=20_000)
     dialog.by_identifiers.setChecked(True)
     dialog.identifiers.setPlainText("cy@example.com\nnobody-404")
     dialog.pull_button.click()
@@ -351,7 +356,10 @@ def test_sample_people_are_pulled_with_a_notice_and_removed_in_one_action(
     assert PulledPeople(actions.db).ids() == ["1002", "1003"]
     assert actions.db.people.count() == before + 2
 
+    qtbot.waitUntil(lambda: page.model.rowCount() == before + 2, timeout=20_000)
+
     _menu_action(actions.window, "&Remove pulled people…").trigger()
+    qtbot.waitUntil(lambda: actions.confirm_box is not None, timeout=20_000)  # counted first
     box = actions.confirm_box
     assert box is not None and "Remove the 2 people pulled" in box.text()
     remove = next(b for b in box.buttons() if b.text() == "Remove 2 people")
@@ -362,7 +370,8 @@ def test_sample_people_are_pulled_with_a_notice_and_removed_in_one_action(
     assert actions.db.people.count() == before
     assert actions.db.people.get("1001").id == "1001"  # made here: never pulled, kept
     assert "Removed 2 people pulled" in actions.window.statusBar().currentMessage()
-    assert "holds 0 people pulled" in dialog.count_label.text()
+    qtbot.waitUntil(lambda: "holds 0 people pulled" in dialog.count_label.text())
+    qtbot.waitUntil(lambda: page.model.rowCount() == before, timeout=20_000)
 
 
 # -- faults --------------------------------------------------------------------------------

@@ -22,7 +22,9 @@ Decisions:
   here count as local edits (kept, with a diff); a pull that updates the open request
   shows the new version at once, so an autosave never writes the old text back.
 * **Removing pulled people** asks first and says how many; it cannot be undone (pull
-  them again), and the confirmation says so.
+  them again), and the confirmation says so. The count and the removal are ops; the
+  removal, like a pull of people, announces ``OpChanges(people=True)`` on the ops' hub,
+  so the People page and every other page that shows people read them again.
 """
 
 from __future__ import annotations
@@ -35,6 +37,8 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from composer.cioapi import DEFAULT_TIMEOUT, CioClient, NoKeyError, PulledPeople, open_client
 from composer.delivery.retry import RetryPolicy
+from composer.store.database import Database
+from ui.ops import Changed, Op, OpChanges
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -174,8 +178,12 @@ class CioActions(QObject):
         return dialog
 
     def ask_remove_people(self) -> None:
-        """Ask, then remove every person pulled from Customer.io in one step."""
-        count = PulledPeople(self.db).count()
+        """Count the pulled people (a read op), then ask, then remove them in one step."""
+        Op(self, lambda db: PulledPeople(db).count(), path=self.db.path).success(
+            self._ask_remove
+        ).failure(lambda error: self.window.show_problem(error.message)).run()
+
+    def _ask_remove(self, count: int) -> None:
         if count == 0:
             self.window.statusBar().showMessage(
                 "There are no people pulled from Customer.io in this workspace.", 8000
@@ -203,11 +211,20 @@ class CioActions(QObject):
         if yes:
             self.remove_people()
 
-    def remove_people(self) -> int:
-        """Remove every pulled person now (no question); returns how many went."""
-        from composer.cioapi import remove_pulled_people
+    def remove_people(self) -> None:
+        """Remove every pulled person now (no question), in a write op; ``peopleRemoved``
+        says how many went, and the hub's ``changed`` (people) refreshes every page."""
 
-        removed = remove_pulled_people(self.db)
+        def remove(db: Database) -> Changed[int]:
+            from composer.cioapi import remove_pulled_people
+
+            return Changed(remove_pulled_people(db), OpChanges(people=True))
+
+        Op[int](self, remove, path=self.db.path, write=True).success(self._removed).failure(
+            lambda error: self.window.show_problem(f"Nobody was removed: {error.message}")
+        ).run()
+
+    def _removed(self, removed: int) -> None:
         self.window.reload_people()
         noun = "person" if removed == 1 else "people"
         self.window.statusBar().showMessage(
@@ -217,7 +234,6 @@ class CioActions(QObject):
         people = self.dialogs.get("people")
         if people is not None:
             people.show_count()
-        return removed
 
     def stop(self) -> None:
         """Cancel every dialog's work and wait for it (the window is closing)."""

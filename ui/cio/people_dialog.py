@@ -39,6 +39,7 @@ from composer.cioapi import (
     pull_people,
 )
 from ui.cio.dialog_base import CioDialog, escape
+from ui.ops import Changed, Op, OpChanges
 from ui.widgets.palette import accent
 
 if TYPE_CHECKING:
@@ -76,6 +77,8 @@ class PeopleDialog(CioDialog):
         super().__init__(cio, "Pull sample people from Customer.io", parent)
         self.last_pull: PeoplePull | None = None
         """What the last pull did."""
+        self.pulled_count: int | None = None
+        """How many pulled people the workspace held when last counted (None: not yet)."""
         self.notice = QLabel(f"<b>Personal data.</b> {escape(PERSONAL_DATA_NOTICE)}")
         self.notice.setAccessibleName("Personal data notice")
         self.notice.setWordWrap(True)
@@ -151,7 +154,12 @@ class PeopleDialog(CioDialog):
 
     def show_count(self) -> None:
         """Say how many people pulled from Customer.io the workspace holds now."""
-        count = PulledPeople(self.cio.db).count()
+        Op(self, lambda db: PulledPeople(db).count(), path=self.cio.db.path).success(
+            self._counted
+        ).run()
+
+    def _counted(self, count: int) -> None:
+        self.pulled_count = count
         noun = "person" if count == 1 else "people"
         self.count_label.setText(f"This workspace holds {count} {noun} pulled from Customer.io.")
         self.remove_button.setEnabled(count > 0 and not self.jobs.busy)
@@ -176,9 +184,9 @@ class PeopleDialog(CioDialog):
                 return
             doing = f"Pulling {len(ids) + len(emails)} people…"
 
-        def work(progress: Any, cancelled: Callable[[], bool]) -> PeoplePull:
+        def work(progress: Any, cancelled: Callable[[], bool]) -> Changed[PeoplePull]:
             with cio.client(cancelled) as client:
-                return pull_people(
+                pulled = pull_people(
                     db,
                     client,
                     ids=ids,
@@ -188,6 +196,7 @@ class PeopleDialog(CioDialog):
                     progress=lambda done, total: progress("people", done, total),
                     cancelled=cancelled,
                 )
+            return Changed(pulled, OpChanges(people=True))  # every page reads people again
 
         self.run(work, self._pulled, doing)
 
