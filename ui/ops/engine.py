@@ -55,6 +55,7 @@ __all__ = [
     "SecretsSource",
     "SendJob",
     "SendUpdate",
+    "resolve_store",
     "secret_getter",
 ]
 
@@ -63,11 +64,16 @@ SecretsSource = SecretStore | Callable[[], SecretStore | None] | None
 off the GUI thread at start-up), or None for no secrets."""
 
 
+def resolve_store(source: SecretsSource) -> SecretStore | None:
+    """The store a :data:`SecretsSource` gives now (None while it is not open, or none)."""
+    return source if source is None or isinstance(source, SecretStore) else source()
+
+
 def secret_getter(source: SecretsSource) -> Callable[[str], str | None]:
     """A value lookup by name that asks the source each time (for LazySecrets)."""
 
     def get(name: str) -> str | None:
-        store = source if source is None or isinstance(source, SecretStore) else source()
+        store = resolve_store(source)
         return None if store is None else store.get(name)
 
     return get
