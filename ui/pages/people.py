@@ -234,6 +234,7 @@ class PeoplePage(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setWordWrap(False)  # one line a person, as in a spreadsheet
         self.table.doubleClicked.connect(self._double_clicked)
         self.events = EventsPanel(self.path)
         self.events_model = self.events.model
@@ -563,4 +564,5 @@ class PeoplePage(QWidget):
         self.wait()
         if self.model.rowCount() and not self.selected_ids():
             self.select_ids([self.model.person(0).id])
+            self.wait()  # the person's events
         return self
