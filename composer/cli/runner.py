@@ -250,10 +250,23 @@ def _go(run: Run, args: argparse.Namespace, hint: str) -> int:
     return 130 if stopped else result.exit_code
 
 
-def _finish_dry(result: RunResult, args: argparse.Namespace) -> int:
-    write_reports(result, args.report)
-    _show(result, args, "")
-    return result.exit_code
+def _dry_or_declined(
+    args: argparse.Namespace,
+    request: Request,
+    people: list[Person],
+    event: Event | None,
+    secrets: LazySecrets,
+) -> int | None:
+    """The exit code when the run ends before sending (a dry run, or the person said no);
+    None to go on and send."""
+    if args.dry_run:
+        result = dry_run(request, people, secrets, event)
+        write_reports(result, args.report)
+        _show(result, args, "")
+        return result.exit_code
+    if not confirm(args, request, people, event, secrets):
+        return 1
+    return None
 
 
 # -- the commands -------------------------------------------------------------------------
@@ -273,12 +286,9 @@ def run_many(args: argparse.Namespace, data_dir: Path | None) -> int:
         if args.people:
             ids, source = read_person_ids(args.people), str(args.people)
         people = select_people(db, everyone=args.all, ids=ids, search=args.search, source=source)
-        store = SecretStore(db)
-        secrets = LazySecrets(store.get)
-        if args.dry_run:
-            return _finish_dry(dry_run(request, people, secrets), args)
-        if not confirm(args, request, people, None, secrets):
-            return 1
+        secrets = LazySecrets(SecretStore(db).get)
+        if (ended := _dry_or_declined(args, request, people, None, secrets)) is not None:
+            return ended
         base = DEFAULT_BASE if args.backoff_base is None else args.backoff_base
         outbox = Outbox(db, secrets, workers=args.concurrency, backoff_base=args.backoff_base)
         run = Run(
@@ -308,11 +318,9 @@ def send_many(args: argparse.Namespace) -> int:
         tempfile.TemporaryDirectory(prefix="webhook-composer-run-") as tmp,
         Database(Path(tmp) / "outbox.sqlite3") as db,
     ):
-        secrets = LazySecrets(SecretStore(db).get)
-        if args.dry_run:
-            return _finish_dry(dry_run(request, people, secrets, event), args)
-        if not confirm(args, request, people, event, secrets):
-            return 1
+        secrets = LazySecrets(SecretStore(None).get)  # the keychain; no workspace's names
+        if (ended := _dry_or_declined(args, request, people, event, secrets)) is not None:
+            return ended
         if request.response_mappings:  # the mappings' updates are applied to them
             write_people(db, records)
         base = DEFAULT_BASE if args.backoff_base is None else args.backoff_base

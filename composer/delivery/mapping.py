@@ -62,7 +62,7 @@ from composer.delivery.masking import Masker
 from composer.errors import NotFoundError
 from composer.json_input import MAX_INT_DIGITS
 from composer.liquid import DEFAULT_VERSION, LiquidVersion
-from composer.model import Person, ResponseMapping
+from composer.model import Person, ResponseMapping, json_kind
 from composer.rendering.diagnostics import Diagnostic
 from composer.rendering.render import render_field
 from composer.store.database import Database
@@ -256,18 +256,6 @@ def _evaluate(
     return MappingOutcome(updates)
 
 
-def _kind(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "text"
-    return "a list" if isinstance(value, list) else "an object"
-
-
 def missing_in_response(path: str, response: Any) -> str:
     """What a ``response…`` path lacks, walking ``response`` as far as it goes."""
     value, shown = response, "response"
@@ -287,9 +275,9 @@ def missing_in_response(path: str, response: Any) -> str:
         elif shown == "response" and isinstance(value, str):
             return f"the response is text, not JSON, so it has no field `{key}`"
         else:
-            return f"{place} is {_kind(value)}, not an object, so it has no field `{key}`"
+            return f"{place} is {json_kind(value)}, not an object, so it has no field `{key}`"
         shown += found.group(0)
-    return f"`{shown}` is {_kind(value)} in the response"
+    return f"`{shown}` is {json_kind(value)} in the response"
 
 
 def explain(
