@@ -31,7 +31,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMessageBox, QWidget
 
@@ -39,6 +39,7 @@ from composer.cioapi import DEFAULT_TIMEOUT, CioClient, NoKeyError, PulledPeople
 from composer.delivery.retry import RetryPolicy
 from composer.store.database import Database
 from ui.ops import Changed, Op, OpChanges
+from ui.widgets.question import ask
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -190,21 +191,16 @@ class CioActions(QObject):
             )
             return
         noun = "person" if count == 1 else "people"
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
+        self.confirm_box = ask(
+            self.window,
             "Remove pulled people?",
             f"Remove the {count} {noun} pulled from Customer.io, and their events, from this "
             "workspace? People made here stay. This cannot be undone; pull them again to get "
             "them back.",
-            parent=self.window,
+            f"Remove {count} {noun}",
+            self._answered,
+            destructive=True,
         )
-        remove = box.addButton(f"Remove {count} {noun}", QMessageBox.ButtonRole.DestructiveRole)
-        box.addButton(QMessageBox.StandardButton.Cancel)
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.buttonClicked.connect(lambda button: self._answered(button is remove))
-        self.confirm_box = box
-        box.open()
 
     def _answered(self, yes: bool) -> None:
         self.confirm_box = None

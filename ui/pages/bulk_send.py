@@ -32,7 +32,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QEventLoop, Qt, Signal
+from PySide6.QtCore import QEventLoop, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -53,6 +53,7 @@ from composer.store.database import Database
 from ui.ops import Op, OpError
 from ui.ops import deliveries as delivery_ops
 from ui.ops.engine import DeliveryEngine, SecretsSource, SendUpdate, secret_getter
+from ui.widgets.question import ask
 
 __all__ = ["BulkSendDialog", "ask_to_send", "first_rendering", "summary_text"]
 
@@ -90,21 +91,16 @@ def ask_to_send(
     """Ask before a send that is not the composer's own (window-modal, not blocking); the
     box is returned (tests press its buttons)."""
     who = "1 person" if people == 1 else f"{people:,} people"
-    box = QMessageBox(
-        QMessageBox.Icon.Question,
+    return ask(
+        parent,
         "Send?",
         f"Send “{request_name}” to {who}? Real requests will leave now.",
-        parent=parent,
+        f"Send to {who}",
+        lambda yes: on_yes() if yes else None,
+        decline="Don't send",
+        details=rendering,
+        informative="The rendering is under “Show Details…” (secrets masked).",
     )
-    box.setDetailedText(rendering)
-    box.setInformativeText("The rendering is under “Show Details…” (secrets masked).")
-    yes = box.addButton(f"Send to {who}", QMessageBox.ButtonRole.AcceptRole)
-    no = box.addButton("Don't send", QMessageBox.ButtonRole.RejectRole)
-    box.setDefaultButton(no)
-    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    box.buttonClicked.connect(lambda button: on_yes() if button is yes else None)
-    box.open()
-    return box
 
 
 def summary_text(summary: dict[str, Any]) -> str:
