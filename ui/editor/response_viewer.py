@@ -201,6 +201,7 @@ class ResponseViewer(QWidget):
         self.tree.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
         self.tree.setColumnWidth(0, 220)
+        self.tree.header().setAccessibleName("JSON tree columns")
         mono(self.tree)
         self.raw = QPlainTextEdit()
         self.raw.setReadOnly(True)
@@ -232,6 +233,8 @@ class ResponseViewer(QWidget):
         self.headers_table.setHorizontalHeaderLabels(["Name", "Value"])
         self.headers_table.horizontalHeader().setStretchLastSection(True)
         self.headers_table.verticalHeader().setVisible(False)
+        self.headers_table.horizontalHeader().setAccessibleName("Response header columns")
+        self.headers_table.verticalHeader().setAccessibleName("Response header rows")
         self.headers_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.headers_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
 
