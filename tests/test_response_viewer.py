@@ -17,8 +17,9 @@ from ui_helpers import UI_MARKS, open_request
 from composer.model import Request
 from ui.app import install_pages
 from ui.editor.response_data import ResponseView, hex_dump, size_text, status_class
+from ui.editor.response_raw import LINE_CHARS, display_text
 from ui.editor.response_tree import MAX_CHILDREN
-from ui.editor.response_viewer import LINE_CHARS, PARSE_HERE, ResponseViewer, display_text
+from ui.editor.response_viewer import PARSE_HERE, ResponseViewer
 from ui.widgets.palette import accent
 
 pytestmark = UI_MARKS

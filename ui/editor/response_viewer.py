@@ -9,11 +9,11 @@ too deeply for the tree). Three tabs follow:
 
 * **Body**: *Pretty*, JSON as a collapsible tree (:class:`~ui.editor.response_tree.JsonTreeModel`,
   built as it is opened), and *Raw*, the text as received, read-only and monospace. A body
-  that is not JSON has Raw only; a binary one a hex dump of its start. Raw is filled only
-  when first shown, in slices of :data:`RAW_SLICE` characters between passes of the event
-  loop, and a line longer than :data:`LINE_CHARS` is shown broken into pieces of that
-  length (the viewer says so): Qt lays out a line as one block, and a 1 MiB one-line JSON
-  would freeze the window for a second. "Copy body" copies the body as received.
+  that is not JSON has Raw only; a binary one a hex dump of its start. Raw
+  (:class:`~ui.editor.response_raw.RawBody`) is filled only when first shown, in slices
+  between passes of the event loop, and shows a very long line broken into pieces (the
+  viewer says so): Qt lays out a line as one block, and a 1 MiB one-line JSON would freeze
+  the window for a second. "Copy body" copies the body as received.
   A JSON body longer than :data:`PARSE_HERE` is parsed off the GUI thread (an op; 1 MiB
   takes over 100 ms), and the tree appears when it is read (``treeReady``).
 * **Headers**: a two-column table.
@@ -21,11 +21,10 @@ too deeply for the tree). Three tabs follow:
   for a redirect, where it points (redirects are not followed).
 
 **Find** (Ctrl+F anywhere in the viewer, F3 / Shift+F3 or Enter / Shift+Enter for next and
-previous, Esc to close) searches the Raw body, case-insensitively, and counts the matches
-in the whole body; from the Pretty tree it brings Raw forward. While a large body is still
-being filled in, next and previous move through what is in so far (the count says "still
-loading"), and the search is made again once it is all in: the window never waits. The
-viewer takes Ctrl+F before the window's own shortcuts while the focus is inside it. Its
+previous, Esc to close) is the Raw view's find bar (case-insensitive, counting the matches,
+never waiting for a large body to be filled in); from the Pretty tree it brings Raw
+forward. The viewer takes Ctrl+F before the window's own shortcuts while the focus is
+inside it. Its
 buttons and tabs have no Alt mnemonics: it appears on two pages, beside the menu bar's
 and the pages' own.
 
@@ -40,8 +39,8 @@ Signals:
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QFont, QGuiApplication, QKeyEvent, QKeySequence, QPalette, QTextDocument
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QFont, QGuiApplication, QKeyEvent, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -49,15 +48,12 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
-    QPlainTextEdit,
     QPushButton,
     QRadioButton,
     QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
-    QToolButton,
     QTreeView,
     QVBoxLayout,
     QWidget,
@@ -72,37 +68,18 @@ from ui.editor.response_data import (
     status_class,
     status_text,
 )
+from ui.editor.response_raw import LINE_CHARS, RawBody, display_text
 from ui.editor.response_tree import JsonTreeModel
 from ui.ops import Op
 from ui.widgets.palette import accent, mono
 
-__all__ = ["LINE_CHARS", "RAW_SLICE", "ResponseViewer", "display_text"]
+__all__ = ["PARSE_HERE", "ResponseViewer"]
 
-RAW_SLICE = 16_000
-"""Characters added to the Raw view per pass of the event loop."""
-LINE_CHARS = 2_000
-"""A longer line is shown broken into pieces of this many characters."""
 PARSE_HERE = 64 * 1024
 """A JSON body up to this many characters is parsed at once; a longer one off the GUI
 thread (an op), the tree saying "Reading the JSON…" meanwhile."""
 _EXPAND_TOP = 100
 """The tree opens its first level when the top level has at most this many members."""
-
-
-def display_text(text: str) -> tuple[str, bool]:
-    """``text`` with lines longer than :data:`LINE_CHARS` broken; and whether any was."""
-    if len(text) <= LINE_CHARS:
-        return text, False
-    lines = text.split("\n")
-    if all(len(line) <= LINE_CHARS for line in lines):
-        return text, False
-    pieces: list[str] = []
-    for line in lines:
-        if len(line) <= LINE_CHARS:
-            pieces.append(line)
-        else:
-            pieces += [line[i : i + LINE_CHARS] for i in range(0, len(line), LINE_CHARS)]
-    return "\n".join(pieces), True
 
 
 def _read_json(text: str) -> tuple[bool, object, str]:
@@ -136,10 +113,6 @@ class ResponseViewer(QWidget):
         self.json_value: object = None
         self.is_json = False
         """Whether the body parsed as JSON (and has the Pretty tree)."""
-        self._raw_source = ""
-        self._raw_at = 0
-        self._raw_filled = False
-        self._raw_lower: str | None = None
         self._generation = 0
         self._parsing = False
         self._notes: list[str] = []
@@ -203,19 +176,15 @@ class ResponseViewer(QWidget):
         self.tree.setColumnWidth(0, 220)
         self.tree.header().setAccessibleName("JSON tree columns")
         mono(self.tree)
-        self.raw = QPlainTextEdit()
-        self.raw.setReadOnly(True)
-        self.raw.setAccessibleName("Raw body text")
-        self.raw.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
-        self.raw.setTextInteractionFlags(
-            Qt.TextInteractionFlag.TextSelectableByMouse
-            | Qt.TextInteractionFlag.TextSelectableByKeyboard
-        )
-        mono(self.raw)
+        self.raw_body = RawBody()
+        self.raw_body.loaded.connect(self.rawLoaded)
+        self.raw = self.raw_body.edit
+        """The Raw view's text widget."""
+        self.find_bar, self.find_field = self.raw_body.find_bar, self.raw_body.find_field
+        self.find_count = self.raw_body.find_count
         self.body_stack = QStackedWidget()
         self.body_stack.addWidget(self.tree)
-        self.body_stack.addWidget(self.raw)
-        self.find_bar = self._build_find_bar()
+        self.body_stack.addWidget(self.raw_body)
         mode_bar = QHBoxLayout()
         mode_bar.setContentsMargins(0, 0, 0, 0)
         mode_bar.addWidget(self.pretty)
@@ -226,7 +195,6 @@ class ResponseViewer(QWidget):
         body_layout.setContentsMargins(0, 0, 0, 0)
         body_layout.addLayout(mode_bar)
         body_layout.addWidget(self.body_stack, 1)
-        body_layout.addWidget(self.find_bar)
 
         self.headers_table = QTableWidget(0, 2)
         self.headers_table.setAccessibleName("Response headers")
@@ -268,48 +236,9 @@ class ResponseViewer(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.note)
         layout.addWidget(self.tabs, 1)
-        self._slicer = QTimer(self)
-        self._slicer.setInterval(0)
-        self._slicer.setSingleShot(True)
-        self._slicer.timeout.connect(self._fill_raw_slice)
-        for widget in (self, self.tree, self.raw, self.headers_table, self.tabs, timing):
+        for widget in (self, self.tree, self.raw, self.find_field, self.headers_table, self.tabs):
             widget.installEventFilter(self)
-
-    def _build_find_bar(self) -> QWidget:
-        bar = QWidget()
-        self.find_field = QLineEdit()
-        self.find_field.setAccessibleName("Find in response")
-        self.find_field.setPlaceholderText("Find in the body")
-        self.find_field.setClearButtonEnabled(True)
-        self.find_field.textChanged.connect(self._find_changed)
-        self.find_field.returnPressed.connect(self.find_next)
-        self.find_field.installEventFilter(self)
-        self.find_prev_button = QToolButton()
-        self.find_prev_button.setText("↑")
-        self.find_prev_button.setAccessibleName("Previous match")
-        self.find_prev_button.setToolTip("Previous match (Shift+F3)")
-        self.find_prev_button.clicked.connect(self.find_previous)
-        self.find_next_button = QToolButton()
-        self.find_next_button.setText("↓")
-        self.find_next_button.setAccessibleName("Next match")
-        self.find_next_button.setToolTip("Next match (F3, Enter)")
-        self.find_next_button.clicked.connect(self.find_next)
-        self.find_count = QLabel()
-        self.find_count.setAccessibleName("Matches")
-        close = QToolButton()
-        close.setText("✕")
-        close.setAccessibleName("Close find")
-        close.setToolTip("Close the find bar (Esc)")
-        close.clicked.connect(self.close_find)
-        row = QHBoxLayout(bar)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.find_field, 1)
-        row.addWidget(self.find_prev_button)
-        row.addWidget(self.find_next_button)
-        row.addWidget(self.find_count)
-        row.addWidget(close)
-        bar.hide()
-        return bar
+        timing.installEventFilter(self)
 
     # -- showing -------------------------------------------------------------------
 
@@ -496,56 +425,21 @@ class ResponseViewer(QWidget):
 
     def _mode_changed(self, _on: bool = False) -> None:
         raw = self.mode() == "raw"
-        self.body_stack.setCurrentWidget(self.raw if raw else self.tree)
+        self.body_stack.setCurrentWidget(self.raw_body if raw else self.tree)
         if raw:
-            self._start_raw()
+            self.raw_body.start()
 
     def _set_raw(self, text: str) -> None:
-        self._slicer.stop()
-        self._raw_source, self._raw_at, self._raw_filled = text, 0, False
-        self._raw_lower = None
-        self.raw.clear()
-        if self.isVisible() and self.mode() == "raw":
-            self._start_raw()
-
-    def _start_raw(self) -> None:
-        if self._raw_filled or self._slicer.isActive() or self._raw_at:
-            return
-        self._fill_raw_slice()
-
-    def _fill_raw_slice(self) -> None:
-        text, start = self._raw_source, self._raw_at
-        end = min(len(text), start + RAW_SLICE)
-        if end < len(text):
-            newline = text.rfind("\n", start + RAW_SLICE // 2, end)
-            if newline >= 0:
-                end = newline + 1
-        if start == 0:
-            self.raw.setPlainText(text[:end])
-        else:
-            cursor = self.raw.textCursor()
-            cursor.movePosition(cursor.MoveOperation.End)
-            cursor.insertText(text[start:end])
-        self._raw_at = end
-        if end < len(text):
-            self._slicer.start()
-            return
-        self._raw_filled = True
-        cursor = self.raw.textCursor()
-        cursor.movePosition(cursor.MoveOperation.Start)
-        self.raw.setTextCursor(cursor)
-        self.rawLoaded.emit()
-        if self.find_bar.isVisible() and self.find_field.text():
-            self._find_changed(self.find_field.text())
+        self.raw_body.set_text(text, fill_now=self.isVisible() and self.mode() == "raw")
 
     @property
     def raw_loaded(self) -> bool:
         """Whether the Raw view holds the whole body."""
-        return self._raw_filled
+        return self.raw_body.is_loaded
 
     def raw_text(self) -> str:
         """The text the Raw view shows (all of it, even while it is still being filled)."""
-        return self._raw_source
+        return self.raw_body.text()
 
     def as_text(self) -> str:
         """The answer in words: status line, redirect, headers, blank line, body."""
@@ -560,23 +454,18 @@ class ResponseViewer(QWidget):
         if location is not None:
             head.append(f"Redirects to: {location}  (redirects are not followed)")
         head += [f"{name}: {value}" for name, value in v.headers]
-        return "\n".join(head) + "\n\n" + self._raw_source
+        return "\n".join(head) + "\n\n" + self.raw_text()
 
     # -- find ----------------------------------------------------------------------
 
     def open_find(self) -> None:
         """Show the find bar (the Raw view comes forward) and put the focus in it."""
         self.show_raw()
-        self.find_bar.show()
-        self.find_field.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        self.find_field.selectAll()
-        if self.find_field.text():
-            self._find_changed(self.find_field.text())
+        self.raw_body.open_find()
 
     def close_find(self) -> None:
         """Hide the find bar; the focus goes back to the body."""
-        self.find_bar.hide()
-        self.raw.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.raw_body.close_find()
 
     def find_text(self, text: str) -> int:
         """Find ``text`` in the body (the find bar opens with it); the number of matches."""
@@ -586,106 +475,35 @@ class ResponseViewer(QWidget):
 
     def match_count(self) -> int:
         """How many times the find field's text is in the body (case-insensitive)."""
-        needle = self.find_field.text().lower()
-        if not needle:
-            return 0
-        if self._raw_lower is None:
-            self._raw_lower = self._raw_source.lower()
-        return self._raw_lower.count(needle)
+        return self.raw_body.match_count()
 
     def find_next(self) -> bool:
         """Select the next match (wrapping around); False when there is none."""
-        return self._find(QTextDocument.FindFlag(0))
+        return self.raw_body.find_next()
 
     def find_previous(self) -> bool:
         """Select the previous match (wrapping around); False when there is none."""
-        return self._find(QTextDocument.FindFlag.FindBackward)
-
-    def current_match(self) -> int:
-        """The 1-based number of the selected match (0 when none is selected)."""
-        cursor = self.raw.textCursor()
-        needle = self.find_field.text().lower()
-        if not needle or not cursor.hasSelection() or cursor.selectedText().lower() != needle:
-            return 0
-        if self._raw_lower is None:
-            self._raw_lower = self._raw_source.lower()
-        return self._raw_lower.count(needle, 0, cursor.selectionStart()) + 1
-
-    def _find(self, flags: QTextDocument.FindFlag) -> bool:
-        needle = self.find_field.text()
-        if not needle:
-            return False
-        if not self.raw.find(needle, flags):
-            cursor = self.raw.textCursor()
-            backward = bool(flags & QTextDocument.FindFlag.FindBackward)
-            cursor.movePosition(
-                cursor.MoveOperation.End if backward else cursor.MoveOperation.Start
-            )
-            self.raw.setTextCursor(cursor)
-            if not self.raw.find(needle, flags):
-                self._show_count()
-                return False
-        self._show_count()
-        return True
-
-    def _find_changed(self, text: str) -> None:
-        self._raw_lower = None
-        if text:
-            cursor = self.raw.textCursor()
-            cursor.setPosition(cursor.selectionStart())
-            self.raw.setTextCursor(cursor)
-            self._find(QTextDocument.FindFlag(0))
-        else:
-            self._show_count()
-
-    def _show_count(self) -> None:
-        total = self.match_count()
-        if not self.find_field.text():
-            self.find_count.setText("")
-        elif total == 0:
-            self.find_count.setText("No matches")
-        else:
-            current = self.current_match()
-            text = f"{current} of {total}" if current else f"{total} match" + "es" * (total > 1)
-            self.find_count.setText(text if self._raw_filled else text + " (still loading)")
+        return self.raw_body.find_previous()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """Ctrl+F, F3 and Shift+F3 inside the viewer; Esc in the find field closes it."""
+        """Ctrl+F, F3 and Shift+F3 anywhere inside the viewer, before the window's keys."""
         kind = event.type()
-        if kind in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress) and isinstance(
-            event, QKeyEvent
+        if (
+            kind in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress)
+            and isinstance(event, QKeyEvent)
+            and RawBody.is_find_key(event)
         ):
-            wanted = (
-                event.matches(QKeySequence.StandardKey.Find)
-                or event.matches(QKeySequence.StandardKey.FindNext)
-                or event.matches(QKeySequence.StandardKey.FindPrevious)
-                or (watched is self.find_field and event.key() == Qt.Key.Key_Escape)
-                or (
-                    watched is self.find_field
-                    and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-                    and event.modifiers() & Qt.KeyboardModifier.ShiftModifier
-                )
-            )
-            if wanted:
-                event.accept()
-                if kind == QEvent.Type.KeyPress:
-                    self._key(event)
-                return True
+            event.accept()
+            if kind == QEvent.Type.KeyPress:
+                if event.matches(QKeySequence.StandardKey.Find):
+                    self.open_find()
+                else:
+                    if not self.find_bar.isVisible():
+                        self.open_find()
+                    forward = event.matches(QKeySequence.StandardKey.FindNext)
+                    self.find_next() if forward else self.find_previous()
+            return True
         return super().eventFilter(watched, event)
-
-    def _key(self, event: QKeyEvent) -> None:
-        if event.matches(QKeySequence.StandardKey.Find):
-            self.open_find()
-        elif event.matches(QKeySequence.StandardKey.FindPrevious) or (
-            event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-        ):
-            self.find_previous()
-        elif event.matches(QKeySequence.StandardKey.FindNext):
-            if not self.find_bar.isVisible():
-                self.open_find()
-            self.find_next()
-        elif event.key() == Qt.Key.Key_Escape:
-            self.close_find()
 
     # -- actions -------------------------------------------------------------------
 
