@@ -10,8 +10,10 @@ again replaces the handlers it made before (a test, a second window in one proce
 
 Where the file is (:func:`log_dir`): under ``$WEBHOOK_COMPOSER_HOME/logs`` when that is
 set (tests point it at ``tmp_path``), else platformdirs' user log folder for the app (for
-example ``~/.local/state/webhook-composer/log`` on Linux). A folder that cannot be made
-or written is not fatal: the app runs without its file, and :func:`setup_logging` says why.
+example ``~/.local/state/webhook-composer/log`` on Linux). The folder and the file are
+made when the first line is written, so a command that logs nothing (``curl`` without a
+workspace) leaves nothing behind. A file that cannot be written is not fatal: it is said
+once on stderr and the app goes on without it.
 
 **Secrets never reach the file or the screen.** The core masks secrets before anything is
 stored or logged; :class:`SecretMask`, a filter on every handler made here, is the last
@@ -39,12 +41,14 @@ renamed file until it rotates too. Nothing is lost.
 
 from __future__ import annotations
 
+import io
 import logging
 import os
 import re
 import sys
 import threading
 from collections.abc import Iterable
+from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -180,24 +184,43 @@ def remember_secrets(values: Iterable[str]) -> None:
     _MASK.remember(values)
 
 
-def setup_logging(*, verbose: bool = False, level: int = logging.INFO) -> str | None:
-    """Send the app's records to the log file (and stderr with ``verbose``).
+class _LogFile(RotatingFileHandler):
+    """The rotating file, made (with its folder) only when the first line is written; a
+    file that cannot be written is said once on stderr, and the lines after it dropped."""
 
-    Returns None when the file is being written, else why it is not (the app goes on).
-    """
-    close_logging()
-    handlers: list[logging.Handler] = []
-    problem = None
-    path = log_path()
-    try:
-        from logging.handlers import RotatingFileHandler
-
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handlers.append(
-            RotatingFileHandler(path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8")
+    def __init__(self, path: Path) -> None:
+        super().__init__(
+            path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8", delay=True
         )
-    except OSError as exc:
-        problem = f"The log file {path} cannot be written: {exc.strerror or exc}"
+        self.problem: str | None = None
+        """Why the file cannot be written, once that happened."""
+
+    def _open(self) -> io.TextIOWrapper:
+        Path(self.baseFilename).parent.mkdir(parents=True, exist_ok=True)
+        return super()._open()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if self.problem is None:
+            super().emit(record)
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        failure = sys.exc_info()[1]
+        if not isinstance(failure, OSError):
+            super().handleError(record)
+            return
+        self.problem = (
+            f"the log file {self.baseFilename} cannot be written "
+            f"({failure.strerror or failure}); the app goes on without it"
+        )
+        print(f"webhook-composer: {self.problem}", file=sys.stderr)
+
+
+def setup_logging(*, verbose: bool = False, level: int = logging.INFO) -> Path:
+    """Send the app's records to the log file (and stderr with ``verbose``); returns the
+    file's path. Nothing is made on disk until the first line is written."""
+    close_logging()
+    path = log_path()
+    handlers: list[logging.Handler] = [_LogFile(path)]
     if verbose:
         handlers.append(logging.StreamHandler(sys.stderr))
     for handler in handlers:
@@ -209,9 +232,7 @@ def setup_logging(*, verbose: bool = False, level: int = logging.INFO) -> str | 
             logger.addHandler(handler)
             if logger.level == logging.NOTSET or logger.level > level:
                 logger.setLevel(level)
-    if problem is not None and verbose:
-        print(f"webhook-composer: {problem}", file=sys.stderr)
-    return problem
+    return path
 
 
 def close_logging() -> None:

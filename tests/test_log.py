@@ -30,9 +30,9 @@ SECRET = "s3cr3t-Välue/+42"
 @pytest.fixture
 def log_file() -> Iterator[Path]:
     """The log set up under this test's WEBHOOK_COMPOSER_HOME; closed (and forgotten) after."""
-    assert logs.setup_logging() is None
+    path = logs.setup_logging()
     try:
-        yield logs.log_path()
+        yield path
     finally:
         logs.close_logging()
         logs._MASK.forget()
@@ -140,7 +140,7 @@ def test_the_file_rotates_and_keeps_a_bounded_number(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.setattr(logs, "MAX_BYTES", 4000)
-    assert logs.setup_logging() is None
+    logs.setup_logging()
     try:
         for i in range(400):
             logging.getLogger("composer").info("line %04d %s", i, "." * 60)
@@ -153,18 +153,29 @@ def test_the_file_rotates_and_keeps_a_bounded_number(
     assert "line 0399" in (folder / logs.LOG_FILE).read_text(encoding="utf-8")
 
 
-def test_an_unwritable_folder_is_said_not_fatal(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+def test_an_unwritable_folder_is_said_once_and_not_fatal(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     blocker = tmp_path / "file-not-folder"
     blocker.write_text("")
     monkeypatch.setenv("WEBHOOK_COMPOSER_HOME", str(blocker))
     try:
-        problem = logs.setup_logging()
-        logging.getLogger("composer").info("still fine")
+        logs.setup_logging()
+        logging.getLogger("composer").info("first")
+        logging.getLogger("composer").warning("second")
     finally:
         logs.close_logging()
-    assert problem is not None and "cannot be written" in problem and str(blocker) in problem
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "cannot be written" in err and str(blocker) in err
+
+
+def test_nothing_is_made_until_a_line_is_written(log_file: Path) -> None:
+    assert not log_file.parent.exists()
+    logging.getLogger("composer").debug("below the level: not written")
+    assert not log_file.parent.exists()
+    logging.getLogger("composer").info("now")
+    assert "now" in _text(log_file)
 
 
 def test_setting_up_again_replaces_the_handlers(log_file: Path) -> None:
@@ -202,7 +213,6 @@ def test_without_verbose_stderr_stays_quiet(cli_env: dict[str, str], python: str
     )
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
-    assert (Path(cli_env["WEBHOOK_COMPOSER_HOME"]) / "logs" / logs.LOG_FILE).exists()
 
 
 def test_the_option_is_documented() -> None:
