@@ -19,6 +19,7 @@ from composer.delivery.outbox import LazySecrets
 from composer.delivery.record import last_response_body, latest_delivery_id
 from composer.delivery.records import Deliveries, Delivery, RenderFailed
 from composer.delivery.retry import RetryPolicy
+from composer.errors import SendError
 from composer.model import Request
 from composer.store.database import Database
 from ui.ops import Changed, Op, OpChanges
@@ -27,6 +28,7 @@ from ui.ops.engine import SecretsSource, SendJob, secret_getter
 __all__ = [
     "MOVES",
     "Recorded",
+    "cancel_unstarted",
     "get",
     "last_delivery",
     "last_response",
@@ -113,6 +115,23 @@ def move(parent: QObject | None, path: Path, delivery_id: int, verb: str) -> Op[
     def work(db: Database) -> Changed[Delivery]:
         records = Deliveries(db)
         getattr(records, verb)(delivery_id)
+        return Changed(records.get(delivery_id), CHANGED)
+
+    return Op(parent, work, path=path, write=True)
+
+
+def cancel_unstarted(parent: QObject | None, path: Path, delivery_id: int) -> Op[Delivery]:
+    """Cancel a delivery only if no attempt of it has started (checked in the transaction
+    that cancels it, so the engine cannot claim it in between); fails with a
+    :class:`~composer.errors.SendError` once one has, and the delivery ends as it ends."""
+
+    def work(db: Database) -> Changed[Delivery]:
+        records = Deliveries(db)
+        with db.transaction():
+            delivery = records.get(delivery_id)
+            if delivery.attempts or delivery.state not in ("queued", "draft"):
+                raise SendError(f"Delivery {delivery_id} has started; it ends as it ends.")
+            records.cancel(delivery_id)
         return Changed(records.get(delivery_id), CHANGED)
 
     return Op(parent, work, path=path, write=True)

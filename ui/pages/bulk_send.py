@@ -317,7 +317,7 @@ class BulkSendDialog(QDialog):
         self.cancel_button.setEnabled(False)
         self.status.setText("Cancelling… attempts already on the wire finish first.")
         for delivery_id in sorted(self._open - self._started):
-            delivery_ops.move(self, self.path, delivery_id, "cancel").success(
+            delivery_ops.cancel_unstarted(self, self.path, delivery_id).success(
                 lambda moved: self._cancelled(moved.id)
             ).failure(self._ended_meanwhile_of(delivery_id)).run()
 
@@ -330,8 +330,10 @@ class BulkSendDialog(QDialog):
 
     def _ended_meanwhile(self, delivery_id: int) -> None:
         def how(delivery: Delivery) -> None:
-            state = delivery.state
-            self._settle(delivery_id, _outcome(state) or state)
+            outcome = _outcome(delivery.state)
+            if outcome is None:
+                return  # still on the wire: the engine's update settles it
+            self._settle(delivery_id, outcome)
             self._maybe_done()
 
         delivery_ops.get(self, self.path, delivery_id).success(how).run()
