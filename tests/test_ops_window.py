@@ -97,6 +97,7 @@ def test_a_rename_error_goes_once_the_rename_succeeds(qtbot: QtBot, window: Any)
     assert not window.rename_current(taken)
     assert window.last_problem and window.statusBar().currentMessage() == window.last_problem
     assert window.rename_current("Mine renamed")
+    qtbot.waitUntil(lambda: window.current_name == "Mine renamed")  # stored by a write op
     assert window.last_problem == ""
     assert window.statusBar().currentMessage() == ""
 

@@ -8,6 +8,7 @@ import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QTextDocument
 
+from composer.errors import KnownError
 from composer.model import Person, Request
 from composer.rendering.diagnostics import Diagnostic
 from composer.store.database import Database
@@ -103,18 +104,40 @@ def test_free_name(wanted: str, taken: set[str], name: str) -> None:
     assert free_name(wanted, taken) == name
 
 
-def test_controller_delete_and_undo(tmp_path: Any) -> None:
+def test_controller_delete_and_undo(qtbot: Any, tmp_path: Any) -> None:
     with Database(tmp_path / "w.sqlite3") as db:
         controller = RequestsController(db)
-        name = controller.new()
+        with qtbot.waitSignal(controller.opened) as opened:
+            name = controller.new()
+        assert opened.args == [name]
         request = controller.get(name)
-        controller.delete(request)
+        with qtbot.waitSignal(controller.closed):
+            controller.delete(request)
         assert controller.names() == []
-        controller.undo()
+        with qtbot.waitSignal(controller.opened):
+            controller.undo()
         assert controller.names() == [name]
         assert controller.recipes()
-        controller.new_from_recipe(controller.recipes()[0][0])
+        with qtbot.waitSignal(controller.opened):
+            controller.new_from_recipe(controller.recipes()[0][0])
         assert len(controller.names()) == 2
+        with qtbot.waitSignal(controller.loaded) as loaded:
+            controller.load(name)
+        assert loaded.args == [name, request]
+
+
+def test_controller_refusals_are_told_at_once_or_by_a_signal(qtbot: Any, tmp_path: Any) -> None:
+    with Database(tmp_path / "w.sqlite3") as db:
+        controller = RequestsController(db)
+        with qtbot.waitSignal(controller.opened):
+            name = controller.new()
+        with pytest.raises(KnownError, match="already exists"):  # told before any write
+            controller.rename("Another", name)
+        db.requests.delete(name)  # gone meanwhile (another program): only the write sees it
+        with qtbot.waitSignal(controller.refused) as refused:
+            controller.duplicate(name)
+        assert refused.args == [f'There is no request named "{name}" in the workspace.']
+        assert controller.names() == []
 
 
 def test_variable_paths_offer_nested_attributes_and_secrets() -> None:

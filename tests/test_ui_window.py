@@ -58,13 +58,13 @@ def test_delete_then_undo_restores_the_request(qtbot: Any, window: Any) -> None:
     name = window.current_name
     window.composer.body_tab.editor.set_text('{"edited": true}')  # unsaved edit
     window.delete_current()
+    qtbot.waitUntil(lambda: window.current_name != name)  # deleted by a write op
     assert name not in window.requests.names()
-    assert window.current_name != name
     assert "Undo" in window.statusBar().currentMessage()
     assert window.undo_button.isVisibleTo(window)
     qtbot.mouseClick(window.undo_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.current_name == name)
     assert name in window.requests.names()
-    assert window.current_name == name
     assert window.db.requests.get(name).body == '{"edited": true}'
 
 
@@ -89,9 +89,9 @@ def test_ctrl_s_saves_at_once(qtbot: Any, window: Any, tmp_path: Path) -> None:
 
 def test_ctrl_n_creates_and_ctrl_f_searches(qtbot: Any, window: Any) -> None:
     qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
-    assert window.current_name == "New request"
+    qtbot.waitUntil(lambda: window.current_name == "New request")
     qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
-    assert window.current_name == "New request 2"
+    qtbot.waitUntil(lambda: window.current_name == "New request 2")
     qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     assert window.request_list.search.hasFocus()
     qtbot.keyClicks(window.request_list.search, "trello")
@@ -113,19 +113,19 @@ def test_invalid_names_are_refused_plainly(window: Any, new_name: str, message: 
     assert window.current_name == "Close: lead from a signup"
 
 
-def test_rename_and_duplicate(window: Any) -> None:
+def test_rename_and_duplicate(qtbot: Any, window: Any) -> None:
     window.open_request("Plain JSON: id and email")
     assert window.rename_current("Renamed")
-    assert window.current_name == "Renamed"
+    qtbot.waitUntil(lambda: window.current_name == "Renamed")
     window.request_list.duplicateRequested.emit()
-    assert window.current_name == "Renamed copy"
+    qtbot.waitUntil(lambda: window.current_name == "Renamed copy")
 
 
-def test_new_from_recipe(window: Any) -> None:
+def test_new_from_recipe(qtbot: Any, window: Any) -> None:
     window.request_list.recipesWanted.emit()
     assert window.request_list.recipe_menu.actions()
     window.new_from_recipe("Plain JSON: id and email")
-    assert window.current_name == "Plain JSON: id and email 2"
+    qtbot.waitUntil(lambda: window.current_name == "Plain JSON: id and email 2")
 
 
 def test_the_auth_helper_keeps_the_token_as_a_secret(qtbot: Any, window: Any) -> None:
@@ -223,6 +223,7 @@ def test_a_rename_right_after_an_autosave_keeps_the_edit(qtbot: Any, window: Any
     window.composer.body_tab.editor.set_text('{"edit": "before the rename"}')
     window.save_in_background()  # what the autosave timer does
     assert window.rename_current("Renamed at once")
+    qtbot.waitUntil(lambda: window.current_name == "Renamed at once")  # after the autosave
     assert window.last_problem == ""
     assert window.db.requests.get("Renamed at once").body == '{"edit": "before the rename"}'
     assert not window.db.requests.exists(name)
@@ -257,12 +258,15 @@ def test_an_empty_workspace_disables_the_composer_until_a_request_exists(
     qtbot: Any, window: Any
 ) -> None:
     for _ in window.requests.names():
+        shown = window.current_name
         window.delete_current()
+        qtbot.waitUntil(lambda shown=shown: window.current_name != shown)
     assert window.requests.names() == [] and window.current_name is None
     assert not window.composer.isEnabled()
     window.save_now()  # nothing to save, nothing fails
     qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
-    assert window.current_name == "New request" and window.composer.isEnabled()
+    qtbot.waitUntil(lambda: window.current_name == "New request")
+    assert window.composer.isEnabled()
 
 
 def test_a_request_made_elsewhere_is_shown_on_request(qtbot: Any, window: Any) -> None:

@@ -2,20 +2,49 @@
 
 :class:`RequestsController` turns the request list's buttons into
 :class:`~composer.store.requests.RequestRepo` calls and keeps the undo stack; it holds no
-widget. Every refusal (an empty or taken name, a store that cannot write) comes back as
-:class:`~composer.errors.KnownError`, whose sentence the window shows as it is.
+widget. Decisions:
+
+* **Writes are ops.** New, from a recipe, duplicate, rename, delete and undo run as write
+  ops (:mod:`ui.ops`, the one ordered write lane, so an autosave asked for first is
+  written first); the GUI thread never waits on SQLite for them. Their effect is
+  announced once stored: ``listChanged``, then ``opened`` or ``closed``. The method
+  returns at once, with the name the request will have.
+* **Refusals.** What is told at once (an empty, multi-line or
+  over-long name; a name the list already holds) raises
+  :class:`~composer.errors.StoreError` at once, so the window explains it before anything
+  moves. What only the workspace can say (busy, read-only, a name another program took
+  meanwhile) comes back as ``refused(str)``, one plain sentence; a parent that offers
+  ``show_problem(str)`` (the main window) shows it.
+* **Reads.** :meth:`names` and :meth:`get` still read the workspace when asked (small
+  queries the window makes as it shows a request), because other parts of the window
+  still store requests without telling anyone; :meth:`load` reads one off the GUI
+  thread for a caller that can wait for ``loaded``.
+* **Saving now** (:meth:`save`) stays a direct write: it is the window's "flush before
+  closing or switching", whose caller needs to know that the text is stored. The
+  frequent saves are the autosave's ops (:func:`ui.ops.requests.save`).
+
+Signals:
+    listChanged(): the set of names changed.
+    opened(str): this request should now be shown (created, restored, renamed).
+    closed(str): this request is gone (deleted); show another.
+    refused(str): a write the workspace refused, as one plain sentence.
+    loaded(str, object): :meth:`load` read this request (a ``Request``).
 """
 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
-from composer.errors import KnownError, StoreError
+from composer.errors import StoreError
 from composer.model import Request
 from composer.store.database import Database
+from composer.store.requests import copy_name
+from ui.ops import Changed, Op, OpChanges, OpError
 from ui.window.request_list import DeleteRequestCommand
 
 __all__ = ["RequestsController", "free_name"]
@@ -41,17 +70,28 @@ class RequestsController(QObject):
         listChanged(): the set of names changed.
         opened(str): this request should now be shown (created, restored, renamed).
         closed(str): this request is gone (deleted); show another.
+        refused(str): a write the workspace refused, as one plain sentence.
+        loaded(str, object): :meth:`load` read this request.
     """
 
     listChanged = Signal()
     opened = Signal(str)
     closed = Signal(str)
+    refused = Signal(str)
+    loaded = Signal(str, object)
 
     def __init__(self, db: Database, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._db = db
+        self.path = db.path
+        """The workspace file the ops open on their threads."""
         self.undo_stack = QUndoStack(self)
         """Undo for deletions."""
+        show = getattr(parent, "show_problem", None)
+        if callable(show):
+            self.refused.connect(show)
+
+    # -- reading ---------------------------------------------------------------------
 
     def names(self) -> list[str]:
         """Every request's name, in list order."""
@@ -61,18 +101,14 @@ class RequestsController(QObject):
         """The stored request."""
         return self._db.requests.get(name)
 
-    def save(self, name: str, request: Request) -> None:
-        """Store edits of ``name`` (its name unchanged)."""
-        self._db.requests.update(name, request)
+    def load(self, name: str) -> None:
+        """Read ``name`` off the GUI thread; ``loaded`` carries it (``refused`` says why not)."""
+        Op(self, lambda db: db.requests.get(name), path=self.path).success(
+            lambda request: self._loaded(name, request)
+        ).failure(self._refused).run()
 
-    def new(self, template: Request | None = None) -> str:
-        """Store a new request (blank, or a copy of ``template``) under a free name."""
-        base = template or Request(name=NEW_NAME, url="https://example.com/webhook", body="{}")
-        name = free_name(base.name, set(self.names()))
-        self._db.requests.create(dataclasses.replace(base, name=name))
-        self.listChanged.emit()
-        self.opened.emit(name)
-        return name
+    def _loaded(self, name: str, request: Request) -> None:
+        self.loaded.emit(name, request)
 
     def recipes(self) -> list[tuple[str, str]]:
         """The shipped recipes as (name, one-line description), in file order."""
@@ -93,6 +129,21 @@ class RequestsController(QObject):
                 out.append((Request.from_file(path).name, str(about)))
         return out
 
+    # -- writing ---------------------------------------------------------------------
+
+    def save(self, name: str, request: Request) -> None:
+        """Store edits of ``name`` (its name unchanged) now (see the module docstring)."""
+        self._db.requests.update(name, request)
+
+    def new(self, template: Request | None = None) -> str:
+        """Store a new request (blank, or a copy of ``template``) under a free name, then
+        open it; returns that name."""
+        base = template or Request(name=NEW_NAME, url="https://example.com/webhook", body="{}")
+        name = free_name(base.name, set(self.names()))
+        request = dataclasses.replace(base, name=name)
+        self._write(lambda db: db.requests.create(request), self._stored)
+        return name
+
     def new_from_recipe(self, recipe_name: str) -> str:
         """Store a new request made from the shipped recipe ``recipe_name`` and open it."""
         from composer.store.seed import load_recipes
@@ -103,14 +154,12 @@ class RequestsController(QObject):
         raise StoreError(f'There is no recipe named "{recipe_name}".')
 
     def duplicate(self, name: str) -> str:
-        """Store a copy of ``name`` ("NAME copy") and open it."""
-        copy = self._db.requests.duplicate(name)
-        self.listChanged.emit()
-        self.opened.emit(copy.name)
-        return copy.name
+        """Store a copy of ``name`` ("NAME copy") and open it; returns the copy's name."""
+        self._write(lambda db: db.requests.duplicate(name), self._stored)
+        return copy_name(name, set(self.names()))
 
     def rename(self, name: str, new_name: str) -> str:
-        """Rename ``name``; StoreError says why a name is refused."""
+        """Rename ``name``, then open it; StoreError says at once why a name is refused."""
         new_name = new_name.strip()
         if not new_name:
             raise StoreError("A request needs a name; the name cannot be empty.")
@@ -118,9 +167,10 @@ class RequestsController(QObject):
             return name
         if "\n" in new_name or len(new_name) > 200:
             raise StoreError("A request name is one line of at most 200 characters.")
-        self._db.requests.rename(name, new_name)
-        self.listChanged.emit()
-        self.opened.emit(new_name)
+        if new_name in set(self.names()):
+            raise StoreError(f'A request named "{new_name}" already exists; choose another name.')
+
+        self._write(lambda db: db.requests.rename(name, new_name), self._stored)
         return new_name
 
     def delete(self, request: Request) -> None:
@@ -132,16 +182,32 @@ class RequestsController(QObject):
         self.undo_stack.undo()
 
     def _delete(self, name: str) -> None:
-        self._db.requests.delete(name)
-        self.listChanged.emit()
-        self.closed.emit(name)
+        def deleted(_: None) -> None:
+            self.listChanged.emit()
+            self.closed.emit(name)
+
+        self._write(lambda db: db.requests.delete(name), deleted)
 
     def _restore(self, request: Request) -> None:
-        try:
-            self._db.requests.create(request)
-        except KnownError:
-            name = free_name(request.name, set(self.names()))
-            self._db.requests.create(dataclasses.replace(request, name=name))
-            request = dataclasses.replace(request, name=name)
+        def restore(db: Database) -> Request:
+            with db.transaction():  # a name taken meanwhile: the next free one
+                name = free_name(request.name, set(db.requests.names()))
+                return db.requests.create(dataclasses.replace(request, name=name))
+
+        self._write(restore, self._stored)
+
+    # -- what the ops answer -------------------------------------------------------------
+
+    def _write(self, work: Callable[[Database], Any], done: Callable[[Any], None]) -> None:
+        def op(db: Database) -> Changed[Any]:
+            return Changed(work(db), OpChanges(requests=True))
+
+        Op[Any](self, op, path=self.path, write=True).success(done).failure(self._refused).run()
+
+    def _stored(self, request: Request) -> None:
         self.listChanged.emit()
         self.opened.emit(request.name)
+
+    def _refused(self, error: OpError) -> None:
+        self.listChanged.emit()  # the list shows what the workspace holds
+        self.refused.emit(error.message)
