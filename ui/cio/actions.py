@@ -97,11 +97,12 @@ class CioActions(QObject):
         """Hold ``key`` in memory for this session (None forgets it)."""
         self._session_key = key.strip() if key else None
 
-    def client(self, cancelled: Callable[[], bool]) -> CioClient:
-        """A client of the workspace's Customer.io (call it in a worker: it reads the keychain)."""
+    def client(self, cancelled: Callable[[], bool], db: Database) -> CioClient:
+        """A client of the workspace's Customer.io (call it in a worker, with the worker's own
+        connection ``db``: it reads the workspace and the keychain)."""
         try:
             return open_client(
-                self.db,
+                db,
                 key=self._session_key,
                 policy=self.policy,
                 timeout=self.timeout,

@@ -33,6 +33,7 @@ from composer.cioapi import (
     workspaces_label,
 )
 from composer.cioapi.connection import KEY_ID_SETTING
+from composer.store.database import Database
 from ui.cio.dialog_base import CioDialog, escape
 
 if TYPE_CHECKING:
@@ -118,8 +119,7 @@ class ConnectDialog(CioDialog):
         self.region.setCurrentIndex(1 if connection.region == "eu" else 0)
         self.address.setText(connection.api_url or "")
         self._show_state()
-        db = self.cio.db
-        self.run(lambda _p, _c: KeyStore(db).problem, self._probed, "Opening the keychain…")
+        self.run(lambda _p, _c, db: KeyStore(db).problem, self._probed, "Opening the keychain…")
 
     def _probed(self, problem: Any) -> None:
         self.keychain_problem = problem if isinstance(problem, str) else None
@@ -154,7 +154,7 @@ class ConnectDialog(CioDialog):
         key, region, api_url = self._chosen()
         policy, timeout = self.cio.policy, self.cio.timeout
 
-        def work(_progress: Any, cancelled: Any) -> str:
+        def work(_progress: Any, cancelled: Any, _db: Any) -> str:
             found = check_key(
                 key, region, api_url, policy=policy, timeout=timeout, cancelled=cancelled
             )
@@ -169,10 +169,10 @@ class ConnectDialog(CioDialog):
     def connect_key(self) -> None:
         """Test the key, then keep it (keychain, or this session) with the region."""
         key, region, api_url = self._chosen()
-        db, policy, timeout = self.cio.db, self.cio.policy, self.cio.timeout
+        policy, timeout = self.cio.policy, self.cio.timeout
         remember = self.keychain_problem is None
 
-        def work(_progress: Any, cancelled: Any) -> str:
+        def work(_progress: Any, cancelled: Any, db: Database) -> str:
             found = login(
                 db,
                 key,
@@ -198,9 +198,8 @@ class ConnectDialog(CioDialog):
     def forget(self) -> None:
         """Forget the key (keychain and session); the region stays."""
         self.cio.keep_for_session(None)
-        db = self.cio.db
 
-        def work(_progress: Any, _cancelled: Any) -> None:
+        def work(_progress: Any, _cancelled: Any, db: Database) -> None:
             logout(db)
             db.settings.delete(KEY_ID_SETTING)
 

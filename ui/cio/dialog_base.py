@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from composer.store.database import Database
 from ui.cio.tasks import CioJobs, Progress
 from ui.ops import OpError
 from ui.widgets.palette import accent
@@ -58,7 +59,7 @@ class CioDialog(QDialog):
         self.cio = cio
         self.setWindowTitle(title)
         self.setAccessibleName(title)
-        self.jobs = CioJobs(self)
+        self.jobs = CioJobs(self, cio.db.path)
         """This dialog's background work."""
         self.message = ""
         """The status line's last text (plain)."""
@@ -96,11 +97,12 @@ class CioDialog(QDialog):
 
     def run(
         self,
-        work: Callable[[Progress, Callable[[], bool]], Any],
+        work: Callable[[Progress, Callable[[], bool], Database], Any],
         done: Callable[[Any], None],
         doing: str,
     ) -> bool:
-        """Run ``work`` in the background; ``done`` gets its value (failures are shown)."""
+        """Run ``work(progress, cancelled, db)`` in the background (``db``: the worker's own
+        connection); ``done`` gets its value (failures are shown)."""
 
         def answer(value: Any) -> None:
             if isinstance(value, OpError):

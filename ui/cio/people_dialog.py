@@ -38,6 +38,7 @@ from composer.cioapi import (
     PulledPeople,
     pull_people,
 )
+from composer.store.database import Database
 from ui.cio.dialog_base import CioDialog, escape
 from ui.ops import Changed, Op, OpChanges
 from ui.widgets.palette import accent
@@ -166,7 +167,7 @@ class PeopleDialog(CioDialog):
 
     def pull(self) -> None:
         """Pull the chosen people (in the background)."""
-        cio, db = self.cio, self.cio.db
+        cio = self.cio
         segment: int | None = None
         ids: list[str] = []
         emails: list[str] = []
@@ -184,8 +185,8 @@ class PeopleDialog(CioDialog):
                 return
             doing = f"Pulling {len(ids) + len(emails)} people…"
 
-        def work(progress: Any, cancelled: Callable[[], bool]) -> Changed[PeoplePull]:
-            with cio.client(cancelled) as client:
+        def work(progress: Any, cancelled: Callable[[], bool], db: Database) -> Changed[PeoplePull]:
+            with cio.client(cancelled, db) as client:
                 pulled = pull_people(
                     db,
                     client,

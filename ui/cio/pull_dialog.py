@@ -201,8 +201,8 @@ class PullDialog(CioDialog):
         """List the campaigns (in the background)."""
         cio = self.cio
 
-        def work(_progress: Any, cancelled: Callable[[], bool]) -> list[Campaign]:
-            with cio.client(cancelled) as client:
+        def work(_progress: Any, cancelled: Callable[[], bool], db: Database) -> list[Campaign]:
+            with cio.client(cancelled, db) as client:
                 return list_campaigns(client)
 
         self.run(work, self._listed, "Listing the campaigns…")
@@ -261,11 +261,11 @@ class PullDialog(CioDialog):
 
     def list_actions(self, campaign_id: int) -> None:
         """List the campaign's actions and their local standing (in the background)."""
-        cio, db = self.cio, self.cio.db
+        cio = self.cio
 
-        def work(_progress: Any, cancelled: Callable[[], bool]) -> list[ActionRow]:
+        def work(_progress: Any, cancelled: Callable[[], bool], db: Database) -> list[ActionRow]:
             values = cio.secret_values()
-            with cio.client(cancelled) as client:
+            with cio.client(cancelled, db) as client:
                 found = client.campaign_actions(campaign_id)
             return action_rows(db, campaign_id, found, values)
 
@@ -343,12 +343,12 @@ class PullDialog(CioDialog):
         campaign_id = self.chosen_campaign()
         if campaign_id is None:
             return
-        cio, db = self.cio, self.cio.db
+        cio = self.cio
         cio.window.save_now()
 
-        def work(progress: Any, cancelled: Callable[[], bool]) -> CampaignPull:
+        def work(progress: Any, cancelled: Callable[[], bool], db: Database) -> CampaignPull:
             values = cio.secret_values()
-            with cio.client(cancelled) as client:
+            with cio.client(cancelled, db) as client:
                 return pull_campaign(
                     db,
                     client,

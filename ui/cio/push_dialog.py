@@ -48,6 +48,7 @@ from composer.cioapi import (
     plan_push,
     push_action,
 )
+from composer.store.database import Database
 from ui.cio.dialog_base import CioDialog, escape
 from ui.cio.pull_dialog import diff_text
 from ui.widgets.palette import accent, mono
@@ -167,14 +168,14 @@ class PushDialog(CioDialog):
         name = self.request_name
         if name is None:
             return
-        cio, db = self.cio, self.cio.db
+        cio = self.cio
         self.plan = None
         self.pushed_result = None
         self._show_plan()
 
-        def work(progress: Any, cancelled: Callable[[], bool]) -> PushPlan:
+        def work(progress: Any, cancelled: Callable[[], bool], db: Database) -> PushPlan:
             values = cio.secret_values()
-            with cio.client(cancelled) as client:
+            with cio.client(cancelled, db) as client:
                 return plan_push(
                     db, client, name, secret_values=values, progress=progress, cancelled=cancelled
                 )
@@ -328,14 +329,14 @@ class PushDialog(CioDialog):
         plan = self.plan
         if plan is None or self.needs():
             return
-        cio, db = self.cio, self.cio.db
+        cio = self.cio
         confirm, force, secrets = self.overwrite.isChecked(), self.force.isChecked(), None
         if plan.secrets:
             secrets = self.secrets_choice()
 
-        def work(_progress: Any, cancelled: Callable[[], bool]) -> PushResult | str:
+        def work(_progress: Any, cancelled: Callable[[], bool], db: Database) -> PushResult | str:
             values = cio.secret_values()
-            with cio.client(cancelled) as client:
+            with cio.client(cancelled, db) as client:
                 try:
                     return push_action(
                         db,

@@ -10,6 +10,8 @@ an :class:`~ui.ops.OpError` (plain data, never the exception). Decisions:
 * **No thread of its own.** The op's worker belongs to the ops' pool, so no QThread is
   made, deleted or waited on here; a closing dialog cancels its job and waits (bounded)
   for the function to return, so no call to Customer.io outlives the window.
+* **A connection of its own.** A job's function gets the worker thread's own connection to
+  the workspace (``work(progress, cancelled, db)``), never the GUI thread's.
 * **Progress crosses threads as a signal.** The hook emits :attr:`CioJobs.progressed`
   from the worker; Qt queues it to the dialog on the GUI thread.
 * **Secrets stay in the closure.** The App API key never travels in a signal: the
@@ -24,6 +26,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
@@ -34,7 +37,9 @@ __all__ = ["CioJobs", "Progress"]
 
 Progress = Callable[[str, int, int | None], None]
 """``progress(stage, done, total)``; ``total`` None when unknown."""
-Work = Callable[[Progress, Callable[[], bool]], Any]
+Work = Callable[[Progress, Callable[[], bool], Any], Any]
+"""``work(progress, cancelled, db)``: ``db`` is the worker thread's own connection to the
+workspace (None for jobs made without one)."""
 
 
 class _Job:
@@ -56,8 +61,10 @@ class CioJobs(QObject):
     busyChanged = Signal(bool)
     progressed = Signal(str, int, object)
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, parent: QObject | None = None, path: Path | None = None) -> None:
         super().__init__(parent)
+        self.path = path
+        """The workspace file each job's worker opens for itself (None: none)."""
         self._job: _Job | None = None
         self._started: list[_Job] = []  # until their functions return
 
@@ -78,11 +85,12 @@ class CioJobs(QObject):
         self._started = [j for j in self._started if not j.ended.is_set()] + [job]
         progressed = self.progressed
 
-        def call(_db: object) -> Any:
+        def call(db: Any) -> Any:
             try:
                 return work(
                     lambda stage, count, total: progressed.emit(stage, count, total),
                     job.stop.is_set,
+                    db,
                 )
             finally:
                 job.ended.set()
@@ -93,7 +101,7 @@ class CioJobs(QObject):
                 self.busyChanged.emit(False)
             done(value)
 
-        Op(self, call).success(answer).failure(answer).run()
+        Op(self, call, path=self.path).success(answer).failure(answer).run()
         self.busyChanged.emit(True)
         return True
 
