@@ -87,13 +87,17 @@ def test_ctrl_s_saves_at_once(qtbot: Any, window: Any, tmp_path: Path) -> None:
         assert again.requests.get(name).url == "https://example.com/saved"
 
 
-def test_ctrl_n_creates_and_ctrl_f_searches(qtbot: Any, window: Any) -> None:
+def test_ctrl_n_creates_and_ctrl_k_searches(qtbot: Any, window: Any) -> None:
     qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: window.current_name == "New request")
     qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: window.current_name == "New request 2")
-    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
-    assert window.request_list.search.hasFocus()
+    window.composer.body_tab.editor.setFocus()
+    qtbot.waitUntil(lambda: not window.request_list.search.hasFocus())
+    qtbot.keyClick(
+        window.focusWidget() or window, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier
+    )
+    qtbot.waitUntil(window.request_list.search.hasFocus)
     qtbot.keyClicks(window.request_list.search, "trello")
     assert window.request_list.proxy.rowCount() == 1
 

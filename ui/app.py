@@ -279,8 +279,10 @@ def install_pages(window: MainWindow, db: Database) -> None:
     window.add_screenshot("secrets.png", lambda: secrets_dialog(picture=True))
 
     from ui.cio.actions import install_cio_menu
+    from ui.dialogs.preferences import install_preferences
 
     install_cio_menu(window)
+    install_preferences(window)
 
 
 def _use_url(window: MainWindow, url: str) -> None:

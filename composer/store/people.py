@@ -189,7 +189,7 @@ class PeopleRepo:
         """People whose id, email or any attribute value contains ``text`` (all, for "")."""
         if not text:
             return self.list(limit, offset)
-        source, where, params = self._search_where(text)
+        source, where, params = self.search_condition(text)
         params.update(limit=-1 if limit is None else limit, offset=offset)
         order = "s.rowid" if source == _FROM else "people.rowid"
         rows = self._db.fetchall(
@@ -203,12 +203,13 @@ class PeopleRepo:
         """How many people :meth:`search` finds."""
         if not text:
             return self.count()
-        source, where, params = self._search_where(text)
+        source, where, params = self.search_condition(text)
         row = self._db.fetchone(f"SELECT count(*) {source} WHERE {where}", params)
         return int(row[0]) if row else 0
 
-    def _search_where(self, text: str) -> tuple[str, str, dict[str, Any]]:
-        """The FROM clause, the condition and the parameters of a search for ``text``."""
+    def search_condition(self, text: str) -> tuple[str, str, dict[str, Any]]:
+        """The FROM clause, the condition and the parameters of a search for ``text``: the
+        one people search, which other queries (the People table's sort and filters) wrap."""
         params: dict[str, Any] = {"p": like_pattern(text)}
         kind = self._db.people_search
         if not kind:

@@ -115,7 +115,7 @@ def table_page(db: Database, query: TableQuery, limit: int, offset: int = 0) -> 
     params: dict[str, Any] = {"limit": limit, "offset": offset}
     where = ["1"]
     if query.search:
-        source, matches, found = db.people._search_where(query.search)  # the one search
+        source, matches, found = db.people.search_condition(query.search)  # the one search
         params.update(found)
         where.append(f"people.rowid IN (SELECT people.rowid {source} WHERE {matches})")
     for n, (column, text) in enumerate(query.filters):

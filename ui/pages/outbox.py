@@ -98,6 +98,18 @@ def last_result_text(status: int | None, error: str | None) -> str:
     return _SENTENCE_END.split(error, maxsplit=1)[0]
 
 
+_ACTION_TIPS = {
+    "retry_now": "Send this delivery's next attempt now instead of at its scheduled time",
+    "cancel": "Stop this delivery: no more attempts (one already on the wire still finishes)",
+    "approve": "Send this draft: drafts wait here until someone approves them",
+    "discard": "Throw this draft away without sending it",
+    "send_again": "Record and send a new delivery of the same request to the same person, "
+    "with the request and data as they were (asks first)",
+    "open_request": "Open the request this delivery was made from in the composer",
+}
+"""What each delivery action does, for its button's tooltip."""
+
+
 class LastResultDelegate(QStyledItemDelegate):
     """Draws the list's "Last result" cell as :func:`last_result_text` words."""
 
@@ -258,6 +270,7 @@ class OutboxPage(QWidget):
         ):
             button = QPushButton(text)
             button.setAccessibleName(text.replace("&", ""))
+            button.setToolTip(_ACTION_TIPS[key])
             button.clicked.connect(lambda _=False, k=key: self.act(k))
             buttons.addWidget(button)
             self.action_buttons[key] = button

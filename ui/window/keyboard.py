@@ -83,8 +83,6 @@ class KeyboardActions:
             self.request_list.focus_search,
             "Filter the request list by name (Ctrl+F finds inside the body editor)",
         )
-        self.request_list.search.setPlaceholderText("Search requests (Ctrl+K)")
-        self._explain_request_buttons()
         self.save_action = action(
             "&Save",
             QKeySequence.StandardKey.Save,
@@ -135,19 +133,6 @@ class KeyboardActions:
                 bool(text) and text.startswith("Deleted ") and self.requests.undo_stack.canUndo()
             )
         )
-
-    def _explain_request_buttons(self) -> None:
-        """Tooltips for the request list's buttons a newcomer could not guess."""
-        tips = {
-            "New from recipe": "Start a request from a shipped recipe (Zendesk, Trello, "
-            "Twilio…): its URL, headers and body, credentials read from the keychain",
-            "Duplicate request": "A copy of the open request under a new name",
-            "Delete request": "Delete the open request (Undo: Ctrl+Shift+Z)",
-        }
-        for button in self.request_list.findChildren(QPushButton):
-            tip = tips.get(button.accessibleName())
-            if tip and not button.toolTip():
-                button.setToolTip(tip)
 
     def _composer_action(self, text: str, keys: list[str], slot: Callable[[], Any]) -> QAction:
         """A shortcut of the composer page only (another page keeps the keys)."""

@@ -124,6 +124,7 @@ class MainWindow(RequestActions, LiquidActions, KeyboardActions, QMainWindow):
         self._build_layout()
         self._build_actions()
         self._build_liquid_actions()
+        self.build_request_file_actions()
         from ui.dialogs.help import install_help_menu
 
         self.help_menu = install_help_menu(self, db.path)
@@ -161,7 +162,7 @@ class MainWindow(RequestActions, LiquidActions, KeyboardActions, QMainWindow):
         self.vsplit.addWidget(self.send_panel)
         self.vsplit.setStretchFactor(0, 4)
         self.vsplit.setStretchFactor(1, 1)
-        self.vsplit.setSizes([640, 140])
+        self.vsplit.setSizes([520, 260])
         column.addWidget(self.vsplit)
         self.hsplit = QSplitter()
         self.hsplit.setObjectName("listComposerSplitter")

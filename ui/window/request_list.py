@@ -127,7 +127,7 @@ class RequestListPanel(QWidget):
         self.proxy.setSourceModel(self.model)
         self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.search = QLineEdit()
-        self.search.setPlaceholderText("Search requests (Ctrl+F)")
+        self.search.setPlaceholderText("Search requests (Ctrl+K)")
         self.search.setClearButtonEnabled(True)
         self.search.setAccessibleName("Search requests")
         self.search.textChanged.connect(self.proxy.setFilterFixedString)
@@ -147,10 +147,18 @@ class RequestListPanel(QWidget):
             ("Rename…", "Rename request", self.renameRequested),
             ("Delete", "Delete request", self.deleteRequested),
         ]
+        tips = {
+            "New from recipe": "Start a request from a shipped recipe (Zendesk, Trello, "
+            "Twilio…): its URL, headers and body, credentials read from the keychain",
+            "Duplicate request": "A copy of the open request under a new name",
+            "Delete request": "Delete the open request (Undo: Ctrl+Shift+Z)",
+        }
         grid = QGridLayout()
         for i, (label, name, signal) in enumerate(buttons):
             button = QPushButton(label)
             button.setAccessibleName(name)
+            if name in tips:
+                button.setToolTip(tips[name])
             if signal is None:
                 button.setMenu(self.recipe_menu)
             else:
