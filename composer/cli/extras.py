@@ -46,9 +46,10 @@ import json
 import signal
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import Any, TypeVar
 
 from composer.check.sweep import CheckReport, check_request
 from composer.cli.main import CommandError, data_dir_of, emit_json
@@ -60,7 +61,10 @@ from composer.inbox.server import CaughtRequest, Inbox, Reply
 from composer.secrets import SecretStore
 from composer.store.seed import open_workspace
 
-__all__ = ["register"]
+__all__ = ["register", "sweep_workspace"]
+
+
+T = TypeVar("T")
 
 
 def _data_dir_option(parser: argparse.ArgumentParser) -> None:
@@ -231,10 +235,13 @@ def run_import_curl(args: argparse.Namespace) -> int:
 # -- check ------------------------------------------------------------------------------
 
 
-def run_check(args: argparse.Namespace) -> int:
+def sweep_workspace(args: argparse.Namespace, sweep: Callable[..., T]) -> T:
+    """Run a per-person sweep (``check_request``, ``upgrade_check``) over the stored
+    request ``args.request`` and every person of the workspace, with ``--liquid`` applied
+    when the command has it, and return its report."""
     with open_workspace(data_dir_of(args)) as db:
         request = db.requests.get(args.request)
-        if args.liquid:
+        if getattr(args, "liquid", None):
             request = dataclasses.replace(request, liquid_version=args.liquid)
         people = db.people.list()
         names = SecretStore(db).names()
@@ -242,7 +249,7 @@ def run_check(args: argparse.Namespace) -> int:
         def events_for(person_id: str) -> list[Any]:
             return [stored.event for stored in db.people.events(person_id)]
 
-        report = check_request(
+        return sweep(
             request,
             people,
             events_for,
@@ -250,6 +257,10 @@ def run_check(args: argparse.Namespace) -> int:
             events_for_many=db.people.events_by_person,
             workers=args.workers,
         )
+
+
+def run_check(args: argparse.Namespace) -> int:
+    report = sweep_workspace(args, check_request)
     if args.json:
         emit_json(report.to_json())
     else:

@@ -16,9 +16,8 @@ import sys
 from typing import Any
 
 from composer.check.upgrade import UpgradeReport, upgrade_check
-from composer.cli.main import data_dir_of, emit_json
-from composer.secrets import SecretStore
-from composer.store.seed import open_workspace
+from composer.cli.extras import sweep_workspace
+from composer.cli.main import emit_json
 
 __all__ = ["register"]
 
@@ -40,22 +39,7 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    with open_workspace(data_dir_of(args)) as db:
-        request = db.requests.get(args.request)
-        people = db.people.list()
-        names = SecretStore(db).names()
-
-        def events_for(person_id: str) -> list[Any]:
-            return [stored.event for stored in db.people.events(person_id)]
-
-        report = upgrade_check(
-            request,
-            people,
-            events_for,
-            names,
-            events_for_many=db.people.events_by_person,
-            workers=args.workers,
-        )
+    report = sweep_workspace(args, upgrade_check)
     if args.json:
         emit_json(report.to_json())
     else:
