@@ -10,7 +10,9 @@ jobs side by side and race newer ones for the GIL.
 A worker is given plain data through queued signals connected to its slots, never a
 widget, and answers only through its own signals. :class:`WorkerThread` moves it to its
 thread, starts it, and on :meth:`WorkerThread.stop` asks the worker to stop (its optional
-``stop()`` slot), quits the thread's event loop and waits for it.
+``stop()`` slot), quits the thread's event loop and waits for it; one dropped without
+``stop()`` quits its thread when it is collected, so a failed start-up cannot abort the
+process.
 
 Creating a worker leaves Python's GIL switch interval alone. The application sets it once,
 at start-up, for the whole process (:data:`SWITCH_INTERVAL`, see :mod:`ui.app`): the GUI
@@ -100,3 +102,11 @@ class WorkerThread:
     def running(self) -> bool:
         """Whether the thread still runs."""
         return not self._stopped and self.thread.isRunning()
+
+    def __del__(self) -> None:
+        # dropped without stop() (an owner whose construction failed halfway): end the
+        # thread's event loop, so that Qt does not abort the process for a running QThread
+        if not getattr(self, "_stopped", True):
+            with contextlib.suppress(RuntimeError):  # the QThread is already gone
+                self.thread.quit()
+                self.thread.wait(10_000)
