@@ -50,20 +50,12 @@ from composer.delivery.outbox import LazySecrets
 from composer.errors import KnownError
 from composer.model import Request
 from composer.rendering.render import MASK
-from composer.secrets import SecretStore
 from composer.store.database import Database
 from composer.store.requests import copy_name
-from ui.ops.engine import SecretsSource, secret_getter
+from ui.ops.engine import SecretsSource, resolve_store, secret_getter
 from ui.widgets.palette import mono
 
 __all__ = ["CurlExportDialog", "CurlImportDialog"]
-
-
-def _store_of(source: SecretsSource) -> SecretStore | None:
-    """The store a :data:`~ui.ops.engine.SecretsSource` gives now (None while it is not open)."""
-    if source is None or isinstance(source, SecretStore):
-        return source
-    return source()
 
 
 _SECRET_USE = re.compile(r"secrets\.([A-Za-z_][\w-]*)")
@@ -161,7 +153,7 @@ class CurlImportDialog(QDialog):
             "{{ secrets.NAME }}."
         )
         self.secret_name.setText(credential.secret)
-        store = _store_of(self.secrets)
+        store = resolve_store(self.secrets)
         usable = store is not None
         self.store_secret.setEnabled(usable)
         self.store_secret.setChecked(usable)
@@ -191,7 +183,7 @@ class CurlImportDialog(QDialog):
             return None
         stored = False
         if credential is not None and credential.value and self.store_secret.isChecked():
-            store = _store_of(self.secrets)
+            store = resolve_store(self.secrets)
             try:
                 if store is None:
                     raise KnownError("no keychain is open")

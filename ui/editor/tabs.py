@@ -25,9 +25,9 @@ Loading a request whose URL is sent to the local inbox's remembered port starts 
 again (:func:`ui.pages.inbox.follow_request`, once the event loop runs, so the window's
 pages are all added by then).
 
-A response mapping's diagnostics are said about the sample response
-(:func:`composer.delivery.mapping.explain`: "the response has no field `id`"), and a mapping that
-would write an empty value is warned about, before the tabs show them.
+A response mapping's diagnostics come from the preview, said about the sample response
+(:func:`composer.delivery.mapping.render_mapping`: "the response has no field `id`"; a
+mapping that would write an empty value is warned about).
 """
 
 from __future__ import annotations
@@ -39,11 +39,10 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QDialog, QTabWidget, QWidget
 
-from composer.delivery.mapping import explain, response_value
 from composer.liquid import DEFAULT_VERSION, LiquidVersion, other_version, version_named
 from composer.model import Request
 from composer.rendering.diagnostics import Diagnostic
-from composer.secrets import SecretStore, missing_secret_name, secrets_used
+from composer.secrets import missing_secret_name, secrets_used
 from ui.editor.body_tab import BodyTab
 from ui.editor.headers_tab import HeadersTab
 from ui.editor.highlighter import syntax_for
@@ -51,17 +50,10 @@ from ui.editor.liquid_switch import LiquidVersionSwitch, SwitchVersionCommand
 from ui.editor.preview import PreviewResult
 from ui.editor.request_tab import RequestTab
 from ui.editor.response_tab import ResponseTab
-from ui.ops.engine import SecretsSource
+from ui.ops.engine import SecretsSource, resolve_store
 from ui.pages.inbox import follow_request
 
 __all__ = ["ComposerTabs", "tab_of"]
-
-
-def _store_of(source: SecretsSource) -> SecretStore | None:
-    """The store a :data:`~ui.ops.engine.SecretsSource` gives now (None while it is not open)."""
-    if source is None or isinstance(source, SecretStore):
-        return source
-    return source()
 
 
 REQUEST, HEADERS, BODY, RESPONSE = range(4)
@@ -128,7 +120,6 @@ class ComposerTabs(QTabWidget):
         self._base: Request | None = None
         self._loading = False
         self._liquid_names: tuple[frozenset[str], frozenset[str]] | None = None
-        self._sample_read: tuple[str, object] | None = None
         self.secret_source: SecretsSource = None
         """Where the Secrets dialog opened from a diagnostic stores values."""
         self.secrets_dialog: QDialog | None = None
@@ -224,7 +215,6 @@ class ComposerTabs(QTabWidget):
 
     def show_preview(self, result: PreviewResult) -> None:
         """Show a preview in the Body and Response tabs."""
-        result = self._explained(result)
         self.body_tab.show_preview(result)
         self.response_tab.show_preview(result)
         names = (result.filter_names, result.tag_names)
@@ -243,25 +233,6 @@ class ComposerTabs(QTabWidget):
                 tab, f"{title} ({errors} error{'s' if errors != 1 else ''})" if errors else title
             )
         self.headers_tab.show_problems(diagnostics)
-
-    def _explained(self, result: PreviewResult) -> PreviewResult:
-        """The preview with each mapping's diagnostics said about the sample response."""
-        if not result.mappings:
-            return result
-        sample = self.response_tab.sample_text() or ""
-        if self._sample_read is None or self._sample_read[0] != sample:
-            self._sample_read = (sample, response_value(sample.encode("utf-8")))
-        response = self._sample_read[1]
-        mappings = tuple(
-            replace(
-                item,
-                diagnostics=explain(
-                    item.diagnostics, item.text, response, f"response_mappings[{i}]"
-                ),
-            )
-            for i, item in enumerate(result.mappings)
-        )
-        return replace(result, mappings=mappings)
 
     def set_completions(self, words: Iterable[str]) -> None:
         """Variable paths offered by the editors' completion."""
@@ -301,7 +272,7 @@ class ComposerTabs(QTabWidget):
         source = self.secret_source
         if source is None:
             source = getattr(window, "secret_store", None)
-        store = _store_of(source)
+        store = resolve_store(source)
         request = self.to_model()
         if store is None or request is None:
             return None

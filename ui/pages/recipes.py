@@ -34,21 +34,13 @@ from PySide6.QtWidgets import (
 from composer.errors import KnownError
 from composer.model import Request
 from composer.paths import resources_dir
-from composer.secrets import SecretStore
 from composer.store.database import Database
 from composer.store.requests import copy_name
 from ui.dialogs.secrets import SecretsDialog
-from ui.ops.engine import SecretsSource
+from ui.ops.engine import SecretsSource, resolve_store
 from ui.widgets.palette import mono
 
 __all__ = ["Recipe", "RecipesListModel", "RecipesPage", "load_recipe_catalogue"]
-
-
-def _store_of(source: SecretsSource) -> SecretStore | None:
-    """The store a :data:`~ui.ops.engine.SecretsSource` gives now (None while it is not open)."""
-    if source is None or isinstance(source, SecretStore):
-        return source
-    return source()
 
 
 Index = QModelIndex | QPersistentModelIndex
@@ -213,7 +205,7 @@ class RecipesPage(QWidget):
 
     def missing_secrets(self, recipe: Recipe) -> list[str]:
         """The recipe's secrets that have no value yet."""
-        store = _store_of(self.secrets)
+        store = resolve_store(self.secrets)
         if store is None:
             return list(recipe.secrets)
         return [name for name in recipe.secrets if store.get(name) is None]
@@ -253,7 +245,7 @@ class RecipesPage(QWidget):
 
     def ask_secrets(self, recipe: Recipe, focus: str | None = None) -> SecretsDialog | None:
         """Open the Secrets dialog on the recipe's secrets (on ``focus``); None without a store."""
-        store = _store_of(self.secrets)
+        store = resolve_store(self.secrets)
         if store is None:
             self.status.setText("The keychain is still being opened; try again in a moment.")
             return None
@@ -284,7 +276,7 @@ class RecipesPage(QWidget):
             return None
         self.status.setText(f'Created the request "{name}".')
         missing = self.missing_secrets(recipe)
-        store = _store_of(self.secrets)
+        store = resolve_store(self.secrets)
         if missing and store is not None:
             self.secrets_dialog = SecretsDialog(store, missing, self)
             self.secrets_dialog.secretsChanged.connect(lambda: self._show(self.list.currentIndex()))
