@@ -130,7 +130,15 @@ def test_every_page_is_drawn_under_xvfb(tmp_path: Path) -> None:
             timeout=120,
         )
         assert done.returncode == 0, done.stderr.decode(errors="replace")
-        for name in ("body-tab.png", "response-tab.png", "people.png", "outbox.png"):
+        pictures = (
+            "body-tab.png",
+            "response-tab.png",
+            "response-viewer.png",
+            "people.png",
+            "outbox.png",
+            "dark-theme.png",
+        )
+        for name in pictures:
             assert _colors(out / name, env) > 10, f"{name} looks blank"
     finally:
         server.terminate()
