@@ -2,7 +2,10 @@
 
 :func:`parse` is :func:`json.loads` with the limits below; :func:`loads` is the same for
 a whole file and turns every refusal into one :class:`~composer.errors.InvalidFileError`
-naming the file, the line and the column. What is refused, and why:
+naming the file, the line and the column. :func:`read_file` and :func:`decode_text` are
+the one way a file from outside is read and decoded (UTF-8, a byte-order mark allowed),
+each refusal an :class:`~composer.errors.InvalidFileError` naming the file and, for text
+that is not UTF-8, the line and byte. What is refused, and why:
 
 * **Nesting deeper than** :data:`MAX_DEPTH` (64) arrays and objects. Python's parser
   would stop somewhere near 1,000 levels (how near depends on the caller's stack) with a
@@ -27,6 +30,7 @@ import json
 import math
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 from composer.errors import InvalidFileError
 
@@ -34,9 +38,11 @@ __all__ = [
     "MAX_DEPTH",
     "MAX_INT_DIGITS",
     "JsonProblem",
+    "decode_text",
     "line_column",
     "loads",
     "parse",
+    "read_file",
     "value_problem",
 ]
 
@@ -242,3 +248,29 @@ def _lone_surrogate(token: str) -> int | None:
         elif code is not None and 0xDC00 <= code <= 0xDFFF:
             return match.start()
     return pending
+
+
+def read_file(path: Path | str, source: str | None = None) -> bytes:
+    """A file's bytes; :class:`InvalidFileError` naming ``source`` (the path) when it is
+    missing, a folder or unreadable."""
+    source = str(path) if source is None else source
+    try:
+        return Path(path).read_bytes()
+    except FileNotFoundError:
+        raise InvalidFileError(source, "no such file") from None
+    except IsADirectoryError:
+        raise InvalidFileError(source, "is a folder, not a file") from None
+    except OSError as exc:
+        raise InvalidFileError(source, f"cannot be read ({exc.strerror})") from None
+
+
+def decode_text(raw: bytes, source: str) -> str:
+    """A file's bytes as UTF-8 text (a leading byte-order mark dropped); text that is not
+    UTF-8 is refused with the line and byte where it stops being so."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise InvalidFileError(
+            source, "is not UTF-8 text; save it as UTF-8", f"line {line}, byte {exc.start + 1}"
+        ) from None

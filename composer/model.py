@@ -222,21 +222,7 @@ def load_context(path: Path | str) -> dict[str, Any]:
 
 
 def _read_text(path: Path, source: str) -> str:
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InvalidFileError(source, "no such file") from None
-    except IsADirectoryError:
-        raise InvalidFileError(source, "is a folder, not a file") from None
-    except OSError as exc:
-        raise InvalidFileError(source, f"cannot be read ({exc.strerror})") from None
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        raise InvalidFileError(
-            source, "is not UTF-8; save it as UTF-8", f"line {line}, byte {exc.start + 1}"
-        ) from None
+    return json_input.decode_text(json_input.read_file(path, source), source)
 
 
 def _decode_json(text: str, source: str) -> object:

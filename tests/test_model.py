@@ -101,7 +101,7 @@ def test_missing_required_field(missing: str) -> None:
     [
         (b"", "bad.json: is empty; expected JSON"),
         (b'{\n  "name": ,\n}', "bad.json: line 2, column 11: invalid JSON: Expecting value"),
-        (b"{}\xff", "bad.json: line 1, byte 3: is not UTF-8; save it as UTF-8"),
+        (b"{}\xff", "bad.json: line 1, byte 3: is not UTF-8 text; save it as UTF-8"),
         (b"[]", "bad.json: expected a JSON object, got an array"),
     ],
 )

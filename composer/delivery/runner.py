@@ -211,14 +211,7 @@ def read_person_ids(path: Path | str) -> list[str]:
     source = str(path)
     if Path(path).suffix.lower() in (".json", ".csv"):
         return [record.person.id for record in read_people(path)]
-    try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InvalidFileError(source, "no such file") from None
-    except UnicodeDecodeError:
-        raise InvalidFileError(source, "is not UTF-8 text; save it as UTF-8") from None
-    except OSError as exc:
-        raise InvalidFileError(source, f"cannot be read ({exc.strerror})") from None
+    text = json_input.decode_text(json_input.read_file(path, source), source)
     ids = [line.strip() for line in text.splitlines()]
     return [i for i in ids if i and not i.startswith("#")]
 

@@ -103,14 +103,7 @@ ImportResult = Upserted
 def read_people(path: Path | str) -> list[PersonRecord]:
     """Read and validate a people file (``.json``, ``.csv``, or sniffed by its first byte)."""
     source = str(path)
-    try:
-        raw = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise InvalidFileError(source, "no such file") from None
-    except IsADirectoryError:
-        raise InvalidFileError(source, "is a folder, not a file") from None
-    except OSError as exc:
-        raise InvalidFileError(source, f"cannot be read ({exc.strerror})") from None
+    raw = json_input.read_file(path, source)
     suffix = Path(path).suffix.lower()
     kind = "json" if suffix == ".json" else "csv" if suffix == ".csv" else None
     return parse_people(raw, source, kind)
@@ -122,13 +115,7 @@ def parse_people(raw: bytes, source: str, kind: str | None = None) -> list[Perso
         raise InvalidFileError(
             source, "is empty (0 bytes); expected a JSON list of people or a CSV with a header row"
         )
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        raise InvalidFileError(
-            source, "is not UTF-8 text; save it as UTF-8", f"line {line}, byte {exc.start + 1}"
-        ) from None
+    text = json_input.decode_text(raw, source)
     if not text.strip():
         raise InvalidFileError(
             source, "holds only blank space; expected a JSON list of people or a CSV header row"
