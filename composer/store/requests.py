@@ -24,17 +24,22 @@ from composer.errors import BugError, NotFoundError, StoreError
 from composer.model import Request
 from composer.store.database import Database
 
-__all__ = ["RequestRepo", "copy_name"]
+__all__ = ["RequestRepo", "copy_name", "free_name"]
+
+
+def free_name(wanted: str, taken: set[str]) -> str:
+    """``wanted``, or "wanted 2", "wanted 3"… whichever is free first."""
+    if wanted not in taken:
+        return wanted
+    n = 2
+    while f"{wanted} {n}" in taken:
+        n += 1
+    return f"{wanted} {n}"
 
 
 def copy_name(name: str, taken: set[str]) -> str:
     """The first free name of "NAME copy", "NAME copy 2", "NAME copy 3", ..."""
-    candidate = f"{name} copy"
-    n = 2
-    while candidate in taken:
-        candidate = f"{name} copy {n}"
-        n += 1
-    return candidate
+    return free_name(f"{name} copy", taken)
 
 
 class RequestRepo:
