@@ -221,3 +221,38 @@ def test_the_outbox_page_reads_again_when_another_page_records(qtbot: QtBot, db:
         dialog.confirm()
     assert done.args[0]["draft"] == 2
     qtbot.waitUntil(lambda: page.model.rowCount() == 2)
+
+
+def test_a_refusing_workspace_is_said_once_and_retried_when_woken(
+    qtbot: QtBot, db: Database
+) -> None:
+    """A workspace that refuses every write (read-only: SQLite's own ``query_only`` on the
+    engine's connection) pauses sending with one message, however often it is tried
+    again; a wake tries again at once instead of after the pause."""
+    engine = DeliveryEngine(db.path, None)
+    problems: list[str] = []
+    engine.problem.connect(problems.append)
+    engine.start()
+    try:
+        qtbot.waitUntil(lambda: engine._outbox is not None)
+        outbox = engine._outbox
+        assert outbox is not None
+        outbox.db.execute("PRAGMA query_only = ON")
+        record(db, hook("http://127.0.0.1:9"), ["p01"])
+        engine.wake()
+        qtbot.waitUntil(lambda: len(problems) == 1)
+        assert problems[0].startswith("Sending paused: ")
+        passes: list[int] = []
+        original = outbox.serve
+
+        def counted(*args: Any, **kwargs: Any) -> None:
+            passes.append(1)
+            original(*args, **kwargs)
+
+        outbox.serve = counted  # type: ignore[method-assign]
+        for woken in range(1, 4):
+            engine.wake()
+            qtbot.waitUntil(lambda n=woken: len(passes) >= n, timeout=5000)  # type: ignore[misc]
+        assert problems == problems[:1], problems
+    finally:
+        engine.stop()

@@ -21,9 +21,11 @@ Decisions:
   queued signal; pages follow the deliveries they care about by id.
 * **Secrets** are read through :class:`composer.delivery.outbox.LazySecrets`, once per name until
   :meth:`secrets_changed` (the window's secrets dialog changed one).
-* **A busy or vanished workspace** ends a pass of the scheduler with a plain message
-  (``problem``); it tries again a second later, so answers journaled meanwhile are
-  recorded by the next pass, never sent twice.
+* **A busy, read-only or vanished workspace** ends a pass of the scheduler with a plain
+  message (``problem``), said once while the same problem lasts; it tries again after a
+  second, then after twice as long each time the same problem comes back (at most
+  :data:`PAUSE_MAX_S`), and at once when woken (a page made or moved a delivery). Answers
+  journaled meanwhile are recorded by the next pass, never sent twice.
 
 Signals:
     update(SendUpdate): a step of a delivery.
@@ -51,6 +53,8 @@ from composer.store.database import Database
 
 __all__ = [
     "KEYCHAIN_WAIT_S",
+    "PAUSE_MAX_S",
+    "PAUSE_MIN_S",
     "DeliveryEngine",
     "SecretsSource",
     "SendJob",
@@ -58,6 +62,11 @@ __all__ = [
     "resolve_store",
     "secret_getter",
 ]
+
+PAUSE_MIN_S = 1.0
+"""How long the scheduler waits after a pass its workspace refused, the first time."""
+PAUSE_MAX_S = 60.0
+"""The longest it waits while the same refusal keeps coming back (a wake cuts it short)."""
 
 SecretsSource = SecretStore | Callable[[], SecretStore | None] | None
 """The secret store, a function returning it once it is open (the window opens the keychain
@@ -154,6 +163,7 @@ class DeliveryEngine(QObject):
         self._holders: set[int] = set()
         self._outbox: Outbox | None = None
         self._stop = threading.Event()
+        self._woken = threading.Event()
         self._ready = threading.Event()
         self._thread: threading.Thread | None = None
         self._names: dict[int, str] = {}
@@ -224,6 +234,7 @@ class DeliveryEngine(QObject):
         pass reads every unfinished delivery anyway."""
         if self._outbox is not None:
             self._outbox.changed()
+        self._woken.set()
 
     def secrets_changed(self) -> None:
         """Read secret values again from now on (a secret was set or removed)."""
@@ -234,6 +245,7 @@ class DeliveryEngine(QObject):
         """End after the attempts in flight (waiting for them with ``wait``: the app is
         closing); waiting deliveries stay in the outbox."""
         self._stop.set()
+        self._woken.set()
         if _engines.get(self.path) is self:
             del _engines[self.path]
         if self._outbox is not None:
@@ -267,13 +279,20 @@ class DeliveryEngine(QObject):
                 outbox.stop()
             self._ready.set()
             self._relay.emit("resumed", len(outbox.resume_due()))
+            said, pause = "", PAUSE_MIN_S
             while not self._stop.is_set():
+                self._woken.clear()
                 try:
                     outbox.serve(lambda event: self._report(outbox, event))
+                    said, pause = "", PAUSE_MIN_S
                 except KnownError as exc:
-                    if not self._stop.is_set():
-                        self._relay.emit("problem", f"Sending paused: {exc}")
-                self._stop.wait(1.0)
+                    message = f"Sending paused: {exc}"
+                    if message == said:
+                        pause = min(pause * 2, PAUSE_MAX_S)
+                    elif not self._stop.is_set():
+                        self._relay.emit("problem", message)
+                        said, pause = message, PAUSE_MIN_S
+                self._woken.wait(pause)
         except KnownError as exc:  # the workspace cannot be opened
             self._relay.emit("problem", f"Sending stopped: {exc}")
         finally:
