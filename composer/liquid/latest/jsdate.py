@@ -28,34 +28,13 @@ __all__ = [
     "zone_name",
 ]
 
+from composer.liquid.calendar import civil_from_days, days_from_civil
+
 MS_PER_DAY = 86_400_000
 MAX_TIME = 8.64e15
 """The largest time value (ms) a date may have."""
 _PY_MIN = -62_135_596_800_000.0  # 0001-01-01T00:00:00Z
 _PY_MAX = 253_402_300_799_000.0  # 9999-12-31T23:59:59Z
-
-
-def days_from_civil(year: int, month: int, day: int) -> int:
-    """Days since 1970-01-01 of a proleptic Gregorian date (month 1-12)."""
-    year -= month <= 2
-    era = year // 400
-    yoe = year - era * 400
-    doy = (153 * (month + (-3 if month > 2 else 9)) + 2) // 5 + day - 1
-    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
-    return era * 146097 + doe - 719468
-
-
-def civil_from_days(days: int) -> tuple[int, int, int]:
-    """The proleptic Gregorian (year, month 1-12, day) of a day number."""
-    days += 719468
-    era = days // 146097
-    doe = days - era * 146097
-    yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
-    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
-    mp = (5 * doy + 2) // 153
-    day = doy - (153 * mp + 2) // 5 + 1
-    month = mp + (3 if mp < 10 else -9)
-    return yoe + era * 400 + (month <= 2), month, day
 
 
 def make_day(year: float, month: float, date: float) -> float:

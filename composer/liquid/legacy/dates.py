@@ -30,16 +30,10 @@ import re
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
+from composer.liquid.calendar import days_from_civil, is_leap
 from composer.liquid.legacy.dateparse import date_parse
 from composer.liquid.legacy.ruby import RubyError, inspect_str, str_to_i, to_s
-from composer.liquid.legacy.rubytime import (
-    RubyTime,
-    at_offset,
-    days_from_civil,
-    is_leap,
-    local_time,
-    strftime,
-)
+from composer.liquid.legacy.rubytime import RubyTime, at_offset, local_time, strftime
 
 if TYPE_CHECKING:
     from composer.liquid.legacy.context import Context

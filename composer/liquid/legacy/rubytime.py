@@ -19,7 +19,10 @@ import datetime as dt
 from dataclasses import dataclass
 from functools import cached_property
 
-__all__ = ["RubyTime", "civil", "days_from_civil", "local_time", "strftime", "utc_time"]
+from composer.liquid.calendar import civil_from_days as civil
+from composer.liquid.calendar import days_from_civil, is_leap
+
+__all__ = ["RubyTime", "at_offset", "local_time", "strftime", "utc_time"]
 
 _DAYS = ("Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday")
 _MONTHS = (
@@ -50,34 +53,6 @@ _COMPOSITE = {
 _MODIFIED = {"E": "cCxXyY", "O": "deHkIlmMSuUVwWy"}
 _MIN_SECONDS = int(dt.datetime(1, 1, 2, tzinfo=dt.UTC).timestamp())
 _MAX_SECONDS = int(dt.datetime(9999, 12, 30, tzinfo=dt.UTC).timestamp())
-
-
-def days_from_civil(year: int, month: int, day: int) -> int:
-    """Days since 1970-01-01 of a proleptic Gregorian date (any year)."""
-    year -= month <= 2
-    era = year // 400
-    yoe = year - era * 400
-    doy = (153 * (month + (-3 if month > 2 else 9)) + 2) // 5 + day - 1
-    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
-    return era * 146097 + doe - 719468
-
-
-def civil(days: int) -> tuple[int, int, int]:
-    """The (year, month, day) of a day count since 1970-01-01."""
-    days += 719468
-    era = days // 146097
-    doe = days - era * 146097
-    yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
-    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
-    mp = (5 * doy + 2) // 153
-    day = doy - (153 * mp + 2) // 5 + 1
-    month = mp + (3 if mp < 10 else -9)
-    return yoe + era * 400 + (month <= 2), month, day
-
-
-def is_leap(year: int) -> bool:
-    """Whether ``year`` is a Gregorian leap year."""
-    return (year % 4 == 0 and year % 100 != 0) or year % 400 == 0
 
 
 @dataclass(frozen=True)
