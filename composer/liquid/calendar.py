@@ -8,7 +8,23 @@ every integer year.
 
 from __future__ import annotations
 
-__all__ = ["civil_from_days", "days_from_civil", "is_leap"]
+__all__ = ["MONTH_NAMES", "civil_from_days", "days_from_civil", "is_leap"]
+
+MONTH_NAMES = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+"""The months' English names, January first (Ruby's, JavaScript's and Customer.io's)."""
 
 
 def days_from_civil(year: int, month: int, day: int) -> int:

@@ -41,6 +41,7 @@ from collections.abc import Callable
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from composer.liquid.calendar import MONTH_NAMES
 from composer.liquid.cio.api import Call
 from composer.liquid.cio.values import arg_count, describe, is_number, number_arg, whole_arg
 from composer.liquid.cio.zones import RAILS_ZONES
@@ -56,20 +57,7 @@ _UTC_NAMES = frozenset(
     {"UTC", "Etc/UTC", "Etc/UCT", "UCT", "Etc/Universal", "Universal", "Etc/Zulu", "Zulu"}
 )
 _RANGE_ERROR = "the result is outside the years 1 to 9999"
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
+_MONTHS = MONTH_NAMES
 _DAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 
 

@@ -16,6 +16,7 @@ import math
 import re
 from collections.abc import Callable
 
+from composer.liquid.calendar import MONTH_NAMES
 from composer.liquid.latest.jsnumber import number_to_string
 from composer.liquid.latest.jsvalues import js_number
 from composer.liquid.latest.liquiddate import LiquidDate
@@ -24,10 +25,7 @@ from composer.liquid.state import RenderState
 __all__ = ["strftime"]
 
 _FORMAT = re.compile("%([-_0^#:]+)?([0-9]+)?([EO])?([^\n\r\u2028\u2029])")
-_MONTHS = [
-    "January", "February", "March", "April", "May", "June", "July", "August",
-    "September", "October", "November", "December",
-]  # fmt: skip
+_MONTHS = MONTH_NAMES
 _DAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
 _PAD_WIDTHS = {
     "C": 2, "d": 2, "e": 2, "g": 2, "G": 4, "H": 2, "I": 2, "j": 3, "k": 2, "l": 2,

@@ -19,26 +19,13 @@ import datetime as dt
 from dataclasses import dataclass
 from functools import cached_property
 
+from composer.liquid.calendar import MONTH_NAMES, days_from_civil, is_leap
 from composer.liquid.calendar import civil_from_days as civil
-from composer.liquid.calendar import days_from_civil, is_leap
 
 __all__ = ["RubyTime", "at_offset", "local_time", "strftime", "utc_time"]
 
 _DAYS = ("Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday")
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
+_MONTHS = MONTH_NAMES
 _COMPOSITE = {
     "c": "%a %b %e %H:%M:%S %Y",
     "x": "%m/%d/%y",
