@@ -122,8 +122,13 @@ def test_controller_delete_and_undo(qtbot: Any, tmp_path: Any) -> None:
             controller.new_from_recipe(controller.recipes()[0][0])
         assert len(controller.names()) == 2
         with qtbot.waitSignal(controller.loaded) as loaded:
-            controller.load(name)
-        assert loaded.args == [name, request]
+            controller.load(name, 7)
+        assert loaded.args[0] == name
+        assert (loaded.args[1].request, loaded.args[1].sample, loaded.args[1].ticket) == (
+            request,
+            "",
+            7,
+        )
 
 
 def test_controller_refusals_are_told_at_once_or_by_a_signal(qtbot: Any, tmp_path: Any) -> None:

@@ -7,6 +7,21 @@ request list's buttons into :class:`~ui.window.requests_controller.RequestsContr
 Requests as files, "Open in the Outbox" and "Use as sample response" come from
 :class:`~ui.window.request_files.RequestFileActions`, which it extends.
 Refusals from the store come back as one plain sentence in the status bar or a box.
+
+The GUI thread does no SQLite here. Decisions:
+
+* **Opening** reads through :meth:`RequestsController.load` (an op on the ordered write
+  lane, request and sample response together) and shows the request in the ``loaded``
+  slot. Each open takes a ticket; only the newest open's answer is shown (latest-wins),
+  and until it comes the previous request stays shown. Edits made meanwhile are queued
+  before the new request replaces them. :meth:`open_request` returns once its own answer
+  came (events keep flowing meanwhile: timers fire, a second click is taken), so a
+  caller may look at what it opened.
+* **Saving** queues :func:`ui.ops.requests.save` (the same ordered lane: a rename,
+  duplicate or open asked for later sees the save). :meth:`save_now` then waits, events
+  flowing, until every queued save has answered, so its True means "stored"; closing
+  calls it, so an edit made just before closing is written.
+* **Choosing the first request** reads the candidates through a read op.
 """
 
 from __future__ import annotations
@@ -15,8 +30,10 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, cast
 
 from composer.errors import KnownError
+from ui.ops import Op, hub
 from ui.ops import requests as request_ops
 from ui.window.request_files import RequestFileActions
+from ui.window.requests_controller import SAMPLE_KEY, Loaded
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QObject, QSettings, QTimer, SignalInstance
@@ -29,8 +46,9 @@ if TYPE_CHECKING:
 
 __all__ = ["SAMPLE_KEY", "RequestActions"]
 
-SAMPLE_KEY = "ui.sample_response."
-"""Workspace setting prefix of each request's sample response."""
+WAIT_S = 15.0
+"""How long a save or an open waits for its answer, events flowing (the workspace's busy
+timeout is 5 s; past this the answer still comes, later)."""
 
 
 class RequestActions(RequestFileActions):
@@ -57,27 +75,67 @@ class RequestActions(RequestFileActions):
         def _job(self) -> PreviewJob: ...
         def statusBar(self) -> Any: ...
 
+    _open_ticket: int = 0
+    _save_failed: bool = False
+    _load_wired: bool = False
+
+    def _wait_for(self, number: int, timeout_s: float = WAIT_S) -> bool:
+        """Process events until op ``number`` has answered; True if it did in time."""
+        import time
+
+        from PySide6.QtCore import QEventLoop
+
+        done: list[int] = []
+
+        def finished(n: int) -> None:
+            if n == number:
+                done.append(n)
+
+        ops = hub()
+        ops.finished.connect(finished)
+        try:
+            loop = QEventLoop()
+            deadline = time.monotonic() + timeout_s
+            while not done and time.monotonic() < deadline:
+                loop.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 20)
+        finally:
+            ops.finished.disconnect(finished)
+        return bool(done)
+
     def _first_choice(self, names: list[str]) -> str:
         """On a first start: a JSON request that previews without any secret set."""
-        requests = [self.requests.get(name) for name in names]
-        free = [r for r in requests if "secrets." not in r.to_json()]
-        json_free = [r for r in free if "json" in r.content_type().lower()]
-        return (json_free or free or requests)[0].name
+
+        def choose(db: Database) -> str:
+            requests = [db.requests.get(name) for name in names]
+            free = [r for r in requests if "secrets." not in r.to_json()]
+            json_free = [r for r in free if "json" in r.content_type().lower()]
+            return (json_free or free or requests)[0].name
+
+        chosen: list[str] = []
+        number = Op(cast("QObject", self), choose, path=self.db.path).success(chosen.append).run()
+        self._wait_for(number)
+        return chosen[0] if chosen else names[0]
 
     def open_request(self, name: str) -> None:
-        """Save the current request, then show ``name``."""
+        """Queue the current request's edits, then show ``name`` once it is read."""
         if name == self.current_name:
+            self._open_ticket += 1  # an open still on its way no longer wins
             return
-        self.save_now()
-        try:
-            request = self.requests.get(name)
-        except KnownError as exc:
-            self._problem(str(exc))
+        if not getattr(self, "_load_wired", False):
+            self.requests.loaded.connect(self._request_loaded)
+            self._load_wired = True
+        self._queue_save()
+        self._open_ticket += 1
+        self._wait_for(self.requests.load(name, self._open_ticket))
+
+    def _request_loaded(self, name: str, loaded: Loaded) -> None:
+        """The ``loaded`` slot: show the newest open's request (older answers are dropped)."""
+        if loaded.ticket != self._open_ticket:
             return
-        sample = self.db.settings.get(SAMPLE_KEY + name, "") or ""
+        self._queue_save()  # edits made while it loaded
         self.current_name = name
-        self._saved_request, self._saved_sample = request, sample
-        self.composer.load(request, sample)
+        self._saved_request, self._saved_sample = loaded.request, loaded.sample
+        self.composer.load(loaded.request, loaded.sample)
         self.composer.setEnabled(True)
         self.request_list.select(name, emit=False)
         self.settings.setValue("window/last_request", name)
@@ -89,33 +147,20 @@ class RequestActions(RequestFileActions):
         return self.composer.to_model()
 
     def save_now(self) -> bool:
-        """Write the open request (and its sample response) now if it changed.
-
-        Background saves still on their way are waited for first, so the workspace gets
-        the writes in the order they were made. True when everything is stored.
-        """
-        self._autosave.stop()
-        self._drain_saves()
-        request = self.composer.to_model()
-        if self.current_name is None or request is None:
-            return True
-        sample = self.composer.sample_response() or ""
-        try:
-            if request != self._saved_request:
-                self.requests.save(self.current_name, request)
-                self._saved_request = request
-            if sample != self._saved_sample:
-                self.db.settings.set(SAMPLE_KEY + self.current_name, sample)
-                self._saved_sample = sample
-        except KnownError as exc:
-            self._problem(f"Not saved: {exc}")
-            return False
-        self._saved_again()
-        self.saved.emit(self.current_name)
-        return True
+        """Queue the open request's edits, then wait (events flowing) until every queued
+        save has answered. True when everything is stored."""
+        self._save_failed = False
+        self._queue_save()
+        self._drain_saves(WAIT_S)
+        return self._saves_in_flight <= 0 and not self._save_failed
 
     def save_in_background(self) -> None:
         """The autosave: hand what changed to a write op (:func:`ui.ops.requests.save`)."""
+        self._queue_save()
+
+    def _queue_save(self) -> None:
+        """Hand what changed since the last save to a write op; returns at once."""
+        self._autosave.stop()
         request = self.composer.to_model()
         if self.current_name is None or request is None:
             return
@@ -146,12 +191,13 @@ class RequestActions(RequestFileActions):
 
     def _background_failed(self, name: str, message: str) -> None:
         self._saves_in_flight -= 1
+        self._save_failed = True
         if name == self.current_name:
             self._saved_request, self._saved_sample = None, None  # the next save retries
         self._problem(f"Not saved: {message}")
 
-    def _drain_saves(self, timeout_s: float = 10.0) -> None:
-        """Wait (events still flowing) until the background saves are done."""
+    def _drain_saves(self, timeout_s: float = WAIT_S) -> None:
+        """Wait (events still flowing) until the queued saves are done."""
         if self._saves_in_flight <= 0:
             return
         import time
@@ -175,7 +221,8 @@ class RequestActions(RequestFileActions):
         self.request_list.set_recipes(self.requests.recipes())
 
     def _duplicate(self) -> None:
-        if self.current_name and self.save_now():
+        if self.current_name:
+            self._queue_save()  # the ordered lane stores it before the copy is made
             self._guard(lambda: self.requests.duplicate(self.current_name or ""))
 
     def _ask_rename(self) -> None:
@@ -194,19 +241,15 @@ class RequestActions(RequestFileActions):
 
     def rename_current(self, new_name: str) -> bool:
         """Rename the open request; a refused name is explained in a message box."""
-        if self.current_name is None or not self.save_now():
+        if self.current_name is None:
             return False
-        old = self.current_name
-        sample = self._saved_sample
+        self._queue_save()  # the ordered lane stores it before the rename
         try:
-            name = self.requests.rename(old, new_name)
+            self.requests.rename(self.current_name, new_name)  # the sample response moves too
         except KnownError as exc:
             self._problem(str(exc), box=True)
             return False
         self._clear_problem()  # a refusal of an earlier name no longer holds
-        if sample and name != old:
-            self.db.settings.set(SAMPLE_KEY + name, sample)
-            self.db.settings.delete(SAMPLE_KEY + old)
         return True
 
     def delete_current(self) -> None:
@@ -226,7 +269,7 @@ class RequestActions(RequestFileActions):
         self.requests.undo()
 
     def _opened(self, name: str) -> None:
-        self.save_now()  # edits of the request shown so far are kept first
+        self._queue_save()  # edits of the request shown so far are kept first
         self.current_name = None  # a renamed or restored request is read again
         self.open_request(name)
 

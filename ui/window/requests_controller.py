@@ -15,26 +15,31 @@ widget. Decisions:
   moves. What only the workspace can say (busy, read-only, a name another program took
   meanwhile) comes back as ``refused(str)``, one plain sentence; a parent that offers
   ``show_problem(str)`` (the main window) shows it.
-* **Reads.** :meth:`names` and :meth:`get` still read the workspace when asked (small
-  queries the window makes as it shows a request), because other parts of the window
-  still store requests without telling anyone; :meth:`load` reads one off the GUI
-  thread for a caller that can wait for ``loaded``.
-* **Saving now** (:meth:`save`) stays a direct write: it is the window's "flush before
-  closing or switching", whose caller needs to know that the text is stored. The
-  frequent saves are the autosave's ops (:func:`ui.ops.requests.save`).
+* **Reads.** :meth:`load` reads a request and its sample response in one op on the
+  write lane, so it sees every save and rename asked for before it (a request left and
+  opened again shows its last edits); ``loaded`` carries a :class:`Loaded` with the
+  caller's ticket, so a caller can keep only its newest open. :meth:`names` and
+  :meth:`get` still read the workspace when asked (a small query; WAL readers never wait
+  for a writer's lock), and are not served from memory, because the cURL import and the
+  Recipes page still store requests on their own connection without announcing it.
+* **Saving** is never done here: the window's saves are write ops
+  (:func:`ui.ops.requests.save`) in the same ordered lane.
+* **Renaming** moves the request's sample response (the ``SAMPLE_KEY`` setting) in the
+  same transaction as the name.
 
 Signals:
     listChanged(): the set of names changed.
     opened(str): this request should now be shown (created, restored, renamed).
     closed(str): this request is gone (deleted); show another.
     refused(str): a write the workspace refused, as one plain sentence.
-    loaded(str, object): :meth:`load` read this request (a ``Request``).
+    loaded(str, object): :meth:`load` read this request (a :class:`Loaded`).
 """
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
@@ -47,10 +52,25 @@ from composer.store.requests import copy_name
 from ui.ops import Changed, Op, OpChanges, OpError
 from ui.window.request_list import DeleteRequestCommand
 
-__all__ = ["RequestsController", "free_name"]
+__all__ = ["SAMPLE_KEY", "Loaded", "RequestsController", "free_name"]
 
 NEW_NAME = "New request"
 """The name a new request starts with."""
+
+SAMPLE_KEY = "ui.sample_response."
+"""Workspace setting prefix of each request's sample response."""
+
+
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    """What :meth:`RequestsController.load` read."""
+
+    request: Request
+    """The stored request."""
+    sample: str
+    """Its sample response ("" when it has none)."""
+    ticket: int
+    """The number the caller gave :meth:`RequestsController.load`."""
 
 
 def free_name(wanted: str, taken: set[str]) -> str:
@@ -71,7 +91,7 @@ class RequestsController(QObject):
         opened(str): this request should now be shown (created, restored, renamed).
         closed(str): this request is gone (deleted); show another.
         refused(str): a write the workspace refused, as one plain sentence.
-        loaded(str, object): :meth:`load` read this request.
+        loaded(str, object): :meth:`load` read this request (a :class:`Loaded`).
     """
 
     listChanged = Signal()
@@ -101,14 +121,21 @@ class RequestsController(QObject):
         """The stored request."""
         return self._db.requests.get(name)
 
-    def load(self, name: str) -> None:
-        """Read ``name`` off the GUI thread; ``loaded`` carries it (``refused`` says why not)."""
-        Op(self, lambda db: db.requests.get(name), path=self.path).success(
-            lambda request: self._loaded(name, request)
-        ).failure(self._refused).run()
+    def load(self, name: str, ticket: int = 0) -> int:
+        """Read ``name`` and its sample response off the GUI thread, after the writes asked
+        for before; ``loaded`` carries them (``refused`` says why not). Returns the op's
+        number (``hub().finished`` carries it when it has answered)."""
 
-    def _loaded(self, name: str, request: Request) -> None:
-        self.loaded.emit(name, request)
+        def read(db: Database) -> Loaded:
+            request = db.requests.get(name)
+            return Loaded(request, db.settings.get(SAMPLE_KEY + name, "") or "", ticket)
+
+        return (
+            Op(self, read, path=self.path, write=True)
+            .success(lambda loaded: self.loaded.emit(name, loaded))
+            .failure(self._refused)
+            .run()
+        )
 
     def recipes(self) -> list[tuple[str, str]]:
         """The shipped recipes as (name, one-line description), in file order."""
@@ -130,10 +157,6 @@ class RequestsController(QObject):
         return out
 
     # -- writing ---------------------------------------------------------------------
-
-    def save(self, name: str, request: Request) -> None:
-        """Store edits of ``name`` (its name unchanged) now (see the module docstring)."""
-        self._db.requests.update(name, request)
 
     def new(self, template: Request | None = None) -> str:
         """Store a new request (blank, or a copy of ``template``) under a free name, then
@@ -170,7 +193,16 @@ class RequestsController(QObject):
         if new_name in set(self.names()):
             raise StoreError(f'A request named "{new_name}" already exists; choose another name.')
 
-        self._write(lambda db: db.requests.rename(name, new_name), self._stored)
+        def rename(db: Database) -> Request:
+            with db.transaction():  # the sample response moves with the name
+                renamed = db.requests.rename(name, new_name)
+                sample = db.settings.get(SAMPLE_KEY + name, "")
+                if sample:
+                    db.settings.set(SAMPLE_KEY + new_name, sample)
+                    db.settings.delete(SAMPLE_KEY + name)
+                return renamed
+
+        self._write(rename, self._stored)
         return new_name
 
     def delete(self, request: Request) -> None:
