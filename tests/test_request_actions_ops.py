@@ -4,14 +4,17 @@ locked keeps the window responsive, and nothing typed is lost."""
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 import ui_helpers
 from PySide6.QtCore import QTimer
 from ui_helpers import UI_MARKS
 
-from composer.store.database import Database
+from composer.store.database import BUSY_TIMEOUT_MS, Database
+from ui.window.requests_controller import SAMPLE_KEY
 
 pytestmark = UI_MARKS
 ui_settings, workspace, window = ui_helpers.ui_settings, ui_helpers.workspace, ui_helpers.window
@@ -134,3 +137,40 @@ def test_two_quick_opens_show_the_second(qtbot: Any, window: Any, workspace: Dat
     assert window.composer.to_model().name == second
     assert window.request_list.current() == second
     assert _stored_url(workspace.path, shown) == url  # the save before them landed
+
+
+@pytest.mark.slow
+def test_a_save_outlives_a_lock_held_past_the_busy_timeout(
+    qtbot: Any, window: Any, workspace: Database
+) -> None:
+    name = window.current_name
+    url = "https://example.com/held-long"
+    window.composer.request_tab.url.set_text(url)
+    lock = _locked(workspace.path)
+    start = time.monotonic()
+
+    def release(_count: int) -> None:
+        if time.monotonic() - start > BUSY_TIMEOUT_MS / 1000 + 1 and lock.in_transaction:
+            lock.execute("ROLLBACK")
+
+    timer = _ticking(qtbot, release)
+    try:
+        window.close()  # the save's first attempt gives up; the next one lands
+    finally:
+        timer.stop()
+        lock.close()
+    assert _stored_url(workspace.path, name) == url
+
+
+def test_renaming_takes_the_sample_response_along_in_one_write(
+    qtbot: Any, window: Any, workspace: Database
+) -> None:
+    old = window.current_name
+    sample = '{"id": "renamed-sample"}'
+    window.composer.set_sample_response(sample)  # not saved yet: the rename's lane saves it
+    assert window.rename_current("Renamed with its sample")
+    qtbot.waitUntil(lambda: window.current_name == "Renamed with its sample")
+    with Database(workspace.path) as db:
+        assert db.settings.get(SAMPLE_KEY + "Renamed with its sample", "") == sample
+        assert db.settings.get(SAMPLE_KEY + old, "") == ""
+    assert window.composer.sample_response() == sample

@@ -46,9 +46,9 @@ if TYPE_CHECKING:
 
 __all__ = ["SAMPLE_KEY", "RequestActions"]
 
-WAIT_S = 15.0
-"""How long a save or an open waits for its answer, events flowing (the workspace's busy
-timeout is 5 s; past this the answer still comes, later)."""
+WAIT_S = request_ops.SAVE_PATIENCE_S + 10.0
+"""How long a save or an open waits for its answer, events flowing (longer than a save
+keeps trying a locked workspace; past this the answer still comes, later)."""
 
 
 class RequestActions(RequestFileActions):
