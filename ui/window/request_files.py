@@ -37,8 +37,8 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 from composer.errors import InvalidFileError
 from composer.model import Request
 from composer.store.database import Database
+from composer.store.requests import free_name
 from ui.ops import Changed, Op, OpChanges, OpError
-from ui.window.requests_controller import free_name
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QMenu, QSplitter

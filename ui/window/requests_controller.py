@@ -48,11 +48,11 @@ from PySide6.QtGui import QUndoStack
 from composer.errors import StoreError
 from composer.model import Request
 from composer.store.database import Database
-from composer.store.requests import copy_name
+from composer.store.requests import copy_name, free_name
 from ui.ops import Changed, Op, OpChanges, OpError
 from ui.window.request_list import DeleteRequestCommand
 
-__all__ = ["SAMPLE_KEY", "Loaded", "RequestsController", "free_name"]
+__all__ = ["SAMPLE_KEY", "Loaded", "RequestsController"]
 
 NEW_NAME = "New request"
 """The name a new request starts with."""
@@ -71,16 +71,6 @@ class Loaded:
     """Its sample response ("" when it has none)."""
     ticket: int
     """The number the caller gave :meth:`RequestsController.load`."""
-
-
-def free_name(wanted: str, taken: set[str]) -> str:
-    """``wanted``, or "wanted 2", "wanted 3"… whichever is free first."""
-    if wanted not in taken:
-        return wanted
-    n = 2
-    while f"{wanted} {n}" in taken:
-        n += 1
-    return f"{wanted} {n}"
 
 
 class RequestsController(QObject):
