@@ -250,8 +250,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     short = args.short or os.environ.get("BENCH_SHORT") == "1"
     verdicts = Verdicts()
     print(
-        f"Webhook Composer benchmarks{' (short)' if short else ''}: budgets from the design "
-        "document, for a 2-core machine\n",
+        f"Webhook Composer benchmarks{' (short)' if short else ''}: budgets from "
+        "docs/ARCHITECTURE.md, for a 2-core machine\n",
         flush=True,
     )
     if args.only is None:
