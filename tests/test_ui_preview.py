@@ -77,7 +77,7 @@ def test_a_url_diagnostic_jumps_to_the_url_line(qtbot: Any, window: Any) -> None
     row = next(i for i, d in enumerate(model.diagnostics()) if d.where == "url")
     window.composer.body_tab.activate_row(row)
     assert window.composer.currentWidget() is window.composer.request_tab
-    assert window.composer.request_tab.url.hasFocus() or True
+    qtbot.waitUntil(window.composer.request_tab.url.hasFocus)
     assert window.composer.request_tab.url.cursor_line_column()[0] == 1
 
 
