@@ -194,14 +194,32 @@ class _LogFile(RotatingFileHandler):
         )
         self.problem: str | None = None
         """Why the file cannot be written, once that happened."""
+        self._regular = True
 
     def _open(self) -> io.TextIOWrapper:
         Path(self.baseFilename).parent.mkdir(parents=True, exist_ok=True)
-        return super()._open()
+        stream = super()._open()
+        self._regular = Path(self.baseFilename).is_file()  # never rotate a pipe or a device
+        return stream
 
     def emit(self, record: logging.LogRecord) -> None:
         if self.problem is None:
             super().emit(record)
+
+    def shouldRollover(self, record: logging.LogRecord) -> bool:
+        """Whether this line would take the file past :data:`MAX_BYTES`.
+
+        The standard check stats the path twice per line to rotate regular files only;
+        here that is decided once, when the file is opened (a runner writes thousands of
+        lines a second). The end of the file is still looked up per line, since another
+        process may be writing it too.
+        """
+        if self.stream is None:
+            self.stream = self._open()
+        if not self._regular:
+            return False
+        text = f"{self.format(record)}\n"
+        return self.stream.seek(0, os.SEEK_END) + len(text.encode("utf-8")) >= self.maxBytes
 
     def handleError(self, record: logging.LogRecord) -> None:
         failure = sys.exc_info()[1]

@@ -359,3 +359,20 @@ def test_every_attempt_sends_the_bytes_rendered_at_creation(db: Database) -> Non
     # LiquidJS's %N has millisecond precision (a JavaScript Date holds milliseconds).
     assert float(sent["at"]) == pytest.approx(rendered_at, abs=1e-3)
     assert sent["token"] == "v"
+
+
+def test_a_run_sends_its_own_deliveries_behind_many_other_due_ones(db: Database) -> None:
+    """Due deliveries are read a page at a time: a run's own ones, made after hundreds of
+    others that are due earlier, are still found and sent, and the others are left alone."""
+    people = [Person(f"p{i}", f"p{i}@example.com", {"name": f"N{i}"}) for i in range(2, 5)]
+    with db.transaction():
+        for person in people:
+            db.people.create(person)
+    with FaultServer([Reply.json({"id": "ok"})]) as server:
+        outbox = Outbox(db, workers=1)
+        earlier = outbox.create_many(hook(server), [db.people.get("p1")] * 300, FAST)
+        mine = outbox.create_many(hook(server), people, FAST)
+        done = outbox.run(mine)
+    assert [d.state for d in done] == ["succeeded"] * 3
+    assert len(server.requests) == 3
+    assert {d.state for d in outbox.many(earlier)} == {"queued"}

@@ -9,10 +9,13 @@ from). Decisions:
   (:mod:`composer.delivery.masking`) and, after a 2xx, evaluates the response mappings
   (:mod:`composer.delivery.mapping`, which never raises: a hostile body becomes a plain error on
   the delivery). The resulting :class:`Answer` is what gets recorded, or journaled.
-* **One transaction per answer.** :meth:`Recorder.record` writes the attempt's outcome
+* **An answer is recorded whole.** :meth:`Recorder.record` writes the attempt's outcome
   and moves its delivery on (``succeeded`` with its updates applied to the person,
-  ``waiting_retry`` with its next time, or ``failed``) in one transaction of its own, so
-  one answer that cannot be written never takes another's with it. It is idempotent:
+  ``waiting_retry`` with its next time, or ``failed``) in one transaction. A run records
+  the answers that ended together in one transaction (:meth:`Recorder.record_all`, up to
+  :data:`BATCH`; a thousand commits a second would cost more than the sends): all are
+  written or none, and the ones not written stay in memory, then in the journal, so a
+  workspace that refuses one never loses another. Recording is idempotent:
   an attempt already recorded is left alone, so a journal read twice records nothing
   twice.
 * **Honest late answers.** If an attempt was meanwhile closed as interrupted (only a
@@ -205,23 +208,48 @@ class Recorder:
         return Answer(delivery.id, n, started_at, result, mapped)
 
     def record(self, answer: Answer, delivery: Delivery | None = None) -> list[DeliveryEvent]:
-        """Write one answer in a transaction of its own; what to report (StoreError if busy)."""
+        """Write one answer in a transaction of its own; what to report (StoreError if busy,
+        NotFoundError when the delivery is gone)."""
         delivery = delivery or self.records.get(answer.delivery_id)
         with self.db.transaction():
-            row = self.db.fetchone(
-                "SELECT elapsed_ms, error_kind FROM attempts WHERE delivery_id = ? AND n = ?",
-                (answer.delivery_id, answer.n),
-            )
-            if row is None:
-                return []
-            if row["elapsed_ms"] is not None:
-                return []  # recorded already (a journal read twice)
-            self._write_attempt(answer)
-            if row["error_kind"] == "interrupted":
-                return []  # taken for cut off meanwhile: the delivery has moved on
-            events = self._move_on(delivery, answer)
+            events = self._record(answer, delivery)
         log_answer(delivery, answer, events)
         return events
+
+    def record_all(
+        self, answers: Sequence[tuple[Answer, Delivery | None]]
+    ) -> list[list[DeliveryEvent]]:
+        """Write answers in one transaction, all of them or (StoreError) none; what to report
+        for each (nothing for a delivery that is gone). ``Delivery`` is the delivery as it
+        was claimed, or None to read it."""
+        done: list[tuple[Answer, Delivery | None, list[DeliveryEvent]]] = []
+        with self.db.transaction():
+            for answer, delivery in answers:
+                try:
+                    delivery = delivery or self.records.get(answer.delivery_id)
+                except NotFoundError:
+                    done.append((answer, None, []))  # nothing to record it on
+                    continue
+                done.append((answer, delivery, self._record(answer, delivery)))
+        for answer, delivery, events in done:
+            if delivery is not None:
+                log_answer(delivery, answer, events)
+        return [events for _, _, events in done]
+
+    def _record(self, answer: Answer, delivery: Delivery) -> list[DeliveryEvent]:
+        """Write one answer, in the caller's transaction."""
+        row = self.db.fetchone(
+            "SELECT elapsed_ms, error_kind FROM attempts WHERE delivery_id = ? AND n = ?",
+            (answer.delivery_id, answer.n),
+        )
+        if row is None:
+            return []
+        if row["elapsed_ms"] is not None:
+            return []  # recorded already (a journal read twice)
+        self._write_attempt(answer)
+        if row["error_kind"] == "interrupted":
+            return []  # taken for cut off meanwhile: the delivery has moved on
+        return self._move_on(delivery, answer)
 
     def _write_attempt(self, answer: Answer) -> None:
         r = answer.result
@@ -349,6 +377,10 @@ def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
+BATCH = 64
+"""The most answers :class:`Unrecorded` writes in one transaction."""
+
+
 class UnrecordedAnswers(StoreError):
     """The workspace stayed busy, or refused to be written: some answers are in the
     journal, not yet in the workspace (``sqlite_error`` names the refusal, if any)."""
@@ -374,6 +406,7 @@ class Unrecorded:
         self._lock = lock
         self._report = report
         self._answers: list[Answer] = []
+        self._deliveries: dict[int, Delivery] = {}  # as claimed: spares a read per answer
         self._busy_since: float | None = None
         self._tries = 0
         self._given_up = False
@@ -393,22 +426,26 @@ class Unrecorded:
         """Whether the workspace stayed busy past the patience (nothing more is sent)."""
         return self._given_up
 
-    def add(self, answer: Answer) -> None:
-        """Keep an answer until it is recorded (:meth:`try_to_record`)."""
+    def add(self, answer: Answer, delivery: Delivery | None = None) -> None:
+        """Keep an answer until it is recorded (:meth:`try_to_record`); ``delivery``, the
+        delivery as it was claimed, spares reading it back to record the answer."""
         self._answers.append(answer)
+        if delivery is not None:
+            self._deliveries[answer.delivery_id] = delivery
 
     def try_to_record(self) -> None:
-        """Record every waiting answer the workspace takes, each in its own transaction;
-        once the run has given up on the workspace, journal them instead."""
+        """Record every waiting answer the workspace takes, together in one transaction (at
+        most :data:`BATCH` at a time); once the run has given up on the workspace, journal
+        them instead."""
         if self._given_up and self._answers:
             self._write_journal()
         while self._answers:
-            answer = self._answers[0]
+            batch = self._answers[:BATCH]
             tried_at = time.monotonic()
             try:
-                events = self._recorder.record(answer)
-            except NotFoundError:
-                events = []  # the delivery is gone: there is nothing to record it on
+                recorded = self._recorder.record_all(
+                    [(a, self._deliveries.get(a.delivery_id)) for a in batch]
+                )
             except StoreError as exc:
                 if not exc.busy:  # waiting would not help: keep the answers, end the run
                     self.refusal = exc
@@ -417,10 +454,13 @@ class Unrecorded:
                     return
                 self._busy(tried_at)
                 return
-            self._answers.pop(0)
+            del self._answers[: len(batch)]
+            for answer in batch:
+                self._deliveries.pop(answer.delivery_id, None)
             self._busy_since, self._tries = None, 0
-            for event in events:
-                self._report(event)
+            for events in recorded:
+                for event in events:
+                    self._report(event)
 
     def pause(self) -> float:
         """How long to wait before the next try: from 0.05 s, doubling to 1 s."""
@@ -437,6 +477,7 @@ class Unrecorded:
 
     def _write_journal(self) -> None:
         answers, self._answers = self._answers, []
+        self._deliveries.clear()
         ids = [a.delivery_id for a in answers]
         try:
             journal.write_journal(self._lock.next_journal(), [a.to_entry() for a in answers])
