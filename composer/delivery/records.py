@@ -1,4 +1,4 @@
-"""Deliveries: the outbox's records, and the moves a person makes on them.
+"""Deliveries: the outbox's records in the workspace, and the moves a person makes on them.
 
 A delivery is one send of a request for a person. It goes ``draft`` → ``queued`` →
 ``sending`` → (``waiting_retry`` → ``sending``)* → ``succeeded`` | ``failed``, or to
@@ -18,15 +18,17 @@ A delivery is one send of a request for a person. It goes ``draft`` → ``queued
   XML), and marks it ``forced``. An error that means the request cannot be built — a
   Liquid error, a bad URL, a control character in a header, a missing secret — is never
   overridden.
-* **Listing** (:meth:`Deliveries.summaries`) reads one :class:`DeliverySummary` per
-  delivery (its attempt count and last status, no bodies), newest first, filtered in SQL
-  by a :class:`DeliveryFilter`: state, request name, a piece of the person's id, and a
-  text found in the id (``#12`` or ``12``), request, person, error or rendered URL. The
-  full record is read only for one delivery (:meth:`Deliveries.get`).
+* **Listing** (:meth:`Deliveries.summaries`) reads one ``DeliverySummary`` per delivery
+  (its attempt count and last status, no bodies), filtered in SQL by a ``DeliveryFilter``
+  (:mod:`composer.delivery.summaries`). The full record is read only for the deliveries
+  asked for (:meth:`Deliveries.get`, :meth:`Deliveries.many`).
 * **A layer below the engine.** This module records and reads; it never sends. It imports
-  nothing from :mod:`composer.delivery.outbox` or :mod:`composer.delivery.sender` (the
-  attempt result a :class:`DeliveryEvent` carries is :mod:`composer.delivery.attempt`,
-  plain data), so reading the outbox's records loads no HTTP client.
+  nothing from :mod:`composer.delivery.outbox` or :mod:`composer.delivery.sender`, so
+  reading the outbox's records loads no HTTP client.
+
+The values it reads are plain data in :mod:`composer.delivery.delivery_data` (``Delivery``,
+``Attempt``, ``DeliveryEvent``, ``settled``); they, and the list's types, are importable from
+here as well, which is where the rest of the program names them.
 * **Moves** (approve, discard, cancel, retry now) check the state in the same transaction
   that changes it, and say plainly when a delivery is past that move.
 """
@@ -40,17 +42,21 @@ import json
 import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
-from composer.delivery.attempt import AttemptResult
+from composer.delivery.delivery_data import Attempt, Delivery, DeliveryEvent, Progress, settled
 from composer.delivery.retry import RetryPolicy
+from composer.delivery.summaries import (
+    DeliveryFilter,
+    DeliverySummary,
+    read_summaries,
+    summaries_of,
+)
 from composer.errors import NotFoundError, SendError
 from composer.model import Person, Request, context_for
 from composer.rendering.diagnostics import Diagnostic
 from composer.rendering.render import render
 from composer.store.database import Database
-from composer.store.people import like_pattern
 
 __all__ = [
     "Attempt",
@@ -96,235 +102,6 @@ class RenderFailed(SendError):
         self.diagnostics = tuple(diagnostics)
         self.forceable = forceable(self.diagnostics)
         """Whether every error is about the body's format, so it may be sent anyway."""
-
-
-@dataclass(frozen=True, slots=True)
-class Attempt:
-    """One try of a delivery, as stored."""
-
-    n: int
-    """1 for the first try."""
-    started_at: float
-    """Unix seconds when it started."""
-    elapsed_ms: float | None
-    """How long it took; None while in flight or when it was interrupted."""
-    status: int | None
-    """The HTTP status, or None when no complete answer arrived."""
-    error: str | None
-    """A plain sentence when there was no HTTP answer."""
-    error_kind: str | None
-    """``dns``, ``refused``, ``tls``, ``timeout``, ``reset``, ``invalid_response``,
-    ``other``, ``render`` or ``interrupted``; None on an HTTP answer."""
-    response_headers: tuple[tuple[str, str], ...]
-    """Response headers as received (secrets masked)."""
-    response_body: bytes
-    """At most 1 MiB of the body (secrets masked)."""
-    response_size: int
-    """Body bytes the server sent in all."""
-    response_truncated: bool
-    """Whether ``response_body`` holds less than the whole (decoded) body."""
-    response_decoded: str | None = None
-    """The content coding removed from ``response_body`` (``gzip``, ``deflate``), or None."""
-    response_problem: str | None = None
-    """Why ``response_body`` is not the plain body (kept still encoded…), or None."""
-
-    def location(self) -> str | None:
-        """Where a 3xx answer redirects to (redirects are not followed), or None."""
-        if self.status is None or not 300 <= self.status < 400:
-            return None
-        wanted = "location"
-        return next((v for k, v in self.response_headers if k.lower() == wanted), None)
-
-    def summary(self) -> dict[str, Any]:
-        """The shape the command line prints: ``{"n", "status", "error", "elapsed_ms"}``."""
-        return {
-            "n": self.n,
-            "status": self.status,
-            "error": self.error,
-            "elapsed_ms": self.elapsed_ms,
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class Delivery:
-    """One send of a request for a person, with every attempt."""
-
-    id: int
-    """The delivery's number in the workspace."""
-    request_name: str
-    """The request's name when it was sent."""
-    person_id: str | None
-    """The person it was rendered for (None for a context without one)."""
-    state: str
-    """``draft``, ``queued``, ``sending``, ``waiting_retry``, ``succeeded``, ``failed`` or
-    ``cancelled``."""
-    request: Request
-    """The request file as it was when the delivery was made."""
-    context: dict[str, Any]
-    """The Liquid globals it was rendered with (no secrets)."""
-    rendered: dict[str, Any]
-    """The masked rendering: ``{"method", "url", "headers", "body"}``."""
-    rendered_at: float
-    """Unix seconds that ``'now'`` means for this delivery."""
-    idempotency_key: str | None
-    """The Idempotency-Key sent with every attempt, when the request opts in."""
-    policy: RetryPolicy
-    """Its retry schedule."""
-    next_attempt_at: float | None
-    """When the next attempt is due (queued or waiting_retry)."""
-    attribute_updates: dict[str, Any] | None
-    """What was applied to the person after success, if anything."""
-    error: str | None
-    """The last plain-language problem, if any."""
-    created_at: float
-    """Unix seconds when it was made."""
-    attempts: tuple[Attempt, ...] = field(default=())
-    """Every attempt, first to last."""
-    forced: bool = False
-    """Whether it was sent anyway although its body is not valid for its Content-Type."""
-
-    def to_dict(self) -> dict[str, Any]:
-        """The shape ``deliveries list --json`` prints."""
-        return {
-            "delivery_id": self.id,
-            "request": self.request_name,
-            "person": self.person_id,
-            "state": self.state,
-            "attempts": [a.summary() for a in self.attempts],
-            "attribute_updates": self.attribute_updates or {},
-            "forced": self.forced,
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class DeliveryEvent:
-    """A step of a delivery, reported to progress callbacks."""
-
-    delivery_id: int
-    """Which delivery."""
-    kind: str
-    """``attempt_started``, ``attempt_finished``, then ``waiting``, ``succeeded``, ``failed``
-    or ``cancelled`` (cancelled while the attempt was in flight)."""
-    attempt: int
-    """The attempt's number (0 when none is concerned)."""
-    result: AttemptResult | None = None
-    """The attempt's outcome, for ``attempt_finished``."""
-    next_attempt_at: float | None = None
-    """When the next attempt is due, for ``waiting``."""
-    error: str | None = None
-    """The delivery's error, for ``failed`` (or a mapping problem on ``succeeded``)."""
-
-
-Progress = Callable[[DeliveryEvent], None]
-
-_SETTLES = {
-    "succeeded": "succeeded",
-    "failed": "failed",
-    "cancelled": "cancelled",
-    "draft": "draft",
-    "waiting": "waiting_retry",
-    "waiting_retry": "waiting_retry",
-}
-
-
-def settled(kind: str, *, wait_for_retries: bool = False) -> str | None:
-    """How a delivery has settled, as far as a bulk send goes, or None while it is not over.
-
-    ``kind`` is a :class:`DeliveryEvent` kind or a delivery's state. A bulk send (the
-    window's or the command line's) is over once every delivery has settled: it
-    ``succeeded``, ``failed``, was ``cancelled``, is a ``draft`` waiting for approval, or
-    waits for a retry (``waiting_retry``, which the engine sends when due) — unless the
-    run was asked to wait for the retries, when only a final state settles it.
-    """
-    outcome = _SETTLES.get(kind)
-    if outcome == "waiting_retry" and wait_for_retries:
-        return None
-    return outcome
-
-
-@dataclass(frozen=True, slots=True)
-class DeliverySummary:
-    """One line of the deliveries list (the full record is :meth:`Deliveries.get`)."""
-
-    id: int
-    """The delivery's number."""
-    request_name: str
-    """The request's name when it was sent."""
-    person_id: str | None
-    """The person it was rendered for."""
-    state: str
-    """Its state (``draft`` ... ``cancelled``)."""
-    attempts: int
-    """How many attempts were made."""
-    last_status: int | None
-    """The last attempt's HTTP status, if one arrived."""
-    error: str | None
-    """The last plain-language problem."""
-    next_attempt_at: float | None
-    """When the next attempt is due (Unix seconds)."""
-    created_at: float
-    """When the delivery was made (Unix seconds)."""
-
-
-@dataclass(frozen=True, slots=True)
-class DeliveryFilter:
-    """Which deliveries a list shows; an empty field does not narrow it."""
-
-    state: str = ""
-    """Only deliveries in this state."""
-    request: str = ""
-    """Only deliveries of the request with exactly this name."""
-    person: str = ""
-    """Only deliveries whose person id contains this text."""
-    text: str = ""
-    """Only deliveries with this number (``#12``), or this text in the request name, the
-    person id, the error or the rendered URL."""
-
-    def where(self) -> tuple[str, dict[str, Any]]:
-        """The SQL condition (on ``deliveries AS d``) and its parameters."""
-        clauses: list[str] = []
-        params: dict[str, Any] = {}
-        if self.state:
-            clauses.append("d.state = :state")
-            params["state"] = self.state
-        if self.request:
-            clauses.append("d.request_name = :request")
-            params["request"] = self.request
-        if self.person:
-            clauses.append("d.person_id LIKE :person ESCAPE '\\'")
-            params["person"] = like_pattern(self.person)
-        text = self.text.strip()
-        if text:
-            clauses.append(
-                "(CAST(d.id AS TEXT) = :exact OR d.request_name LIKE :p ESCAPE '\\'"
-                " OR d.person_id LIKE :p ESCAPE '\\' OR d.error LIKE :p ESCAPE '\\'"
-                " OR json_extract(d.rendered, '$.url') LIKE :p ESCAPE '\\')"
-            )
-            params["exact"] = text.lstrip("#")
-            params["p"] = like_pattern(text)
-        return (" AND ".join(clauses) or "1"), params
-
-
-_SUMMARY_SQL = (
-    "SELECT d.id, d.request_name, d.person_id, d.state, d.next_attempt_at, d.error,"
-    " d.created_at, (SELECT count(*) FROM attempts a WHERE a.delivery_id = d.id) AS n,"
-    " (SELECT a.status FROM attempts a WHERE a.delivery_id = d.id ORDER BY a.n DESC LIMIT 1)"
-    " AS last_status FROM deliveries d"
-)
-
-
-def _summary(row: Any) -> DeliverySummary:
-    return DeliverySummary(
-        id=row["id"],
-        request_name=row["request_name"],
-        person_id=row["person_id"],
-        state=row["state"],
-        attempts=row["n"],
-        last_status=row["last_status"],
-        error=row["error"],
-        next_attempt_at=row["next_attempt_at"],
-        created_at=row["created_at"],
-    )
 
 
 def with_idempotency_key(
@@ -557,24 +334,12 @@ class Deliveries:
     def summaries(
         self, where: DeliveryFilter | None = None, limit: int | None = None, offset: int = 0
     ) -> builtins.list[DeliverySummary]:
-        """One line per delivery matching ``where``, newest first; ``limit``/``offset`` page."""
-        condition, params = (where or DeliveryFilter()).where()
-        params.update(limit=-1 if limit is None else limit, offset=offset)
-        rows = self.db.fetchall(
-            f"{_SUMMARY_SQL} WHERE {condition} ORDER BY d.id DESC LIMIT :limit OFFSET :offset",
-            params,
-        )
-        return [_summary(row) for row in rows]
+        """One line per delivery matching ``where``, newest first (:func:`read_summaries`)."""
+        return read_summaries(self.db, where, limit, offset)
 
     def summaries_of(self, ids: Sequence[int]) -> builtins.list[DeliverySummary]:
-        """The lines of the deliveries with these ids (unknown ids are left out)."""
-        found: builtins.list[DeliverySummary] = []
-        for start in range(0, len(ids), 500):
-            chunk = builtins.list(ids[start : start + 500])
-            marks = ",".join("?" * len(chunk))
-            rows = self.db.fetchall(f"{_SUMMARY_SQL} WHERE d.id IN ({marks})", chunk)
-            found.extend(_summary(row) for row in rows)
-        return found
+        """The lines of the deliveries with these ids (:func:`summaries.summaries_of`)."""
+        return summaries_of(self.db, ids)
 
     def request_names(self) -> builtins.list[str]:
         """Every request name that has deliveries, for a request filter (case-blind order)."""
