@@ -1,7 +1,11 @@
 """The outbox engine: sends deliveries with retries, and survives the process being killed.
 
 The records and the moves a person makes on them are :mod:`composer.delivery.records`; writing
-each attempt's outcome is :mod:`composer.delivery.record`; this module sends. Decisions:
+each attempt's outcome is :mod:`composer.delivery.record`; what goes on the wire for a
+delivery (its secrets revealed, the masker for its answer) is :mod:`composer.delivery.wire`;
+closing attempts cut off by a crash is :mod:`composer.delivery.recovery`. This module is the
+scheduling loop: it claims what is due, sends it on a thread pool and hands each answer to
+the recorder. Decisions:
 
 * **Written before the first byte leaves.** Before an attempt starts, one transaction
   marks the delivery ``sending`` and inserts the attempt row, naming the run that sends
@@ -9,17 +13,12 @@ each attempt's outcome is :mod:`composer.delivery.record`; this module sends. De
   in a transaction of its own (response capped at 1 MiB, mappings applied after a 2xx)
   and the delivery moves on: ``succeeded``, ``waiting_retry`` with ``next_attempt_at``,
   or ``failed``.
-* **The same bytes every attempt.** An attempt re-renders the stored request from its
-  snapshot with the keychain's values and ``now = rendered_at``. A request whose
-  templates never mention ``secrets`` is sent from the stored rendering as is. A
-  delivery recorded ``forced`` is sent although its body is not valid for its
-  Content-Type, as the tester asked; any other error still stops it.
+* **The same bytes every attempt**, rendered again with the keychain's values
+  (:func:`~composer.delivery.wire.wire_for`).
 * **Crashes.** A delivery waiting for a retry simply resumes (``next_attempt_at`` is in
-  the file). One found ``sending`` whose run is gone (its lock file is no longer held)
-  was cut off by a crash: that attempt is closed as ``interrupted`` and the delivery is
-  retried, even if its retries were used up, so every delivery is sent at least once.
-  An attempt whose run cannot be told alive (no lock file) is taken for cut off once it
-  is older than the lease (three timeouts and three seconds).
+  the file). Before claiming, each run records journaled answers and closes attempts
+  whose run is gone (:mod:`composer.delivery.recovery`); their deliveries are sent again,
+  so every delivery is sent at least once.
 * **A busy workspace never loses an answer.** An answer the server gave is kept in
   memory until it is written. When another program holds the workspace's write lock
   (a long import), recording is retried with backoff (from 0.05 s, doubling to 1 s,
@@ -57,17 +56,14 @@ from __future__ import annotations
 
 import builtins
 import concurrent.futures as cf
-import datetime as dt
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from composer.delivery import journal
 from composer.delivery.attempt import AttemptResult
-from composer.delivery.masking import Masker, masker_for
 from composer.delivery.record import (
     Answer,
     Recorder,
@@ -75,19 +71,13 @@ from composer.delivery.record import (
     UnrecordedAnswers,
     scrub_result,
 )
-from composer.delivery.records import (
-    Deliveries,
-    Delivery,
-    DeliveryEvent,
-    Progress,
-    body_format_error,
-    with_idempotency_key,
-)
+from composer.delivery.records import Deliveries, Delivery, DeliveryEvent, Progress
+from composer.delivery.recovery import recover
 from composer.delivery.retry import RetryPolicy
 from composer.delivery.sender import DEFAULT_TIMEOUT, Sender
+from composer.delivery.wire import LazySecrets, Wire, scrub, wire_for
 from composer.errors import StoreError
 from composer.model import Person, Request
-from composer.rendering.render import MASK, render
 from composer.store.database import Database
 
 log = logging.getLogger("composer.delivery")
@@ -106,56 +96,9 @@ RECORD_PATIENCE_S = 60.0
 
 _UNFINISHED = "('queued', 'waiting_retry', 'sending')"
 _DUE = "('queued', 'waiting_retry')"
-_INTERRUPTED = "The program stopped while this attempt was in flight, so it is sent again."
 
 
-class LazySecrets(Mapping[str, str]):
-    """Secret values fetched by name on first use; remembers which ones were used."""
-
-    def __init__(self, lookup: Callable[[str], str | None]) -> None:
-        self._lookup = lookup
-        self._values: dict[str, str] = {}
-        self._lock = threading.Lock()
-
-    def __getitem__(self, name: str) -> str:
-        with self._lock:
-            if name not in self._values:
-                value = self._lookup(name)
-                if value is None:
-                    raise KeyError(name)
-                self._values[name] = value
-            return self._values[name]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(list(self._values))
-
-    def __len__(self) -> int:
-        return len(self._values)
-
-
-def scrub(data: bytes, sensitive: Iterable[str]) -> bytes:
-    """``data`` with every form of every sensitive text replaced by the mask."""
-    return masker_for(t for t in sensitive if t and t != MASK).mask_bytes(data)
-
-
-_NO_SECRETS = Masker(())
-
-
-@dataclass(frozen=True, slots=True)
-class _Wire:
-    method: str
-    url: str
-    headers: tuple[tuple[str, str], ...]
-    body: str
-    masker: Masker = _NO_SECRETS
-
-
-def _mentions_secrets(request: Request) -> bool:
-    parts = [request.url, request.body, *(h.value for h in request.headers)]
-    return any("secrets" in part for part in parts)
-
-
-_Flight = dict[cf.Future[tuple[float, AttemptResult]], tuple[Delivery, int, _Wire]]
+_Flight = dict[cf.Future[tuple[float, AttemptResult]], tuple[Delivery, int, Wire]]
 
 
 class Outbox:
@@ -351,7 +294,7 @@ class Outbox:
         senders: builtins.list[Sender] = []
         senders_lock = threading.Lock()
 
-        def attempt(wire: _Wire) -> tuple[float, AttemptResult]:
+        def attempt(wire: Wire) -> tuple[float, AttemptResult]:
             sender: Sender | None = getattr(local, "sender", None)
             if sender is None:
                 sender = local.sender = Sender(self.timeout)
@@ -451,60 +394,21 @@ class Outbox:
         self._wake.wait(min(wait, 60.0))
 
     def _recover(self, ids: set[int] | None) -> None:
-        """Record journaled answers, then close attempts cut off by a crash and make their
-        deliveries due again."""
-        now = self.clock()
-        rows = self.db.fetchall(
-            "SELECT d.id, a.started_at, a.owner FROM deliveries d LEFT JOIN attempts a"
-            " ON a.delivery_id = d.id AND a.elapsed_ms IS NULL AND a.error IS NULL"
-            " WHERE d.state = 'sending'"
+        """Record journaled answers, close attempts cut off by a crash
+        (:func:`~composer.delivery.recovery.recover`)."""
+        recover(
+            self.db,
+            self.recorder,
+            self.folder,
+            ids=ids,
+            token=self._token,
+            lease=self.lease,
+            now=self.clock(),
         )
-        cut_off = [
-            row[0]
-            for row in rows
-            if (ids is None or row[0] in ids) and self._cut_off(row[1], row[2], now)
-        ]
-        journals = any(self.folder.glob("answers-*.json")) if self.folder.is_dir() else False
-        if not cut_off and not journals:
-            return
-        with self.db.transaction():  # the journals are read after the runs were seen gone
-            read = self.recorder.replay()
-            for delivery_id in cut_off:
-                self.db.execute(
-                    "UPDATE attempts SET error = ?, error_kind = 'interrupted'"
-                    " WHERE delivery_id = ? AND elapsed_ms IS NULL AND error IS NULL",
-                    (_INTERRUPTED, delivery_id),
-                )
-                self.db.execute(
-                    "UPDATE deliveries SET state = 'waiting_retry', next_attempt_at = ?,"
-                    " error = ?, updated_at = ? WHERE id = ? AND state = 'sending'",
-                    (now, _INTERRUPTED, now, delivery_id),
-                )
-        for path in read:
-            journal.forget(path)
-        if read:
-            log.warning(
-                "recovered the answers kept in %d journal file(s) in %s", len(read), self.folder
-            )
-        for delivery_id in cut_off:
-            log.warning(
-                "delivery %d: an attempt cut off by a crash is closed; it is due again", delivery_id
-            )
-
-    def _cut_off(self, started_at: float | None, owner: str | None, now: float) -> bool:
-        """Whether an attempt in flight (None: none) was cut off by its run's end."""
-        if started_at is None:
-            return True  # sending, but no attempt open: nothing will finish it
-        if owner is not None and owner == self._token:
-            return False
-        alive = journal.run_alive(self.folder, owner) if owner else None
-        if alive is None:
-            return started_at <= now - self.lease
-        return not alive
 
     def _claim(
         self, ids: set[int], limit: int, report: Progress
-    ) -> builtins.list[tuple[Delivery, int, _Wire] | Answer]:
+    ) -> builtins.list[tuple[Delivery, int, Wire] | Answer]:
         """Mark up to ``limit`` due deliveries ``sending``, each with its new attempt row;
         what to send, or for a delivery that no longer renders, its answer."""
         if not ids:
@@ -527,7 +431,7 @@ class Outbox:
                         (delivery_id, now, self._token, delivery_id),
                     )
                     claimed[delivery_id] = int(row[0])
-        out: builtins.list[tuple[Delivery, int, _Wire] | Answer] = []
+        out: builtins.list[tuple[Delivery, int, Wire] | Answer] = []
         for delivery in self.many(list(claimed)):
             n = claimed[delivery.id]
             report(DeliveryEvent(delivery.id, "attempt_started", n))
@@ -540,7 +444,7 @@ class Outbox:
                 shown.get("method", delivery.request.method),
                 shown.get("url", "(not rendered)"),  # the masked rendering
             )
-            wire = self._wire(delivery)
+            wire = wire_for(delivery, self.secrets)
             if isinstance(wire, str):
                 failure = AttemptResult(None, (), b"", 0, False, 0.0, "render", wire)
                 out.append(Answer(delivery.id, n, now, failure))
@@ -565,22 +469,3 @@ class Outbox:
             if len(due) >= limit or len(rows) < page:
                 return due
             page *= 8
-
-    def _wire(self, delivery: Delivery) -> _Wire | str:
-        """What goes on the wire for a delivery, or why it cannot be rendered."""
-        stored = delivery.rendered
-        if stored and not _mentions_secrets(delivery.request):
-            headers = tuple((str(n), str(v)) for n, v in stored["headers"])
-            return _Wire(stored["method"], stored["url"], headers, stored["body"])
-        used = LazySecrets(lambda name: self.secrets.get(name))
-        moment = dt.datetime.fromtimestamp(delivery.rendered_at, dt.UTC)
-        wire = render(delivery.request, delivery.context, secrets=used, reveal=True, now=moment)
-        errors = [d for d in wire.diagnostics if d.severity == "error"]
-        if delivery.forced:
-            errors = [d for d in errors if not body_format_error(d)]
-        if errors:
-            return f"The request no longer renders: {errors[0]}."
-        headers = with_idempotency_key(wire.headers, delivery.idempotency_key)
-        masked = {(n, v) for n, v in stored["headers"]}
-        sensitive = {used[name] for name in used} | {v for n, v in headers if (n, v) not in masked}
-        return _Wire(wire.method, wire.url, headers, wire.body, masker_for(sensitive))
