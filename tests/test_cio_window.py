@@ -107,7 +107,7 @@ def _push_dialog(qtbot: QtBot, actions: CioActions) -> Any:
 
 def _edit_url(qtbot: QtBot, window: Any, url: str) -> None:
     window.composer.request_tab.url.set_text(url)
-    assert window.save_now()
+    assert ui_helpers.save_and_wait(qtbot, window)
     assert window.db.requests.get(window.current_name).url == url
 
 
@@ -290,7 +290,7 @@ def test_secrets_are_never_pushed_unresolved_without_a_choice(
     value = "tr3llo-token-value-91"
     window.secret_store.set("trello_token", value)
     window.composer.set_header("Authorization", "Bearer {{ secrets.trello_token }}")
-    assert window.save_now()
+    assert ui_helpers.save_and_wait(qtbot, window)
     push = _push_dialog(qtbot, actions)
     assert push.secrets_box.isVisible()
     assert "{{ secrets.trello_token }}" in push.secrets_note.text()

@@ -29,9 +29,9 @@ def test_reload_request_shows_the_stored_text_of_the_open_request(qtbot: Any, wi
     assert window.composer.to_model().body == stored.body
     window.composer.body_tab.editor.set_text('{"unsaved": 1}')
     window.reload_request(name)
-    assert window.current_name == name
+    qtbot.waitUntil(lambda: window.current_name == name)
     assert window.composer.to_model().body == '{"pulled": 1}'
-    window.save_now()  # the edit shown before is not written over what was pulled
+    assert ui_helpers.save_and_wait(qtbot, window)  # the edit shown before is not saved
     assert window.db.requests.get(name).body == '{"pulled": 1}'
 
 

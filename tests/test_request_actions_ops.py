@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import ui_helpers
 from PySide6.QtCore import QTimer
-from ui_helpers import UI_MARKS
+from ui_helpers import UI_MARKS, close_and_wait, save_and_wait
 
 from composer.store.database import BUSY_TIMEOUT_MS, Database
 from ui.window.requests_controller import SAMPLE_KEY
@@ -70,6 +70,8 @@ def test_a_locked_workspace_leaves_the_window_ticking_and_the_save_lands_later(
     timer = _ticking(qtbot, on_tick)
     try:
         window.open_request(second)
+        assert window.current_name == first  # returned at once; the load is queued
+        qtbot.waitUntil(lambda: window.current_name == second, timeout=10_000)
     finally:
         timer.stop()
         lock.close()
@@ -92,7 +94,7 @@ def test_a_locked_workspace_leaves_the_window_ticking_and_the_save_lands_later(
 
     timer = _ticking(qtbot, release)
     try:
-        assert window.save_now()
+        assert save_and_wait(qtbot, window)
     finally:
         timer.stop()
         lock.close()
@@ -107,6 +109,8 @@ def test_an_edit_made_just_before_closing_is_in_the_file(
     url = "https://example.com/typed-at-the-last-moment"
     window.composer.request_tab.url.set_text(url)
     window.close()  # before the autosave's 500 ms
+    assert window.isVisible()  # the close waits for the save's answer, events flowing
+    qtbot.waitUntil(lambda: not window.isVisible())
     assert _stored_url(workspace.path, name) == url
 
 
@@ -155,7 +159,7 @@ def test_a_save_outlives_a_lock_held_past_the_busy_timeout(
 
     timer = _ticking(qtbot, release)
     try:
-        window.close()  # the save's first attempt gives up; the next one lands
+        close_and_wait(qtbot, window)  # the save's first attempt gives up; the next one lands
     finally:
         timer.stop()
         lock.close()

@@ -225,7 +225,7 @@ def test_open_in_the_outbox_filters_to_the_request(qtbot: QtBot, files_window: A
     assert [page.model.delivery(r).request_name for r in range(page.model.rowCount())] == ["Mine"]
     qtbot.waitUntil(lambda: page.delivery is not None and page.delivery.id == mine_id)
     w.show_page(w.hsplit)
-    w.open_request("Other")
+    ui_helpers.open_and_wait(qtbot, w, "Other")
     w.outbox_action.trigger()
     assert page.request_filter.currentData() == "Other"
     assert [page.model.delivery(r).request_name for r in range(page.model.rowCount())] == ["Other"]

@@ -250,7 +250,8 @@ def test_the_outbox_shows_every_attempt_and_gives_one_as_sample(qtbot: QtBot, wi
         window.send_current()
         qtbot.waitUntil(lambda: "succeeded" in kinds, timeout=15_000)
     delivery_id = window.send_panel.delivery_id
-    window.open_request(window.requests.names()[0])  # another request is open meanwhile
+    other = window.requests.names()[0]
+    ui_helpers.open_and_wait(qtbot, window, other)  # another request is open meanwhile
     assert window.current_name != "Twice"
     page = window.show_page("Outbox")
     page.select(delivery_id)
@@ -262,7 +263,7 @@ def test_the_outbox_shows_every_attempt_and_gives_one_as_sample(qtbot: QtBot, wi
     assert page.viewer.raw_text() == "busy"
     assert page.viewer.view is not None and page.viewer.view.attempt == 1
     qtbot.mouseClick(page.viewer.use_sample, Qt.MouseButton.LeftButton)
-    assert window.current_name == "Twice"  # the request it belongs to was opened
+    qtbot.waitUntil(lambda: window.current_name == "Twice")  # the request it belongs to
     qtbot.waitUntil(lambda: window.composer.sample_response() == "busy")
 
 

@@ -42,8 +42,9 @@ def test_import_creates_the_request(qtbot: QtBot, workspace: Database) -> None:
     again = CurlImportDialog(workspace)
     qtbot.addWidget(again)
     again.text.setPlainText(COMMAND)
-    second = again.import_now()
-    assert second is not None and second != name
+    with qtbot.waitSignal(again.requestCreated) as stored:
+        assert again.import_now() is not None
+    assert stored.args[0] == f"{name} copy"
 
 
 @pytest.mark.parametrize(
@@ -113,7 +114,9 @@ def test_the_request_menu_imports_and_copies(qtbot: QtBot, window: Any) -> None:
 
     seen = _answer_dialog(qtbot, paste)
     actions["Import from c&URL…"].trigger()
-    assert seen and window.current_name == seen[0].created  # type: ignore[attr-defined]
+    assert seen and seen[0].created  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: window.current_name == seen[0].created)  # type: ignore[attr-defined]
+    assert seen[0].created in window.request_list.model.names()  # type: ignore[attr-defined]
     assert window.current_request().url == "https://api.example.com/x"
     QApplication.clipboard().clear()
     seen = _answer_dialog(qtbot, lambda dialog: dialog.reject())

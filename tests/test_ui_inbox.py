@@ -8,6 +8,7 @@ from typing import Any
 
 import httpx
 import pytest
+import ui_helpers
 from pytestqt.qtbot import QtBot
 from ui_helpers import UI_MARKS, no_real_keychain, open_request, ui_settings, window, workspace
 
@@ -102,7 +103,7 @@ def test_the_window_page_sets_the_request_url_and_stops_on_close(qtbot: QtBot, w
     url = inbox.url.text()
     inbox.use_button.click()
     assert window.current_request().url == url + "/x"  # the request keeps its path
-    window.close()
+    ui_helpers.close_and_wait(qtbot, window)
     assert not inbox.running
     with pytest.raises(httpx.ConnectError), httpx.Client() as client:
         client.get(url)

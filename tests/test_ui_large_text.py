@@ -73,5 +73,5 @@ def test_opening_a_large_request_previews_and_saves_the_whole_body(qtbot: Any, w
     assert shown >= len(body) - len("{{ customer.name }}")  # the whole body rendered
     qtbot.waitUntil(lambda: not editor.loading, timeout=10_000)
     assert editor.toPlainText() == body
-    window.save_now()
+    assert ui_helpers.save_and_wait(qtbot, window)
     assert window.db.requests.get("Large").body == body

@@ -126,7 +126,7 @@ def test_ctrl_z_switches_back_and_text_fields_keep_their_own_undo(qtbot: Any, wi
     assert window.composer.liquid.currentText() == "Liquid: latest"
     assert window.current_request().liquid_version == "latest"
     assert not window.switch_undo_action.isEnabled()
-    window.save_now()
+    assert ui_helpers.save_and_wait(qtbot, window)
     assert window.db.requests.get("Undo me").liquid_version == "latest"
 
 
@@ -150,7 +150,7 @@ def test_another_request_does_not_undo_this_ones_switch(qtbot: Any, window: Any)
     window.db.requests.save(json_request("Second", "{}"))
     open_request(qtbot, window, json_request("First", "{}"))
     choose(window, "legacy")
-    window.open_request("Second")  # as a click in the list does
+    ui_helpers.open_and_wait(qtbot, window, "Second")  # as a click in the list does
     assert not window.switch_undo_action.isEnabled()
     assert window.db.requests.get("First").liquid_version == "legacy"  # saved on leaving
 
@@ -178,7 +178,7 @@ def test_the_comparison_is_on_by_default_and_its_switches_persist(
         tab.compare.setChecked(False)
     assert not tab.showing_side_by_side and not tab.side_by_side.isEnabled()
     assert "renders the same" not in tab.version_label.text()
-    first.close()
+    ui_helpers.close_and_wait(qtbot, first)
 
     second = make_window(qtbot, workspace)
     assert not second.composer.compare

@@ -161,7 +161,7 @@ def test_closing_while_a_retry_waits_leaves_it_in_the_outbox(qtbot: Any, tmp_pat
             qtbot.waitUntil(lambda: "waiting" in _kinds(updates), timeout=10000)
             engine = window.deliveries.engine
             assert engine is not None and engine.running
-            window.close()
+            ui_helpers.close_and_wait(qtbot, window)
             assert not engine.running  # the window was its last holder
             assert len(server.requests) == 1
     finally:

@@ -15,7 +15,14 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
 )
-from ui_helpers import UI_MARKS, make_window, open_request
+from ui_helpers import (
+    UI_MARKS,
+    close_and_wait,
+    make_window,
+    open_and_wait,
+    open_request,
+    save_and_wait,
+)
 
 from composer.model import Request, ResponseMapping
 from composer.store.database import Database
@@ -40,12 +47,12 @@ def test_settings_persist_across_two_windows(qtbot: Any, workspace: Database) ->
     first = make_window(qtbot, workspace)
     names = first.requests.names()
     first.request_list.select(names[2])
-    assert first.current_name == names[2]
+    qtbot.waitUntil(lambda: first.current_name == names[2])
     first.context_bar.choose("2002")
     first.resize(760, 560)
     first.hsplit.setSizes([250, 500])
     sizes, size = first.hsplit.sizes(), first.size()
-    first.close()
+    close_and_wait(qtbot, first)
 
     second = make_window(qtbot, workspace)
     assert second.current_name == names[2]
@@ -83,6 +90,7 @@ def test_ctrl_s_saves_at_once(qtbot: Any, window: Any, tmp_path: Path) -> None:
     name = window.current_name
     window.composer.request_tab.url.set_text("https://example.com/saved")
     qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage() == f'Saved "{name}".')
     with Database(tmp_path / "data" / "workspace.sqlite3") as again:
         assert again.requests.get(name).url == "https://example.com/saved"
 
@@ -110,15 +118,17 @@ def test_ctrl_n_creates_and_ctrl_k_searches(qtbot: Any, window: Any) -> None:
         ("Plain JSON: id and email", "already exists"),
     ],
 )
-def test_invalid_names_are_refused_plainly(window: Any, new_name: str, message: str) -> None:
-    window.open_request("Close: lead from a signup")
+def test_invalid_names_are_refused_plainly(
+    qtbot: Any, window: Any, new_name: str, message: str
+) -> None:
+    open_and_wait(qtbot, window, "Close: lead from a signup")
     assert not window.rename_current(new_name)
     assert message in window.last_problem
     assert window.current_name == "Close: lead from a signup"
 
 
 def test_rename_and_duplicate(qtbot: Any, window: Any) -> None:
-    window.open_request("Plain JSON: id and email")
+    open_and_wait(qtbot, window, "Plain JSON: id and email")
     assert window.rename_current("Renamed")
     qtbot.waitUntil(lambda: window.current_name == "Renamed")
     window.request_list.duplicateRequested.emit()
@@ -199,7 +209,7 @@ def test_request_tab_and_header_presets_reach_the_preview(qtbot: Any, window: An
         headers.preset.activated.emit(3)  # text/plain
     assert headers.model.pairs() == [("Content-Type", "text/plain")]
     assert window.composer.body_tab.editor.highlighter.syntax == "text"
-    window.save_now()
+    assert save_and_wait(qtbot, window)
     stored = window.db.requests.get("Tabs")
     assert stored.method == "GET" and stored.content_type() == "text/plain"
 
@@ -261,10 +271,11 @@ def test_the_secret_store_is_shared_once_open(qtbot: Any, window: Any) -> None:
 def test_an_empty_workspace_disables_the_composer_until_a_request_exists(
     qtbot: Any, window: Any
 ) -> None:
-    for _ in window.requests.names():
-        shown = window.current_name
+    while window.requests.names():
+        count = len(window.requests.names())
+        qtbot.waitUntil(lambda: window.current_name is not None)  # the next one opened
         window.delete_current()
-        qtbot.waitUntil(lambda shown=shown: window.current_name != shown)
+        qtbot.waitUntil(lambda count=count: len(window.requests.names()) < count)
     assert window.requests.names() == [] and window.current_name is None
     assert not window.composer.isEnabled()
     window.save_now()  # nothing to save, nothing fails
@@ -276,7 +287,8 @@ def test_an_empty_workspace_disables_the_composer_until_a_request_exists(
 def test_a_request_made_elsewhere_is_shown_on_request(qtbot: Any, window: Any) -> None:
     window.db.requests.save(Request(name="Made by a page", url="https://example.com/", body="{}"))
     window.show_request("Made by a page")
-    assert window.current_name == "Made by a page"
+    assert window.current_name != "Made by a page"  # returned at once; shown once read
+    qtbot.waitUntil(lambda: window.current_name == "Made by a page")
     assert window.request_list.current() == "Made by a page"
 
 
@@ -314,5 +326,5 @@ def test_the_other_pages_plug_into_the_window(qtbot: Any, window: Any) -> None:
     recipes = window.show_page("Recipes")
     window.db.requests.save(Request(name="From the gallery", url="https://example.com/"))
     recipes.requestCreated.emit("From the gallery")
-    assert window.current_name == "From the gallery"
+    qtbot.waitUntil(lambda: window.current_name == "From the gallery")
     assert any(a.text() == "&Secrets…" for a in window.menu("&Edit").actions())

@@ -85,7 +85,8 @@ def test_unticked_the_password_is_not_stored_and_the_note_says_what_to_set(
     dialog.text.setPlainText(ZENDESK)
     dialog.import_button.click()
     dialog.store_secret.setChecked(False)
-    assert dialog.import_now() is not None
+    with qtbot.waitSignal(dialog.requestCreated):
+        assert dialog.import_now() is not None
     assert store.names() == []
     assert 'secret "zendesk"' in dialog.message.text()
 
@@ -106,7 +107,8 @@ def test_without_a_keychain_the_box_says_so(qtbot: QtBot, workspace: Database) -
     dialog.import_button.click()
     assert not dialog.store_secret.isEnabled()
     assert "no keychain is open" in dialog.store_secret.text()
-    assert dialog.import_now() is not None
+    with qtbot.waitSignal(dialog.requestCreated):
+        assert dialog.import_now() is not None
 
 
 def test_a_masked_copy_says_it_will_not_authenticate(qtbot: QtBot, workspace: Database) -> None:

@@ -50,7 +50,7 @@ def test_pasting_a_megabyte_over_the_body_leaks_nothing_and_keeps_the_gutter_asi
     assert editor.viewportMargins().left() == gutter
     assert editor.viewport().geometry().left() >= gutter  # the numbers do not cover text
     qtbot.waitUntil(lambda: window.composer.to_model().body == text, timeout=10_000)
-    window.save_now()
+    assert ui_helpers.save_and_wait(qtbot, window)
     assert window.db.requests.get(window.current_name).body == text
     # one undo step takes the whole paste back
     qtbot.keyClick(editor, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import httpx
 import pytest
+import ui_helpers
 from pytestqt.qtbot import QtBot
 from ui_helpers import UI_MARKS, make_window, no_real_keychain, open_request, ui_settings, workspace
 
@@ -89,8 +90,7 @@ def test_use_as_request_url_keeps_the_path_and_a_restart_starts_the_inbox_again(
     page.use_button.click()
     expected = base + "/v1/people/{{ customer.id }}?source=composer"
     assert window.current_request().url == expected
-    window.save_now()
-    window.close()
+    ui_helpers.close_and_wait(qtbot, window)  # the edit is saved first
     assert not page.running
 
     again = make_window(qtbot, workspace)  # the next start of the app

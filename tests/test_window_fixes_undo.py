@@ -47,7 +47,7 @@ def test_removing_a_header_is_undone_with_ctrl_z(qtbot: QtBot, window: Any) -> N
     ctrl_z(qtbot, table)
     assert tabs.to_model().headers == REQUEST.headers
     assert table.currentIndex().row() == 1  # the restored row is shown
-    window.save_now()
+    assert ui_helpers.save_and_wait(qtbot, window)
     assert window.db.requests.get("Undoable").headers == REQUEST.headers
 
 

@@ -78,10 +78,31 @@ def window(qtbot: Any, workspace: Database) -> Any:
     return make_window(qtbot, workspace)
 
 
+def open_and_wait(qtbot: Any, window: Any, name: str) -> None:
+    """Open ``name`` (the window returns at once) and wait until it is shown."""
+    window.open_request(name)
+    qtbot.waitUntil(lambda: window.current_name == name and window.opening is None)
+
+
+def save_and_wait(qtbot: Any, window: Any) -> bool:
+    """Queue the open request's edits and wait for every queued save's answer; True when
+    they are stored."""
+    answers: list[bool] = []
+    window.after_saves(answers.append)
+    qtbot.waitUntil(lambda: bool(answers), timeout=30_000)
+    return answers[0]
+
+
+def close_and_wait(qtbot: Any, window: Any, timeout: int = 30_000) -> None:
+    """Close the window and wait until it has (its last save answered first)."""
+    window.close()
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=timeout)
+
+
 def open_request(qtbot: Any, window: Any, request: Request) -> None:
     """Store ``request`` (replacing one of that name) and open it, preview drawn."""
     window.db.requests.save(request)
-    window.request_list.set_names(window.requests.names())
+    window.requests.read_names()  # listed before the open answers (the same ordered lane)
     window.current_name = None
-    window.open_request(request.name)
+    open_and_wait(qtbot, window, request.name)
     window.wait_for_preview()

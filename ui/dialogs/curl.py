@@ -3,8 +3,12 @@
 :class:`CurlImportDialog` reads a pasted command with :func:`composer.curl.parse.import_curl`;
 what cannot be imported (``-F``, not a curl command, a broken quote) is shown as the
 parser's own sentence, in the dialog, and nothing is stored. A good command is stored as
-a new request (its name made unique with "copy" like a duplicate) and announced with
-``requestCreated`` so the window opens it; the parser's notes stay on screen.
+a new request (its name made unique with "copy" like a duplicate) by a write op
+(:func:`ui.ops.requests.create`, off the GUI thread; the window's request list reads the
+names again from the hub's change signal) and, once stored, announced with
+``requestCreated`` so the window opens it; the parser's notes stay on screen. Import is
+disabled while the write is on its way; a refusal from the workspace is shown in the
+dialog, which stays open.
 
 A command with a credential (``-u user:password``, ``-u key:``, ``--oauth2-bearer``)
 is not imported at the first press of Import: the dialog first says that the password
@@ -24,7 +28,6 @@ the secrets it masks, and is drawn as a warning.
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -51,7 +54,8 @@ from composer.errors import KnownError
 from composer.model import Request
 from composer.rendering.render import MASK
 from composer.store.database import Database
-from composer.store.requests import copy_name
+from ui.ops import Op, OpError
+from ui.ops import requests as request_ops
 from ui.ops.engine import SecretsSource, resolve_store, secret_getter
 from ui.widgets.palette import mono
 
@@ -165,12 +169,15 @@ class CurlImportDialog(QDialog):
         self.secret_name.setFocus()
         self.secret_name.selectAll()
 
-    def import_now(self) -> str | None:
-        """Store the command as a request; its name, or None (the reason is shown).
+    def import_now(self) -> Op[str] | None:
+        """Store the command as a request off the GUI thread; the write op, or None (the
+        reason is shown). ``requestCreated`` says the name once it is stored.
 
         A command with a credential first shows where it goes (None is returned, and
         :attr:`asking` is True); the next call imports with the confirmed name.
         """
+        if not self.import_button.isEnabled():
+            return None  # a write is on its way
         secret = self.secret_name.text().strip() if self._asked is not None else None
         try:
             imported = import_curl(self.text.toPlainText(), secret=secret)
@@ -192,30 +199,35 @@ class CurlImportDialog(QDialog):
                 self.message.setText(f"The {credential.what} was not stored: {exc}")
                 return None
             stored = True
-        try:
-            taken = set(self.db.requests.names())
-            name = imported.request.name
-            if name in taken:
-                name = copy_name(name, taken)
-            request = self.db.requests.create(dataclasses.replace(imported.request, name=name))
-        except KnownError as exc:
-            self.message.setText(str(exc))
-            return None
-        lines = [f'Imported "{request.name}" ({request.method} {request.url}).']
         if stored and credential is not None:
-            lines.append(
+            notes = [n for n in imported.notes if f'secret "{credential.secret}"' not in n]
+            kept = (
                 f'The {credential.what} is in the keychain as "{credential.secret}"; the '
                 f"request reads {{{{ secrets.{credential.secret} }}}}."
             )
-            notes = [n for n in imported.notes if f'secret "{credential.secret}"' not in n]
         else:
-            notes = list(imported.notes)
+            notes, kept = list(imported.notes), ""
+        self.import_button.setEnabled(False)
+        self.message.setText("Importing…")
+        op = request_ops.create(self, self.db.path, imported.request)
+        op.success(lambda name: self._stored(name, imported.request, kept, notes))
+        op.failure(self._refused).run()
+        return op
+
+    def _stored(self, name: str, request: Request, kept: str, notes: list[str]) -> None:
+        self.import_button.setEnabled(True)
+        lines = [f'Imported "{name}" ({request.method} {request.url}).']
+        if kept:
+            lines.append(kept)
         lines += [f"Note: {note}" for note in notes]
         self.message.setText("\n".join(lines))
-        self.created = request.name
-        self.requestCreated.emit(request.name)
+        self.created = name
+        self.requestCreated.emit(name)
         self.accept()
-        return request.name
+
+    def _refused(self, error: OpError) -> None:
+        self.import_button.setEnabled(True)
+        self.message.setText(error.message)
 
 
 class CurlExportDialog(QDialog):

@@ -6,10 +6,19 @@ holding the workspace's lock) waits on the worker, never on the GUI thread. A sa
 finds the workspace locked past SQLite's busy timeout tries again until
 :data:`SAVE_PATIENCE_S` has passed, so an edit outlives another program's long write
 (closing the window waits for it).
+
+Creating a request from outside the request list (the Recipes page's "Use this recipe",
+the cURL import) is :func:`create`: a write op in the same lane that takes the request's
+own name, or "NAME copy" (then "NAME copy 2", …) when that is taken, decided inside the
+write's transaction so two quick creations never pick the same name. It announces
+``OpChanges(requests=True)``, so the window's request list reads the names again from the
+hub's ``changed`` signal. :func:`names` reads every name on the same ordered lane, so it
+sees every write asked for before it.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from pathlib import Path
 
@@ -18,9 +27,10 @@ from PySide6.QtCore import QObject
 from composer.errors import StoreError
 from composer.model import Request
 from composer.store.database import Database
+from composer.store.requests import copy_name
 from ui.ops import Changed, Op, OpChanges
 
-__all__ = ["SAVE_PATIENCE_S", "save"]
+__all__ = ["SAVE_PATIENCE_S", "create", "names", "save"]
 
 SAVE_PATIENCE_S = 20.0
 """How long a save keeps trying a workspace another connection holds locked."""
@@ -52,3 +62,22 @@ def save(
                 time.sleep(0.05)  # on the worker: SQLite's busy timeout did the long wait
 
     return Op(parent, work, path=path, write=True)
+
+
+def create(parent: QObject | None, path: Path, request: Request) -> Op[str]:
+    """Store ``request`` as a new request, under its name or the first free "NAME copy";
+    the value is the name it was stored under."""
+
+    def work(db: Database) -> Changed[str]:
+        with db.transaction():
+            taken = set(db.requests.names())
+            name = request.name if request.name not in taken else copy_name(request.name, taken)
+            stored = db.requests.create(dataclasses.replace(request, name=name))
+        return Changed(stored.name, OpChanges(requests=True))
+
+    return Op(parent, work, path=path, write=True)
+
+
+def names(parent: QObject | None, path: Path) -> Op[list[str]]:
+    """Every stored request's name, in list order (after the writes asked for before)."""
+    return Op(parent, lambda db: db.requests.names(), path=path, write=True)

@@ -5,9 +5,13 @@ secret names of each recipe file) through :func:`ui.pages.table_models.load_reci
 The gallery lists each recipe with its description and its secrets, each marked as set or
 missing in the :class:`~composer.secrets.SecretStore`; the panel beside it shows the
 request itself (method, URL, body). "Use" stores a copy of the recipe as a new request (under
-the recipe's name, or "NAME copy" when that is taken) and, when some of its secrets have
-no value yet, opens the Secrets dialog on them. In the panel, each missing secret of
-"Needs the secrets: x (missing)" is a link that opens the Secrets dialog on that name.
+the recipe's name, or "NAME copy" when that is taken) by a write op
+(:func:`ui.ops.requests.create`, off the GUI thread; the window's request list reads the
+names again from the hub's change signal) and, once it is stored, says so, announces it
+with ``requestCreated`` (the window opens it) and, when some of its secrets have no value
+yet, opens the Secrets dialog on them; a refusal is shown in the page's status line. In
+the panel, each missing secret of "Needs the secrets: x (missing)" is a link that opens
+the Secrets dialog on that name.
 """
 
 from __future__ import annotations
@@ -31,12 +35,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from composer.errors import KnownError
 from composer.model import Request
 from composer.paths import resources_dir
 from composer.store.database import Database
-from composer.store.requests import copy_name
 from ui.dialogs.secrets import SecretsDialog
+from ui.ops import Op, OpError
+from ui.ops import requests as request_ops
 from ui.ops.engine import SecretsSource, resolve_store
 from ui.widgets.palette import mono
 
@@ -258,22 +262,19 @@ class RecipesPage(QWidget):
         dialog.open()
         return dialog
 
-    def use(self, row: int) -> str | None:
-        """Store the recipe on ``row`` as a new request; ask for its missing secrets."""
+    def use(self, row: int) -> Op[str] | None:
+        """Store the recipe on ``row`` as a new request (a write op, returned; None for no
+        such row); once stored, ask for its missing secrets and emit ``requestCreated``."""
         if row < 0 or row >= self.model.rowCount():
             return None
         recipe = self.model.recipe(row)
-        names = set(self.db.requests.names())
-        name = (
-            recipe.request.name
-            if recipe.request.name not in names
-            else copy_name(recipe.request.name, names)
-        )
-        try:
-            self.db.requests.create(Request.from_dict({**recipe.request.to_dict(), "name": name}))
-        except KnownError as exc:
-            self.status.setText(str(exc))
-            return None
+        request = Request.from_dict(recipe.request.to_dict())
+        self.status.setText(f'Creating a request from "{recipe.request.name}"…')
+        op = request_ops.create(self, self.db.path, request)
+        op.success(lambda name: self._created(recipe, name)).failure(self._refused).run()
+        return op
+
+    def _created(self, recipe: Recipe, name: str) -> None:
         self.status.setText(f'Created the request "{name}".')
         missing = self.missing_secrets(recipe)
         store = resolve_store(self.secrets)
@@ -282,7 +283,9 @@ class RecipesPage(QWidget):
             self.secrets_dialog.secretsChanged.connect(lambda: self._show(self.list.currentIndex()))
             self.secrets_dialog.open()
         self.requestCreated.emit(name)
-        return name
+
+    def _refused(self, error: OpError) -> None:
+        self.status.setText(error.message)
 
     def sizeHint(self) -> QSize:
         return QSize(900, 600)

@@ -4,12 +4,12 @@
 so each file reads in one sitting. Every key is a QAction, so Help ▸ Keyboard shortcuts
 (:mod:`ui.dialogs.help`) lists it without a hand-written table:
 
-* everywhere in the window: Ctrl+N new request, Ctrl+S save (the status bar says
-  ``Saved "<name>".``, or why not), Ctrl+K the request search (Ctrl+F belongs to the body
-  editor's find bar), Ctrl+Shift+Z undo a deletion, Ctrl+Q quit (through
-  :meth:`~PySide6.QtWidgets.QWidget.close`, so the open request is saved and the threads
-  stop as on any close), Ctrl+1 … Ctrl+9 and Alt+1 … Alt+9 the pages
-  (:mod:`ui.window.pages`);
+* everywhere in the window: Ctrl+N new request, Ctrl+S save (once the save has answered
+  the status bar says ``Saved "<name>".``, or why not; the key returns at once), Ctrl+K
+  the request search (Ctrl+F belongs to the body editor's find bar), Ctrl+Shift+Z undo a
+  deletion, Ctrl+Q quit (through :meth:`~PySide6.QtWidgets.QWidget.close`, so the open
+  request is saved and the threads stop as on any close), Ctrl+1 … Ctrl+9 and Alt+1 …
+  Alt+9 the pages (:mod:`ui.window.pages`);
 * on the composer page only (another page keeps the keys for its own fields):
   Ctrl+Return sends, Ctrl+Tab / Ctrl+PgDown and Ctrl+Shift+Tab / Ctrl+PgUp step through
   the composer's tabs, wrapping round (also from inside an editor, whose Tab indents).
@@ -56,6 +56,7 @@ class KeyboardActions:
         def close(self) -> bool: ...
         def new_request(self) -> None: ...
         def save_now(self) -> bool: ...
+        def after_saves(self, callback: Callable[[bool], Any]) -> None: ...
         def send_current(self) -> None: ...
         def undo(self) -> None: ...
 
@@ -157,12 +158,16 @@ class KeyboardActions:
             self.composer.setCurrentIndex((self.composer.currentIndex() + step) % count)
 
     def save_with_feedback(self) -> bool:
-        """Save now and say so in the status bar (Ctrl+S); the problem when it fails."""
+        """Save now (Ctrl+S); once stored the status bar says so, and a failed save has
+        said why. False when no request is open."""
         if self.current_name is None:
             self.statusBar().showMessage("No request is open: nothing to save.", 5000)
             return False
         name = self.current_name
-        if self.save_now():
-            self.statusBar().showMessage(f'Saved "{name}".', 5000)
-            return True
-        return False  # save_now has shown why
+
+        def answered(stored: bool) -> None:
+            if stored:
+                self.statusBar().showMessage(f'Saved "{name}".', 5000)
+
+        self.after_saves(answered)
+        return True

@@ -5,6 +5,8 @@ insides. :class:`~ui.editor.tabs.ComposerTabs` edits, :class:`~ui.editor.preview
 renders off the GUI thread, :class:`~ui.ops.delivery_client.DeliveryClient` sends off it,
 :class:`~ui.window.requests_controller.RequestsController` does the request housekeeping,
 :class:`~ui.window.requests.RequestActions` (a mixin) opens, saves and manages requests,
+:class:`~ui.window.request_start.RequestListActions` (a mixin) fills the request list on
+start-up and after changes and opens the first request,
 :class:`~ui.window.liquid.LiquidActions` (a mixin) handles the Liquid version: the
 switch's undo, the preview's comparison with the other version, the workspace default,
 and :class:`~ui.window.keyboard.KeyboardActions` (a mixin) makes the keys and the Request,
@@ -18,6 +20,9 @@ keychain's values to the log's mask once the keychain is open and after each cha
 
 Nothing is lost: edits are saved 500 ms after the last change (a write op,
 :func:`ui.ops.requests.save`), when another request is opened, on Ctrl+S and on closing.
+Closing never waits in a nested event loop: the first close is ignored while the save is
+queued, and the window closes for real once every queued save has answered; a save that
+failed keeps it open with "Not saved: …" (closing again closes, the edit given up).
 Other pages plug in with :meth:`MainWindow.add_page` (and their pictures with
 :meth:`MainWindow.add_screenshot`).
 
@@ -60,6 +65,7 @@ from ui.window.keyboard import KeyboardActions
 from ui.window.liquid import LiquidActions
 from ui.window.pages import PageLike, PageStack, Screenshots
 from ui.window.request_list import RequestListPanel
+from ui.window.request_start import LIST_WIDTH, RequestListActions
 from ui.window.requests import RequestActions
 from ui.window.requests_controller import RequestsController
 
@@ -69,12 +75,9 @@ _log = logging.getLogger("ui.window")
 
 AUTOSAVE_MS = 500
 """Edits are saved this long after the last change."""
-LIST_WIDTH = (260, 420)
-"""The request list starts wide enough to read its names (and the recipes'), within these
-pixels, unless the user's own splitter sizes were saved."""
 
 
-class MainWindow(RequestActions, LiquidActions, KeyboardActions, QMainWindow):
+class MainWindow(RequestActions, RequestListActions, LiquidActions, KeyboardActions, QMainWindow):
     """Webhook Composer's window.
 
     Signals:
@@ -83,12 +86,14 @@ class MainWindow(RequestActions, LiquidActions, KeyboardActions, QMainWindow):
         deliveryUpdated(SendUpdate): a delivery step was shown.
         secretsChanged(): the secret names or the keychain's state changed (and after the
             keychain is first opened, when :attr:`secret_store` is set).
+        restored(str): the start-up read answered; the request being opened ("" for none).
     """
 
     previewShown = Signal(object)
     saved = Signal(str)
     deliveryUpdated = Signal(object)
     secretsChanged = Signal()
+    restored = Signal(str)
 
     def __init__(self, db: Database, *, backoff_base: float | None = None) -> None:
         super().__init__()
@@ -104,9 +109,12 @@ class MainWindow(RequestActions, LiquidActions, KeyboardActions, QMainWindow):
         self.last_update: SendUpdate | None = None
         self._saved_request: Any = None
         self._saved_sample = ""
+        self._when_shown: dict[str, list[Callable[[], Any]]] = {}
         self._context: dict[str, Any] = {}
         self._shown_generation = 0
         self._closed = False
+        self._closing = False
+        self._close_refused = False
         self.last_problem = ""
         self.show_boxes = True
         self.remember_layout = True
@@ -184,9 +192,7 @@ class MainWindow(RequestActions, LiquidActions, KeyboardActions, QMainWindow):
         self.request_list.deleteRequested.connect(self.delete_current)
         self.request_list.recipesWanted.connect(self._fill_recipes)
         self.request_list.recipeRequested.connect(self.new_from_recipe)
-        self.requests.listChanged.connect(
-            lambda: self.request_list.set_names(self.requests.names())
-        )
+        self.requests.listChanged.connect(self._list_changed)
         self.requests.opened.connect(self._opened)
         self.requests.closed.connect(self._closed_request)
         self.context_bar.changed.connect(self._context_changed)
@@ -227,12 +233,6 @@ class MainWindow(RequestActions, LiquidActions, KeyboardActions, QMainWindow):
         self.show_page(self.hsplit)
         self.composer.jump_to(diagnostic)
 
-    def show_request(self, name: str) -> None:
-        """Open a request another page made or names (the list is read again first)."""
-        self.request_list.set_names(self.requests.names())
-        self.show_page(self.hsplit)
-        self.open_request(name)
-
     def menu(self, title: str) -> QMenu:
         """The menu-bar menu called ``title`` (made when missing, before Help), for other
         pages' actions."""
@@ -266,17 +266,6 @@ class MainWindow(RequestActions, LiquidActions, KeyboardActions, QMainWindow):
         """Read the secret names again (after the secrets dialog changed them)."""
         self.deliveries.refresh_secrets()
 
-    def reload_request(self, name: str) -> None:
-        """Show the stored ``name`` again if it is the request open (another part of the
-        app replaced it in the workspace, as a pull from Customer.io does): the stored text
-        wins over edits not yet saved."""
-        if name != self.current_name:
-            return
-        self._autosave.stop()
-        self._drain_saves()
-        self.current_name = None  # read again, and nothing of the old text is saved over it
-        self.open_request(name)
-
     def reload_people(self) -> None:
         """Read the people again after another page changed them (the choice is kept)."""
         self.context_bar.reload()
@@ -293,13 +282,17 @@ class MainWindow(RequestActions, LiquidActions, KeyboardActions, QMainWindow):
             return self.screenshots.save(folder, self.wait_for_preview)
 
     def wait_for_preview(self, timeout_s: float = 5.0) -> None:
-        """Process events until the newest preview is drawn (or ``timeout_s`` passes)."""
+        """Process events until the request on its way is shown and its newest preview
+        drawn (or ``timeout_s`` passes): for ``--screenshots`` and tests, never a slot."""
         import time
 
         deadline = time.monotonic() + timeout_s
         loop = QEventLoop()  # an instance's processEvents (PySide 6.12.0's static one leaks)
         while time.monotonic() < deadline and (
-            self.preview.pending or self._shown_generation < self.preview.generation
+            self.restoring
+            or self.opening is not None
+            or self.preview.pending
+            or self._shown_generation < self.preview.generation
         ):
             loop.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 50)
 
@@ -311,9 +304,6 @@ class MainWindow(RequestActions, LiquidActions, KeyboardActions, QMainWindow):
     def _restore(self) -> None:
         restore_layout(self.settings, self, self._splitters())
         self._restore_liquid_view()
-        self.request_list.set_names(self.requests.names())
-        if self.settings.value("window/hsplit") is None:
-            self._fit_request_list()
         person = self.settings.value("preview/person")
         if isinstance(person, str):
             self.context_bar.choose(person, self.settings.value("preview/event") or None)
@@ -322,23 +312,7 @@ class MainWindow(RequestActions, LiquidActions, KeyboardActions, QMainWindow):
         tab = self.settings.value("window/tab")
         if isinstance(tab, str) and tab.isdigit():
             self.composer.setCurrentIndex(int(tab))
-        names = self.requests.names()
-        last = self.settings.value("window/last_request")
-        if isinstance(last, str) and last in names:
-            self.open_request(last)
-        elif names:
-            self.open_request(self._first_choice(names))
-        else:
-            self.composer.setEnabled(False)  # an empty workspace: New or From recipe first
-
-    def _fit_request_list(self) -> None:
-        """Start the request list wide enough to read the names (recipes' included)."""
-        names = self.requests.names() + [name for name, _ in self.requests.recipes()]
-        metrics = self.request_list.fontMetrics()
-        widest = max((metrics.horizontalAdvance(name) for name in names), default=0)
-        width = min(LIST_WIDTH[1], max(LIST_WIDTH[0], widest + 48))  # margins, scroll bar
-        total = sum(self.hsplit.sizes()) or 1280
-        self.hsplit.setSizes([width, max(1, total - width)])
+        self._restore_requests()  # an op: the list fills and the request opens when it answers
 
     # -- preview -------------------------------------------------------------------
 
@@ -504,11 +478,31 @@ class MainWindow(RequestActions, LiquidActions, KeyboardActions, QMainWindow):
     # -- closing -------------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        """Close once the open request's edits are stored (see the module docstring)."""
+        if self._closed:
+            super().closeEvent(event)
+            return
+        event.ignore()  # the save answers first; then the window closes for real
+        if not self._closing:
+            self._closing = True
+            self.after_saves(self._saved_for_close)
+
+    def _saved_for_close(self, stored: bool) -> None:
+        self._closing = False
+        if not stored and not self._close_refused:
+            self._close_refused = True  # a second close gives the edit up
+            self.statusBar().showMessage(
+                f"{self.last_problem} The window stays open so the edit is not lost; "
+                "close it again to close without it.",
+                30000,
+            )
+            return
         self.shutdown()
-        super().closeEvent(event)
+        self.close()
 
     def shutdown(self) -> None:
-        """Save, remember the layout, stop the threads (waiting deliveries stay queued)."""
+        """Queue the last save, remember the layout, stop the threads (waiting deliveries
+        stay queued). Returns at once; the hub answers the save (the app waits for it)."""
         if self._closed:
             return
         self._closed = True
@@ -518,5 +512,4 @@ class MainWindow(RequestActions, LiquidActions, KeyboardActions, QMainWindow):
             save_layout(self.settings, self, self._splitters())
             self.settings.setValue("window/tab", str(self.composer.currentIndex()))
         self.preview.close()
-        self._drain_saves()
         self.deliveries.stop()

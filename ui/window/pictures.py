@@ -2,7 +2,8 @@
 
 Each picture is the whole window with one tab forward. The Response tab is shown on a
 request that has response mappings, against an example response when it has no sample,
-so that every row's preview is filled in; :func:`restored` puts the request shown before
+so that every row's preview is filled in (the open answers before the picture is taken:
+the window's ``wait_for_preview`` waits for it); :func:`restored` puts the request shown before
 (and its empty sample) back afterwards, so taking pictures changes nothing in the
 workspace.
 """
@@ -36,19 +37,24 @@ def register(window: MainWindow) -> None:
         window.composer.show_body()
         return window
 
+    def example_sample() -> None:
+        window.composer.show_response()
+        if window.composer.sample_response() is None:
+            window.composer.set_sample_response(EXAMPLE_RESPONSE)
+            window.setProperty("exampleSample", True)
+        window.refresh_preview()
+
     def response() -> QWidget:
         window.show_page(window.hsplit)
         request = window.composer.to_model()
         if request is not None and not request.response_mappings:
             names = window.requests.names()
             mapped = [n for n in names if window.requests.get(n).response_mappings]
-            if mapped:
+            if mapped:  # the example goes in once that request is shown
+                window.after_shown(mapped[0], example_sample)
                 window.open_request(mapped[0])
-        window.composer.show_response()
-        if window.composer.sample_response() is None:
-            window.composer.set_sample_response(EXAMPLE_RESPONSE)
-            window.setProperty("exampleSample", True)
-        window.refresh_preview()
+                return window
+        example_sample()
         return window
 
     window.add_screenshot("body-tab.png", body)

@@ -92,6 +92,7 @@ class RequestFileActions:
         def show_page(self, page: str | QWidget) -> QWidget: ...
         def show_request(self, name: str) -> None: ...
         def save_now(self) -> bool: ...
+        def after_shown(self, name: str, callback: Any) -> None: ...
         def _problem(self, message: str, box: bool = False) -> None: ...
         def statusBar(self) -> Any: ...
         def add_screenshot(self, filename: str, prepare: Any) -> None: ...
@@ -151,8 +152,6 @@ class RequestFileActions:
         if name is None:
             self._problem("Open a request first, then export it.")
             return None
-        if not self.save_now():
-            return None
         if path is None:
             chosen, _ = QFileDialog.getSaveFileName(
                 cast(QWidget, self),
@@ -164,8 +163,12 @@ class RequestFileActions:
                 return None
             path = chosen
         target = Path(path)
+        self.save_now()  # queued first: the export, on the same ordered lane, sees it
         op: Op[Path] = Op(
-            cast(QObject, self), lambda db: db.requests.export_file(name, target), path=self.db.path
+            cast(QObject, self),
+            lambda db: db.requests.export_file(name, target),
+            path=self.db.path,
+            write=True,
         )
         op.success(lambda written: self._say(f'Exported "{name}" to {written}.'))
         op.failure(lambda error: self._problem(error.message, box=True)).run()
@@ -186,7 +189,7 @@ class RequestFileActions:
                 return None
             path = chosen
         source = Path(path)
-        self.save_now()  # the edits shown so far are kept first
+        self.save_now()  # queued first: the edits shown so far are kept
 
         def read(db: Database | None) -> tuple[Request, bool]:
             assert db is not None
@@ -309,25 +312,29 @@ class RequestFileActions:
         return True
 
     def use_as_sample(self, name: str, text: str) -> bool:
-        """Make ``text`` the sample response of request ``name`` (opened first if needed),
-        as one undoable edit; False when the request is gone."""
+        """Make ``text`` the sample response of request ``name`` as one undoable edit, at
+        once or, when another request is open, once ``name`` is shown (it is opened);
+        False when the request is gone."""
         if name != self.current_name:
-            if name not in self.requests.names():
+            if name not in self.requests.names():  # as last read by an op
                 self._problem(
                     f'The request "{name}" is no longer in the workspace (renamed or deleted), '
                     "so the response has no sample to go to."
                 )
                 return False
+            self.after_shown(name, lambda: self._use_sample(name, text))
             self.show_request(name)
-            if name != self.current_name:
-                return False
+            return True
+        self._use_sample(name, text)
+        return True
+
+    def _use_sample(self, name: str, text: str) -> None:
         self.show_page(self.hsplit)
         self.composer.show_response()
         self.composer.response_tab.use_sample(
             text, "Sample response: an attempt's answer (Ctrl+Z in the sample takes it back)."
         )
         self._say(f'The response is now the sample response of "{name}". Undo with Ctrl+Z there.')
-        return True
 
     def _adopt_outbox(self, page_name: str) -> None:
         """The Outbox page, once built, sends its "Use as sample response" here."""

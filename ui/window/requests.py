@@ -8,20 +8,21 @@ Requests as files, "Open in the Outbox" and "Use as sample response" come from
 :class:`~ui.window.request_files.RequestFileActions`, which it extends.
 Refusals from the store come back as one plain sentence in the status bar or a box.
 
-The GUI thread does no SQLite here. Decisions:
+The GUI thread does no SQLite here, and nothing here waits: no method spins a nested
+event loop (a nested loop re-enters slots mid-way). Decisions:
 
 * **Opening** reads through :meth:`RequestsController.load` (an op on the ordered write
   lane, request and sample response together) and shows the request in the ``loaded``
-  slot. Each open takes a ticket; only the newest open's answer is shown (latest-wins),
-  and until it comes the previous request stays shown. Edits made meanwhile are queued
-  before the new request replaces them. :meth:`open_request` returns once its own answer
-  came (events keep flowing meanwhile: timers fire, a second click is taken), so a
-  caller may look at what it opened.
+  slot. :meth:`open_request` returns at once. Each open takes a ticket; only the newest
+  open's answer is shown (latest-wins), and until it comes the previous request stays
+  shown (:attr:`opening` names the request on its way). Edits made meanwhile are queued
+  before the new request replaces them.
 * **Saving** queues :func:`ui.ops.requests.save` (the same ordered lane: a rename,
-  duplicate or open asked for later sees the save). :meth:`save_now` then waits, events
-  flowing, until every queued save has answered, so its True means "stored"; closing
-  calls it, so an edit made just before closing is written.
-* **Choosing the first request** reads the candidates through a read op.
+  duplicate, export or open asked for later sees the save). :meth:`save_now` queues and
+  returns at once; :meth:`after_saves` calls back once every save queued so far has
+  answered, with whether they all went through (a no-op on the same ordered lane marks
+  the point). Ctrl+S and closing use it: closing waits for that answer with the window
+  still open, and a failed save keeps it open with "Not saved: …".
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, cast
 
 from composer.errors import KnownError
-from ui.ops import Op, hub
+from ui.ops import Op
 from ui.ops import requests as request_ops
 from ui.window.request_files import RequestFileActions
 from ui.window.requests_controller import SAMPLE_KEY, Loaded
@@ -45,10 +46,6 @@ if TYPE_CHECKING:
     from ui.window.requests_controller import RequestsController
 
 __all__ = ["SAMPLE_KEY", "RequestActions"]
-
-WAIT_S = request_ops.SAVE_PATIENCE_S + 10.0
-"""How long a save or an open waits for its answer, events flowing (longer than a save
-keeps trying a locked workspace; past this the answer still comes, later)."""
 
 
 class RequestActions(RequestFileActions):
@@ -65,6 +62,7 @@ class RequestActions(RequestFileActions):
     _saved_sample: str | None
     _autosave: QTimer
     _saves_in_flight: int
+    _last_save_failed: bool = False
     saved: SignalInstance
 
     if TYPE_CHECKING:  # provided by MainWindow and QMainWindow
@@ -76,62 +74,42 @@ class RequestActions(RequestFileActions):
         def statusBar(self) -> Any: ...
 
     _open_ticket: int = 0
-    _save_failed: bool = False
+    _save_failures: int = 0
     _load_wired: bool = False
-
-    def _wait_for(self, number: int, timeout_s: float = WAIT_S) -> bool:
-        """Process events until op ``number`` has answered; True if it did in time."""
-        import time
-
-        from PySide6.QtCore import QEventLoop
-
-        done: list[int] = []
-
-        def finished(n: int) -> None:
-            if n == number:
-                done.append(n)
-
-        ops = hub()
-        ops.finished.connect(finished)
-        try:
-            loop = QEventLoop()
-            deadline = time.monotonic() + timeout_s
-            while not done and time.monotonic() < deadline:
-                loop.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 20)
-        finally:
-            ops.finished.disconnect(finished)
-        return bool(done)
-
-    def _first_choice(self, names: list[str]) -> str:
-        """On a first start: a JSON request that previews without any secret set."""
-
-        def choose(db: Database) -> str:
-            requests = [db.requests.get(name) for name in names]
-            free = [r for r in requests if "secrets." not in r.to_json()]
-            json_free = [r for r in free if "json" in r.content_type().lower()]
-            return (json_free or free or requests)[0].name
-
-        chosen: list[str] = []
-        number = Op(cast("QObject", self), choose, path=self.db.path).success(chosen.append).run()
-        self._wait_for(number)
-        return chosen[0] if chosen else names[0]
+    _when_shown: dict[str, list[Callable[[], Any]]]
+    opening: str | None = None
+    """The request an open is reading (None: no open on its way)."""
 
     def open_request(self, name: str) -> None:
         """Queue the current request's edits, then show ``name`` once it is read."""
         if name == self.current_name:
             self._open_ticket += 1  # an open still on its way no longer wins
+            self.opening = None
             return
-        if not getattr(self, "_load_wired", False):
+        if not self._load_wired:
             self.requests.loaded.connect(self._request_loaded)
+            self.requests.loadFailed.connect(self._load_failed)
             self._load_wired = True
         self._queue_save()
         self._open_ticket += 1
-        self._wait_for(self.requests.load(name, self._open_ticket))
+        self.opening = name
+        self.requests.load(name, self._open_ticket)
+
+    def after_shown(self, name: str, callback: Callable[[], Any]) -> None:
+        """Call ``callback`` once the request ``name`` is next shown (an open answered)."""
+        self._when_shown.setdefault(name, []).append(callback)
+
+    def _load_failed(self, name: str, ticket: int) -> None:
+        """An open could not be read (the controller said why): nothing waits for it."""
+        self._when_shown.pop(name, None)
+        if ticket == self._open_ticket:
+            self.opening = None
 
     def _request_loaded(self, name: str, loaded: Loaded) -> None:
         """The ``loaded`` slot: show the newest open's request (older answers are dropped)."""
         if loaded.ticket != self._open_ticket:
             return
+        self.opening = None
         self._queue_save()  # edits made while it loaded
         self.current_name = name
         self._saved_request, self._saved_sample = loaded.request, loaded.sample
@@ -140,6 +118,8 @@ class RequestActions(RequestFileActions):
         self.request_list.select(name, emit=False)
         self.settings.setValue("window/last_request", name)
         self._request_shown(name)
+        for callback in self._when_shown.pop(name, []):
+            callback()
         self.preview.render_now(self._job)
 
     def current_request(self) -> Any:
@@ -147,12 +127,22 @@ class RequestActions(RequestFileActions):
         return self.composer.to_model()
 
     def save_now(self) -> bool:
-        """Queue the open request's edits, then wait (events flowing) until every queued
-        save has answered. True when everything is stored."""
-        self._save_failed = False
+        """Queue the open request's edits and return at once (an op asked for later on the
+        ordered write lane sees them). False when the last save that answered failed (its
+        "Not saved: …" is shown); :meth:`after_saves` says when they are stored."""
         self._queue_save()
-        self._drain_saves(WAIT_S)
-        return self._saves_in_flight <= 0 and not self._save_failed
+        return not self._last_save_failed
+
+    def after_saves(self, callback: Callable[[bool], Any]) -> None:
+        """Queue the open request's edits, then call ``callback`` on the GUI thread once
+        every save queued so far has answered: True when none of them failed."""
+        self._queue_save()
+        failures = self._save_failures
+
+        def marked(_: None) -> None:
+            callback(self._save_failures == failures)
+
+        Op(cast("QObject", self), lambda _db: None, write=True).success(marked).run()
 
     def save_in_background(self) -> None:
         """The autosave: hand what changed to a write op (:func:`ui.ops.requests.save`)."""
@@ -181,6 +171,7 @@ class RequestActions(RequestFileActions):
 
     def _background_saved(self, name: str) -> None:
         self._saves_in_flight -= 1
+        self._last_save_failed = False
         self._saved_again()
         self.saved.emit(name)
 
@@ -191,23 +182,11 @@ class RequestActions(RequestFileActions):
 
     def _background_failed(self, name: str, message: str) -> None:
         self._saves_in_flight -= 1
-        self._save_failed = True
+        self._save_failures += 1
+        self._last_save_failed = True
         if name == self.current_name:
             self._saved_request, self._saved_sample = None, None  # the next save retries
         self._problem(f"Not saved: {message}")
-
-    def _drain_saves(self, timeout_s: float = WAIT_S) -> None:
-        """Wait (events still flowing) until the queued saves are done."""
-        if self._saves_in_flight <= 0:
-            return
-        import time
-
-        from PySide6.QtCore import QEventLoop
-
-        loop = QEventLoop()
-        deadline = time.monotonic() + timeout_s
-        while self._saves_in_flight > 0 and time.monotonic() < deadline:
-            loop.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 20)
 
     def new_request(self) -> None:
         """Create a blank request and open it."""
@@ -278,7 +257,7 @@ class RequestActions(RequestFileActions):
             return
         self.current_name = None
         self._saved_request = None
-        names = self.requests.names()
+        names = self.requests.names()  # the delete's op brought them
         if names:
             self.open_request(names[0])
         else:

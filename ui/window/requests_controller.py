@@ -15,13 +15,15 @@ widget. Decisions:
   moves. What only the workspace can say (busy, read-only, a name another program took
   meanwhile) comes back as ``refused(str)``, one plain sentence; a parent that offers
   ``show_problem(str)`` (the main window) shows it.
-* **Reads.** :meth:`load` reads a request and its sample response in one op on the
-  write lane, so it sees every save and rename asked for before it (a request left and
-  opened again shows its last edits); ``loaded`` carries a :class:`Loaded` with the
-  caller's ticket, so a caller can keep only its newest open. :meth:`names` and
-  :meth:`get` still read the workspace when asked (a small query; WAL readers never wait
-  for a writer's lock), and are not served from memory, because the cURL import and the
-  Recipes page still store requests on their own connection without announcing it.
+* **Reads.** The GUI thread runs no SQL: :meth:`names` is the list as last read by an op
+  (every write here returns the names after it; :meth:`read_names` reads them again, and
+  any write another part of the window announces on the hub's ``changed`` signal, as the
+  Recipes page and the cURL import do, is followed by such a read). :meth:`load` reads a
+  request and its sample response in one op on the write lane, so it sees every save and
+  rename asked for before it (a request left and opened again shows its last edits);
+  ``loaded`` carries a :class:`Loaded` with the caller's ticket, so a caller can keep
+  only its newest open, and ``loadFailed`` the ticket of an open that could not be read.
+  Names and loads run on the ordered write lane: a name read after a write sees it.
 * **Saving** is never done here: the window's saves are write ops
   (:func:`ui.ops.requests.save`) in the same ordered lane.
 * **Renaming** moves the request's sample response (the ``SAMPLE_KEY`` setting) in the
@@ -33,6 +35,7 @@ Signals:
     closed(str): this request is gone (deleted); show another.
     refused(str): a write the workspace refused, as one plain sentence.
     loaded(str, object): :meth:`load` read this request (a :class:`Loaded`).
+    loadFailed(str, int): :meth:`load` could not read this request (the ticket given).
 """
 
 from __future__ import annotations
@@ -49,7 +52,8 @@ from composer.errors import StoreError
 from composer.model import Request
 from composer.store.database import Database
 from composer.store.requests import copy_name, free_name
-from ui.ops import Changed, Op, OpChanges, OpError
+from ui.ops import Changed, Op, OpChanges, OpError, hub
+from ui.ops import requests as request_ops
 from ui.window.request_list import DeleteRequestCommand
 
 __all__ = ["SAMPLE_KEY", "Loaded", "RequestsController"]
@@ -82,6 +86,7 @@ class RequestsController(QObject):
         closed(str): this request is gone (deleted); show another.
         refused(str): a write the workspace refused, as one plain sentence.
         loaded(str, object): :meth:`load` read this request (a :class:`Loaded`).
+        loadFailed(str, int): :meth:`load` could not read this request (the ticket given).
     """
 
     listChanged = Signal()
@@ -89,12 +94,15 @@ class RequestsController(QObject):
     closed = Signal(str)
     refused = Signal(str)
     loaded = Signal(str, object)
+    loadFailed = Signal(str, int)
 
     def __init__(self, db: Database, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._db = db
         self.path = db.path
         """The workspace file the ops open on their threads."""
+        self._names: list[str] = []
+        hub().changed.connect(self._changed_elsewhere)
         self.undo_stack = QUndoStack(self)
         """Undo for deletions."""
         show = getattr(parent, "show_problem", None)
@@ -104,11 +112,27 @@ class RequestsController(QObject):
     # -- reading ---------------------------------------------------------------------
 
     def names(self) -> list[str]:
-        """Every request's name, in list order."""
-        return self._db.requests.names()
+        """Every request's name, in list order, as last read (no SQL on the caller's thread)."""
+        return list(self._names)
+
+    def read_names(self) -> int:
+        """Read the names again off the GUI thread, after the writes asked for before;
+        ``listChanged`` follows. Returns the op's number."""
+        return request_ops.names(self, self.path).success(self.set_names).run()
+
+    def set_names(self, names: list[str]) -> None:
+        """Take ``names`` as the stored names (read by an op) and say so (``listChanged``)."""
+        self._names = list(names)
+        self.listChanged.emit()
+
+    def _changed_elsewhere(self, changes: OpChanges, source: object) -> None:
+        """Another part wrote requests (a recipe used, a cURL import, a pull): read the names."""
+        if not changes.requests or source is self or source is self.parent():
+            return  # this controller's writes bring their names; the window's saves keep them
+        self.read_names()
 
     def get(self, name: str) -> Request:
-        """The stored request."""
+        """The stored request, read on the caller's thread (for ``--screenshots`` only)."""
         return self._db.requests.get(name)
 
     def load(self, name: str, ticket: int = 0) -> int:
@@ -120,10 +144,14 @@ class RequestsController(QObject):
             request = db.requests.get(name)
             return Loaded(request, db.settings.get(SAMPLE_KEY + name, "") or "", ticket)
 
+        def failed(error: OpError) -> None:
+            self.loadFailed.emit(name, ticket)
+            self._refused(error)
+
         return (
             Op(self, read, path=self.path, write=True)
             .success(lambda loaded: self.loaded.emit(name, loaded))
-            .failure(self._refused)
+            .failure(failed)
             .run()
         )
 
@@ -152,10 +180,14 @@ class RequestsController(QObject):
         """Store a new request (blank, or a copy of ``template``) under a free name, then
         open it; returns that name."""
         base = template or Request(name=NEW_NAME, url="https://example.com/webhook", body="{}")
-        name = free_name(base.name, set(self.names()))
-        request = dataclasses.replace(base, name=name)
-        self._write(lambda db: db.requests.create(request), self._stored)
-        return name
+
+        def create(db: Database) -> Request:
+            with db.transaction():  # the free name is decided where it is taken
+                name = free_name(base.name, set(db.requests.names()))
+                return db.requests.create(dataclasses.replace(base, name=name))
+
+        self._write(create, self._stored)
+        return free_name(base.name, set(self._names))
 
     def new_from_recipe(self, recipe_name: str) -> str:
         """Store a new request made from the shipped recipe ``recipe_name`` and open it."""
@@ -221,15 +253,22 @@ class RequestsController(QObject):
     # -- what the ops answer -------------------------------------------------------------
 
     def _write(self, work: Callable[[Database], Any], done: Callable[[Any], None]) -> None:
-        def op(db: Database) -> Changed[Any]:
-            return Changed(work(db), OpChanges(requests=True))
+        """Run ``work`` as a write op; ``done`` gets its value once the names are taken."""
 
-        Op[Any](self, op, path=self.path, write=True).success(done).failure(self._refused).run()
+        def op(db: Database) -> Changed[tuple[Any, list[str]]]:
+            value = work(db)
+            return Changed((value, db.requests.names()), OpChanges(requests=True))
+
+        def answered(result: tuple[Any, list[str]]) -> None:
+            self._names = list(result[1])
+            done(result[0])
+
+        Op[Any](self, op, path=self.path, write=True).success(answered).failure(self._refused).run()
 
     def _stored(self, request: Request) -> None:
         self.listChanged.emit()
         self.opened.emit(request.name)
 
     def _refused(self, error: OpError) -> None:
-        self.listChanged.emit()  # the list shows what the workspace holds
+        self.read_names()  # the list shows what the workspace holds
         self.refused.emit(error.message)
