@@ -1,12 +1,14 @@
-"""A plain-text Liquid editor: line numbers, diagnostic markers, completion, highlighting.
+"""A plain-text Liquid editor: the editor itself, loading and pasting large texts in slices.
 
 :class:`CodeEditor` is a QPlainTextEdit (it stays fast on large documents, unlike a rich
-QTextEdit) with a gutter that numbers lines and marks lines that have a diagnostic, a wavy
-underline at each diagnostic's column (Qt's extra selections: nothing in the document
-changes), a QCompleter (made when first needed, not at start-up) offering inside ``{{ }}``
-and ``{% %}`` variable paths (``customer.email``…), filter names after a ``|`` and tag
-names right after ``{%`` (those of the request's Liquid version, which the composer
-sets), and a :class:`~ui.editor.highlighter.LiquidHighlighter`.
+QTextEdit) put together from parts that each have a module: the gutter that numbers lines
+and marks lines that have a diagnostic, with a wavy underline at each diagnostic's column
+(:mod:`ui.editor.gutter`); completion inside ``{{ }}`` and ``{% %}`` of variable paths,
+filter names and tag names (:mod:`ui.editor.completion`); highlighting
+(:class:`~ui.editor.highlighter.LiquidHighlighter`); and the editing keys
+(:mod:`ui.editor.editing`). This module holds what ties them to the text: its size limits,
+the slices, the keys and the shortcuts. ``Marker`` and ``MAX_MARKERS`` are importable from
+here too.
 
 Highlighting is switched off above :data:`HIGHLIGHT_LIMIT` characters: the first
 highlight of a document is one pass over every line on the GUI thread, which for a 1 MB
@@ -26,11 +28,7 @@ step, each later slice is joined to that step (one Ctrl+Z takes the whole paste 
 the editor is read-only and quiet meanwhile, :meth:`CodeEditor.text` answers with the
 text as it will be, and one ``textChanged`` is emitted when the last slice is in.
 
-Completion keys: Return, Enter or Tab on a highlighted suggestion take it (QCompleter's
-own handling); with none highlighted, Return, Enter or Tab take the only suggestion when
-there is one, and otherwise close the popup and reach the editor as if it were not there
-(a new line, a tab), so no keypress is lost. The popup is as wide as its longest name
-(measured with the popup's font, within 160–640 pixels plus the scroll bar).
+Completion keys are :mod:`ui.editor.completion`'s.
 
 Editing keys (:mod:`ui.editor.editing`): Enter keeps the line's indentation and adds a level
 after ``{``, ``[`` or a Liquid block tag; with ``comments=True`` (a template, not a sample
@@ -46,88 +44,40 @@ which QLineEdit cannot have: no wrapping, no line numbers, Return ignored.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Sequence
 
 from PySide6.QtCore import (
-    QEvent,
     QMimeData,
-    QObject,
-    QRect,
-    QSize,
-    QStringListModel,
     Qt,
     QTimer,
     Signal,
 )
 from PySide6.QtGui import (
     QAction,
-    QColor,
     QFontDatabase,
     QKeyEvent,
     QKeySequence,
-    QPainter,
-    QPaintEvent,
     QResizeEvent,
-    QTextCharFormat,
     QTextCursor,
-    QTextFormat,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCompleter,
     QPlainTextEdit,
-    QTextEdit,
     QWidget,
 )
 
+from ui.editor.completion import Completion
 from ui.editor.editing import insert_newline, toggle_comment
+from ui.editor.gutter import MAX_MARKERS, Gutter, Marker, underlines
 from ui.editor.highlighter import LiquidHighlighter
 
-__all__ = ["HIGHLIGHT_LIMIT", "CodeEditor", "Marker"]
+__all__ = ["HIGHLIGHT_LIMIT", "LOAD_SLICE", "MAX_MARKERS", "CodeEditor", "Marker"]
 
 HIGHLIGHT_LIMIT = 200_000
 """Documents longer than this (characters) are not highlighted."""
 LOAD_SLICE = 64 * 1024
 """A text longer than this is loaded this many characters per event-loop pass."""
-MAX_MARKERS = 100
-"""At most this many diagnostics are underlined."""
-_WORD = re.compile(r"[A-Za-z0-9_.\-]*$")
-_AFTER_PIPE = re.compile(r"\|\s*$")
-_AFTER_TAG_OPEN = re.compile(r"\{%-?\s*$")
-_ACCEPT_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Tab)
-
-Marker = tuple[int, int, str, str]
-"""A diagnostic marker: 1-based line, 1-based column, severity, message."""
-
-_COLORS = {"error": QColor("#d1242f"), "warning": QColor("#bf8700")}
-
-
-class _Gutter(QWidget):
-    """The line-number area; painting is delegated to the editor."""
-
-    def __init__(self, editor: CodeEditor) -> None:
-        super().__init__(editor)
-        self._editor = editor
-
-    def sizeHint(self) -> QSize:
-        return QSize(self._editor.gutter_width(), 0)
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        self._editor.paint_gutter(event)
-
-
-class _PopupKeys(QObject):
-    """Hands the completion popup's Return, Enter and Tab to the editor first."""
-
-    def __init__(self, editor: CodeEditor) -> None:
-        super().__init__(editor)
-        self._editor = editor
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
-            return self._editor._popup_key(event)
-        return False
 
 
 class CodeEditor(QPlainTextEdit):
@@ -168,22 +118,19 @@ class CodeEditor(QPlainTextEdit):
         self.setTabChangesFocus(single_line)
         self.highlighter: LiquidHighlighter | None = LiquidHighlighter(self.document(), syntax)
         self._syntax = syntax
-        self._words: list[str] = []
-        self._filters: list[str] = []
-        self._tags: list[str] = []
-        self._offered = "variable"
-        self._completer_parts: tuple[QCompleter, QAbstractItemView] | None = None
+        self.completion = Completion(self)
+        """The words offered at the cursor and their popup."""
         if single_line:
             self.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
             self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
             self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
             height = self.fontMetrics().height() + 2 * int(self.document().documentMargin()) + 6
             self.setFixedHeight(height)
-            self._gutter: _Gutter | None = None
+            self._gutter: Gutter | None = None
         else:
-            self._gutter = _Gutter(self)
+            self._gutter = Gutter(self)
             self.blockCountChanged.connect(self._update_margins)
-            self.updateRequest.connect(self._update_gutter)
+            self.updateRequest.connect(self._gutter.follow)
             self._update_margins()
         self.textChanged.connect(self._check_size)
         self.complete_action = self._action(
@@ -419,37 +366,11 @@ class CodeEditor(QPlainTextEdit):
     def set_markers(self, markers: Sequence[Marker]) -> None:
         """Underline each diagnostic's position and mark its line in the gutter."""
         self._marker_list = markers
-        selections = []
-        lines: dict[int, str] = {}
-        document = self.document()
-        for line, column, severity, message in markers[:MAX_MARKERS]:
-            if lines.get(line) != "error":
-                lines[line] = severity
-            block = document.findBlockByNumber(line - 1)
-            if not block.isValid():
-                continue
-            text = block.text()
-            start = min(max(column - 1, 0), len(text))
-            end = start + 1
-            while end < len(text) and not text[end].isspace() and end - start < 40:
-                end += 1
-            selection = QTextEdit.ExtraSelection()
-            fmt = QTextCharFormat()
-            fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
-            fmt.setUnderlineColor(_COLORS.get(severity, _COLORS["warning"]))
-            fmt.setToolTip(message)
-            selection.format = fmt
-            cursor = QTextCursor(block)
-            cursor.setPosition(block.position() + start)
-            if end > start and start < len(text):
-                cursor.setPosition(block.position() + end, QTextCursor.MoveMode.KeepAnchor)
-            else:
-                selection.format.setProperty(QTextFormat.Property.FullWidthSelection, True)
-            selection.cursor = cursor
-            selections.append(selection)
+        selections, lines = underlines(self, markers)
         self.setExtraSelections(selections)
         self._markers = lines
         if self._gutter is not None:
+            self._gutter.marked = lines
             self._gutter.update()
 
     @property
@@ -461,147 +382,31 @@ class CodeEditor(QPlainTextEdit):
 
     def set_completions(self, words: Iterable[str]) -> None:
         """The variable paths offered inside ``{{ }}`` and ``{% %}``."""
-        self._words = sorted(set(words))
-        if self._offered == "variable":
-            self._offer("variable", force=True)
+        self.completion.set_words(words)
 
     def set_liquid_names(self, filters: Iterable[str], tags: Iterable[str]) -> None:
         """The filter names offered after ``|`` and the tag names offered after ``{%``."""
-        self._filters = sorted(set(filters))
-        self._tags = sorted(set(tags))
-        if self._offered != "variable":
-            self._offer(self._offered, force=True)
+        self.completion.set_liquid_names(filters, tags)
 
     def completions(self, kind: str = "variable") -> list[str]:
         """The words offered: ``variable`` paths, ``filter`` names or ``tag`` names."""
-        return list(self._choices(kind))
-
-    def _choices(self, kind: str) -> list[str]:
-        return {"filter": self._filters, "tag": self._tags}.get(kind, self._words)
-
-    def _offer(self, kind: str, force: bool = False) -> None:
-        """Make the completer's list the words of ``kind``."""
-        if kind == self._offered and not force:
-            return
-        self._offered = kind
-        if self._completer_parts is not None:
-            model = self._completer_parts[0].model()
-            assert isinstance(model, QStringListModel)
-            model.setStringList(self._choices(kind))
+        return list(self.completion.choices(kind))
 
     @property
     def _completer(self) -> QCompleter:
-        return self._completion_parts()[0]
+        return self.completion.made()[0]
 
     @property
     def _popup(self) -> QAbstractItemView:
-        return self._completion_parts()[1]
-
-    def _completion_parts(self) -> tuple[QCompleter, QAbstractItemView]:
-        """The completer and its popup, made on first use (start-up needs neither)."""
-        if self._completer_parts is None:
-            completer = QCompleter(self)
-            completer.setModel(QStringListModel(self._choices(self._offered), completer))
-            completer.setWidget(self)
-            completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-            completer.setFilterMode(Qt.MatchFlag.MatchContains)
-            completer.activated.connect(self._insert_completion)
-            popup = completer.popup()
-            assert popup is not None
-            self._popup_keys = _PopupKeys(self)
-            popup.installEventFilter(self._popup_keys)  # after the completer's: asked first
-            self._completer_parts = (completer, popup)
-        return self._completer_parts
-
-    def _popup_key(self, event: QKeyEvent) -> bool:
-        """Return, Enter or Tab in the popup with no suggestion highlighted; True if handled."""
-        parts = self._completer_parts
-        if parts is None or event.key() not in _ACCEPT_KEYS or parts[1].currentIndex().isValid():
-            return False
-        completer, popup = parts
-        if completer.completionCount() == 1:
-            completer.setCurrentRow(0)
-            word = completer.currentCompletion()
-            popup.hide()
-            self._insert_completion(word)
-            return True
-        popup.hide()
-        self.keyPressEvent(event)  # as if the popup were not there
-        return True
-
-    def _prefix(self) -> str | None:
-        """The word before the cursor when the cursor is inside a Liquid region."""
-        found = self._completion_context()
-        return None if found is None else found[1]
-
-    def _completion_context(self) -> tuple[str, str] | None:
-        """What is being typed at the cursor inside a Liquid region: (kind, word so far).
-
-        The kind is ``filter`` after a ``|``, ``tag`` right after ``{%``, else ``variable``.
-        """
-        cursor = self.textCursor()
-        before = cursor.block().text()[: cursor.positionInBlock()]
-        opened = max(before.rfind("{{"), before.rfind("{%"))
-        closed = max(before.rfind("}}"), before.rfind("%}"))
-        if opened < 0 or closed > opened:
-            return None
-        match = _WORD.search(before)
-        word = match.group() if match else ""
-        head = before[opened : len(before) - len(word)]
-        if _AFTER_PIPE.search(head):
-            return "filter", word
-        if _AFTER_TAG_OPEN.fullmatch(head):
-            return "tag", word
-        return "variable", word
-
-    def _insert_completion(self, word: str) -> None:
-        prefix = self._prefix() or ""
-        cursor = self.textCursor()
-        cursor.movePosition(
-            QTextCursor.MoveOperation.Left, QTextCursor.MoveMode.KeepAnchor, len(prefix)
-        )
-        cursor.insertText(word)
-        self.setTextCursor(cursor)
+        return self.completion.made()[1]
 
     def show_completions(self, force: bool = False) -> bool:
         """Pop up completions for the word at the cursor; True when the popup shows."""
-        found = self._completion_context()
-        if found is None or (not found[1] and not force):
-            if self._completer_parts is not None:
-                self._completer_parts[1].hide()
-            return False
-        kind, prefix = found
-        self._offer(kind)
-        self._completer.setCompletionPrefix(prefix)
-        if self._completer.completionCount() == 0:
-            self._popup.hide()
-            return False
-        rect = self.cursorRect()
-        rect.setWidth(self._popup_width())
-        self._completer.complete(rect)
-        return True
-
-    def _popup_width(self) -> int:
-        """Wide enough for the longest suggestion now offered (the first 500 measured)."""
-        popup = self._popup
-        model = self._completer.completionModel()
-        metrics = popup.fontMetrics()
-        widest = max(
-            (
-                metrics.horizontalAdvance(str(model.index(row, 0).data()))
-                for row in range(min(model.rowCount(), 500))
-            ),
-            default=0,
-        )
-        padding = 2 * popup.frameWidth() + 24  # the item's margins and the focus frame
-        inner = min(max(widest + padding, 160), 640)
-        return inner + popup.verticalScrollBar().sizeHint().width()
+        return self.completion.show(force)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        parts = self._completer_parts
-        popup_visible = parts is not None and parts[1].isVisible()
         keys = (Qt.Key.Key_Enter, Qt.Key.Key_Return, Qt.Key.Key_Escape, Qt.Key.Key_Tab)
-        if popup_visible and event.key() in keys:
+        if self.completion.visible and event.key() in keys:
             event.ignore()  # the completer handles these
             return
         leaving, self._tab_leaves = self._tab_leaves, False
@@ -635,60 +440,19 @@ class CodeEditor(QPlainTextEdit):
         super().keyPressEvent(event)
         if event.text() and (event.text().isalnum() or event.text() in "._"):
             self.show_completions()
-        elif parts is not None and parts[1].isVisible():
-            parts[1].hide()
+        else:
+            self.completion.hide()
 
     # -- gutter --------------------------------------------------------------------
 
     def gutter_width(self) -> int:
         """Width of the line-number area in pixels."""
-        digits = max(2, len(str(self.blockCount())))
-        return 14 + self.fontMetrics().horizontalAdvance("9") * digits
+        return 0 if self._gutter is None else self._gutter.width_needed()
 
     def _update_margins(self) -> None:
         self.setViewportMargins(self.gutter_width(), 0, 0, 0)
 
-    def _update_gutter(self, rect: QRect, dy: int) -> None:
-        if self._gutter is None:
-            return
-        if dy:
-            self._gutter.scroll(0, dy)
-        else:
-            self._gutter.update(0, rect.y(), self._gutter.width(), rect.height())
-
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         if self._gutter is not None:
-            area = self.contentsRect()
-            self._gutter.setGeometry(
-                QRect(area.left(), area.top(), self.gutter_width(), area.height())
-            )
-
-    def paint_gutter(self, event: QPaintEvent) -> None:
-        """Paint line numbers and diagnostic markers for the visible lines."""
-        assert self._gutter is not None
-        painter = QPainter(self._gutter)
-        palette = self.palette()
-        painter.fillRect(event.rect(), palette.alternateBase())
-        block = self.firstVisibleBlock()
-        number = block.blockNumber()
-        top = round(self.blockBoundingGeometry(block).translated(self.contentOffset()).top())
-        height = self.fontMetrics().height()
-        width = self._gutter.width()
-        painter.setPen(palette.placeholderText().color())
-        while block.isValid() and top <= event.rect().bottom():
-            bottom = top + round(self.blockBoundingRect(block).height())
-            if block.isVisible() and bottom >= event.rect().top():
-                severity = self._markers.get(number + 1)
-                if severity is not None:
-                    painter.setBrush(_COLORS.get(severity, _COLORS["warning"]))
-                    painter.setPen(Qt.PenStyle.NoPen)
-                    painter.drawEllipse(3, top + height // 2 - 3, 6, 6)
-                    painter.setPen(palette.placeholderText().color())
-                painter.drawText(
-                    0, top, width - 4, height, Qt.AlignmentFlag.AlignRight, str(number + 1)
-                )
-            block = block.next()
-            top = bottom
-            number += 1
-        painter.end()
+            self._gutter.place()
