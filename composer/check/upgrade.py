@@ -21,6 +21,7 @@ fixed for the whole run.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -32,31 +33,71 @@ from composer.check.sweep import sweep
 from composer.liquid import DEFAULT_VERSION, VERSIONS, LiquidVersion, other_version
 from composer.model import Event, Person, Request
 from composer.rendering.diagnostics import Diagnostic
-from composer.rendering.render import MASK, render_both
+from composer.rendering.render import MASK, VersionComparison, render_both, render_both_bodies
 
 __all__ = ["UpgradeGroup", "UpgradeReport", "upgrade_check"]
 
 
 class _Compare:
-    """The job run per context: the first difference between the versions, or None."""
+    """The job run per context: the first difference between the versions, or None.
+
+    When the URL and headers do not use the person (``fixed_head``), they are rendered
+    in both versions once, with the first context, and only the body per context
+    (:func:`composer.rendering.render.render_both_bodies`); when the URL or a header
+    already differs, that is the first difference for everybody and no body is rendered.
+    :meth:`many` takes a chunk of contexts at a time (:class:`composer.check.workers.Runner`
+    hands them so), so that each engine renders a run of bodies.
+    """
 
     def __init__(
-        self, request: Request, secrets: dict[str, str], zone: dt.tzinfo, now: dt.datetime
+        self,
+        request: Request,
+        secrets: dict[str, str],
+        zone: dt.tzinfo,
+        now: dt.datetime,
+        fixed_head: bool = False,
     ) -> None:
         self.request = request
         self.secrets = secrets
         self.zone = zone
         self.now = now
+        self.fixed_head = fixed_head
+        self._head: VersionComparison | None = None
 
     def __call__(self, context: dict[str, Any]) -> Diagnostic | None:
-        both = render_both(
-            self.request, context, secrets=self.secrets, zone=self.zone, now=self.now
+        return self.many([context])[0]
+
+    def many(self, contexts: list[dict[str, Any]]) -> list[Diagnostic | None]:
+        """The first difference for each of ``contexts``, rendered as a run per version."""
+        if not self.fixed_head:
+            return [
+                _first(
+                    render_both(
+                        self.request, context, secrets=self.secrets, zone=self.zone, now=self.now
+                    )
+                )
+                for context in contexts
+            ]
+        if self._head is None:
+            headless = dataclasses.replace(self.request, body="")
+            self._head = render_both(
+                headless, contexts[0], secrets=self.secrets, zone=self.zone, now=self.now
+            )
+        if self._head.differences:
+            return [self._head.differences[0]] * len(contexts)
+        compared = render_both_bodies(
+            self.request, contexts, self._head, secrets=self.secrets, zone=self.zone, now=self.now
         )
-        if both.differences:
-            return both.differences[0]
-        if both.rendered.method != both.other.method:  # not a template: cannot differ today
-            return Diagnostic("warning", "method", 1, 1, "the method differs")
-        return None
+        return [_first(both) for both in compared]
+
+
+def _first(both: VersionComparison) -> Diagnostic | None:
+    """The first difference between the two renderings, or None."""
+    if both.differences:
+        return both.differences[0]
+    if both.rendered.method != both.other.method:  # not a template: cannot differ today
+        return Diagnostic("warning", "method", 1, 1, "the method differs")
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,7 +187,11 @@ def upgrade_check(
     source = request.liquid_version or DEFAULT_VERSION
     plan = Plan.of(request, VERSIONS)
     job = _Compare(
-        request, {name: MASK for name in secret_names}, zone, now or dt.datetime.now(dt.UTC)
+        request,
+        {name: MASK for name in secret_names},
+        zone,
+        now or dt.datetime.now(dt.UTC),
+        plan.fixed_head,
     )
     done = sweep(
         plan,

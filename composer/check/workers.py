@@ -94,7 +94,8 @@ def _os_threads() -> int:
 
 
 Job = Callable[[dict[str, Any]], Any]
-"""What a check does with one context; its result must pickle (it crosses processes)."""
+"""What a check does with one context; its result must pickle (it crosses processes).
+A job with a ``many(contexts) -> results`` method is given a whole chunk at a time."""
 
 _job: Job | None = None
 
@@ -106,8 +107,16 @@ def _start_worker(job: Job) -> None:
 
 def _work(chunk: list[tuple[int, dict[str, Any]]]) -> list[tuple[int, Any]]:
     assert _job is not None
-    job = _job
-    return [(slot, job(context)) for slot, context in chunk]
+    return _run(_job, chunk)
+
+
+def _run(job: Job, chunk: list[tuple[int, dict[str, Any]]]) -> list[tuple[int, Any]]:
+    """``(slot, result)`` for each context of ``chunk``: ``job.many`` when the job has one."""
+    many: Callable[[list[dict[str, Any]]], list[Any]] | None = getattr(job, "many", None)
+    if many is None:
+        return [(slot, job(context)) for slot, context in chunk]
+    results = many([context for _, context in chunk])
+    return [(slot, result) for (slot, _), result in zip(chunk, results, strict=True)]
 
 
 class Runner:
@@ -133,8 +142,7 @@ class Runner:
 
     def submit(self, chunk: list[tuple[int, dict[str, Any]]], people: int) -> None:
         if self.pool is None:
-            job = self.job
-            self.found.update((slot, job(context)) for slot, context in chunk)
+            self.found.update(_run(self.job, chunk))
             self.done_people = people
             return
         self.pending.append((self.pool.submit(_work, chunk), people))

@@ -38,7 +38,7 @@ import dataclasses
 import datetime as dt
 import re
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote, urlsplit, urlunsplit
@@ -65,6 +65,7 @@ __all__ = [
     "render",
     "render_body",
     "render_both",
+    "render_both_bodies",
     "render_field",
 ]
 
@@ -340,6 +341,59 @@ def render_both(
     return VersionComparison(rendered, other, _differences(rendered, other, outcomes))
 
 
+def render_both_bodies(
+    request: Request,
+    contexts: Sequence[Mapping[str, Any]],
+    head: VersionComparison,
+    *,
+    secrets: Mapping[str, str] | None = None,
+    zone: dt.tzinfo = dt.UTC,
+    now: dt.datetime | None = None,
+) -> list[VersionComparison]:
+    """:func:`render_both` for each of ``contexts``, rendering only the body.
+
+    For work that compares one request for many people: ``head`` is :func:`render_both`
+    of the request with an empty body, for a context whose URL and headers render as they
+    do for every one of ``contexts`` (they do not use the person); its URL, headers and
+    their differences are reused. Each result is what :func:`render_both` of the whole
+    request gives for that context with the same ``now``; a test holds the two equal.
+    Every body is rendered with one version, then every body with the other: a run of
+    renders with one engine is markedly faster than switching engines at each one.
+    """
+    now = now or dt.datetime.now(dt.UTC)
+    runs: list[list[tuple[RenderedRequest, RenderOutcome]]] = []
+    for base in (head.rendered, head.other):
+        content_type = _content_type(request, base)
+        run = []
+        for context in contexts:
+            part = _Part(context, secrets, False, zone, now, base.liquid_version)
+            outcome = _render_body(part, request, content_type)
+            rendered = RenderedRequest(
+                method=base.method,
+                url=base.url,
+                headers=base.headers,
+                body=outcome.text,
+                diagnostics=base.diagnostics + tuple(part.diagnostics),
+                liquid_version=base.liquid_version,
+            )
+            run.append((rendered, outcome))
+        runs.append(run)
+    compared = []
+    for (rendered, outcome), (other, _) in zip(runs[0], runs[1], strict=True):
+        found = _differences(rendered, other, {"body": (request.body, outcome)}, only="body")
+        compared.append(VersionComparison(rendered, other, head.differences + found))
+    return compared
+
+
+def _content_type(request: Request, rendered: RenderedRequest) -> str:
+    """The rendered value of the request's last Content-Type header, or ``""``."""
+    content_type = ""
+    for header, (_, value) in zip(request.headers, rendered.headers, strict=False):
+        if header.name.strip().lower() == "content-type":
+            content_type = value
+    return content_type
+
+
 _Outcomes = dict[str, tuple[str, RenderOutcome]]
 
 
@@ -405,13 +459,18 @@ def _render(
 
 
 def _differences(
-    rendered: RenderedRequest, other: RenderedRequest, outcomes: _Outcomes
+    rendered: RenderedRequest,
+    other: RenderedRequest,
+    outcomes: _Outcomes,
+    only: str | None = None,
 ) -> tuple[Diagnostic, ...]:
-    """A warning for each part that the other version renders differently."""
+    """A warning for each part (or the part ``only``) the other version renders differently."""
     found: list[Diagnostic] = []
     theirs = dict(other.parts())
     failed = {d.where for d in other.diagnostics if d.severity == "error"}
     for where, mine in rendered.parts():
+        if only is not None and where != only:
+            continue
         text = theirs.get(where)
         if text is None or (text == mine and where not in failed):
             continue

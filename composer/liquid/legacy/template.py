@@ -1,7 +1,8 @@
 """``Liquid::Template`` (``lib/liquid/template.rb``) as Customer.io's legacy Liquid engine.
 
 ``Template.parse(source).render(data)``: the source is tokenized and parsed once (and
-kept, keyed by its text), then rendered against the data with a fresh
+kept, keyed by its text, a syntax error too; a guard stopping the parse is not
+kept), then rendered against the data with a fresh
 :class:`~composer.liquid.legacy.context.Context`. The engine carries the tag table
 (``Template.tags``: 2.5.3's tags, then Customer.io's) and the filter table (the
 ``Strainer``: 2.5.3's 31 filters, then Customer.io's, which win over a standard filter of
@@ -25,7 +26,7 @@ from typing import Any
 
 from composer.liquid import cio
 from composer.liquid.engine import Analysis, LiquidVersion, RenderOutcome
-from composer.liquid.errors import LiquidError, RenderLimitError
+from composer.liquid.errors import LiquidError, LiquidSyntaxError, RenderLimitError
 from composer.liquid.legacy.block import Document, LegacyBuffer, parse_document, render_all
 from composer.liquid.legacy.context import Context
 from composer.liquid.legacy.customer_io import CioTagNode
@@ -63,6 +64,13 @@ def _cio_tag(tag: cio.CioTag) -> Callable[..., CioTagNode]:
     return make
 
 
+def _raised(found: Template | LiquidSyntaxError) -> Template:
+    """The parsed template; a kept syntax error is raised afresh (callers may place it)."""
+    if isinstance(found, LiquidSyntaxError):
+        raise type(found)(found.message, found.index)
+    return found
+
+
 class LegacyEngine:
     """Customer.io's legacy Liquid: Ruby Liquid 2.5.3 with ActiveSupport, plus Customer.io's
     filters and tags for legacy."""
@@ -80,17 +88,29 @@ class LegacyEngine:
                 self.tags[name] = _cio_tag(tag)
             cio_filters = cio.filters_for("legacy")
         self.filters: dict[str, FilterSpec] = registered(STANDARD_FILTERS, cio_filters)
-        self._parse = functools.lru_cache(maxsize=_CACHE_SIZE)(self._parse_uncached)
-        self._nested = functools.lru_cache(maxsize=_CACHE_SIZE)(self._parse_nested)
+        self._parsed = functools.lru_cache(maxsize=_CACHE_SIZE)(self._parse_uncached)
+        self._parsed_nested = functools.lru_cache(maxsize=_CACHE_SIZE)(self._parse_nested)
 
-    def _parse_uncached(self, source: str) -> Template:
+    def _parse(self, source: str) -> Template:
+        return _raised(self._parsed(source))
+
+    def _nested(self, source: str, origin: int | None) -> Template:
+        return _raised(self._parsed_nested(source, origin))
+
+    def _parse_uncached(self, source: str) -> Template | LiquidSyntaxError:
         parser = Parser(self.tags, self.filters, deadline=_PARSE_DEADLINE.get())
-        document = parse_document(source, parser)
+        try:
+            document = parse_document(source, parser)
+        except LiquidSyntaxError as error:
+            return error  # kept, so a template that does not parse is not read again
         return Template(document, parser.analysis(), tuple(parser.notices))
 
-    def _parse_nested(self, source: str, origin: int | None) -> Template:
+    def _parse_nested(self, source: str, origin: int | None) -> Template | LiquidSyntaxError:
         parser = Parser(self.tags, self.filters, origin=origin, deadline=_PARSE_DEADLINE.get())
-        document = parse_document(source, parser)
+        try:
+            document = parse_document(source, parser)
+        except LiquidSyntaxError as error:
+            return error
         return Template(document, parser.analysis(), ())
 
     def parse(self, source: str) -> Template:
