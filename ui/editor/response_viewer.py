@@ -16,9 +16,10 @@ too deeply for the tree). Three tabs follow:
   the window for a second. "Copy body" copies the body as received.
   A JSON body longer than :data:`PARSE_HERE` is parsed off the GUI thread (an op; 1 MiB
   takes over 100 ms), and the tree appears when it is read (``treeReady``).
-* **Headers**: a two-column table.
-* **Timing**: the attempt's number, start, duration, status, size, its error if any and,
-  for a redirect, where it points (redirects are not followed).
+* **Headers**: a two-column table, and **Timing**: the attempt's number, start, duration,
+  status, size, its error if any and, for a redirect, where it points (redirects are not
+  followed); both are :mod:`ui.editor.response_viewer_parts`, with the notes about an
+  answer and the answer in words.
 
 **Find** (Ctrl+F anywhere in the viewer, F3 / Shift+F3 or Enter / Shift+Enter for next and
 previous, Esc to close) is the Raw view's find bar (case-insensitive, counting the matches,
@@ -39,20 +40,17 @@ Signals:
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtGui import QFont, QGuiApplication, QKeyEvent, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
-    QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
     QRadioButton,
     QStackedWidget,
-    QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
     QTreeView,
     QVBoxLayout,
@@ -62,7 +60,6 @@ from PySide6.QtWidgets import (
 from composer.json_input import JsonProblem, parse
 from ui.editor.response_data import (
     ResponseView,
-    clock_text,
     hex_dump,
     size_text,
     status_class,
@@ -70,6 +67,7 @@ from ui.editor.response_data import (
 )
 from ui.editor.response_raw import LINE_CHARS, RawBody, display_text
 from ui.editor.response_tree import JsonTreeModel
+from ui.editor.response_viewer_parts import HeadersTable, TimingForm, answer_notes, answer_text
 from ui.ops import Op
 from ui.widgets.palette import accent, mono
 
@@ -196,35 +194,11 @@ class ResponseViewer(QWidget):
         body_layout.addLayout(mode_bar)
         body_layout.addWidget(self.body_stack, 1)
 
-        self.headers_table = QTableWidget(0, 2)
-        self.headers_table.setAccessibleName("Response headers")
-        self.headers_table.setHorizontalHeaderLabels(["Name", "Value"])
-        self.headers_table.horizontalHeader().setStretchLastSection(True)
-        self.headers_table.verticalHeader().setVisible(False)
-        self.headers_table.horizontalHeader().setAccessibleName("Response header columns")
-        self.headers_table.verticalHeader().setAccessibleName("Response header rows")
-        self.headers_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.headers_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-
-        timing = QWidget()
-        form = QFormLayout(timing)
-        self._timing_form = form
-        self.timing: dict[str, QLabel] = {}
-        for key, label in (
-            ("attempt", "Attempt"),
-            ("started", "Started"),
-            ("duration", "Duration"),
-            ("status", "Status"),
-            ("size", "Size"),
-            ("error", "Error"),
-            ("location", "Redirects to"),
-        ):
-            value = QLabel()
-            value.setAccessibleName(label)
-            value.setWordWrap(True)
-            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            form.addRow(label + ":", value)
-            self.timing[key] = value
+        self.headers_table = HeadersTable()
+        timing = self._timing = TimingForm()
+        self._timing_form = timing.form
+        self.timing = timing.labels
+        """The Timing tab's value labels by key."""
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Response parts")
         self.tabs.addTab(body, "Body")
@@ -258,8 +232,8 @@ class ResponseViewer(QWidget):
             self._summary(message or "The response appears here.", "muted", "", "")
             self.tree_model.set_value(None)
             self._set_raw("")
-            self._fill_headers(())
-            self._fill_timing(None)
+            self.headers_table.fill(())
+            self._timing.fill(None)
             self.pretty.setEnabled(False)
             self.raw_button.setChecked(True)
             self._buttons()
@@ -286,18 +260,7 @@ class ResponseViewer(QWidget):
                 self._parse_json(text, notes)
                 if self._parsing:
                     notes.append("Reading the JSON for the tree…")
-        location = view.location()
-        if location is not None:
-            notes.insert(0, f"Redirects to {location} (redirects are not followed).")
-        if view.truncated:
-            notes.append(
-                f"Only the first {size_text(len(view.body))} of {size_text(view.body_size)} "
-                "was kept."
-            )
-        if view.decoded:
-            notes.append(f"The body was decoded from {view.decoded}.")
-        if view.problem:
-            notes.append(view.problem)
+        answer_notes(view, notes)
         shown, broken = display_text(raw)
         if broken:
             notes.append(
@@ -308,8 +271,8 @@ class ResponseViewer(QWidget):
         self.note.setVisible(bool(notes))
         self._notes = notes
         self._set_raw(shown)
-        self._fill_headers(view.headers)
-        self._fill_timing(view)
+        self.headers_table.fill(view.headers)
+        self._timing.fill(view)
         self._show_tree()
         self._buttons()
 
@@ -368,33 +331,6 @@ class ResponseViewer(QWidget):
         self.size_label.setText(size)
         self.size_label.setVisible(bool(size))
 
-    def _fill_headers(self, headers: tuple[tuple[str, str], ...]) -> None:
-        self.headers_table.setRowCount(len(headers))
-        for row, (name, value) in enumerate(headers):
-            self.headers_table.setItem(row, 0, QTableWidgetItem(name))
-            self.headers_table.setItem(row, 1, QTableWidgetItem(value))
-        self.headers_table.resizeColumnToContents(0)
-
-    def _fill_timing(self, view: ResponseView | None) -> None:
-        if view is None:
-            for label in self.timing.values():
-                label.clear()
-            return
-        values = {
-            "attempt": str(view.attempt),
-            "started": clock_text(view.started_at),
-            "duration": "in flight or cut off"
-            if view.elapsed_ms is None
-            else f"{view.elapsed_ms:.1f} ms",
-            "status": status_text(view),
-            "size": f"{view.body_size:,} bytes" if view.status is not None else "",
-            "error": view.error or "none",
-            "location": view.location() or "",
-        }
-        for key, label in self.timing.items():
-            label.setText(values[key])
-        self._timing_form.setRowVisible(self.timing["location"], bool(values["location"]))
-
     def _buttons(self) -> None:
         has_text = self.body_text is not None
         self.use_sample.setEnabled(has_text)
@@ -443,18 +379,7 @@ class ResponseViewer(QWidget):
 
     def as_text(self) -> str:
         """The answer in words: status line, redirect, headers, blank line, body."""
-        v = self.view
-        if v is None:
-            return ""
-        if v.status is None:
-            return f"{status_text(v)}: {v.error or ''}".strip()
-        elapsed = "" if v.elapsed_ms is None else f"{v.elapsed_ms:.0f} ms, "
-        head = [f"HTTP {status_text(v)}  ({elapsed}attempt {v.attempt})"]
-        location = v.location()
-        if location is not None:
-            head.append(f"Redirects to: {location}  (redirects are not followed)")
-        head += [f"{name}: {value}" for name, value in v.headers]
-        return "\n".join(head) + "\n\n" + self.raw_text()
+        return answer_text(self.view, self.raw_text())
 
     # -- find ----------------------------------------------------------------------
 
