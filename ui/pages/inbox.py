@@ -6,15 +6,14 @@ Decisions:
 
 * **No worker of its own.** Binding and stopping the inbox take milliseconds (stopping
   joins its threads, which poll every 0.1 s), so Start and Stop run on the GUI thread.
-  What arrives is announced from the inbox's connection thread through
-  :class:`InboxBridge`, a QObject living in the GUI thread: its ``caught`` signal is
-  emitted there and delivered queued, so no widget is touched off the GUI thread.
-* **A model, not item widgets.** :class:`CaughtModel` is a table (time, method, path,
-  size) of the plain :class:`~composer.inbox.server.CaughtRequest` values; it keeps at most as
-  many rows as the inbox keeps requests, dropping the oldest first.
-* **Exactly as received.** The detail shows the request line and headers in their
-  order and case, then the body as text when it is UTF-8 (else its size); a second view
-  shows :func:`composer.inbox.server.pretty_body` (indented JSON, one form field a line).
+  What arrives is announced from the inbox's connection thread through an
+  :class:`~ui.pages.inbox_models.InboxBridge`, so no widget is touched off the GUI thread.
+* **A model, not item widgets.** The caught requests are a
+  :class:`~ui.pages.inbox_models.CaughtModel` (:mod:`ui.pages.inbox_models` holds the page's
+  models, re-exported here).
+* **Exactly as received.** The detail shows :func:`~ui.pages.inbox_models.raw_view`; a
+  second view shows :func:`composer.inbox.server.pretty_body` (indented JSON, one form
+  field a line).
 * **The reply** (status, headers as ``Name: value`` lines, body, delay) is applied as it
   is edited; a header line without a colon is named under the fields and left out.
 * "Use as request URL" emits ``urlChosen`` with the open request's own URL sent to the
@@ -22,23 +21,17 @@ Decisions:
   host and port changed); the window puts it in the open request.
   :meth:`InboxPage.shutdown` (called as the window closes) stops the inbox.
 * **Remembered.** The port and the reply (status, headers, body, delay) are kept in the
-  window's settings (:mod:`ui.widgets.qt_settings`) as they are edited, and read back when the
-  page is made. "Any free port" becomes the port the inbox got, once it has listened, so
-  a request pointed at the inbox still reaches it after a restart. Opening a request
-  whose URL is sent to the remembered port starts the inbox again (:meth:`InboxPage.follow`,
-  called by the composer through :func:`follow_request`).
+  window's settings as they are edited, and read back when the page is made
+  (:mod:`ui.pages.inbox_settings`). "Any free port" becomes the port the inbox got, once
+  it has listened, so a request pointed at the inbox still reaches it after a restart.
+  Opening a request whose URL is sent to the remembered port starts the inbox again
+  (:meth:`InboxPage.follow`, called by the composer through :func:`follow_request`).
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Any
-
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
-    QObject,
-    QPersistentModelIndex,
     QSize,
     Qt,
     Signal,
@@ -61,34 +54,23 @@ from PySide6.QtWidgets import (
 
 from composer.errors import KnownError
 from composer.inbox.server import CaughtRequest, Inbox, Reply, points_at, pretty_body, with_origin
+from ui.pages.inbox_models import CaughtModel, InboxBridge, parse_header_lines, raw_view
+from ui.pages.inbox_settings import SavedReply, remember, remembered_port, saved_reply
 from ui.widgets.palette import mono
-from ui.widgets.qt_settings import open_settings
 
 __all__ = [
     "CaughtModel",
     "InboxBridge",
     "InboxPage",
     "follow_request",
+    "parse_header_lines",
     "raw_view",
     "remembered_port",
 ]
 
-_DEFAULT_HEADERS = "Content-Type: application/json"
-_DEFAULT_BODY = '{"ok": true}'
-
 
 def _plural(count: int, one: str, many: str) -> str:
     return f"{count} {one if count == 1 else many}"
-
-
-def remembered_port() -> int:
-    """The inbox's remembered port (0 when none is)."""
-    value = open_settings().value("inbox/port", 0)
-    try:
-        port = int(str(value))
-    except (TypeError, ValueError):
-        return 0
-    return port if 0 <= port <= 65535 else 0
 
 
 def follow_request(window: QWidget | None, url: str) -> bool:
@@ -103,119 +85,6 @@ def follow_request(window: QWidget | None, url: str) -> bool:
         return False
     page = pages.page("Inbox")
     return isinstance(page, InboxPage) and page.follow(url)
-
-
-Index = QModelIndex | QPersistentModelIndex
-_ROOT = QModelIndex()
-
-
-class InboxBridge(QObject):
-    """Carries each caught request from the inbox's thread to the GUI thread.
-
-    Signals:
-        caught(object): a :class:`~composer.inbox.server.CaughtRequest` arrived.
-    """
-
-    caught = Signal(object)
-
-    def forward(self, request: CaughtRequest) -> None:
-        """The inbox's ``on_request`` hook (runs on a connection thread)."""
-        self.caught.emit(request)
-
-
-class CaughtModel(QAbstractTableModel):
-    """The caught requests, oldest first: time, method, path (with query), size.
-
-    Signals: the standard model signals only.
-    """
-
-    HEADERS = ("Time", "Method", "Path", "Size")
-
-    def __init__(self, limit: int = 1000) -> None:
-        super().__init__()
-        self.limit = limit
-        """Most rows kept; the oldest go first."""
-        self._rows: list[CaughtRequest] = []
-
-    def caught(self, row: int) -> CaughtRequest:
-        """The request on ``row``."""
-        return self._rows[row]
-
-    def append(self, request: CaughtRequest) -> None:
-        """Add a request at the end (dropping the oldest past :attr:`limit`)."""
-        if len(self._rows) >= self.limit:
-            drop = len(self._rows) - self.limit + 1
-            self.beginRemoveRows(_ROOT, 0, drop - 1)
-            del self._rows[:drop]
-            self.endRemoveRows()
-        self.beginInsertRows(_ROOT, len(self._rows), len(self._rows))
-        self._rows.append(request)
-        self.endInsertRows()
-
-    def clear(self) -> None:
-        """Forget every row."""
-        self.beginResetModel()
-        self._rows.clear()
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.HEADERS[section]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        request = self._rows[index.row()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            column = index.column()
-            if column == 0:
-                return dt.datetime.fromtimestamp(request.received_at).strftime("%H:%M:%S.%f")[:-3]
-            if column == 1:
-                return request.method
-            if column == 2:
-                return request.target
-            size = f"{request.body_size} B"
-            return size + (" (cut)" if request.truncated else "")
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return (
-                f"#{request.number} from {request.client[0]}, read in {request.elapsed_ms:.1f} ms"
-            )
-        return None
-
-
-def raw_view(request: CaughtRequest) -> str:
-    """The request line, the headers as received, a blank line, then the body."""
-    lines = [f"{request.method} {request.target} {request.version}"]
-    lines += [f"{name}: {value}" for name, value in request.headers]
-    text = request.body_text()
-    body = f"({request.body_size} bytes, not UTF-8)" if text is None else text
-    if request.truncated:
-        body += f"\n(only the first {len(request.body)} of {request.body_size} bytes were kept)"
-    return "\n".join(lines) + "\n\n" + body
-
-
-def parse_header_lines(text: str) -> tuple[list[tuple[str, str]], list[int]]:
-    """``Name: value`` lines as pairs, and the 1-based numbers of lines without a colon."""
-    pairs: list[tuple[str, str]] = []
-    bad: list[int] = []
-    for number, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
-        name, colon, value = line.partition(":")
-        if not colon or not name.strip():
-            bad.append(number)
-            continue
-        pairs.append((name.strip(), value.strip()))
-    return pairs, bad
 
 
 class InboxPage(QWidget):
@@ -239,7 +108,7 @@ class InboxPage(QWidget):
         self.model = CaughtModel()
         self.bridge.caught.connect(self._caught)
 
-        settings = open_settings()
+        saved = saved_reply()
         self.port = QSpinBox()
         self.port.setAccessibleName("Port")
         self.port.setRange(0, 65535)
@@ -271,18 +140,14 @@ class InboxPage(QWidget):
         self.reply_status.setToolTip(
             "The HTTP status the inbox answers with (try 500 or 429 to watch the retries)"
         )
-        self.reply_status.setValue(_setting_int(settings.value("inbox/reply_status"), 200))
-        self.reply_headers = QPlainTextEdit(
-            _setting_text(settings.value("inbox/reply_headers"), _DEFAULT_HEADERS)
-        )
+        self.reply_status.setValue(saved.status)
+        self.reply_headers = QPlainTextEdit(saved.headers)
         self.reply_headers.setAccessibleName("Reply headers")
         self.reply_headers.setPlaceholderText("Name: value, one a line")
         self.reply_headers.setToolTip("The headers the inbox answers with, one Name: value a line")
         self.reply_headers.setTabChangesFocus(True)  # a header never holds a tab
         mono(self.reply_headers)
-        self.reply_body = QPlainTextEdit(
-            _setting_text(settings.value("inbox/reply_body"), _DEFAULT_BODY)
-        )
+        self.reply_body = QPlainTextEdit(saved.body)
         self.reply_body.setAccessibleName("Reply body")
         self.reply_body.setToolTip("The body the inbox answers every request with")
         self.reply_body.setTabChangesFocus(True)  # Tab moves on: the keyboard never gets stuck
@@ -295,7 +160,7 @@ class InboxPage(QWidget):
         self.reply_delay.setToolTip(
             "Wait this long before answering (over 4 s, Customer.io's timeout, to test one)"
         )
-        self.reply_delay.setValue(_setting_float(settings.value("inbox/reply_delay"), 0.0))
+        self.reply_delay.setValue(saved.delay)
         self.reply_note = QLabel()
         self.reply_note.setAccessibleName("Reply problem")
         self.reply_note.setWordWrap(True)
@@ -452,13 +317,13 @@ class InboxPage(QWidget):
         return url
 
     def _remember(self) -> None:
-        settings = open_settings()
-        settings.setValue("inbox/port", self.port.value())
-        settings.setValue("inbox/reply_status", self.reply_status.value())
-        settings.setValue("inbox/reply_headers", self.reply_headers.toPlainText())
-        settings.setValue("inbox/reply_body", self.reply_body.toPlainText())
-        settings.setValue("inbox/reply_delay", self.reply_delay.value())
-        settings.sync()
+        reply = SavedReply(
+            status=self.reply_status.value(),
+            headers=self.reply_headers.toPlainText(),
+            body=self.reply_body.toPlainText(),
+            delay=self.reply_delay.value(),
+        )
+        remember(self.port.value(), reply)
 
     def clear(self) -> None:
         """Forget the caught requests (here and in the inbox)."""
@@ -504,21 +369,3 @@ class InboxPage(QWidget):
 
     def sizeHint(self) -> QSize:
         return QSize(1000, 640)
-
-
-def _setting_int(value: object, default: int) -> int:
-    try:
-        return int(str(value))
-    except (TypeError, ValueError):
-        return default
-
-
-def _setting_float(value: object, default: float) -> float:
-    try:
-        return float(str(value))
-    except (TypeError, ValueError):
-        return default
-
-
-def _setting_text(value: object, default: str) -> str:
-    return value if isinstance(value, str) else default
