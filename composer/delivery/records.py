@@ -49,6 +49,7 @@ from composer.delivery.retry import RetryPolicy
 from composer.delivery.summaries import (
     DeliveryFilter,
     DeliverySummary,
+    id_chunks,
     read_summaries,
     summaries_of,
 )
@@ -271,9 +272,7 @@ class Deliveries:
     def many(self, ids: Sequence[int]) -> builtins.list[Delivery]:
         """The deliveries with these ids, in that order (unknown ids are left out)."""
         found: dict[int, Delivery] = {}
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            marks = ",".join("?" * len(chunk))
+        for marks, chunk in id_chunks(ids):
             found.update((d.id, d) for d in self._load(f"WHERE id IN ({marks})", chunk))
         return [found[i] for i in ids if i in found]
 

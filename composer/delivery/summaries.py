@@ -7,19 +7,26 @@ is due) and no bodies, so a list of 100,000 deliveries pages quickly; the full r
 request name, a piece of the person's id, and a text found in the id (``#12`` or ``12``),
 request, person, error or rendered URL (``LIKE`` with its wildcards escaped). Newest first.
 :class:`~composer.delivery.records.Deliveries` offers these reads as ``summaries`` and
-``summaries_of``.
+``summaries_of``. :func:`id_chunks` cuts a list of ids for ``IN (...)``, here and there.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from composer.store.database import Database
 from composer.store.people import like_pattern
 
-__all__ = ["DeliveryFilter", "DeliverySummary", "read_summaries", "summaries_of"]
+__all__ = [
+    "IDS_PER_QUERY",
+    "DeliveryFilter",
+    "DeliverySummary",
+    "id_chunks",
+    "read_summaries",
+    "summaries_of",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,9 +130,18 @@ def read_summaries(
 def summaries_of(db: Database, ids: Sequence[int]) -> list[DeliverySummary]:
     """The lines of the deliveries with these ids (unknown ids are left out)."""
     found: list[DeliverySummary] = []
-    for start in range(0, len(ids), 500):
-        chunk = list(ids[start : start + 500])
-        marks = ",".join("?" * len(chunk))
+    for marks, chunk in id_chunks(ids):
         rows = db.fetchall(f"{_SUMMARY_SQL} WHERE d.id IN ({marks})", chunk)
         found.extend(_summary(row) for row in rows)
     return found
+
+
+IDS_PER_QUERY = 500
+"""At most this many ids are bound in one ``IN (...)`` (well under SQLite's limit)."""
+
+
+def id_chunks(ids: Sequence[int]) -> Iterator[tuple[str, list[int]]]:
+    """``ids`` in pieces of at most :data:`IDS_PER_QUERY`, each with its ``?,?,…`` marks."""
+    for start in range(0, len(ids), IDS_PER_QUERY):
+        chunk = list(ids[start : start + IDS_PER_QUERY])
+        yield ",".join("?" * len(chunk)), chunk
