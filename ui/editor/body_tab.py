@@ -12,6 +12,18 @@ comparing) shows the other version's body beside this one's, the first differenc
 highlighted in both; its view is filled only while it is shown, so typing pays nothing
 for it otherwise.
 
+The comparison arrives after the request's own preview (see :mod:`ui.editor.preview`):
+a result marked ``comparing`` is drawn with the version line saying "comparing with
+legacy…", no difference warnings, and the side-by-side view greyed and headed as
+updating, its highlight and note cleared. The other body of the text before stays in that
+greyed view rather than blanking it on every key; nothing of the old comparison (a
+warning, a count, a mark, the first difference) is shown beside the newer text. The next
+result completes it.
+
+Each view is set only when what it shows changed: the tab titles, the editor's marks and
+the texts are compared first, because setting them again lays out and repaints whole
+parts of the window, paid for by the next keystroke's preview.
+
 Ctrl+F and Ctrl+H, while the editor (or its bar) has the focus, open the find and replace
 bar (:class:`~ui.editor.find_bar.FindBar`) under the editor; the window's request search
 is Ctrl+K, so the keys a text editor user expects work here.
@@ -20,7 +32,7 @@ is Ctrl+K, so the keys a text editor user expects work here.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -35,7 +47,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from composer.liquid import LiquidVersion
+from composer.liquid import LiquidVersion, other_version
 from composer.model import Request
 from composer.rendering.diagnostics import Diagnostic
 from ui.editor.code_editor import CodeEditor
@@ -132,6 +144,8 @@ class BodyTab(QWidget):
         self.size_label = QLabel()
         self.size_label.setAccessibleName("Rendered body size")
         self._last: PreviewResult | None = None
+        self._marked: tuple[list[tuple[int, int, str, str]], list[str]] | None = None
+        """The marks last set, and the text of each marked line then."""
 
         preview = QWidget()
         right = QVBoxLayout(preview)
@@ -212,6 +226,7 @@ class BodyTab(QWidget):
     def load(self, request: Request) -> None:
         """Show ``request``'s body template."""
         self.editor.set_text(request.body)
+        self._marked = None
 
     def to_model(self, base: Request) -> Request:
         """``base`` with the edited body."""
@@ -226,7 +241,9 @@ class BodyTab(QWidget):
         self._last = result
         rendered = result.rendered
         said = rendered_with(rendered.liquid_version, result.liquid_title)
-        if result.other is not None:
+        if result.comparing:
+            said += f"; comparing with {other_version(rendered.liquid_version)}…"
+        elif result.other is not None:
             other = result.other.liquid_version
             count = len(result.differences)
             said += (
@@ -237,24 +254,41 @@ class BodyTab(QWidget):
             )
         if self.version_label.text() != said:
             self.version_label.setText(said)
-        self.request_line.setText(f"<b>{rendered.method}</b> {_escape(rendered.url)}")
+        line = f"<b>{rendered.method}</b> {_escape(rendered.url)}"
+        if self.request_line.text() != line:
+            self.request_line.setText(line)
         headers = "\n".join(f"{name}: {value}" for name, value in rendered.headers)
         _set_if_changed(self.headers_view, headers)
         _set_if_changed(self.body_view, result.body_view)
         size = len(rendered.body.encode("utf-8"))
-        self.size_label.setText(f"{size:,} bytes")
+        size_text = f"{size:,} bytes"
+        if self.size_label.text() != size_text:
+            self.size_label.setText(size_text)
         diagnostics = result.diagnostics
         self.diagnostics.set_diagnostics(diagnostics)
         errors = sum(d.severity == "error" for d in diagnostics)
         warnings = len(diagnostics) - errors
-        self.summary.setText(
+        summary = (
             "No problems found." if not diagnostics else f"{errors} error(s), {warnings} warning(s)"
         )
-        self.editor.set_markers(
-            [(d.line, d.column, d.severity, d.message) for d in diagnostics if d.where == "body"]
-        )
+        if self.summary.text() != summary:
+            self.summary.setText(summary)
+        markers = [
+            (d.line, d.column, d.severity, d.message) for d in diagnostics if d.where == "body"
+        ]
+        self._set_markers(markers)
         if self.other.isVisibleTo(self):
             self._show_side_by_side(result)
+
+    def _set_markers(self, markers: Sequence[tuple[int, int, str, str]]) -> None:
+        """Mark the editor, unless the same marks stand on lines whose text is unchanged
+        (setting them again repaints the whole editor on every keystroke)."""
+        document = self.editor.document()
+        lines = [document.findBlockByNumber(line - 1).text() for line, *_ in markers]
+        if self._marked == (list(markers), lines):
+            return
+        self._marked = (list(markers), lines)
+        self.editor.set_markers(markers)
 
     @property
     def showing_side_by_side(self) -> bool:

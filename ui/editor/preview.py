@@ -20,12 +20,36 @@ text: the body view is elided to :data:`VIEW_LIMIT` characters (a 1 MB body is n
 out in a read-only view on every keystroke) and pretty-printed JSON is computed here too.
 Pretty-printing is a view: :attr:`PreviewResult.rendered` keeps the bytes that are sent.
 
-With :attr:`PreviewJob.compare` the request is rendered with the other Liquid version
-too (:func:`composer.rendering.render.render_both`, one fixed ``now`` for both, so a date made
-from ``'now'`` cannot differ between the two by the time they took). The core's
-difference warnings join the request's diagnostics, as ``render(…, compare=True)`` adds
-them, and the other version's body is prepared for the side-by-side view with the
-position where the two views first differ. The result also carries the filter and tag
+With :attr:`PreviewJob.compare` the request is compared with the other Liquid version
+too, in one step or in two. In two steps the comparison never delays what a keystroke
+shows, but the GUI thread draws twice, and each draw (and the paint after it) costs it
+milliseconds whatever the template: for a recipe-sized request, whose two renders take
+well under a millisecond, a second draw costs more than the comparison it takes off the
+keystroke's path. So an edit's job (:meth:`PreviewService.schedule`) is made in two steps
+when the comparison is long enough to matter: the body is :data:`LARGE_BODY` or longer,
+or the request's own version took :data:`STAGE_AFTER_MS` or more to render the time
+before (the other version takes about as long). Otherwise, and always for a render asked
+for at once (:meth:`PreviewService.render_now`: another request, person, version or
+view, where a deliberate switch should show no passing "comparing…" state), the preview
+is drawn whole in one step. In two steps, the job renders the request's own version and
+its result is drawn at once, marked
+:attr:`PreviewResult.comparing`; on the next turn of the GUI thread's event loop (after
+that preview has been painted) the service sends the comparison to the same worker:
+:func:`composer.rendering.render.render_both` with the same fixed ``now`` as the first
+render (so a date made from ``'now'`` cannot differ between the two by the time they
+took). Its result, for the same generation, is the whole preview: the core's difference
+warnings join the request's diagnostics, as ``render(…, compare=True)`` adds them, and the
+other version's body is prepared for the side-by-side view with the position where the
+two views first differ. A comparison is latest-wins like a render: it is not started,
+or its result is dropped, once the text has changed since (a newer edit waiting, or a
+newer render sent), so a comparison of old text is never shown beside newer text. A
+keystroke made while a comparison runs waits for it (one render at a time), at worst as
+long as rendering both versions at once did. :attr:`PreviewService.pending` stays true
+until the comparison of the newest text has been shown.
+
+The comparison renders the request's own version a second time (``render_both`` is the
+core's one public way to get the differences, which need each part's source map); that
+second render is off the keystroke's path. The result also carries the filter and tag
 names of the request's version, for the editors' completion, so the GUI thread never
 builds a Liquid engine.
 """
@@ -36,6 +60,7 @@ import contextlib
 import dataclasses
 import datetime as dt
 import json
+import math
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -54,6 +79,7 @@ __all__ = [
     "LARGE_BODY",
     "LARGE_DEBOUNCE_MS",
     "MAX_WAIT_MS",
+    "STAGE_AFTER_MS",
     "VIEW_LIMIT",
     "MappingPreview",
     "PreviewJob",
@@ -63,6 +89,9 @@ __all__ = [
     "elide",
     "first_difference",
     "qt_position",
+    "render_comparison",
+    "render_job",
+    "render_own",
 ]
 
 VIEW_LIMIT = 64 * 1024
@@ -73,6 +102,9 @@ LARGE_DEBOUNCE_MS = 60
 """Debounce for large bodies: one render per pause in typing."""
 MAX_WAIT_MS = 300
 """Longest an edit waits for its preview while typing goes on without a pause."""
+STAGE_AFTER_MS = 4.0
+"""An edit's comparison is made after its preview is drawn once the request's own version
+takes this long to render (below it, one draw of both is quicker than two draws)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +126,12 @@ class PreviewJob:
     """Stamped by the service; higher is newer."""
     compare: bool = False
     """Whether to render with the other Liquid version too and show what differs."""
+    now: dt.datetime | None = None
+    """What ``'now'`` means in both renders of a comparison (stamped by the service; the
+    clock when None)."""
+    staged: bool = False
+    """With :attr:`compare`: render the request's own version only, its comparison to follow
+    in a second step (set by the service for edits)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,7 +163,9 @@ class PreviewResult:
     thread_id: int
     """The thread that rendered (never the GUI thread)."""
     render_ms: float
-    """How long rendering took in the worker."""
+    """How long rendering took in the worker (both versions' renders, when compared)."""
+    own_ms: float = 0.0
+    """How long rendering the request's own version took."""
     liquid_title: str = ""
     """How people name the version it rendered with (``latest (LiquidJS)``)."""
     other: RenderedRequest | None = None
@@ -143,6 +183,9 @@ class PreviewResult:
     """Every filter of the version it rendered with (for completion)."""
     tag_names: frozenset[str] = frozenset()
     """Every tag of that version (for completion)."""
+    comparing: bool = False
+    """The comparison was asked for and follows in a later result of the same generation;
+    this one has the request's own version only (:attr:`other` is None)."""
 
     @property
     def diagnostics(self) -> tuple[Diagnostic, ...]:
@@ -206,50 +249,82 @@ def _mapping_previews(job: PreviewJob) -> tuple[MappingPreview, ...]:
     return tuple(out)
 
 
+def _secrets(job: PreviewJob) -> dict[str, str] | None:
+    return None if job.secret_names is None else dict.fromkeys(job.secret_names, "")
+
+
 def render_job(job: PreviewJob) -> PreviewResult:
-    """Render one job (in whichever thread calls it)."""
+    """Render one job whole, the comparison included when asked (in whichever thread calls
+    it): :func:`render_own`, then :func:`render_comparison`."""
+    if job.compare and job.now is None:
+        job = dataclasses.replace(job, now=dt.datetime.now(dt.UTC))
+    first = render_own(job)
+    return render_comparison(job, first) if job.compare else first
+
+
+def render_own(job: PreviewJob) -> PreviewResult:
+    """The request rendered with its own Liquid version: what a keystroke shows first.
+
+    With :attr:`PreviewJob.compare` the result is marked :attr:`PreviewResult.comparing`.
+    """
     from composer.liquid import engine
-    from composer.rendering.render import render, render_both  # the Liquid engine: see ui.app
+    from composer.rendering.render import render  # the Liquid engine: see ui.app
 
     started = time.perf_counter()
-    secrets = None if job.secret_names is None else dict.fromkeys(job.secret_names, "")
-    other: RenderedRequest | None = None
-    differences: tuple[Diagnostic, ...] = ()
-    if job.compare:
-        now = dt.datetime.now(dt.UTC)
-        both = render_both(job.request, job.context, secrets=secrets, now=now)
-        rendered, other, differences = both.rendered, both.other, both.differences
-        if differences:
-            rendered = dataclasses.replace(rendered, diagnostics=rendered.diagnostics + differences)
-    else:
-        rendered = render(job.request, job.context, secrets=secrets)
-    body_view = _body_view(rendered.body, job.pretty)
-    other_view = "" if other is None else _body_view(other.body, job.pretty)
-    first = None if other is None else first_difference(body_view, other_view)
+    rendered = render(job.request, job.context, secrets=_secrets(job), now=job.now)
+    elapsed = (time.perf_counter() - started) * 1000
     mine = engine(rendered.liquid_version)
     return PreviewResult(
         generation=job.generation,
         rendered=rendered,
-        body_view=body_view,
+        body_view=_body_view(rendered.body, job.pretty),
         mappings=_mapping_previews(job),
         thread_id=current_thread_id(),
-        render_ms=(time.perf_counter() - started) * 1000,
+        render_ms=elapsed,
+        own_ms=elapsed,
         liquid_title=mine.title,
-        other=other,
-        other_title="" if other is None else engine(other.liquid_version).title,
-        other_body_view=other_view,
-        differences=differences,
-        first_difference=None if first is None else qt_position(body_view, first),
         filter_names=mine.filter_names(),
         tag_names=mine.tag_names(),
+        comparing=job.compare,
+    )
+
+
+def render_comparison(job: PreviewJob, first: PreviewResult) -> PreviewResult:
+    """``first`` (:func:`render_own`'s result for ``job``) completed with the comparison:
+    the other version's rendering, the difference warnings, the side-by-side body."""
+    from composer.liquid import engine
+    from composer.rendering.render import render_both
+
+    started = time.perf_counter()
+    both = render_both(job.request, job.context, secrets=_secrets(job), now=job.now)
+    rendered, other, differences = both.rendered, both.other, both.differences
+    if differences:
+        rendered = dataclasses.replace(rendered, diagnostics=rendered.diagnostics + differences)
+    body_view = first.body_view
+    if rendered.body != first.rendered.body:  # only when 'now' was not fixed for both
+        body_view = _body_view(rendered.body, job.pretty)
+    other_view = _body_view(other.body, job.pretty)
+    at = first_difference(body_view, other_view)
+    return dataclasses.replace(
+        first,
+        rendered=rendered,
+        body_view=body_view,
+        thread_id=current_thread_id(),
+        render_ms=first.render_ms + (time.perf_counter() - started) * 1000,
+        other=other,
+        other_title=engine(other.liquid_version).title,
+        other_body_view=other_view,
+        differences=differences,
+        first_difference=None if at is None else qt_position(body_view, at),
+        comparing=False,
     )
 
 
 class RenderWorker(QObject):
-    """Renders preview jobs in its own thread.
+    """Renders preview jobs, and then their comparisons, in its own thread.
 
     Signals:
-        finished(PreviewResult): a job was rendered.
+        finished(PreviewResult): a job was rendered, or its comparison made.
         skipped(int): a job was not rendered, a newer one having been asked for meanwhile.
         failed(int, str): a job raised (generation, message); a bug, shown plainly.
     """
@@ -269,11 +344,24 @@ class RenderWorker(QObject):
         if job.generation < self.latest:
             self.skipped.emit(job.generation)
             return
+        self._finish(job.generation, lambda: render_own(job) if job.staged else render_job(job))
+
+    @Slot(object)
+    def compare(self, asked: tuple[PreviewJob, PreviewResult]) -> None:
+        """Complete ``asked`` (a job and its first result) with the comparison, unless a
+        newer job has been sent since."""
+        job, first = asked
+        if job.generation < self.latest:
+            self.skipped.emit(job.generation)
+            return
+        self._finish(job.generation, lambda: render_comparison(job, first))
+
+    def _finish(self, generation: int, work: Callable[[], PreviewResult]) -> None:
         try:
             with gc_paused():
-                result = render_job(job)
+                result = work()
         except Exception as exc:  # a render bug must not kill the thread
-            self.failed.emit(job.generation, f"{type(exc).__name__}: {exc}")
+            self.failed.emit(generation, f"{type(exc).__name__}: {exc}")
             return
         self.finished.emit(result)
 
@@ -281,20 +369,29 @@ class RenderWorker(QObject):
 class PreviewService(QObject):
     """Debounces edits and keeps the newest preview coming back from the render thread.
 
-    One render is in flight at a time: edits made meanwhile wait, and when it returns the
-    newest of them is rendered (its text read only then), so a slow render of a large body
-    never queues up renders that would be thrown away. :meth:`render_now` (another request,
-    person or view) makes every result still to come stale.
+    One render (or comparison) is in flight at a time: edits made meanwhile wait, and when
+    it returns the newest of them is rendered (its text read only then), so a slow render
+    of a large body never queues up renders that would be thrown away. A render that
+    returns while a newer edit already waits is not drawn either (drawing it and painting
+    it would only delay the newer one), unless nothing has been drawn for
+    :data:`MAX_WAIT_MS`, so typing without a pause still shows its previews. :meth:`render_now`
+    (another request, person or view) makes every result still to come stale.
+
+    With a comparison asked for, ``ready`` comes twice for one generation: first the
+    request's own version (:attr:`PreviewResult.comparing`), then, once nothing newer is
+    waiting, the whole preview with the comparison.
 
     Signals:
         ready(PreviewResult): the newest preview (stale ones never arrive here).
         failed(str): rendering raised unexpectedly.
         submit(PreviewJob): internal; carries a job to the worker's thread.
+        submitComparison(tuple): internal; carries a job and its first result to the worker.
     """
 
     ready = Signal(object)
     failed = Signal(str)
     submit = Signal(object)
+    submitComparison = Signal(object)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -310,6 +407,26 @@ class PreviewService(QObject):
         self._worker.failed.connect(self._broke)
         self._worker.skipped.connect(self._skipped)
         self.submit.connect(self._worker.run)
+        self.submitComparison.connect(self._worker.compare)
+        self._comparison: tuple[PreviewJob, PreviewResult] | None = None
+        """A drawn job whose comparison waits for the next turn of the event loop."""
+        self._comparison_due = 0
+        """The generation whose comparison is still to be shown (0: none)."""
+        self._compare_timer = QTimer(self)
+        self._compare_timer.setSingleShot(True)
+        self._compare_timer.setInterval(0)
+        self._compare_timer.timeout.connect(self._start_comparison)
+        self._sent: PreviewJob | None = None
+        self._comparing_sent = False
+        """Whether what is in flight is a comparison (the second step)."""
+        self._last_drawn = -math.inf
+        """When a preview was last handed on (``time.monotonic()``)."""
+        self._staged = False
+        """Whether the next job is an edit's that is worth two steps."""
+        self._own_ms = 0.0
+        """How long the request's own version last took to render."""
+        self.stage_after_ms = STAGE_AFTER_MS
+        """:data:`STAGE_AFTER_MS` for this service (0: every edit's comparison after)."""
         self._thread = WorkerThread(self._worker, "preview-render")
         self.dropped = 0
         """How many stale results were dropped (for tests and the benchmark)."""
@@ -321,8 +438,9 @@ class PreviewService(QObject):
 
     @property
     def pending(self) -> bool:
-        """Whether an edit still waits for its render to start."""
-        return self._timer.isActive() or self._factory is not None
+        """Whether an edit still waits for its render to start, or the newest text's
+        comparison is still to be shown."""
+        return self._timer.isActive() or self._factory is not None or bool(self._comparison_due)
 
     def schedule(self, factory: Callable[[], PreviewJob], body_size: int = 0) -> None:
         """Render the job ``factory`` builds once typing pauses (the newest factory wins).
@@ -333,6 +451,7 @@ class PreviewService(QObject):
         if self._factory is None:
             self._waiting_since = now
         self._factory = factory
+        self._staged = body_size >= LARGE_BODY or self._own_ms >= self.stage_after_ms
         if body_size < LARGE_BODY and not self._in_flight and not self._timer.isActive():
             self._fire()  # idle and small: no reason to wait even for the next loop pass
             return
@@ -343,9 +462,11 @@ class PreviewService(QObject):
     def render_now(self, factory: Callable[[], PreviewJob]) -> None:
         """Render without waiting for the debounce; results still to come are stale."""
         self._factory = factory
+        self._staged = False
         self._timer.stop()
         self._generation += 1
         self._worker.latest = self._generation
+        self._drop_comparison()
         self._fire()
 
     def _fire(self) -> None:
@@ -355,24 +476,64 @@ class PreviewService(QObject):
         self._factory = None
         self._generation += 1
         self._worker.latest = self._generation
+        self._drop_comparison()
+        now = dt.datetime.now(dt.UTC) if job.compare else job.now
+        staged = self._staged and job.compare
+        self._sent = dataclasses.replace(job, generation=self._generation, now=now, staged=staged)
         self._in_flight = True
-        self.submit.emit(dataclasses.replace(job, generation=self._generation))
+        self._comparing_sent = False
+        self.submit.emit(self._sent)
+
+    def _drop_comparison(self) -> None:
+        """Forget a comparison not yet started: the text or the view changed."""
+        self._comparison = None
+        self._comparison_due = 0
+        self._compare_timer.stop()
+
+    def _start_comparison(self) -> None:
+        asked, self._comparison = self._comparison, None
+        if asked is None or self._factory is not None or self._in_flight:
+            return  # newer text waits (its render supersedes this comparison) or is in flight
+        if asked[0].generation != self._generation:
+            return
+        self._in_flight = True
+        self._comparing_sent = True
+        self.submitComparison.emit(asked)
 
     def _arrived(self, result: PreviewResult) -> None:
         self._in_flight = False
+        self._own_ms = result.own_ms
+        if not result.comparing:
+            self._comparison_due = 0  # a whole preview, or a comparison (shown or dropped)
         if result.generation < self._generation:
             self.dropped += 1
+        elif self._comparing_sent and self._factory is not None:
+            self.dropped += 1  # a comparison of text edited since: never shown
+        elif self._factory is not None and not self._drawn_long_ago():
+            self.dropped += 1  # newer text waits: drawing this would only delay it
         else:
+            self._last_drawn = time.monotonic()
             self.ready.emit(result)
+            if result.comparing and self._factory is None and self._sent is not None:
+                self._comparison = (self._sent, result)
+                self._comparison_due = result.generation
+                self._compare_timer.start()
         self._fire()
 
-    def _skipped(self, _generation: int) -> None:
+    def _drawn_long_ago(self) -> bool:
+        return (time.monotonic() - self._last_drawn) * 1000 >= MAX_WAIT_MS
+
+    def _skipped(self, generation: int) -> None:
         self._in_flight = False
         self.dropped += 1
+        if generation == self._comparison_due:
+            self._comparison_due = 0
         self._fire()
 
     def _broke(self, generation: int, message: str) -> None:
         self._in_flight = False
+        if generation == self._comparison_due:
+            self._comparison_due = 0
         if generation == self._generation:
             self.failed.emit(message)
         self._fire()
@@ -380,5 +541,6 @@ class PreviewService(QObject):
     def close(self) -> None:
         """Stop the render thread (waits for a render in progress)."""
         self._timer.stop()
+        self._drop_comparison()
         self._factory = None
         self._thread.stop()

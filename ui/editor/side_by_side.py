@@ -6,6 +6,11 @@ as the body view is, by the preview worker) and a line saying where the two firs
 :func:`mark_difference` highlights that place in a view and scrolls to it. Nothing here
 compares anything: the worker found the place
 (:attr:`ui.editor.preview.PreviewResult.first_difference`).
+
+While the comparison of newer text is still coming (a result marked ``comparing``), the
+view keeps the other body it has, greyed, its heading saying it is updating, and the
+highlight and the note are cleared: the place of a difference in older text is never
+shown beside newer text.
 """
 
 from __future__ import annotations
@@ -82,6 +87,14 @@ class OtherRendering(QWidget):
 
     def show_result(self, result: PreviewResult, this_view: QPlainTextEdit) -> None:
         """Show ``result``'s other body beside ``this_view`` and mark the first difference."""
+        if result.comparing:
+            self.heading.setText("<b>Comparing…</b>")
+            self.view.setEnabled(False)
+            mark_difference(self.view, None)
+            mark_difference(this_view, None)
+            self.note.setText("Updating for the newest text…")
+            return
+        self.view.setEnabled(True)
         if result.other is None:
             self.heading.setText("<b>Not compared</b>")
             self._set_text("")

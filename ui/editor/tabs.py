@@ -229,9 +229,9 @@ class ComposerTabs(QTabWidget):
                 counts[tab_of(diagnostic.where)] += 1
         for tab, title in _TITLES.items():
             errors = counts[tab]
-            self.setTabText(
-                tab, f"{title} ({errors} error{'s' if errors != 1 else ''})" if errors else title
-            )
+            text = f"{title} ({errors} error{'s' if errors != 1 else ''})" if errors else title
+            if self.tabText(tab) != text:  # the tab bar lays out and repaints on every set
+                self.setTabText(tab, text)
         self.headers_tab.show_problems(diagnostics)
 
     def set_completions(self, words: Iterable[str]) -> None:
