@@ -7,6 +7,8 @@ renders off the GUI thread, :class:`~ui.ops.delivery_client.DeliveryClient` send
 :class:`~ui.window.requests.RequestActions` (a mixin) opens, saves and manages requests,
 :class:`~ui.window.request_start.RequestListActions` (a mixin) fills the request list on
 start-up and after changes and opens the first request,
+:class:`~ui.window.secret_actions.SecretActions` (a mixin) follows the keychain and the
+Authorization helper,
 :class:`~ui.window.liquid.LiquidActions` (a mixin) handles the Liquid version: the
 switch's undo, the preview's comparison with the other version, the workspace default,
 and :class:`~ui.window.keyboard.KeyboardActions` (a mixin) makes the keys and the Request,
@@ -50,7 +52,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from composer.errors import KnownError
 from composer.rendering.diagnostics import Diagnostic
 from composer.store.database import Database
 from ui.editor.context_bar import ContextBar, PeopleComboModel, variable_paths
@@ -68,6 +69,7 @@ from ui.window.request_list import RequestListPanel
 from ui.window.request_start import LIST_WIDTH, RequestListActions
 from ui.window.requests import RequestActions
 from ui.window.requests_controller import RequestsController
+from ui.window.secret_actions import SecretActions
 
 __all__ = ["AUTOSAVE_MS", "LIST_WIDTH", "MainWindow"]
 
@@ -77,7 +79,9 @@ AUTOSAVE_MS = 500
 """Edits are saved this long after the last change."""
 
 
-class MainWindow(RequestActions, RequestListActions, LiquidActions, KeyboardActions, QMainWindow):
+class MainWindow(
+    RequestActions, RequestListActions, SecretActions, LiquidActions, KeyboardActions, QMainWindow
+):
     """Webhook Composer's window.
 
     Signals:
@@ -413,67 +417,6 @@ class MainWindow(RequestActions, RequestListActions, LiquidActions, KeyboardActi
             dialog = QMessageBox(QMessageBox.Icon.Warning, "Webhook Composer", message, parent=self)
             dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             dialog.open()  # window-modal, and the event loop keeps running
-
-    # -- secrets -------------------------------------------------------------------
-
-    def _store_opened(self, store: object) -> None:
-        self.secret_store = store
-        self._mask_secrets_in_log()
-
-    def _mask_secrets_in_log(self) -> None:
-        """Give the log's filter every secret value (read off the GUI thread)."""
-        store = self.secret_store
-        if store is None:
-            return
-        from composer.logs import remember_secrets
-        from ui.ops import Op
-
-        Op(self, lambda _db: tuple(store.all_values().values())).success(remember_secrets).run()
-
-    def _secrets_known(self, names: tuple[str, ...], problem: object) -> None:
-        self.secret_names = tuple(names)
-        self.keychain_problem = problem if isinstance(problem, str) else None
-        self._update_completions()
-        self.refresh_preview()
-        self._mask_secrets_in_log()  # a value set since is masked too
-        self.secretsChanged.emit()
-
-    def _auth(self) -> None:
-        from ui.editor.auth_dialog import AuthDialog
-
-        request = self.composer.to_model()
-        current = None
-        for header in request.headers if request is not None else ():
-            if header.name.strip().lower() == "authorization":
-                current = header.value  # the last one is the one sent
-        dialog = AuthDialog(self, self.keychain_problem, current=current)
-        if dialog.exec():
-            self.apply_auth(dialog.choice())
-
-    def apply_auth(self, choice: Any) -> None:
-        """Keep ``choice``'s credential as a secret and reference it in Authorization."""
-        from composer.secrets import check_name
-        from ui.editor.auth_dialog import header_value
-
-        try:
-            check_name(choice.secret_name)
-        except KnownError as exc:
-            self._problem(str(exc), box=True)
-            return
-        self.deliveries.store_secret(choice.secret_name, choice.value)
-        self.composer.set_header("Authorization", header_value(choice))
-
-    def _ask_last_response(self) -> None:
-        if self.current_name is not None:
-            self.deliveries.find_last_response(self.current_name)
-
-    def _last_response(self, name: str, text: str) -> None:
-        if name != self.current_name:
-            return
-        if not text:
-            self._problem("This request has no recorded response yet; send it once first.")
-            return
-        self.composer.set_sample_response(text, "Sample response: the last real response.")
 
     # -- closing -------------------------------------------------------------------
 
