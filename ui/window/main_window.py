@@ -428,6 +428,7 @@ class MainWindow(
         event.ignore()  # the save answers first; then the window closes for real
         if not self._closing:
             self._closing = True
+            self.statusBar().showMessage("Saving the open request before closing…")
             self.after_saves(self._saved_for_close)
 
     def _saved_for_close(self, stored: bool) -> None:
