@@ -512,10 +512,17 @@ class PreviewService(QObject):
         elif self._factory is not None and not self._drawn_long_ago():
             self.dropped += 1  # newer text waits: drawing this would only delay it
         else:
+            sent = self._sent
             self._last_drawn = time.monotonic()
-            self.ready.emit(result)
-            if result.comparing and self._factory is None and self._sent is not None:
-                self._comparison = (self._sent, result)
+            self.ready.emit(result)  # its receivers may ask for a newer render at once
+            if (
+                result.comparing
+                and sent is not None
+                and result.generation == self._generation
+                and self._factory is None
+                and not self._in_flight
+            ):
+                self._comparison = (sent, result)
                 self._comparison_due = result.generation
                 self._compare_timer.start()
         self._fire()
