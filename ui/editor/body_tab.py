@@ -12,8 +12,8 @@ comparing) shows the other version's body beside this one's, the first differenc
 highlighted in both; its view is filled only while it is shown, so typing pays nothing
 for it otherwise.
 
-The comparison arrives after the request's own preview (see :mod:`ui.editor.preview`):
-a result marked ``comparing`` is drawn with the version line saying "comparing with
+When an edit's comparison comes after the request's own preview (a long render; see
+:mod:`ui.editor.preview`), a result marked ``comparing`` is drawn with the version line saying "comparing with
 legacy…", no difference warnings, and the side-by-side view greyed and headed as
 updating, its highlight and note cleared. The other body of the text before stays in that
 greyed view rather than blanking it on every key; nothing of the old comparison (a
