@@ -5,7 +5,9 @@ person, and each body as a run per version (:func:`render_both_bodies`); these t
 hold that to :func:`render_both` of the whole request, for every shipped recipe and for
 requests made to differ in each part. They count, through the engines' own ``render``
 and the legacy engine's parse cache, that a run renders the head once per version and
-parses a template once per version, a template that does not parse included.
+parses a template once per version, a template that does not parse included. What the
+engines and the linter remember between renders (a date written for a fixed 'now', a
+tag's text) is checked never to cross from one input to another.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Mapping
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -23,10 +26,11 @@ from composer.check.upgrade import upgrade_check
 from composer.liquid import VERSIONS, LiquidSyntaxError, engine
 from composer.liquid.legacy.template import LegacyEngine
 from composer.model import Event, Header, Person, Request, context_for
-from composer.rendering.render import render_both, render_both_bodies
+from composer.rendering.render import render, render_both, render_both_bodies
 from composer.store.seed import load_recipes
 
 NOW = dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.UTC)
+FORM = "application/x-www-form-urlencoded"
 SECRETS = {
     name: "••••••"
     for name in ("zendesk_email", "zendesk_api_token", "trello_api_key", "trello_token")
@@ -186,3 +190,36 @@ def test_a_template_that_does_not_parse_in_legacy_is_parsed_once() -> None:
         legacy.parse(source)
     assert (raised.value.message, raised.value.index) == (errors[0].message, errors[0].index)
     assert legacy._parsed.cache_info().misses == 1
+
+
+def test_a_date_written_once_is_right_for_each_now_zone_and_input() -> None:
+    """``date`` keeps what it wrote, by input, format, zone and 'now': never across them."""
+    latest = engine("latest")
+    template = (
+        "{{ 'now' | date: '%Y-%m-%d %H:%M %z' }}|{{ 1700000000 | date: '%H' }}|"
+        "{{ '1700000000' | date: '%H' }}|{{ 'now' | date: '%H', 'Asia/Tokyo' }}|"
+        "{{ 'now' | date: '%s' | plus: 60 | date: '%M' }}"
+    )
+    tokyo = ZoneInfo("Asia/Tokyo")
+    later = dt.datetime(2026, 3, 2, 8, 30, tzinfo=dt.UTC)
+    expected = {
+        (NOW, dt.UTC): "2026-03-01 12:00 +0000|22|22|21|01",
+        (NOW, tokyo): "2026-03-01 21:00 +0900|07|07|21|01",
+        (later, dt.UTC): "2026-03-02 08:30 +0000|22|22|17|31",
+    }
+    for _ in range(2):  # the second round reads what the first kept
+        for (now, zone), text in expected.items():
+            assert latest.render(template, {}, zone=zone, now=now).text == text
+    clock = latest.render("{{ 'now' | date: '%Y' }}", {}).text  # no fixed 'now': the clock
+    assert clock == str(dt.datetime.now(dt.UTC).year)
+
+
+def test_the_form_check_names_the_tag_of_the_template_it_checks() -> None:
+    """The form check remembers tags by template: a second template gets its own tags."""
+    first = _request("a={{ customer.name }}", headers=(Header("Content-Type", FORM),))
+    second = _request("a={{ customer.plan }}", headers=(Header("Content-Type", FORM),))
+    context = {"customer": {"name": "A B", "plan": "C D"}}
+    expected = [(first, "customer.name"), (second, "customer.plan"), (first, "customer.name")]
+    for request, variable in expected:
+        [found] = render(request, context).diagnostics
+        assert found.message.startswith(f"{{{{ {variable} }}}} wrote a space")

@@ -8,7 +8,10 @@ contexts and hands each to a job (a function of one context: the renderer's, or 
 upgrade check's comparison) inline or in worker processes started with ``fork`` (Linux
 only: nothing has to be imported again and no ``__main__`` guard is needed, in a bundle
 too), keeping a few chunks in flight per worker and the results in order, so the calling
-thread can keep reading people, report progress and notice a cancellation.
+thread can keep reading people, report progress and notice a cancellation. A job with a
+``many`` method gets a chunk at a time (the upgrade check renders a run per Liquid
+version). A worker freezes what it inherited (``gc.freeze``), so the garbage collector
+does not walk the caller's people and rows again and again.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from __future__ import annotations
 import concurrent.futures
 import dataclasses
 import datetime as dt
+import gc
 import multiprocessing
 import os
 import sys
@@ -103,6 +107,7 @@ _job: Job | None = None
 def _start_worker(job: Job) -> None:
     global _job
     _job = job
+    gc.freeze()  # what the worker inherited stays: the collector need not scan it again
 
 
 def _work(chunk: list[tuple[int, dict[str, Any]]]) -> list[tuple[int, Any]]:

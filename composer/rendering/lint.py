@@ -61,6 +61,24 @@ def tag_text(template: str, origin: int) -> str:
     return " ".join(text.split())
 
 
+_TAGS: tuple[str, dict[int, str]] = ("", {})
+"""The tags of the template checked last, by where they start: one template is checked
+for many people, so each tag's text is worked out once (only the last template is
+kept, so a large body typed in the editor is not held many times over)."""
+
+
+def _tag_at(template: str, origin: int) -> str:
+    """:func:`tag_text`, remembered for the template checked last."""
+    global _TAGS
+    memo = _TAGS
+    if memo[0] is not template and memo[0] != template:
+        memo = _TAGS = (template, {})
+    found = memo[1].get(origin)
+    if found is None:
+        found = memo[1][origin] = tag_text(template, origin)
+    return found
+
+
 def _at(
     severity: Severity, where: str, template: str, origin: int | None, message: str
 ) -> Diagnostic:
@@ -165,7 +183,7 @@ def _check_form(where: str, template: str, outcome: RenderOutcome) -> list[Diagn
         if exact:
             continue
         value = text[start:end]
-        tag = tag_text(template, origin)
+        tag = _tag_at(template, origin)
         if "url_encode" in tag:
             continue  # encoded on purpose: '+' and '%XX' are what it should write
         problems = []

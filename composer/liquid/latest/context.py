@@ -44,6 +44,8 @@ _COMMANDS = ("size", "first", "last")
 
 def read_property(value: object, key: object) -> object:
     """LiquidJS's ``Context#readProperty``: ``value[key]`` as a template reads it."""
+    if type(value) is dict and type(key) is str and key not in _COMMANDS:
+        return value.get(key, UNDEFINED)  # the common case, as the general path reads it
     key = to_value(key)
     if value is None or value is UNDEFINED:
         return value

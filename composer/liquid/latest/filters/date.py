@@ -28,11 +28,41 @@ DEFAULT_FORMAT = "%A, %B %-e, %Y at %-l:%M %P %z"
 
 def date(ctx: Context, value: object, fmt: object = UNDEFINED, zone: object = UNDEFINED) -> object:
     """``date: format, zone``."""
-    found = parse_date(value, ctx.state, zone)
+    fmt = to_value(fmt)
+    pattern = DEFAULT_FORMAT if is_nil(fmt) else stringify(fmt)
+    state = ctx.state
+    key: tuple[object, ...] | None = None
+    kind = type(value)
+    if (
+        (kind is str or kind is int or kind is float)
+        and (zone is UNDEFINED or zone is None or type(zone) is str)
+        and state.now is not None
+    ):
+        # the type in the key keeps 1 and "1" apart; a float by its bits keeps -0.0 apart
+        shown = value.hex() if kind is float else value  # type: ignore[attr-defined]
+        key = (kind, shown, pattern, zone, state.zone, state.now)
+        written = _WRITTEN.get(key)
+        if written is not None:
+            return written
+    found = parse_date(value, state, zone)
     if found is None:
         return value
-    fmt = to_value(fmt)
-    return strftime(found, DEFAULT_FORMAT if is_nil(fmt) else stringify(fmt))
+    written = strftime(found, pattern)
+    if key is not None:
+        if len(_WRITTEN) >= _WRITTEN_SIZE:
+            _WRITTEN.clear()
+        _WRITTEN[key] = written
+    return written
+
+
+_WRITTEN: dict[tuple[object, ...], str] = {}
+"""What ``date`` wrote for a text or number input, by input, format, zones and the fixed 'now'.
+
+Writing a date is a pure function of these, and a run that renders one request for
+many people with one 'now' writes ``{{ 'now' | date: … }}`` once instead of per person.
+An input the clock decides (no fixed 'now') is not kept; the table is emptied when full.
+"""
+_WRITTEN_SIZE = 512
 
 
 def date_to_xmlschema(ctx: Context, value: object) -> object:
