@@ -17,6 +17,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import quote, quote_plus
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -24,6 +25,7 @@ import pytest
 from composer.check.plan import Plan
 from composer.check.upgrade import upgrade_check
 from composer.liquid import VERSIONS, LiquidSyntaxError, engine
+from composer.liquid.escapes import SHORT, _remembered, percent_encoded
 from composer.liquid.legacy.template import LegacyEngine
 from composer.model import Event, Header, Person, Request, context_for
 from composer.rendering.render import render, render_both, render_both_bodies
@@ -223,3 +225,18 @@ def test_the_form_check_names_the_tag_of_the_template_it_checks() -> None:
     for request, variable in expected:
         [found] = render(request, context).diagnostics
         assert found.message.startswith(f"{{{{ {variable} }}}} wrote a space")
+
+
+@pytest.mark.parametrize("plus", [False, True])
+def test_percent_encoding_remembers_short_texts_and_writes_what_quote_writes(plus: bool) -> None:
+    texts = ["Zoë O'Brien & Co", "a b+c=d%", "", "x" * SHORT, "é " * SHORT]
+    for safe in ("", "/:", "-_.!~*'()"):
+        for text in texts:
+            expected = quote_plus(text, safe=safe) if plus else quote(text, safe=safe)
+            before = _remembered.cache_info()
+            assert percent_encoded(text, safe, plus=plus) == expected
+            assert percent_encoded(text, safe, plus=plus) == expected
+            after = _remembered.cache_info()
+            remembered = len(text) <= SHORT
+            assert after.hits - before.hits >= (1 if remembered else 0)
+            assert after.misses - before.misses <= (1 if remembered else 0)

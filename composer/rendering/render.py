@@ -65,7 +65,6 @@ __all__ = [
     "render",
     "render_body",
     "render_both",
-    "render_both_bodies",
     "render_field",
 ]
 

@@ -47,10 +47,11 @@ import hmac
 import re
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import quote, quote_plus, unquote_to_bytes
+from urllib.parse import unquote_to_bytes
 
 from composer.liquid.cio.api import Call
 from composer.liquid.cio.values import arg_count
+from composer.liquid.escapes import percent_encoded
 
 __all__ = ["LATEST_ENCODING_FILTERS", "LEGACY_ENCODING_FILTERS"]
 
@@ -68,7 +69,7 @@ def _text(call: Call, value: object) -> str:
 
 def _escape_form(call: Call, value: object) -> str:
     """``CGI.escape``: what legacy's ``escape``, ``url_encode`` and ``cgi_escape`` write."""
-    return call.state.check_text(quote_plus(_text(call, value), safe=""))
+    return call.state.check_text(percent_encoded(_text(call, value), "", plus=True))
 
 
 def _url_encode(call: Call, value: object) -> str | None:
@@ -95,7 +96,7 @@ def _html(table: dict[str, str]) -> Callable[[Call, object], str]:
 
 
 def _uri_escape(call: Call, value: object) -> str:
-    return call.state.check_text(quote(_text(call, value), safe=_URI_SAFE))
+    return call.state.check_text(percent_encoded(_text(call, value), _URI_SAFE))
 
 
 def _encode64(url_safe: bool) -> Callable[[Call, object], str]:

@@ -18,8 +18,8 @@ relational comparison of two strings (by UTF-16 code units).
 from __future__ import annotations
 
 import re
-from urllib.parse import quote
 
+from composer.liquid.escapes import percent_encoded
 from composer.liquid.latest.jsnumber import JS_SPACE
 
 __all__ = [
@@ -142,7 +142,7 @@ def _encode(text: str, safe: str) -> str:
         if _SURROGATE.search(joined) is not None:
             raise JsError("URIError", "URI malformed", "got text with a lone surrogate")
         text = joined
-    return quote(text, safe=safe)
+    return percent_encoded(text, safe)
 
 
 def encode_uri_component(text: str) -> str:
