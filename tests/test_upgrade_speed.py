@@ -41,7 +41,7 @@ SECRETS = {
 
 def _people() -> list[tuple[Person, list[Event]]]:
     """People with the values that part the versions: quotes, floats, gaps, no events."""
-    names = ["Ada", "O'Brien", 'Jones "TJ"', "Zoë", "佐藤", "", "Tab\there"]
+    names = ["Ada", "O'Brien", 'Jones "TJ"', "Zoë", "佐藤", "", "Tab\there", "{% if %}{{"]
     people = []
     for i, name in enumerate(names * 2):
         attributes: dict[str, Any] = {
@@ -71,9 +71,10 @@ def _contexts() -> list[dict[str, Any]]:
 
 def _bodies_as_render_both(request: Request, contexts: list[dict[str, Any]]) -> None:
     head = render_both(dataclasses.replace(request, body=""), contexts[0], secrets=SECRETS, now=NOW)
-    fast = render_both_bodies(request, contexts, head, secrets=SECRETS, now=NOW)
-    for context, got in zip(contexts, fast, strict=True):
-        assert got == render_both(request, context, secrets=SECRETS, now=NOW)
+    for ordered in (contexts, contexts[::-1]):  # each end first once: what a run reuses
+        fast = render_both_bodies(request, ordered, head, secrets=SECRETS, now=NOW)
+        for context, got in zip(ordered, fast, strict=True):
+            assert got == render_both(request, context, secrets=SECRETS, now=NOW)
 
 
 RECIPES = [recipe for recipe in load_recipes() if Plan.of(recipe, VERSIONS).fixed_head]
@@ -116,6 +117,9 @@ def _request(body: str, version: str = "legacy", **changes: Any) -> Request:
             "name={{ customer.first_name }}&event={{ event_name }}",
             headers=(Header("X-Plan", "{{ 'growth' | upcase }}"),),
         ),
+        # Liquid read from the data, which does not parse for some people
+        _request("{% render_liquid customer.first_name %}{%- if true -%}!{%- endif -%}"),
+        _request("{% render_liquid customer.first_name %}", "latest"),
         # a missing secret in the body, a secret in the URL's credentials
         _request(
             '{"k": "{{ secrets.nope }}", "e": {{ customer.email | json }}}',
@@ -164,7 +168,9 @@ def test_upgrade_check_renders_the_head_once_per_version(
         assert counts[(version, recipe.url)] == 1
         for header in recipe.headers:
             assert counts[(version, header.value)] == 1
-        assert counts[(version, recipe.body)] == renderings
+    # the body uses {%- -%}, which Ruby Liquid 2.5.3 cannot read: the same for everybody
+    assert counts[("latest", recipe.body)] == renderings
+    assert counts[("legacy", recipe.body)] == 1
 
 
 def test_upgrade_check_renders_no_body_when_a_header_already_differs(
