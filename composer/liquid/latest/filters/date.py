@@ -28,26 +28,26 @@ DEFAULT_FORMAT = "%A, %B %-e, %Y at %-l:%M %P %z"
 
 def date(ctx: Context, value: object, fmt: object = UNDEFINED, zone: object = UNDEFINED) -> object:
     """``date: format, zone``."""
-    fmt = to_value(fmt)
-    pattern = DEFAULT_FORMAT if is_nil(fmt) else stringify(fmt)
     state = ctx.state
     key: tuple[object, ...] | None = None
     kind = type(value)
     if (
         (kind is str or kind is int or kind is float)
+        and (fmt is UNDEFINED or fmt is None or type(fmt) is str)
         and (zone is UNDEFINED or zone is None or type(zone) is str)
         and state.now is not None
     ):
         # the type in the key keeps 1 and "1" apart; a float by its bits keeps -0.0 apart
         shown = value.hex() if kind is float else value  # type: ignore[attr-defined]
-        key = (kind, shown, pattern, zone, state.zone, state.now)
+        key = (kind, shown, fmt, zone, state.zone, state.now)
         written = _WRITTEN.get(key)
         if written is not None:
             return written
     found = parse_date(value, state, zone)
     if found is None:
         return value
-    written = strftime(found, pattern)
+    fmt = to_value(fmt)
+    written = strftime(found, DEFAULT_FORMAT if is_nil(fmt) else stringify(fmt))
     if key is not None:
         if len(_WRITTEN) >= _WRITTEN_SIZE:
             _WRITTEN.clear()
