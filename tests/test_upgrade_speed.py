@@ -28,7 +28,7 @@ from composer.liquid import VERSIONS, LiquidSyntaxError, engine
 from composer.liquid.escapes import SHORT, _remembered, percent_encoded
 from composer.liquid.legacy.template import LegacyEngine
 from composer.model import Event, Header, Person, Request, context_for
-from composer.rendering.render import render, render_both, render_both_bodies
+from composer.rendering.render import render, render_both, render_both_bodies, render_both_many
 from composer.store.seed import load_recipes
 
 NOW = dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.UTC)
@@ -129,6 +129,33 @@ def _request(body: str, version: str = "legacy", **changes: Any) -> Request:
 )
 def test_bodies_compare_as_whole_requests_for_requests_that_differ(request_: Request) -> None:
     _bodies_as_render_both(request_, _contexts())
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+@pytest.mark.parametrize(
+    "request_",
+    [
+        *(r for r in load_recipes() if not Plan.of(r, VERSIONS).fixed_head),
+        _request(
+            '{"n": 1}',
+            url="https://example.com/{{ customer.NPS_rating | times: 1 }}",
+            name="the URL uses the person",
+        ),
+        _request(
+            "{{ customer.first_name }}",
+            headers=(Header("X-Name", "{{ customer.name }}"),),
+            name="a header uses the person",
+        ),
+    ],
+    ids=lambda request: request.name,
+)
+def test_whole_requests_compare_in_runs_as_one_by_one(request_: Request, version: str) -> None:
+    request = dataclasses.replace(request_, liquid_version=version)  # type: ignore[arg-type]
+    contexts = _contexts()
+    assert Plan.of(request, VERSIONS).fixed_head is False
+    found = render_both_many(request, contexts, secrets=SECRETS, now=NOW)
+    for context, got in zip(contexts, found, strict=True):
+        assert got == render_both(request, context, secrets=SECRETS, now=NOW)
 
 
 def _counting(monkeypatch: pytest.MonkeyPatch) -> Counter[tuple[str, str]]:

@@ -33,7 +33,13 @@ from composer.check.sweep import sweep
 from composer.liquid import DEFAULT_VERSION, VERSIONS, LiquidVersion, other_version
 from composer.model import Event, Person, Request
 from composer.rendering.diagnostics import Diagnostic
-from composer.rendering.render import MASK, VersionComparison, render_both, render_both_bodies
+from composer.rendering.render import (
+    MASK,
+    VersionComparison,
+    render_both,
+    render_both_bodies,
+    render_both_many,
+)
 
 __all__ = ["UpgradeGroup", "UpgradeReport", "upgrade_check"]
 
@@ -45,8 +51,9 @@ class _Compare:
     in both versions once, with the first context, and only the body per context
     (:func:`composer.rendering.render.render_both_bodies`); when the URL or a header
     already differs, that is the first difference for everybody and no body is rendered.
+    Otherwise whole requests are rendered (:func:`composer.rendering.render.render_both_many`).
     :meth:`many` takes a chunk of contexts at a time (:class:`composer.check.workers.Runner`
-    hands them so), so that each engine renders a run of bodies.
+    hands them so), so that each engine renders a run of them before the other does.
     """
 
     def __init__(
@@ -70,14 +77,10 @@ class _Compare:
     def many(self, contexts: list[dict[str, Any]]) -> list[Diagnostic | None]:
         """The first difference for each of ``contexts``, rendered as a run per version."""
         if not self.fixed_head:
-            return [
-                _first(
-                    render_both(
-                        self.request, context, secrets=self.secrets, zone=self.zone, now=self.now
-                    )
-                )
-                for context in contexts
-            ]
+            compared = render_both_many(
+                self.request, contexts, secrets=self.secrets, zone=self.zone, now=self.now
+            )
+            return [_first(both) for both in compared]
         if self._head is None:
             headless = dataclasses.replace(self.request, body="")
             self._head = render_both(

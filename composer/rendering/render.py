@@ -341,6 +341,31 @@ def render_both(
     return VersionComparison(rendered, other, _differences(rendered, other, outcomes))
 
 
+def render_both_many(
+    request: Request,
+    contexts: Sequence[Mapping[str, Any]],
+    *,
+    secrets: Mapping[str, str] | None = None,
+    zone: dt.tzinfo = dt.UTC,
+    now: dt.datetime | None = None,
+) -> list[VersionComparison]:
+    """:func:`render_both` for each of ``contexts``, every rendering with one version first.
+
+    The results are those of :func:`render_both` with the same ``now``; a run of renders
+    with one engine is markedly faster than switching engines at each one.
+    """
+    version = request.liquid_version or DEFAULT_VERSION
+    now = now or dt.datetime.now(dt.UTC)
+    mine = [_render(request, c, secrets, False, zone, now, version) for c in contexts]
+    theirs = [
+        _render(request, c, secrets, False, zone, now, other_version(version))[0] for c in contexts
+    ]
+    return [
+        VersionComparison(rendered, other, _differences(rendered, other, outcomes))
+        for (rendered, outcomes), other in zip(mine, theirs, strict=True)
+    ]
+
+
 def render_both_bodies(
     request: Request,
     contexts: Sequence[Mapping[str, Any]],
