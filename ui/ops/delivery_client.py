@@ -13,6 +13,12 @@ store through ``storeOpened``: one thread-safe :class:`~composer.secrets.SecretS
 the whole app, on a connection of its own. The engine starts once the store is open, so a
 delivery resumed from an earlier session never renders without its secrets.
 
+:meth:`stop` is final: a :meth:`start` asked for afterwards (the window's "after the first
+preview" timer firing as it closes) opens nothing, so closing never waits for keyring to
+probe its backends. A keychain that finishes opening after :meth:`stop` starts no engine
+(none would be left to stop it): sends asked for while it opened are recorded, to go out
+at the next start, and then its connection is closed.
+
 A request whose only errors are about its body's format is refused like any other, with
 a ``refused`` update whose ``send_anyway`` sends the same job again with ``force``.
 """
@@ -71,6 +77,7 @@ class DeliveryClient(QObject):
         """The workspace's delivery engine, once the keychain is open."""
         self._store_db: Database | None = None
         self._queued: list[SendJob] = []
+        self._stopped = False
 
     def _policy(self) -> RetryPolicy:
         return RetryPolicy() if self.backoff_base is None else RetryPolicy(base=self.backoff_base)
@@ -78,8 +85,8 @@ class DeliveryClient(QObject):
     # -- start and stop --------------------------------------------------------------
 
     def start(self) -> None:
-        """Open the keychain, then start (or join) the engine (once)."""
-        if self.started:
+        """Open the keychain, then start (or join) the engine (once; never after :meth:`stop`)."""
+        if self.started or self._stopped:
             return
         self.started = True
         path = self.path
@@ -94,8 +101,12 @@ class DeliveryClient(QObject):
         Op(self, open_store).success(self._store_opened).failure(self._failed).run()
 
     def _store_opened(self, opened: tuple[Any, Database, tuple[str, ...], str | None]) -> None:
-        store, self._store_db, names, problem = opened
+        store, db, names, problem = opened
+        self._store_db = db
         self.secret_store = store
+        if self._stopped:  # closed while the keychain was opening: start nothing
+            self._record_late()
+            return
         self.storeOpened.emit(store)
         self.secretsKnown.emit(names, problem)
         engine = DeliveryEngine.shared(
@@ -111,7 +122,8 @@ class DeliveryClient(QObject):
 
     def stop(self) -> None:
         """Let go of the engine (an attempt in flight finishes, waiting deliveries stay
-        queued) and close the keychain's connection."""
+        queued) and close the keychain's connection. Final: nothing starts after it."""
+        self._stopped = True
         if self.engine is not None:
             engine, self.engine = self.engine, None
             engine.update.disconnect(self._updated)
@@ -121,6 +133,26 @@ class DeliveryClient(QObject):
         if self._store_db is not None:
             self._store_db.close()
             self._store_db = None
+
+    def _record_late(self) -> None:
+        """Record the sends asked for while the keychain opened (the next start sends
+        them), then close the keychain's connection."""
+        jobs, self._queued = self._queued, []
+        left = [len(jobs)]
+        store = self.secret_store
+
+        def close(_answer: object = None) -> None:
+            left[0] -= 1
+            if left[0] <= 0 and self._store_db is not None:
+                self._store_db.close()
+                self._store_db = None
+
+        if not jobs:
+            close()
+        for job in jobs:
+            delivery_ops.record(None, self.path, job, lambda: store, self._policy()).success(
+                close
+            ).failure(close).run()
 
     # -- sending ---------------------------------------------------------------------
 
