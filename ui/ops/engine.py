@@ -16,9 +16,14 @@ Decisions:
   engine for a workspace file while someone holds it (:meth:`hold`); it stops once the
   last holder lets go (a closed window, a page or dialog deleted), leaving waiting
   deliveries in the outbox for the next start.
-* **Events on the GUI thread.** The scheduler reports each step as a
-  :class:`SendUpdate` (plain data: the response text, the attribute updates) through a
-  queued signal; pages follow the deliveries they care about by id.
+* **Events on the GUI thread, in batches.** The scheduler reports each step as a
+  :class:`SendUpdate` (plain data: the response text, the attribute updates). Steps wait
+  in a list, and one queued signal carries the GUI thread to it only when the list was
+  empty: a bulk send's thousands of steps (three per delivery) arrive as a few handfuls,
+  each handed out in order, one ``update`` per step. The GUI thread needs the GIL each
+  time it comes back from Qt into Python, and while a bulk send runs the sending threads
+  hold it most of the time: it now takes it once per handful rather than once per step.
+  Pages follow the deliveries they care about by id.
 * **Secrets** are read through :class:`composer.delivery.outbox.LazySecrets`, once per name until
   :meth:`secrets_changed` (the window's secrets dialog changed one).
 * **A busy, read-only or vanished workspace** ends a pass of the scheduler with a plain
@@ -167,6 +172,8 @@ class DeliveryEngine(QObject):
         self._ready = threading.Event()
         self._thread: threading.Thread | None = None
         self._names: dict[int, str] = {}
+        self._said: list[tuple[str, Any]] = []
+        self._said_lock = threading.Lock()
         self._relay.connect(self._on_relay)
 
     # -- sharing ---------------------------------------------------------------------
@@ -278,7 +285,7 @@ class DeliveryEngine(QObject):
             if self._stop.is_set():
                 outbox.stop()
             self._ready.set()
-            self._relay.emit("resumed", len(outbox.resume_due()))
+            self._say("resumed", len(outbox.resume_due()))
             said, pause = "", PAUSE_MIN_S
             while not self._stop.is_set():
                 self._woken.clear()
@@ -290,11 +297,11 @@ class DeliveryEngine(QObject):
                     if message == said:
                         pause = min(pause * 2, PAUSE_MAX_S)
                     elif not self._stop.is_set():
-                        self._relay.emit("problem", message)
+                        self._say("problem", message)
                         said, pause = message, PAUSE_MIN_S
                 self._woken.wait(pause)
         except KnownError as exc:  # the workspace cannot be opened
-            self._relay.emit("problem", f"Sending stopped: {exc}")
+            self._say("problem", f"Sending stopped: {exc}")
         finally:
             self._ready.set()
             if db is not None:
@@ -361,15 +368,32 @@ class DeliveryEngine(QObject):
                 thread_id=ident,
                 request_name=name,
             )
-        self._relay.emit("update", update)
+        self._say("update", update)
 
-    def _on_relay(self, kind: str, value: Any) -> None:
-        if kind == "update":
-            self.update.emit(value)
-        elif kind == "problem":
-            self.problem.emit(value)
-        elif kind == "resumed":
-            self.resumed.emit(value)
+    def _say(self, kind: str, value: Any) -> None:
+        """Hand a step to the GUI thread (from the scheduler thread), in a batch (see the
+        module docstring). Once the engine's Qt side is gone (the app quit while a pass
+        was ending) there is no one to tell."""
+        with self._said_lock:
+            self._said.append((kind, value))
+            if len(self._said) > 1:
+                return  # the signal for this batch is on its way
+        try:
+            self._relay.emit("batch", None)
+        except RuntimeError:  # "Signal source has been deleted"
+            if shiboken6.isValid(self):
+                raise
+
+    def _on_relay(self, _kind: str, _value: Any) -> None:
+        with self._said_lock:
+            said, self._said = self._said, []
+        for kind, value in said:
+            if kind == "update":
+                self.update.emit(value)
+            elif kind == "problem":
+                self.problem.emit(value)
+            elif kind == "resumed":
+                self.resumed.emit(value)
 
 
 def stop_all(timeout_s: float = 10.0) -> None:
