@@ -140,10 +140,13 @@ def contrast_ratio(foreground: QColor, background: QColor) -> float:
     return (lighter + 0.05) / (darker + 0.05)
 
 
-def palette_for(scheme: Qt.ColorScheme, current: QPalette, light: QPalette) -> QPalette | None:
+def palette_for(
+    scheme: Qt.ColorScheme, current: QPalette, light: QPalette | None
+) -> QPalette | None:
     """The palette to switch to for the system's ``scheme``, or None when ``current`` fits.
 
-    ``light`` is the style's own (light) palette, used when the system turns light again.
+    ``light`` is the style's own (light) palette, used when the system turns light again
+    (it may be None for any other ``scheme``).
     """
     dark_now = current.color(QPalette.ColorRole.Window).lightnessF() < 0.5
     if scheme == Qt.ColorScheme.Dark and not dark_now:
@@ -212,7 +215,10 @@ def follow_system_scheme(app: QApplication) -> None:
 
     def switched(scheme: Qt.ColorScheme) -> None:
         if _theme["choice"] == "system":
-            wanted = palette_for(scheme, app.palette(), app.style().standardPalette())
+            # the style's own palette is needed only on turning light: asking Python for
+            # the style otherwise costs start-up about 10 ms (PySide6 builds QStyle's enums)
+            light = app.style().standardPalette() if scheme == Qt.ColorScheme.Light else None
+            wanted = palette_for(scheme, app.palette(), light)
             if wanted is not None:
                 _set_palette(app, wanted)
 
