@@ -10,16 +10,33 @@ its budget (docs/ARCHITECTURE.md: the GUI thread with 100,000 people while a bul
 never blocks more than 50 ms). The GIL switch interval is the app's (:mod:`ui.app`). Also
 printed: the median gap and how long the send took.
 Returns 1 when the stall is over budget, else 0.
+
+While the send runs the GUI thread is in a blocking event loop (``QEventLoop.exec``), as
+the app's is in ``app.exec()``. Polling instead (``processEvents`` with a time limit
+returns at once when nothing is pending) spun the GUI thread in and out of Python some
+70,000 times a second, taking the GIL each time against the sending threads: what it
+measured was the poll, with stalls of up to 260 ms that the app does not have.
+
+``--trace`` tells where a stall comes from: a thread samples the GUI thread's Python stack
+every millisecond while a tick is over 20 ms late (a stack ending in the event loop means
+the GUI thread was in Qt, painting or waiting for the GIL), every full garbage collection
+is printed with its thread and length, and so is each gap over 12 ms with its time since
+the first tick and the monotonic clock of the first and last tick (to line it up with
+``perf record -k CLOCK_MONOTONIC``).
 """
 
 from __future__ import annotations
 
 import argparse
+import collections
+import gc
 import json
 import statistics
 import sys
 import tempfile
+import threading
 import time
+import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -36,6 +53,7 @@ from composer.store.seed import open_workspace  # noqa: E402
 
 BUDGET_MS = 50.0
 TICK_MS = 2
+SEND_TIMEOUT_MS = 300_000
 
 
 def fill(db: Database, count: int) -> None:
@@ -58,6 +76,61 @@ def fill(db: Database, count: int) -> None:
         )
 
 
+class StallWatch:
+    """Where the GUI thread is while its ticks are late, and every full collection
+    (``--trace``)."""
+
+    def __init__(self, last: list[float], late_ms: float = 20.0) -> None:
+        self.main = threading.get_ident()
+        self.last = last
+        self.late_ms = late_ms
+        self.done = threading.Event()
+        self.stacks: collections.Counter[str] = collections.Counter()
+        self.collections: list[tuple[float, int, str]] = []
+        self._collecting_since = 0.0
+        gc.callbacks.append(self._collection)
+        self.thread = threading.Thread(target=self._watch, name="stall-watch", daemon=True)
+        self.thread.start()
+
+    def _collection(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._collecting_since = time.perf_counter()
+        elif info["generation"] == 2:
+            took = (time.perf_counter() - self._collecting_since) * 1000
+            self.collections.append((took, info["collected"], threading.current_thread().name))
+
+    def _watch(self) -> None:
+        stall, seen = 0, self.last[0]
+        while not self.done.wait(0.001):
+            if (time.perf_counter() - self.last[0]) * 1000 < self.late_ms:
+                continue
+            frame = sys._current_frames().get(self.main)
+            if frame is None:
+                continue
+            if self.last[0] != seen:
+                seen, stall = self.last[0], stall + 1
+            where = " <- ".join(
+                f"{f.filename.rsplit('/', 1)[-1]}:{f.lineno}:{f.name}"
+                for f in reversed(traceback.extract_stack(frame)[-9:])
+            )
+            self.stacks[f"stall {stall}: {where}"] += 1
+
+    def stop(self, gaps: list[float], ends: list[float]) -> None:
+        """Stop watching and print what was seen."""
+        self.done.set()
+        self.thread.join()
+        gc.callbacks.remove(self._collection)
+        for where, count in sorted(self.stacks.items()):
+            print(f"  {count:4d} samples  {where}")
+        for took, collected, thread in self.collections:
+            print(f"  full collection on {thread}: {took:.1f} ms, {collected} collected")
+        if ends:
+            print(f"  ticks from monotonic {ends[0]:.4f} to {ends[-1]:.4f} s")
+        for gap, end in zip(gaps, ends, strict=True):
+            if gap > 12:
+                print(f"  gap {gap:5.1f} ms ending {(end - ends[0]) * 1000:7.1f} ms in")
+
+
 def line(what: str, measured: str, budget: str, ok: bool | None) -> None:
     mark = {True: "ok", False: "OVER", None: "--"}[ok]
     print(f"{what:<62} {measured:>14}   budget {budget:<12} {mark}", flush=True)
@@ -68,6 +141,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--short", action="store_true", help="send to fewer people")
     parser.add_argument("--people", type=int, default=100_000)
     parser.add_argument("--send", type=int, default=0, help="people to send to")
+    parser.add_argument(
+        "--trace",
+        action="store_true",
+        help="say where the stalls come from (stacks, collections, gaps; see above)",
+    )
     args = parser.parse_args(argv)
     sending = args.send or (300 if args.short else 1000)
     from ui.ops.threads import SWITCH_INTERVAL
@@ -95,14 +173,25 @@ def main(argv: Sequence[str] | None = None) -> int:
             ids = [f"b{i:06d}" for i in range(sending)]
             dialog = BulkSendDialog(db, lambda: window.secret_store, request, ids, page)
             dialog.start()
-            while not dialog.rendering.toPlainText():
+            # the people are chosen in the People table, so it has been read and drawn by
+            # the time the send is confirmed: its first page is not part of the send
+            model = getattr(page, "model", None)
+            while not dialog.rendering.toPlainText() or (
+                model is not None and not model.rowCount()
+            ):
+                loop.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 20)
+            settle = time.monotonic() + 0.2  # its first paint, and the pages' answers
+            while time.monotonic() < settle:
                 loop.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 20)
             gaps: list[float] = []
             last = [time.perf_counter()]
 
+            ends: list[float] = []
+
             def tick() -> None:
                 now = time.perf_counter()
                 gaps.append((now - last[0]) * 1000)
+                ends.append(time.monotonic())
                 last[0] = now
 
             timer = QTimer()
@@ -110,14 +199,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             timer.setInterval(TICK_MS)
             timer.timeout.connect(tick)
             started = time.perf_counter()
+            watch = StallWatch(last) if args.trace else None
             timer.start()
             last[0] = time.perf_counter()
             dialog.confirm()
-            deadline = time.monotonic() + 300
-            while dialog.summary is None and time.monotonic() < deadline:
-                loop.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 20)
+            if dialog.summary is None:  # the app's own event loop, as app.exec() runs it
+                dialog.finished_sending.connect(lambda _summary: loop.quit())
+                QTimer.singleShot(SEND_TIMEOUT_MS, loop.quit)
+                loop.exec()
             took = time.perf_counter() - started
             timer.stop()
+            if watch is not None:
+                watch.stop(gaps, ends)
             received = len(server.requests)
         summary = dialog.summary or {}
         window.shutdown()
