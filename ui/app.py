@@ -28,10 +28,13 @@ left is frozen too, so the interpreter's final collections do not walk the whole
 the way out: the process ends about 60 ms sooner, and the memory goes back with it.
 
 ``--exit-after-startup`` prints ``started in N ms`` once the window is shown *and* its
-first preview drawn. N counts from the process's start as the kernel recorded it
-(``/proc/self/stat`` field 22 against ``/proc/uptime``; 10 ms resolution), so the
-interpreter's own start-up and every import are included. Where ``/proc`` is missing it
-counts from this module's import instead, and says so.
+first preview drawn (or, in an empty workspace, once the window knows there is none: the
+first request is read by an op, and ``restored`` says which), then quits without opening
+the keychain, which the window does only after its first preview. N counts from the
+process's start as the kernel recorded it (``/proc/self/stat`` field 22 against
+``/proc/uptime``; 10 ms resolution), so the interpreter's own start-up and every import
+are included. Where ``/proc`` is missing it counts from this module's import instead, and
+says so.
 """
 
 from __future__ import annotations
@@ -99,6 +102,14 @@ def run(
         gc.freeze()  # closed and saved: the exit need not walk the heap (module docstring)
 
 
+def _report_started(app: Any) -> None:
+    """``--exit-after-startup``: print how long start-up took, and quit."""
+    age, since = process_age_ms()
+    suffix = "" if since == "process start" else f" (since the {since})"
+    print(f"started in {age:.0f} ms{suffix}", flush=True)
+    app.quit()
+
+
 def _app_icon() -> QIcon:
     """The application icon shipped in ``resources/icons`` (SVG, with a PNG fallback)."""
     from PySide6.QtGui import QIcon
@@ -113,7 +124,7 @@ def _app_icon() -> QIcon:
 
 def _run(data_dir: Path | None, exit_after_startup: bool, screenshots: str | None) -> int:
     importlib.import_module("composer.rendering.render")  # before Qt: see the module docstring
-    from PySide6.QtCore import QTimer
+    from PySide6.QtCore import Qt, QTimer
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     from composer.errors import KnownError
@@ -152,28 +163,31 @@ def _run(data_dir: Path | None, exit_after_startup: bool, screenshots: str | Non
             return 0
         from ui.ops.threads import freeze_startup_objects
 
-        def first_preview(_result: object) -> None:
-            window.previewShown.disconnect(first_preview)
+        over = False
+
+        def started(_result: object = None) -> None:
+            """Start-up is over: the first preview is drawn, or there is none to draw."""
+            nonlocal over
+            if over:
+                return
+            over = True
             gc.enable()
             QTimer.singleShot(500, freeze_startup_objects)  # once start-up has settled
+            if exit_after_startup:
+                # what follows the first preview (the keychain, the delivery engine) is not
+                # start-up, and a window closing at once never waits for it to open
+                window.deliveries.stop()
+                QTimer.singleShot(0, lambda: _report_started(app))
 
-        window.previewShown.connect(first_preview)
-        if exit_after_startup:
+        def restored(name: str) -> None:
+            if not name:  # an empty workspace has no preview to wait for
+                started()
 
-            def started(_result: object) -> None:
-                window.previewShown.disconnect(started)
-
-                def report() -> None:
-                    age, since = process_age_ms()
-                    suffix = "" if since == "process start" else f" (since the {since})"
-                    print(f"started in {age:.0f} ms{suffix}", flush=True)
-                    app.quit()
-
-                QTimer.singleShot(0, report)
-
-            window.previewShown.connect(started)
-            if window.current_name is None:  # an empty workspace has no preview to wait for
-                started(None)
+        window.previewShown.connect(started, Qt.ConnectionType.SingleShotConnection)
+        if getattr(window, "restoring", False):  # the first request is still being read
+            window.restored.connect(restored, Qt.ConnectionType.SingleShotConnection)
+        elif window.current_name is None:
+            started()
         code = int(app.exec())
     finally:
         from ui.ops import close_workspace, hub
