@@ -75,6 +75,7 @@ from composer.delivery.retry import (
     is_success,
 )
 from composer.delivery.sender import DEFAULT_TIMEOUT, Sender
+from composer.delivery.wire import sensitive_values
 from composer.liquid import DEFAULT_VERSION
 from composer.model import Request, context_for, load_context
 from composer.rendering.render import render
@@ -314,9 +315,7 @@ def _send_one(args: argparse.Namespace, store: SecretStore) -> int:
         return 1
     if forced:
         print("webhook-composer: sending anyway (--force)", file=sys.stderr)
-    sensitive = [secrets[name] for name in secrets]
-    sensitive += [v for pair in wire.headers if pair not in masked.headers for v in pair[1:]]
-    masker = masker_for(sensitive)
+    masker = masker_for(sensitive_values(secrets, wire.headers, masked.headers))
     policy = RetryPolicy(
         args.retries, DEFAULT_BASE if args.backoff_base is None else args.backoff_base
     )
