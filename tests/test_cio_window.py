@@ -434,3 +434,17 @@ def test_a_legacy_action_shows_the_upgrade_check_and_needs_force(
     _idle(qtbot, push)
     assert push.message.startswith("Pushed.")
     assert cio.action(8, 80)["url"] == "https://local.test/legacy"
+
+
+@pytest.mark.usefixtures("no_real_keychain")
+def test_a_push_right_after_an_edit_plans_from_the_edit(
+    qtbot: QtBot, actions: CioActions, cio: CioServer
+) -> None:
+    """The plan is read from the workspace: an edit not yet autosaved is stored first."""
+    _connect(qtbot, actions, cio)
+    _pull(qtbot, actions)
+    window = actions.window
+    window.composer.request_tab.url.set_text(CARD_URL + "&pos=bottom")  # no wait for a save
+    push = _push_dialog(qtbot, actions)
+    assert f"-{CARD_URL}\n+{CARD_URL}&pos=bottom" in push.diff_view.toPlainText()
+    assert window.db.requests.get("Create card").url == CARD_URL + "&pos=bottom"

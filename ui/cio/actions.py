@@ -171,8 +171,7 @@ class CioActions(QObject):
             return None
         if not self.secret_store_ready():
             return None
-        self.window.save_now()
-        from ui.cio.push_dialog import PushDialog
+        from ui.cio.push_dialog import PushDialog  # its plan begins once the edits are stored
 
         dialog = self._dialog("push", lambda: PushDialog(self, self.window))
         dialog.start(name)

@@ -100,9 +100,11 @@ class CioDialog(QDialog):
         work: Callable[[Progress, Callable[[], bool], Database], Any],
         done: Callable[[Any], None],
         doing: str,
+        after_saves: bool = False,
     ) -> bool:
         """Run ``work(progress, cancelled, db)`` in the background (``db``: the worker's own
-        connection); ``done`` gets its value (failures are shown)."""
+        connection); ``done`` gets its value (failures are shown). With ``after_saves`` it
+        begins once the window's open request is stored (a pull or push reads it)."""
 
         def answer(value: Any) -> None:
             if isinstance(value, OpError):
@@ -121,7 +123,10 @@ class CioDialog(QDialog):
             self.say("Still stopping the previous work; try again in a moment.", error=True)
             return False
         self.say(doing)
-        return self.jobs.run(work, answer)
+        if not after_saves:
+            return self.jobs.run(work, answer)
+        window = self.cio.window
+        return self.jobs.run(work, answer, lambda start: window.after_saves(lambda _ok: start()))
 
     def say(self, text: str, error: bool = False) -> None:
         """Show ``text`` in the status line (in the accent colour for a failure)."""

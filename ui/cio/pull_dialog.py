@@ -344,7 +344,6 @@ class PullDialog(CioDialog):
         if campaign_id is None:
             return
         cio = self.cio
-        cio.window.save_now()
 
         def work(progress: Any, cancelled: Callable[[], bool], db: Database) -> CampaignPull:
             values = cio.secret_values()
@@ -359,7 +358,8 @@ class PullDialog(CioDialog):
                     cancelled=cancelled,
                 )
 
-        self.run(work, self._pulled, f"Pulling the webhook actions of campaign {campaign_id}…")
+        doing = f"Pulling the webhook actions of campaign {campaign_id}…"
+        self.run(work, self._pulled, doing, after_saves=True)  # compared with the edits
 
     def _pulled(self, done: CampaignPull) -> None:
         self.last_pull = done

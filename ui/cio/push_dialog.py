@@ -180,7 +180,8 @@ class PushDialog(CioDialog):
                     db, client, name, secret_values=values, progress=progress, cancelled=cancelled
                 )
 
-        self.run(work, self._planned, f'Preparing the push of "{name}": diff and checks…')
+        doing = f'Preparing the push of "{name}": diff and checks…'
+        self.run(work, self._planned, doing, after_saves=True)  # planned from the stored text
 
     def _planned(self, plan: PushPlan) -> None:
         self.plan = plan
@@ -352,7 +353,7 @@ class PushDialog(CioDialog):
                         return str(exc)
                     raise
 
-        self.run(work, self._pushed, "Pushing…")
+        self.run(work, self._pushed, "Pushing…", after_saves=True)
 
     def _pushed(self, result: PushResult | str) -> None:
         if isinstance(result, str):  # the action changed meanwhile: look again

@@ -73,10 +73,18 @@ class CioJobs(QObject):
         """Whether a job is running."""
         return self._job is not None
 
-    def run(self, work: Work, done: Callable[[Any], None]) -> bool:
+    def run(
+        self,
+        work: Work,
+        done: Callable[[Any], None],
+        after: Callable[[Callable[[], None]], None] | None = None,
+    ) -> bool:
         """Run ``work`` in the background; ``done`` gets its value or an :class:`OpError`.
 
-        False (and nothing runs) when another job is still running.
+        ``after``, when given, is handed the start and calls it when the job may begin
+        (the window's ``after_saves``: the open request's edits are stored first); the job
+        counts as running from now. False (and nothing runs) when another job is still
+        running.
         """
         if self._job is not None:
             return False
@@ -101,8 +109,14 @@ class CioJobs(QObject):
                 self.busyChanged.emit(False)
             done(value)
 
-        Op(self, call, path=self.path).success(answer).failure(answer).run()
+        def start() -> None:
+            Op(self, call, path=self.path).success(answer).failure(answer).run()
+
         self.busyChanged.emit(True)
+        if after is None:
+            start()
+        else:
+            after(start)
         return True
 
     def cancel(self) -> None:
