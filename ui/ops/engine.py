@@ -20,10 +20,13 @@ Decisions:
   :class:`SendUpdate` (plain data: the response text, the attribute updates). Steps wait
   in a list, and one queued signal carries the GUI thread to it only when the list was
   empty: a bulk send's thousands of steps (three per delivery) arrive as a few handfuls,
-  each handed out in order, one ``update`` per step. The GUI thread needs the GIL each
-  time it comes back from Qt into Python, and while a bulk send runs the sending threads
-  hold it most of the time: it now takes it once per handful rather than once per step.
-  Pages follow the deliveries they care about by id.
+  each handed out in order, one ``update`` per step, at most :data:`STEPS_PER_EVENT` per
+  pass of the event loop (the rest wait for the next pass, so timers and painting come
+  in between). The GUI thread needs the GIL each time it comes back from Qt into Python
+  (each signal it emits is such a trip), and while a bulk send runs the sending threads
+  hold it most of the time: a batch of a hundred steps in one go held the GUI thread for
+  80 ms, a step per event woke it thousands of times. Pages follow the deliveries they
+  care about by id.
 * **Secrets** are read through :class:`composer.delivery.outbox.LazySecrets`, once per name until
   :meth:`secrets_changed` (the window's secrets dialog changed one).
 * **A busy, read-only or vanished workspace** ends a pass of the scheduler with a plain
@@ -47,7 +50,7 @@ from pathlib import Path
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 
 from composer.delivery.outbox import LazySecrets, Outbox
 from composer.delivery.records import DeliveryEvent
@@ -60,6 +63,7 @@ __all__ = [
     "KEYCHAIN_WAIT_S",
     "PAUSE_MAX_S",
     "PAUSE_MIN_S",
+    "STEPS_PER_EVENT",
     "DeliveryEngine",
     "SecretsSource",
     "SendJob",
@@ -143,6 +147,9 @@ class SendUpdate:
     """The delivery's request (when known)."""
 
 
+STEPS_PER_EVENT = 8
+"""The most steps handed out in one pass of the GUI thread's event loop."""
+
 KEYCHAIN_WAIT_S = 30.0
 """How long the engine waits for the keychain to open before sending without it."""
 
@@ -174,7 +181,7 @@ class DeliveryEngine(QObject):
         self._names: dict[int, str] = {}
         self._said: list[tuple[str, Any]] = []
         self._said_lock = threading.Lock()
-        self._relay.connect(self._on_relay)
+        self._relay.connect(self._on_relay, Qt.ConnectionType.QueuedConnection)
 
     # -- sharing ---------------------------------------------------------------------
 
@@ -386,7 +393,10 @@ class DeliveryEngine(QObject):
 
     def _on_relay(self, _kind: str, _value: Any) -> None:
         with self._said_lock:
-            said, self._said = self._said, []
+            said = self._said[:STEPS_PER_EVENT]
+            del self._said[:STEPS_PER_EVENT]
+            if self._said:  # the rest in the next pass (queued: see the module docstring)
+                self._relay.emit("batch", None)
         for kind, value in said:
             if kind == "update":
                 self.update.emit(value)
