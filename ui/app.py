@@ -4,13 +4,14 @@ Start-up is kept lean: Qt and the window are imported here, inside :func:`run`; 
 keychain, the outbox and httpx are opened by the delivery worker in its own thread once the
 first preview is drawn; people are read a page at a time.
 
-The renderer (with the Liquid engine, about a quarter of a second of imports) is imported
-before Qt, on the GUI thread, although only the render thread uses it. Measured on the
-2-core machine of the budgets, that is the fastest order: importing it in a thread beside
-Qt's start-up or lazily in the render thread while the window is first painted made
-start-up 20–50 ms slower, as both threads hold the GIL and trade it every half
-millisecond; a process forked to render the first
-preview did not help either, as two busy processes there run at half speed each.
+The renderer module is imported before Qt, on the GUI thread, although only the render
+thread uses it; the Liquid engines themselves (about 120 ms of imports for both, half of
+it compiling regular expressions) load on the render thread at the first render, as
+:func:`composer.liquid.engine` builds each version on first use. Importing both engines
+here before Qt instead measured no faster (the process's wall time within 15 ms either
+way): the GIL lets only one thread import at a time, so the work costs the same wherever
+it runs. A process forked to render the first preview did not help either, as two busy
+processes on the 2-core machine of the budgets run at half speed each.
 
 Python's GIL switch interval is set here, once for the process, to
 :data:`ui.ops.threads.SWITCH_INTERVAL` (0.5 ms instead of 5): the GUI thread waits for the GIL
