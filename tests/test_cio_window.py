@@ -448,3 +448,10 @@ def test_a_push_right_after_an_edit_plans_from_the_edit(
     push = _push_dialog(qtbot, actions)
     assert f"-{CARD_URL}\n+{CARD_URL}&pos=bottom" in push.diff_view.toPlainText()
     assert window.db.requests.get("Create card").url == CARD_URL + "&pos=bottom"
+
+
+def test_the_window_timeout_is_the_clients_default() -> None:
+    from composer.cioapi import DEFAULT_TIMEOUT
+    from ui.cio.actions import APP_API_TIMEOUT
+
+    assert APP_API_TIMEOUT == DEFAULT_TIMEOUT

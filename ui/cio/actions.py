@@ -35,7 +35,6 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from composer.cioapi import DEFAULT_TIMEOUT, CioClient, NoKeyError, PulledPeople, open_client
 from composer.delivery.retry import RetryPolicy
 from composer.store.database import Database
 from ui.ops import Changed, Op, OpChanges
@@ -44,12 +43,17 @@ from ui.widgets.question import ask
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from composer.cioapi import CioClient
     from ui.window.main_window import MainWindow
 
 __all__ = ["WINDOW_POLICY", "CioActions", "install_cio_menu"]
 
 WINDOW_POLICY = RetryPolicy(max_retries=3, cap_retry_after=60.0)
 """The window's retry schedule for App API calls (the deliveries' rules, fewer retries)."""
+
+APP_API_TIMEOUT = 30.0
+"""Seconds one App API attempt may take in the window (the command line's default, kept
+here so the window does not load the API client until Customer.io is used)."""
 
 
 class CioActions(QObject):
@@ -76,7 +80,7 @@ class CioActions(QObject):
         self.db = window.db
         self.policy = WINDOW_POLICY
         """The retry schedule of App API calls."""
-        self.timeout = DEFAULT_TIMEOUT
+        self.timeout = APP_API_TIMEOUT
         """Seconds one App API attempt may take."""
         self._session_key: str | None = None
         self.dialogs: dict[str, Any] = {}
@@ -100,6 +104,8 @@ class CioActions(QObject):
     def client(self, cancelled: Callable[[], bool], db: Database) -> CioClient:
         """A client of the workspace's Customer.io (call it in a worker, with the worker's own
         connection ``db``: it reads the workspace and the keychain)."""
+        from composer.cioapi import NoKeyError, open_client  # the client loads on first use
+
         try:
             return open_client(
                 db,
@@ -180,6 +186,8 @@ class CioActions(QObject):
 
     def ask_remove_people(self) -> None:
         """Count the pulled people (a read op), then ask, then remove them in one step."""
+        from composer.cioapi import PulledPeople
+
         Op(self, lambda db: PulledPeople(db).count(), path=self.db.path).success(
             self._ask_remove
         ).failure(lambda error: self.window.show_problem(error.message)).run()
