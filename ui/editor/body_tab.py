@@ -14,9 +14,9 @@ for it otherwise.
 
 When an edit's comparison comes after the request's own preview (a long render; see
 :mod:`ui.editor.preview`), a result marked ``comparing`` is drawn with the version line
-saying "comparing with legacy…", no difference warnings, and the side-by-side view greyed and headed as
-updating, its highlight and note cleared. The other body of the text before stays in that
-greyed view rather than blanking it on every key; nothing of the old comparison (a
+saying "comparing with legacy…", no difference warnings, and the side-by-side view greyed
+and headed as updating, its highlight and note cleared. The other body of the text before
+stays in that greyed view rather than blanking it on every key; nothing of the old comparison (a
 warning, a count, a mark, the first difference) is shown beside the newer text. The next
 result completes it.
 
