@@ -35,10 +35,6 @@ import threading
 from collections.abc import Iterable
 from typing import Any
 
-import keyring
-import keyring.errors
-from keyring.backends import chainer, fail, null
-
 from composer.errors import SecretStoreError
 from composer.model import Request
 from composer.paths import APP_NAME
@@ -100,6 +96,8 @@ def check_name(name: str) -> str:
 
 def _backend_problem(backend: Any) -> str | None:
     """Why keyring's ``backend`` is not a usable keychain (None when it looks usable)."""
+    from keyring.backends import chainer, fail, null
+
     if isinstance(backend, fail.Keyring):
         return f"No keychain was found on this system, so {_FALLBACK}"
     if isinstance(backend, null.Keyring):
@@ -120,6 +118,21 @@ def _backend_problem(backend: Any) -> str | None:
     return None
 
 
+def _default_backend() -> Any:
+    """keyring's chosen backend. keyring is imported here, on first use, not with this
+    module: it costs about 13 MiB and 40 ms, which a window that never touches a secret
+    (or a command that sends no secret) need not pay at start-up."""
+    import keyring
+
+    return keyring.get_keyring()
+
+
+def _password_delete_error() -> type[Exception]:
+    import keyring.errors
+
+    return keyring.errors.PasswordDeleteError
+
+
 def _describe(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     return text.rstrip(".")
@@ -127,7 +140,7 @@ def _describe(exc: BaseException) -> str:
 
 def keychain_problem(backend: Any = None) -> str | None:
     """One plain sentence saying why no keychain is usable, or None when one is."""
-    backend = keyring.get_keyring() if backend is None else backend
+    backend = _default_backend() if backend is None else backend
     problem = _backend_problem(backend)
     if problem:
         return problem
@@ -149,7 +162,7 @@ class SecretStore:
     def __init__(self, db: Database | None, backend: Any = None) -> None:
         self._db = db
         self._session_names: set[str] = set()
-        self._backend = keyring.get_keyring() if backend is None else backend
+        self._backend = _default_backend() if backend is None else backend
         self._memory: dict[str, str] = {}
         self._lock = threading.RLock()
         self._problem: str | None = None
@@ -229,7 +242,7 @@ class SecretStore:
             if self.available:
                 try:
                     self._backend.delete_password(SERVICE, name)
-                except keyring.errors.PasswordDeleteError:
+                except _password_delete_error():
                     pass  # the keychain held no value for it
                 except Exception as exc:
                     self._give_up(exc)
