@@ -20,7 +20,6 @@ import datetime as dt
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -29,6 +28,7 @@ from PySide6.QtCore import (
 )
 
 from composer.inbox.server import CaughtRequest
+from ui.pages.table_models import TitledTableModel
 
 __all__ = ["CaughtModel", "InboxBridge", "parse_header_lines", "raw_view"]
 
@@ -50,7 +50,7 @@ class InboxBridge(QObject):
         self.caught.emit(request)
 
 
-class CaughtModel(QAbstractTableModel):
+class CaughtModel(TitledTableModel):
     """The caught requests, oldest first: time, method, path (with query), size.
 
     Signals: the standard model signals only.
@@ -87,16 +87,6 @@ class CaughtModel(QAbstractTableModel):
 
     def rowCount(self, parent: Index = _ROOT) -> int:
         return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.HEADERS[section]
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():

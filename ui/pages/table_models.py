@@ -44,6 +44,7 @@ __all__ = [
     "DeliveryRow",
     "EventsTableModel",
     "PeopleTableModel",
+    "TitledTableModel",
     "countdown_text",
 ]
 
@@ -57,7 +58,7 @@ def _compact(value: Any, limit: int = 120) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-class _TableModel(QAbstractTableModel):
+class TitledTableModel(QAbstractTableModel):
     """A table with a fixed row of column titles, ``HEADERS``. Signals: the standard ones."""
 
     HEADERS: tuple[str, ...] = ()
@@ -73,7 +74,7 @@ class _TableModel(QAbstractTableModel):
         return None
 
 
-class _PagedTableModel(_TableModel, Generic[_RowT]):
+class _PagedTableModel(TitledTableModel, Generic[_RowT]):
     """A table that holds the rows fetched so far and fetches a page more on demand.
 
     Subclasses say how to read one page (:meth:`_fetch`); there is more to fetch while the
@@ -116,7 +117,7 @@ class _PagedTableModel(_TableModel, Generic[_RowT]):
             self.endInsertRows()
 
 
-class EventsTableModel(_TableModel):
+class EventsTableModel(TitledTableModel):
     """One person's events, oldest first. Signals: the standard model signals only."""
 
     HEADERS = ("Event", "When (UTC)", "Data")
