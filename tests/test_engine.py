@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 import ui_helpers
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QObject, Qt, QTimer
 from pytestqt.qtbot import QtBot
 from servers import FaultServer, Received, Reply
 from ui_helpers import UI_MARKS, make_window, open_request
@@ -97,6 +97,29 @@ def test_pages_share_one_engine_per_workspace(qtbot: QtBot, db: Database) -> Non
     assert engine.running  # b still holds it
     b.shutdown()
     assert engine.join()
+
+
+def test_an_engine_let_go_of_while_running_is_destroyed_on_the_gui_thread(
+    qtbot: QtBot, db: Database
+) -> None:
+    """The last holder lets go without waiting: the scheduler thread ends on its own, and
+    the engine's QObject is destroyed on the GUI thread, never on the scheduler's (Qt
+    forbids it, and it raced the GUI thread handing the engine a queued step)."""
+    holder = QObject()
+    engine = DeliveryEngine.shared(db.path, holder=holder)
+    assert engine._ready.wait(10)  # the scheduler opened the workspace
+    died_on: list[str] = []
+    engine.destroyed.connect(
+        lambda *_: died_on.append(threading.current_thread().name),
+        Qt.ConnectionType.DirectConnection,
+    )
+    holder.deleteLater()  # the last holder goes: stop without waiting
+    thread = engine._thread
+    del engine
+    assert thread is not None
+    qtbot.waitUntil(lambda: not thread.is_alive())
+    qtbot.waitUntil(lambda: bool(died_on))
+    assert died_on == [threading.main_thread().name]
 
 
 def test_two_pages_driving_the_engine_at_once_never_send_a_delivery_twice(
@@ -234,7 +257,7 @@ def test_a_refusing_workspace_is_said_once_and_retried_when_woken(
     engine.problem.connect(problems.append)
     engine.start()
     try:
-        qtbot.waitUntil(lambda: engine._outbox is not None)
+        assert engine._ready.wait(10)  # the scheduler opened the workspace
         outbox = engine._outbox
         assert outbox is not None
         outbox.db.execute("PRAGMA query_only = ON")

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, Qt, QTimer
 from pytestqt.qtbot import QtBot
 
 from composer.errors import StoreError
@@ -119,6 +119,35 @@ def _alive(obj: QObject) -> bool:
     import shiboken6
 
     return shiboken6.isValid(obj)
+
+
+def test_a_qt_object_only_an_op_holds_is_destroyed_on_the_gui_thread(qtbot: QtBot) -> None:
+    """An op's function and parent may be the last holders of a Qt object (a parentless
+    worker whose method is the function): it dies on the GUI thread once the op answered,
+    never on the worker thread that ran it."""
+    died_on: list[str] = []
+    answered: list[int] = []
+    switch = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # the worker and the GUI thread race to let go: often
+    try:
+        _ops_holding_their_parents(qtbot, died_on, answered)
+    finally:
+        sys.setswitchinterval(switch)
+    assert set(died_on) == {threading.main_thread().name}
+
+
+def _ops_holding_their_parents(qtbot: QtBot, died_on: list[str], answered: list[int]) -> None:
+    for n in range(1, 101):  # one at a time: the GUI thread waits, ready to answer at once
+        owner = QObject()
+        owner.destroyed.connect(
+            lambda *_: died_on.append(threading.current_thread().name),
+            Qt.ConnectionType.DirectConnection,
+        )
+        Op(owner, lambda _db, owner=owner: owner.objectName()).success(
+            lambda _value: answered.append(1)
+        ).run()
+        del owner
+        qtbot.waitUntil(lambda n=n: len(answered) == n and len(died_on) == n)
 
 
 def test_the_gui_thread_keeps_running_while_another_connection_holds_the_write_lock(

@@ -24,6 +24,10 @@ domain, so no widget holds a database. Decisions:
   exception's sentence, whether it is a known "the world said no" error, and for an
   invalid file what and where), never the exception, whose traceback would carry worker
   frames across threads. An op whose parent was deleted meanwhile calls nothing.
+* **Qt objects die on the GUI thread.** An op's function and callbacks may hold widgets;
+  the worker drops its hold on the function before it answers, and the op itself (its
+  parent, its callbacks) is let go of by the hub on the GUI thread, so no widget is
+  destroyed on a worker thread.
 * **The GIL.** Creating a worker does not change Python's switch interval; the GUI
   thread's longest stall is measured by ``tests/bench_stall.py`` instead.
 
@@ -200,17 +204,20 @@ class Ops(QObject):
         number = next(self._numbers)
         self._running[number] = op
         lane = self._writes if op.write else self._reads
-        lane.submit(self._work, number, op)
+        lane.submit(self._work, number, [(op.fn, op.path)])
         return number
 
-    def _work(self, number: int, op: Op[Any]) -> None:
+    def _work(self, number: int, job: list[tuple[Callable[[Any], Any], Path | None]]) -> None:
+        # The worker lets go of the op's function (which may hold widgets) before it
+        # answers: the last reference to a Qt object must never drop on this thread.
+        fn, path = job.pop()
+        ok, value = True, None
         try:
-            db = _database(op.path) if op.path is not None else None
-            value = op.fn(db) if op.path is not None else op.fn(None)
+            value = fn(_database(path) if path is not None else None)
         except Exception as exc:  # handed to the GUI thread as plain data
-            self._done.emit(number, False, OpError.of(exc))
-        else:
-            self._done.emit(number, True, value)
+            ok, value = False, OpError.of(exc)
+        del fn
+        self._done.emit(number, ok, value)
 
     def _answer(self, number: int, ok: bool, value: Any) -> None:
         op = self._running.pop(number, None)

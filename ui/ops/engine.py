@@ -27,6 +27,12 @@ Decisions:
   hold it most of the time: a batch of a hundred steps in one go held the GUI thread for
   80 ms, a step per event woke it thousands of times. Pages follow the deliveries they
   care about by id.
+* **Deleted on the GUI thread.** The scheduler thread's function holds the engine while
+  it runs, so once the last holder let go its end would drop the last reference there,
+  and Qt would destroy the QObject on a thread it does not live in, racing a queued step
+  the GUI thread is handing to it. A stopped engine therefore waits in :data:`_retired`
+  until its thread has ended; a queued ``_ended`` signal then lets go of it on the GUI
+  thread.
 * **Secrets** are read through :class:`composer.delivery.outbox.LazySecrets`, once per name until
   :meth:`secrets_changed` (the window's secrets dialog changed one).
 * **A busy, read-only or vanished workspace** ends a pass of the scheduler with a plain
@@ -154,6 +160,8 @@ KEYCHAIN_WAIT_S = 30.0
 """How long the engine waits for the keychain to open before sending without it."""
 
 _engines: dict[Path, DeliveryEngine] = {}
+_retired: set[DeliveryEngine] = set()
+"""Stopped engines whose scheduler thread has not ended yet (see the module docstring)."""
 
 
 class DeliveryEngine(QObject):
@@ -163,6 +171,7 @@ class DeliveryEngine(QObject):
     problem = Signal(str)
     resumed = Signal(int)
     _relay = Signal(str, object)
+    _ended = Signal()
 
     def __init__(
         self, path: Path, secrets: SecretsSource, *, backoff_base: float | None = None
@@ -182,6 +191,7 @@ class DeliveryEngine(QObject):
         self._said: list[tuple[str, Any]] = []
         self._said_lock = threading.Lock()
         self._relay.connect(self._on_relay, Qt.ConnectionType.QueuedConnection)
+        self._ended.connect(self._on_ended, Qt.ConnectionType.QueuedConnection)
 
     # -- sharing ---------------------------------------------------------------------
 
@@ -262,6 +272,8 @@ class DeliveryEngine(QObject):
         self._woken.set()
         if _engines.get(self.path) is self:
             del _engines[self.path]
+        if self.running:
+            _retired.add(self)  # let go of on the GUI thread once the thread ended
         if self._outbox is not None:
             self._outbox.stop()
         if wait:
@@ -313,6 +325,7 @@ class DeliveryEngine(QObject):
             self._ready.set()
             if db is not None:
                 db.close()
+            self._emit_safely(self._ended)
 
     def _name_of(self, outbox: Outbox, delivery_id: int) -> tuple[str, dict[str, Any]]:
         """The delivery's request name and attribute updates (read on this thread)."""
@@ -379,17 +392,28 @@ class DeliveryEngine(QObject):
 
     def _say(self, kind: str, value: Any) -> None:
         """Hand a step to the GUI thread (from the scheduler thread), in a batch (see the
-        module docstring). Once the engine's Qt side is gone (the app quit while a pass
-        was ending) there is no one to tell."""
+        module docstring)."""
         with self._said_lock:
             self._said.append((kind, value))
             if len(self._said) > 1:
                 return  # the signal for this batch is on its way
+        self._emit_safely(self._relay, "batch", None)
+
+    def _emit_safely(self, signal: Any, *args: Any) -> None:
+        """Emit from the scheduler thread; once the engine's Qt side is gone (the app quit
+        while a pass was ending) there is no one to tell."""
         try:
-            self._relay.emit("batch", None)
+            signal.emit(*args)
         except RuntimeError:  # "Signal source has been deleted"
             if shiboken6.isValid(self):
                 raise
+
+    def _on_ended(self) -> None:
+        """The scheduler thread is ending: wait the moment it needs to let go of the engine,
+        then drop the last reference here, on the GUI thread (see the module docstring)."""
+        if self._thread is not None:
+            self._thread.join(10.0)
+        _retired.discard(self)
 
     def _on_relay(self, _kind: str, _value: Any) -> None:
         with self._said_lock:
