@@ -242,15 +242,38 @@ def test_long_renders_and_large_bodies_make_the_comparison_after(qtbot: Any) -> 
         shown: list[PreviewResult] = []
         service.ready.connect(shown.append)
         service.schedule(lambda: _job('{"v": 1}'), 10)
+        qtbot.waitUntil(lambda: not service.pending and len(shown) == 2)
+        assert [r.comparing for r in shown] == [True, False]  # the first: see below
+        shown.clear()
+        service.schedule(lambda: _job('{"v": 2}'), 10)
         qtbot.waitUntil(lambda: not service.pending and bool(shown))
         assert service.stage_after_ms > 0
-        if shown[-1].own_ms < service.stage_after_ms:  # recipe-sized: drawn whole
+        if shown[0].own_ms < service.stage_after_ms:  # recipe-sized: drawn whole
             assert [r.comparing for r in shown] == [False]
         shown.clear()
         body = '{"v": "' + "x" * LARGE_BODY + '"}'
         service.schedule(lambda: _job(body), len(body))
         qtbot.waitUntil(lambda: not service.pending and len(shown) == 2, timeout=10_000)
         assert [r.comparing for r in shown] == [True, False]
+    finally:
+        service.close()
+
+
+def test_the_first_preview_is_drawn_before_the_other_version_is_rendered(qtbot: Any) -> None:
+    """A fresh service's first render (the window's first preview, asked for at once) also
+    builds its version's engine: it is drawn on its own, and the comparison (which builds
+    the other version's engine) follows; the next switch is drawn whole again."""
+    service = PreviewService()
+    try:
+        shown: list[PreviewResult] = []
+        service.ready.connect(shown.append)
+        service.render_now(lambda: _job('{"v": 1}'))
+        qtbot.waitUntil(lambda: not service.pending and len(shown) == 2)
+        assert [(r.comparing, r.other is None) for r in shown] == [(True, True), (False, False)]
+        shown.clear()
+        service.render_now(lambda: _job('{"v": 2}'))
+        qtbot.waitUntil(lambda: not service.pending and bool(shown))
+        assert [r.comparing for r in shown] == [False]
     finally:
         service.close()
 

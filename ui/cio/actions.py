@@ -297,19 +297,4 @@ def install_cio_menu(window: MainWindow) -> None:
         action.triggered.connect(lambda _=False, run=slot: run())
         menu.addAction(action)
         actions.actions[kind] = action
-    window.installEventFilter(_CloseWatcher(actions, window))
-
-
-class _CloseWatcher(QObject):
-    """Cancels the Customer.io work when the window closes (before its threads stop)."""
-
-    def __init__(self, actions: CioActions, parent: QObject) -> None:
-        super().__init__(parent)
-        self._actions = actions
-
-    def eventFilter(self, watched: QObject, event: Any) -> bool:
-        from PySide6.QtCore import QEvent
-
-        if event.type() == QEvent.Type.Close:
-            self._actions.stop()
-        return False
+    window.closeAsked.connect(actions.stop)

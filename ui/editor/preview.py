@@ -31,7 +31,9 @@ or the request's own version took :data:`STAGE_AFTER_MS` or more to render the t
 before (the other version takes about as long). Otherwise, and always for a render asked
 for at once (:meth:`PreviewService.render_now`: another request, person, version or
 view, where a deliberate switch should show no passing "comparing…" state), the preview
-is drawn whole in one step. In two steps, the job renders the request's own version and
+is drawn whole in one step. The window's very first preview is the exception: it also
+builds its version's engine, and the other version's engine (about as costly to import)
+is built by its comparison, after that preview is on the screen. In two steps, the job renders the request's own version and
 its result is drawn at once, marked
 :attr:`PreviewResult.comparing`; on the next turn of the GUI thread's event loop (after
 that preview has been painted) the service sends the comparison to the same worker:
@@ -423,8 +425,10 @@ class PreviewService(QObject):
         """When a preview was last handed on (``time.monotonic()``)."""
         self._staged = False
         """Whether the next job is an edit's that is worth two steps."""
-        self._own_ms = 0.0
-        """How long the request's own version last took to render."""
+        self._own_ms = math.inf
+        """How long the request's own version last took to render (infinite before the
+        first render, which also builds its engine: the window's first preview is drawn
+        without waiting for the other version's engine, which is built after it)."""
         self.stage_after_ms = STAGE_AFTER_MS
         """:data:`STAGE_AFTER_MS` for this service (0: every edit's comparison after)."""
         self._thread = WorkerThread(self._worker, "preview-render")
@@ -462,7 +466,7 @@ class PreviewService(QObject):
     def render_now(self, factory: Callable[[], PreviewJob]) -> None:
         """Render without waiting for the debounce; results still to come are stale."""
         self._factory = factory
-        self._staged = False
+        self._staged = math.isinf(self._own_ms)  # the very first: see ``_own_ms``
         self._timer.stop()
         self._generation += 1
         self._worker.latest = self._generation

@@ -91,6 +91,9 @@ class MainWindow(
         secretsChanged(): the secret names or the keychain's state changed (and after the
             keychain is first opened, when :attr:`secret_store` is set).
         restored(str): the start-up read answered; the request being opened ("" for none).
+        closeAsked(): the window was asked to close (before its saves answer); long work
+            started from its menus stops (an event filter on the window would run Python
+            for every event it gets).
     """
 
     previewShown = Signal(object)
@@ -98,6 +101,7 @@ class MainWindow(
     deliveryUpdated = Signal(object)
     secretsChanged = Signal()
     restored = Signal(str)
+    closeAsked = Signal()
 
     def __init__(self, db: Database, *, backoff_base: float | None = None) -> None:
         super().__init__()
@@ -422,6 +426,7 @@ class MainWindow(
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Close once the open request's edits are stored (see the module docstring)."""
+        self.closeAsked.emit()
         if self._closed:
             super().closeEvent(event)
             return
