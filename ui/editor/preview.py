@@ -33,8 +33,8 @@ for at once (:meth:`PreviewService.render_now`: another request, person, version
 view, where a deliberate switch should show no passing "comparing…" state), the preview
 is drawn whole in one step. The window's very first preview is the exception: it also
 builds its version's engine, and the other version's engine (about as costly to import)
-is built by its comparison, after that preview is on the screen. In two steps, the job renders the request's own version and
-its result is drawn at once, marked
+is built by its comparison, after that preview is on the screen. In two steps, the job
+renders the request's own version and its result is drawn at once, marked
 :attr:`PreviewResult.comparing`; on the next turn of the GUI thread's event loop (after
 that preview has been painted) the service sends the comparison to the same worker:
 :func:`composer.rendering.render.render_both` with the same fixed ``now`` as the first
