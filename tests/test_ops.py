@@ -15,7 +15,7 @@ from PySide6.QtCore import QObject, Qt, QTimer
 from pytestqt.qtbot import QtBot
 
 from composer.errors import StoreError
-from composer.model import Request
+from composer.model import Request, ResponseMapping
 from composer.store.database import Database
 from ui.ops import Changed, Op, OpChanges, OpError, hub
 from ui.ops import requests as request_ops
@@ -186,3 +186,20 @@ def test_starting_workers_leaves_the_gil_switch_interval_alone(qtbot: QtBot, db:
     qtbot.waitUntil(lambda: bool(done))
     worker.stop()
     assert sys.getswitchinterval() == before
+
+
+def test_the_first_request_with_mappings_is_found_off_the_gui_thread(
+    qtbot: QtBot, db: Database
+) -> None:
+    """The screenshots' Response tab picture opens the first request (in list order) that
+    maps its response; an op finds it, so the GUI thread never reads SQLite."""
+    found: list[str | None] = []
+    request_ops.first_with_mappings(None, db.path).success(found.append).run()
+    qtbot.waitUntil(lambda: len(found) == 1)
+    for name in ("B mapped", "A mapped"):
+        db.requests.create(
+            Request(name, "https://example.com", response_mappings=(ResponseMapping("id", "x"),))
+        )
+    request_ops.first_with_mappings(None, db.path).success(found.append).run()
+    qtbot.waitUntil(lambda: len(found) == 2)
+    assert found == [None, "A mapped"]  # list order is by name; created second

@@ -30,7 +30,7 @@ from composer.store.database import Database
 from composer.store.requests import copy_name
 from ui.ops import Changed, Op, OpChanges
 
-__all__ = ["SAVE_PATIENCE_S", "create", "names", "save"]
+__all__ = ["SAVE_PATIENCE_S", "create", "first_with_mappings", "names", "save"]
 
 SAVE_PATIENCE_S = 20.0
 """How long a save keeps trying a workspace another connection holds locked."""
@@ -81,3 +81,16 @@ def create(parent: QObject | None, path: Path, request: Request) -> Op[str]:
 def names(parent: QObject | None, path: Path) -> Op[list[str]]:
     """Every stored request's name, in list order (after the writes asked for before)."""
     return Op(parent, lambda db: db.requests.names(), path=path, write=True)
+
+
+def first_with_mappings(parent: QObject | None, path: Path) -> Op[str | None]:
+    """The name of the first stored request, in list order, that maps its response onto
+    the person (None when none does); after the writes asked for before."""
+
+    def work(db: Database) -> str | None:
+        for request in db.requests.list():
+            if request.response_mappings:
+                return request.name
+        return None
+
+    return Op(parent, work, path=path, write=True)

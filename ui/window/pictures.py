@@ -2,15 +2,16 @@
 
 Each picture is the whole window with one tab forward. The Response tab is shown on a
 request that has response mappings, against an example response when it has no sample,
-so that every row's preview is filled in (the open answers before the picture is taken:
-the window's ``wait_for_preview`` waits for it); :func:`restored` puts the request shown before
-(and its empty sample) back afterwards, so taking pictures changes nothing in the
-workspace.
+so that every row's preview is filled in (an op finds that request; the open answers
+before the picture is taken: the window's ``wait_for_preview`` waits for it);
+:func:`restored` puts the request shown before (and its empty sample) back afterwards, so
+taking pictures changes nothing in the workspace.
 """
 
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -48,17 +49,35 @@ def register(window: MainWindow) -> None:
         window.show_page(window.hsplit)
         request = window.composer.to_model()
         if request is not None and not request.response_mappings:
-            names = window.requests.names()
-            mapped = [n for n in names if window.requests.get(n).response_mappings]
-            if mapped:  # the example goes in once that request is shown
-                window.after_shown(mapped[0], example_sample)
-                window.open_request(mapped[0])
+            mapped = _first_with_mappings(window)
+            if mapped is not None:  # the example goes in once that request is shown
+                window.after_shown(mapped, example_sample)
+                window.open_request(mapped)
                 return window
         example_sample()
         return window
 
     window.add_screenshot("body-tab.png", body)
     window.add_screenshot("response-tab.png", response)
+
+
+def _first_with_mappings(window: MainWindow, timeout_s: float = 10.0) -> str | None:
+    """The first stored request with response mappings, read by an op; events are
+    processed meanwhile (pictures are taken one after another, as the window's
+    ``wait_for_preview`` does between them)."""
+    from PySide6.QtCore import QEventLoop
+
+    from ui.ops import requests as request_ops
+
+    found: list[str | None] = []
+    request_ops.first_with_mappings(window, window.db.path).success(found.append).failure(
+        lambda _error: found.append(None)
+    ).run()
+    deadline = time.monotonic() + timeout_s
+    loop = QEventLoop()
+    while not found and time.monotonic() < deadline:
+        loop.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 50)
+    return found[0] if found else None
 
 
 @contextlib.contextmanager

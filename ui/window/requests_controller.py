@@ -98,7 +98,6 @@ class RequestsController(QObject):
 
     def __init__(self, db: Database, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._db = db
         self.path = db.path
         """The workspace file the ops open on their threads."""
         self._names: list[str] = []
@@ -130,10 +129,6 @@ class RequestsController(QObject):
         if not changes.requests or source is self or source is self.parent():
             return  # this controller's writes bring their names; the window's saves keep them
         self.read_names()
-
-    def get(self, name: str) -> Request:
-        """The stored request, read on the caller's thread (for ``--screenshots`` only)."""
-        return self._db.requests.get(name)
 
     def load(self, name: str, ticket: int = 0) -> int:
         """Read ``name`` and its sample response off the GUI thread, after the writes asked
