@@ -110,7 +110,7 @@ def test_controller_delete_and_undo(qtbot: Any, tmp_path: Any) -> None:
         with qtbot.waitSignal(controller.opened) as opened:
             name = controller.new()
         assert opened.args == [name]
-        request = controller.get(name)
+        request = db.requests.get(name)  # as stored (the controller reads through ops)
         with qtbot.waitSignal(controller.closed):
             controller.delete(request)
         assert controller.names() == []
