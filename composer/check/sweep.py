@@ -59,6 +59,7 @@ from composer.check.workers import CHUNK, PARALLEL_FROM, Renderer, Runner, defau
 from composer.model import Event, Person, Request, context_for
 from composer.rendering.diagnostics import Diagnostic
 from composer.rendering.render import MASK
+from composer.wording import counted
 
 __all__ = [
     "CheckReport",
@@ -123,7 +124,7 @@ class DiagnosticGroup:
 
     def __str__(self) -> str:
         count = len(self.results)
-        who = "1 rendering" if count == 1 else f"{count} renderings"
+        who = counted(count, "rendering")
         return f"{who}: {self.where}:{self.line}:{self.column}: {self.severity}: {self.message}"
 
 

@@ -60,6 +60,7 @@ from composer.cioapi.models import (
     Workspace,
 )
 from composer.delivery.retry import RetryPolicy, is_retryable
+from composer.wording import counted
 
 __all__ = [
     "DEFAULT_TIMEOUT",
@@ -358,8 +359,8 @@ class CioClient:
                     raise _final_error(response, doing, thing)
             if not is_retryable(status, kind) or not self.policy.retries_left(attempt):
                 raise CioUnavailableError(
-                    f"Customer.io's App API did not answer while {doing}: {attempt} "
-                    f"attempt{'s' if attempt != 1 else ''}, the last {last}."
+                    f"Customer.io's App API did not answer while {doing}: "
+                    f"{counted(attempt, 'attempt')}, the last {last}."
                 )
             self._wait(self.policy.delay(attempt, retry_after, time.time()), doing)
 

@@ -73,6 +73,7 @@ from composer.rendering.render import MASK
 from composer.secrets import SecretStore
 from composer.store.database import Database
 from composer.store.seed import open_workspace
+from composer.wording import counted
 
 __all__ = ["register"]
 
@@ -361,7 +362,7 @@ def run_people_pull(args: argparse.Namespace) -> int:
         return 0
     stored = len(done.new) + len(done.refreshed)
     print(
-        f"Pulled {stored} {'person' if stored == 1 else 'people'} by {done.source} "
+        f"Pulled {counted(stored, 'person', 'people')} by {done.source} "
         f"({len(done.new)} new, {len(done.refreshed)} refreshed)."
     )
     if done.kept:
@@ -374,7 +375,7 @@ def run_people_pull(args: argparse.Namespace) -> int:
 def run_remove_pulled(args: argparse.Namespace) -> int:
     with open_workspace(data_dir_of(args)) as db:
         removed = remove_pulled_people(db)
-    print(f"Removed {removed} {'person' if removed == 1 else 'people'} pulled from Customer.io.")
+    print(f"Removed {counted(removed, 'person', 'people')} pulled from Customer.io.")
     return 0
 
 

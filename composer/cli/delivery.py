@@ -81,6 +81,7 @@ from composer.model import Request, context_for, load_context
 from composer.rendering.render import render
 from composer.secrets import SecretStore
 from composer.store.seed import open_workspace
+from composer.wording import counted
 
 __all__ = ["attempt_line", "register"]
 
@@ -226,8 +227,7 @@ def _response(
 
 def _print_result(outcome: dict[str, Any]) -> None:
     attempts = outcome["attempts"]
-    word = "attempt" if len(attempts) == 1 else "attempts"
-    print(f"{outcome['outcome']} after {len(attempts)} {word}")
+    print(f"{outcome['outcome']} after {counted(len(attempts), 'attempt')}")
     for name, value in (outcome.get("attribute_updates") or {}).items():
         print(f"set {name} = {value!r}")
     response = outcome.get("response")

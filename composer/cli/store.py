@@ -49,6 +49,7 @@ from composer.secrets import SecretStore, check_name
 from composer.store.people_export import export_people
 from composer.store.people_io import import_people
 from composer.store.seed import open_workspace
+from composer.wording import counted
 
 __all__ = ["format_table", "group", "register"]
 
@@ -142,10 +143,6 @@ def _clip(text: str) -> str:
     return text if len(text) <= _WIDEST_CELL else text[: _WIDEST_CELL - 1] + "…"
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {'people' if word == 'person' else word + 's'}"
-
-
 # -- people ------------------------------------------------------------------------
 
 
@@ -153,8 +150,8 @@ def people_import(args: argparse.Namespace) -> int:
     with open_workspace(data_dir_of(args)) as db:
         result = import_people(db, args.file)
     print(
-        f"Imported {_plural(result.created + result.updated, 'person')} from {args.file} "
-        f"({result.created} new, {result.updated} updated, {_plural(result.events, 'event')})."
+        f"Imported {counted(result.created + result.updated, 'person', 'people')} from {args.file} "
+        f"({result.created} new, {result.updated} updated, {counted(result.events, 'event')})."
     )
     return 0
 
@@ -176,7 +173,7 @@ def people_export(args: argparse.Namespace) -> int:
     with open_workspace(data_dir_of(args)) as db:
         count = db.people.count()
         export_people(db, target, events=not args.no_events)
-    print(f"Exported {_plural(count, 'person')} to {target}.")
+    print(f"Exported {counted(count, 'person', 'people')} to {target}.")
     return 0
 
 

@@ -18,6 +18,7 @@ from typing import Any
 from composer.check.upgrade import UpgradeReport, upgrade_check
 from composer.cli.extras import sweep_workspace
 from composer.cli.main import emit_json
+from composer.wording import counted
 
 __all__ = ["register"]
 
@@ -50,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
 def _print(report: UpgradeReport) -> None:
     for group in report.groups:
         count = len(group.people)
-        who = "1 rendering" if count == 1 else f"{count} renderings"
+        who = counted(count, "rendering")
         sys.stdout.write(f"{who}: {group.where}:{group.line}:{group.column}: {group.example}\n")
         named = [p if e is None else f"{p} (event {e})" for p, e in group.people[:_NAMED]]
         more = f" and {count - _NAMED} more" if count > _NAMED else ""

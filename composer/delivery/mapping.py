@@ -66,6 +66,7 @@ from composer.model import Person, ResponseMapping, json_kind
 from composer.rendering.diagnostics import Diagnostic
 from composer.rendering.render import render_field
 from composer.store.database import Database
+from composer.wording import counted
 
 __all__ = [
     "EMPTY_VALUE",
@@ -269,7 +270,7 @@ def missing_in_response(path: str, response: Any) -> str:
         elif isinstance(value, list) and index is not None:
             number = int(index)
             if not -len(value) <= number < len(value):
-                items = f"{len(value)} item{'s' if len(value) != 1 else ''}"
+                items = counted(len(value), "item")
                 return f"{place} has {items}, so there is no item [{number}]"
             value = value[number]
         elif shown == "response" and isinstance(value, str):

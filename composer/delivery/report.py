@@ -39,6 +39,7 @@ from pathlib import Path
 
 from composer.delivery.runner import PersonResult, RunResult
 from composer.errors import InvalidFileError
+from composer.wording import counted
 
 __all__ = ["FORMATS", "ReportSpec", "junit_xml", "parse_spec", "write_reports"]
 
@@ -81,7 +82,7 @@ def _message(result: PersonResult) -> str:
         parts.append(f"HTTP {result.status}")
     if result.attempts:
         n = len(result.attempts)
-        parts.append(f"after {n} attempt{'s' if n != 1 else ''}")
+        parts.append(f"after {counted(n, 'attempt')}")
     if result.error:
         parts.append(result.error)
     if result.request:

@@ -39,6 +39,7 @@ from composer.cioapi import (
     pull_people,
 )
 from composer.store.database import Database
+from composer.wording import counted
 from ui.cio.dialog_base import CioDialog, escape
 from ui.ops import Changed, Op, OpChanges
 from ui.widgets.palette import accent
@@ -161,8 +162,8 @@ class PeopleDialog(CioDialog):
 
     def _counted(self, count: int) -> None:
         self.pulled_count = count
-        noun = "person" if count == 1 else "people"
-        self.count_label.setText(f"This workspace holds {count} {noun} pulled from Customer.io.")
+        held = counted(count, "person", "people")
+        self.count_label.setText(f"This workspace holds {held} pulled from Customer.io.")
         self.remove_button.setEnabled(count > 0 and not self.jobs.busy)
 
     def pull(self) -> None:
@@ -205,7 +206,7 @@ class PeopleDialog(CioDialog):
         self.last_pull = done
         stored = len(done.new) + len(done.refreshed)
         text = (
-            f"Pulled {stored} {'person' if stored == 1 else 'people'} by {done.source} "
+            f"Pulled {counted(stored, 'person', 'people')} by {done.source} "
             f"({len(done.new)} new, {len(done.refreshed)} refreshed)."
         )
         if done.kept:

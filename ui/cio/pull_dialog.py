@@ -46,6 +46,7 @@ from composer.cioapi import (
 from composer.cioapi.secret_refs import mask_values, restore_references
 from composer.rendering.render import MASK
 from composer.store.database import Database
+from composer.wording import counted, plural
 from ui.cio.dialog_base import CioDialog
 from ui.widgets.palette import mono
 
@@ -228,7 +229,7 @@ class PullDialog(CioDialog):
             self.campaign_list.resizeColumnToContents(column)
         count = len(campaigns)
         self.say(
-            f"{count} campaign{'s' if count != 1 else ''}. Choose one to see its webhook actions."
+            f"{counted(count, 'campaign')}. Choose one to see its webhook actions."
             if count
             else "This workspace has no campaigns."
         )
@@ -287,9 +288,9 @@ class PullDialog(CioDialog):
             self.action_list.resizeColumnToContents(column)
         webhooks = sum(1 for row in rows if row.action.is_webhook)
         differ = sum(1 for row in rows if row.diff)
-        text = f"{webhooks} webhook action{'s' if webhooks != 1 else ''}"
+        text = counted(webhooks, "webhook action")
         if differ:
-            text += f"; {differ} differ{'s' if differ == 1 else ''} from the local copy"
+            text += f"; {differ} {plural(differ, 'differs', 'differ')} from the local copy"
         self.say(text + "." if webhooks else "This campaign has no webhook actions.")
         if self.summary:
             self.say(self.summary)

@@ -50,6 +50,7 @@ from PySide6.QtWidgets import (
 from composer.liquid import LiquidVersion, other_version
 from composer.model import Request
 from composer.rendering.diagnostics import Diagnostic
+from composer.wording import counted
 from ui.editor.code_editor import CodeEditor
 from ui.editor.diagnostics_model import DIAGNOSTIC_ROLE, DiagnosticsModel
 from ui.editor.find_bar import FindBar
@@ -249,8 +250,7 @@ class BodyTab(QWidget):
             said += (
                 f"; {other} renders the same."
                 if not count
-                else f"; {other} renders {count} part{'s' if count != 1 else ''} differently "
-                "(see the warnings)."
+                else f"; {other} renders {counted(count, 'part')} differently (see the warnings)."
             )
         if self.version_label.text() != said:
             self.version_label.setText(said)

@@ -29,6 +29,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from composer.wording import counted
+
 __all__ = ["FindBar"]
 
 
@@ -192,7 +194,7 @@ class FindBar(QWidget):
             self.status.setText("")
             return
         found = self.count()
-        said = "No match" if not found else f"{found} match{'es' if found != 1 else ''}"
+        said = "No match" if not found else counted(found, "match", "matches")
         self.status.setText(f"{said}, {note}" if note else said)
 
     def _is_match(self, cursor: QTextCursor) -> bool:

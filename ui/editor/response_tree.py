@@ -19,6 +19,8 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
 
+from composer.wording import counted
+
 __all__ = ["CELL_CHARS", "MAX_CHILDREN", "TIP_CHARS", "JsonTreeModel"]
 
 MAX_CHILDREN = 5000
@@ -69,9 +71,9 @@ def _summary(value: Any) -> str:
     if isinstance(value, tuple) and value and value[0] is _MORE:
         return f"{value[1]:,} more not shown (the Raw view has them all)"
     if isinstance(value, dict):
-        return f"{{{len(value)} key{'' if len(value) == 1 else 's'}}}"
+        return "{" + counted(len(value), "key") + "}"
     if isinstance(value, list):
-        return f"[{len(value)} item{'' if len(value) == 1 else 's'}]"
+        return "[" + counted(len(value), "item") + "]"
     return json.dumps(value, ensure_ascii=False)
 
 

@@ -43,6 +43,7 @@ from composer.liquid import DEFAULT_VERSION, LiquidVersion, other_version, versi
 from composer.model import Request
 from composer.rendering.diagnostics import Diagnostic
 from composer.secrets import missing_secret_name, secrets_used
+from composer.wording import counted
 from ui.editor.body_tab import BodyTab
 from ui.editor.headers_tab import HeadersTab
 from ui.editor.highlighter import syntax_for
@@ -229,7 +230,7 @@ class ComposerTabs(QTabWidget):
                 counts[tab_of(diagnostic.where)] += 1
         for tab, title in _TITLES.items():
             errors = counts[tab]
-            text = f"{title} ({errors} error{'s' if errors != 1 else ''})" if errors else title
+            text = f"{title} ({counted(errors, 'error')})" if errors else title
             if self.tabText(tab) != text:  # the tab bar lays out and repaints on every set
                 self.setTabText(tab, text)
         self.headers_tab.show_problems(diagnostics)

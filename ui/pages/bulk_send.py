@@ -55,6 +55,7 @@ from composer.delivery.records import Delivery, settled
 from composer.delivery.retry import RetryPolicy
 from composer.model import Request, context_for
 from composer.store.database import Database
+from composer.wording import counted
 from ui.ops import Op, OpError
 from ui.ops import deliveries as delivery_ops
 from ui.ops.engine import DeliveryEngine, SecretsSource, SendUpdate, secret_getter
@@ -97,7 +98,7 @@ def ask_to_send(
 ) -> QMessageBox:
     """Ask before a send that is not the composer's own (window-modal, not blocking); the
     box is returned (tests press its buttons)."""
-    who = "1 person" if people == 1 else f"{people:,} people"
+    who = counted(people, "person", "people", grouped=True)
     return ask(
         parent,
         "Send?",
@@ -182,7 +183,7 @@ class BulkSendDialog(QDialog):
 
     def _build(self) -> None:
         n = len(self.person_ids)
-        who = "1 person" if n == 1 else f"{n:,} people"
+        who = counted(n, "person", "people", grouped=True)
         layout = QVBoxLayout(self)
         self.heading = QLabel(
             f"Send “{self.request.name}” to {who}? Real requests leave as soon as you say "

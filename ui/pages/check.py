@@ -25,6 +25,7 @@ from PySide6.QtWidgets import QWidget
 from composer.check.sweep import CheckReport, check_request
 from composer.model import Request
 from composer.store.database import Database
+from composer.wording import counted
 from ui.pages.sweep import PERSON_ROLE, SweepDialog, SweepPage, SweepWorker, person_item
 
 __all__ = ["PERSON_ROLE", "SEVERITY_ROLE", "CheckDialog", "CheckPage", "CheckWorker"]
@@ -97,7 +98,7 @@ class CheckPage(SweepPage):
             self.model.appendRow(top)
         people = len({r.person_id for r in report.results})
         state = "Cancelled after" if report.cancelled else "Checked"
-        who = "1 person" if report.people == 1 else f"{report.people} people"
+        who = counted(report.people, "person", "people")
         found = (
             "every rendering is clean."
             if not report.results

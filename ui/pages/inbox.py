@@ -54,6 +54,7 @@ from PySide6.QtWidgets import (
 
 from composer.errors import KnownError
 from composer.inbox.server import CaughtRequest, Inbox, Reply, points_at, pretty_body, with_origin
+from composer.wording import counted
 from ui.pages.inbox_models import CaughtModel, InboxBridge, parse_header_lines, raw_view
 from ui.pages.inbox_settings import SavedReply, remember, remembered_port, saved_reply
 from ui.widgets.palette import mono
@@ -67,10 +68,6 @@ __all__ = [
     "raw_view",
     "remembered_port",
 ]
-
-
-def _plural(count: int, one: str, many: str) -> str:
-    return f"{count} {one if count == 1 else many}"
 
 
 def follow_request(window: QWidget | None, url: str) -> bool:
@@ -284,7 +281,7 @@ class InboxPage(QWidget):
         self.port.setEnabled(True)
         self.start_button.setText("&Start")
         self.start_button.setAccessibleName("Start inbox")
-        listed = _plural(self.model.rowCount(), "request", "requests")
+        listed = counted(self.model.rowCount(), "request")
         self.status.setText(f"Stopped; {listed} listed.")
         self.stopped.emit()
 
@@ -353,7 +350,7 @@ class InboxPage(QWidget):
         last = self.model.index(self.model.rowCount() - 1, 0)
         if not self.table.currentIndex().isValid() or self.model.rowCount() == 1:
             self.table.setCurrentIndex(last)
-        caught = _plural(self.model.rowCount(), "request", "requests")
+        caught = counted(self.model.rowCount(), "request")
         self.status.setText(
             f"Listening on {self.url.text()}: {caught} caught."
             if self.inbox is not None

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from composer.store.people_csv import COLUMN_TYPES, ColumnType, CsvPreview
+from composer.wording import counted
 
 __all__ = ["PREVIEW_ROWS", "CsvPreviewDialog"]
 
@@ -41,7 +42,7 @@ class CsvPreviewDialog(QDialog):
         self.setWindowTitle(f"Import {file_name}")
         self.setAccessibleName("CSV import preview")
         self._preview = preview
-        people = f"{preview.total:,} {'person' if preview.total == 1 else 'people'}"
+        people = counted(preview.total, "person", "people", grouped=True)
         shown = min(len(preview.rows), PREVIEW_ROWS)
         intro = QLabel(
             f"{file_name} holds {people}"

@@ -27,6 +27,7 @@ from composer.liquid import DEFAULT_VERSION, other_version
 from composer.model import Request
 from composer.rendering.diagnostics import Diagnostic
 from composer.store.database import Database
+from composer.wording import counted
 from ui.editor.diagnostics_model import describe_where
 from ui.pages.sweep import PERSON_ROLE, SweepDialog, SweepPage, SweepWorker, person_item
 
@@ -39,7 +40,7 @@ PLACE_ROLE = Qt.ItemDataRole.UserRole + 3
 def group_label(group: UpgradeGroup) -> str:
     """ "3 people: body, line 2, column 9: in legacy Liquid this renders …"."""
     people = len({person for person, _event in group.people})
-    who = "1 person" if people == 1 else f"{people} people"
+    who = counted(people, "person", "people")
     if len(group.people) != people:
         who += f" ({len(group.people)} renderings)"
     place = f"{describe_where(group.where)}, line {group.line}, column {group.column}"
@@ -111,17 +112,16 @@ class UpgradeCheckPage(SweepPage):
                 top.appendRow(person_item(person, event))
             self.model.appendRow(top)
         state = "Cancelled after" if report.cancelled else "Checked"
-        who = "1 person" if report.people == 1 else f"{report.people} people"
+        who = counted(report.people, "person", "people")
         switch = f"switching from {report.source} to {report.target} Liquid"
         people = len({p for g in report.groups for p, _e in g.people})
         if not report.groups:
             found = f"{switch} changes nobody's bytes."
         else:
             found = (
-                f"{switch} changes the bytes for {people} "
-                f"{'person' if people == 1 else 'people'} ({report.different} of "
-                f"{report.renderings} renderings), in {len(report.groups)} "
-                f"place{'s' if len(report.groups) != 1 else ''}."
+                f"{switch} changes the bytes for {counted(people, 'person', 'people')} "
+                f"({report.different} of {report.renderings} renderings), in "
+                f"{counted(len(report.groups), 'place')}."
             )
         self.summary.setText(
             f'{state} {who} for "{report.request_name}" in {report.elapsed_s:.2f} s: {found}'

@@ -54,6 +54,7 @@ from PySide6.QtWidgets import (
 
 from composer.rendering.diagnostics import Diagnostic
 from composer.store.database import Database
+from composer.wording import counted
 from ui.editor.context_bar import ContextBar, PeopleComboModel, variable_paths
 from ui.editor.preview import PreviewJob, PreviewResult, PreviewService
 from ui.editor.send_panel import SendPanel
@@ -399,7 +400,7 @@ class MainWindow(
 
     def _resumed(self, count: int) -> None:
         if count:
-            what = "1 unfinished delivery" if count == 1 else f"{count} unfinished deliveries"
+            what = counted(count, "unfinished delivery", "unfinished deliveries")
             self.statusBar().showMessage(f"Resumed {what} from the outbox.", 8000)
 
     def _clear_problem(self) -> None:
