@@ -87,6 +87,7 @@ def test_use_creates_a_request_and_asks_for_missing_secrets(
     assert (stored.url, stored.body) == (recipe.request.url, recipe.request.body)
     dialog = page.secrets_dialog
     assert dialog is not None and dialog.isVisible()
+    qtbot.waitUntil(lambda: dialog.loaded)  # the keychain is read off the GUI thread
     assert dialog.name_edit.text() == recipe.secrets[0]
     with qtbot.waitSignal(page.requestCreated) as again:
         assert page.use(row) is not None

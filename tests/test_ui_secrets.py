@@ -1,4 +1,7 @@
-"""The Secrets dialog: round trip through the real keychain, and the session-only banner."""
+"""The Secrets dialog: round trip through the real keychain, and the session-only banner.
+
+The dialog reads and writes the keychain through ops, so each test waits for the answer
+(``listed`` for a reading, ``secretsChanged`` for a write)."""
 
 from __future__ import annotations
 
@@ -39,6 +42,7 @@ def test_round_trip_through_the_real_keychain(
     store = SecretStore(db)
     dialog = SecretsDialog(store)
     qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.loaded)
     assert not dialog.banner.isVisibleTo(dialog)
     assert dialog.value_edit.echoMode() == QLineEdit.EchoMode.Password
     try:
@@ -56,7 +60,8 @@ def test_round_trip_through_the_real_keychain(
         assert SecretStore(db).get(name) == value
         dialog.name_edit.setText(name)
         qtbot.keyClicks(dialog.value_edit, "changed")
-        dialog.save()
+        with qtbot.waitSignal(dialog.secretsChanged):
+            assert dialog.save() is not None
         assert keyring.get_password(SERVICE, name) == "changed"
         dialog.names.setCurrentRow(0)
         assert dialog.name_edit.text() == name
@@ -74,11 +79,15 @@ def test_without_a_keychain_a_banner_says_session_only(qtbot: QtBot, db: Databas
     store = SecretStore(db)
     dialog = SecretsDialog(store)
     qtbot.addWidget(dialog)
+    with qtbot.waitSignal(dialog.listed):
+        pass
     assert dialog.banner.isVisibleTo(dialog)
     assert "for this session only" in dialog.banner.text()
     dialog.name_edit.setText("api_key")
     dialog.value_edit.setText("s3cret")
-    assert dialog.save()
+    with qtbot.waitSignal(dialog.secretsChanged):
+        assert dialog.save() is not None
+    assert dialog.value_edit.text() == ""
     assert 'Saved "api_key" for this session only.' in dialog.status.text()
     assert store.get("api_key") == "s3cret"
 
@@ -99,8 +108,9 @@ def test_refusals_are_shown_and_nothing_is_stored(
     qtbot.addWidget(dialog)
     dialog.name_edit.setText(name)
     dialog.value_edit.setText(value)
-    assert not dialog.save()
+    assert dialog.save() is None  # refused before any keychain call
     assert message in dialog.status.text()
+    assert dialog.save_button.isEnabled()
     assert store.names() == []
 
 
@@ -110,8 +120,11 @@ def test_asked_for_the_secrets_a_recipe_needs(qtbot: QtBot, db: Database) -> Non
     store.set("have_it", "x")
     dialog = SecretsDialog(store, ask_for=["have_it", "trello_key", "trello_token"])
     qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.loaded)
     assert dialog.name_edit.text() == "trello_key"
     assert "Needed: trello_key, trello_token." in dialog.status.text()
     dialog.value_edit.setText("k")
-    dialog.save()
+    with qtbot.waitSignal(dialog.secretsChanged):
+        dialog.save()
     assert dialog.name_edit.text() == "trello_token"
+    assert "Still needed: trello_token." in dialog.status.text()

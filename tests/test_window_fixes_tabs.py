@@ -93,6 +93,7 @@ def test_the_dialog_lists_the_requests_secrets_missing_first(
     assert secrets_used(request) == ["b_set", "a_missing"]
     dialog = SecretsDialog(store, secrets_used(request), needed_by="Needs")
     qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.loaded)  # the keychain is read off the GUI thread
     shown = [dialog.names.item(i).text() for i in range(dialog.names.count())]
     assert shown == [
         "a_missing  (missing, needed by Needs)",
@@ -126,9 +127,11 @@ def test_a_missing_secret_diagnostic_opens_the_dialog_on_that_name(
     dialog = window.composer.secrets_dialog
     assert isinstance(dialog, SecretsDialog) and dialog.isVisible()
     assert dialog.name_edit.text() == "zz_token"
+    qtbot.waitUntil(lambda: dialog.loaded)
     assert dialog.names.currentItem().text().startswith("zz_token  (missing")
     dialog.value_edit.setText("t-1")
-    dialog.save()
+    with qtbot.waitSignal(dialog.secretsChanged):
+        dialog.save()
     dialog.close()
     window.wait_for_preview()
     qtbot.waitUntil(lambda: window.composer.tabText(HEADERS) == "&Headers")
@@ -148,7 +151,8 @@ def test_a_recipes_missing_secret_opens_the_dialog(qtbot: QtBot, workspace: Data
     assert dialog is not None and dialog.isVisible()
     assert dialog.name_edit.text() == name
     dialog.value_edit.setText("v")
-    dialog.save()
+    with qtbot.waitSignal(dialog.secretsChanged):
+        dialog.save()
     assert f"{name} (set)" in page.needs.text()
 
 

@@ -14,9 +14,11 @@ A command with a credential (``-u user:password``, ``-u key:``, ``--oauth2-beare
 is not imported at the first press of Import: the dialog first says that the password
 will not be kept in the request and offers to store it in the keychain under a name the
 user confirms or edits (suggested from the host); the request then reads
-``{{ secrets.<name> }}``. Unticking "Store it in the keychain" imports without storing
-(the note says which secret to set later); without an open keychain the box is off and
-says why. Editing the command afterwards asks again.
+``{{ secrets.<name> }}``. The credential is written to the keychain by an op first, and
+the request is created only once it is kept (Import stays disabled meanwhile); a refused
+keychain write creates nothing and says why. Unticking "Store it in the keychain" imports
+without storing (the note says which secret to set later); without an open keychain the
+box is off and says why. Editing the command afterwards asks again.
 
 :class:`CurlExportDialog` renders the request for the chosen person with
 :func:`composer.curl.export.export_curl` and puts the command on the clipboard at once.
@@ -169,12 +171,16 @@ class CurlImportDialog(QDialog):
         self.secret_name.setFocus()
         self.secret_name.selectAll()
 
-    def import_now(self) -> Op[str] | None:
-        """Store the command as a request off the GUI thread; the write op, or None (the
-        reason is shown). ``requestCreated`` says the name once it is stored.
+    def import_now(self) -> Op[Any] | None:
+        """Store the command as a request off the GUI thread; the first op on its way, or
+        None (the reason is shown). ``requestCreated`` says the name once it is stored.
 
         A command with a credential first shows where it goes (None is returned, and
-        :attr:`asking` is True); the next call imports with the confirmed name.
+        :attr:`asking` is True); the next call imports with the confirmed name. When the
+        credential is to be kept, the returned op writes it to the keychain (never on the
+        GUI thread: a keychain may be slow or wait on an unlock prompt), and the request
+        is created only once that write has succeeded; a refused write creates nothing and
+        says why.
         """
         if not self.import_button.isEnabled():
             return None  # a write is on its way
@@ -188,25 +194,30 @@ class CurlImportDialog(QDialog):
         if credential is not None and credential.value and self._asked is None:
             self._ask(imported)
             return None
-        stored = False
+        self.import_button.setEnabled(False)
         if credential is not None and credential.value and self.store_secret.isChecked():
             store = resolve_store(self.secrets)
-            try:
-                if store is None:
-                    raise KnownError("no keychain is open")
-                store.set(credential.secret, credential.value)
-            except KnownError as exc:
-                self.message.setText(f"The {credential.what} was not stored: {exc}")
+            if store is None:
+                self._not_kept(credential.what, "no keychain is open")
                 return None
-            stored = True
-        if stored and credential is not None:
-            notes = [n for n in imported.notes if f'secret "{credential.secret}"' not in n]
+            secret, value = credential.secret, credential.value
+            notes = [n for n in imported.notes if f'secret "{secret}"' not in n]
             kept = (
-                f'The {credential.what} is in the keychain as "{credential.secret}"; the '
-                f"request reads {{{{ secrets.{credential.secret} }}}}."
+                f'The {credential.what} is in the keychain as "{secret}"; the '
+                f"request reads {{{{ secrets.{secret} }}}}."
             )
-        else:
-            notes, kept = list(imported.notes), ""
+            self.message.setText("Storing the credential in the keychain…")
+            keep = Op[None](self, lambda _db: store.set(secret, value))
+            keep.success(lambda _none: self._create(imported, kept, notes))
+            keep.failure(lambda error: self._not_kept(credential.what, error.message)).run()
+            return keep
+        return self._create(imported, "", list(imported.notes))
+
+    def _not_kept(self, what: str, why: str) -> None:
+        self.import_button.setEnabled(True)
+        self.message.setText(f"The {what} was not stored: {why}")
+
+    def _create(self, imported: CurlImport, kept: str, notes: list[str]) -> Op[str]:
         self.import_button.setEnabled(False)
         self.message.setText("Importing…")
         op = request_ops.create(self, self.db.path, imported.request)
