@@ -15,7 +15,8 @@ import httpx
 import pytest
 
 from composer.model import Request
-from composer.rendering.render import MASK, plain_wire_url, render, wire_url
+from composer.rendering.render import MASK, render
+from composer.rendering.url import plain_wire_url, wire_url
 
 TRICKY = [
     "https://example.com",

@@ -23,12 +23,13 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from composer.check.plan import Plan
+from composer.check.shared_render import render_both_bodies, render_both_many
 from composer.check.upgrade import upgrade_check
 from composer.liquid import VERSIONS, LiquidSyntaxError, engine
 from composer.liquid.escapes import SHORT, _remembered, percent_encoded
 from composer.liquid.legacy.template import LegacyEngine
 from composer.model import Event, Header, Person, Request, context_for
-from composer.rendering.render import render, render_both, render_both_bodies, render_both_many
+from composer.rendering.render import render, render_both
 from composer.store.seed import load_recipes
 
 NOW = dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.UTC)

@@ -29,17 +29,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from composer.check.plan import Plan
+from composer.check.shared_render import render_both_bodies, render_both_many
 from composer.check.sweep import sweep
 from composer.liquid import DEFAULT_VERSION, VERSIONS, LiquidVersion, other_version
 from composer.model import Event, Person, Request
 from composer.rendering.diagnostics import Diagnostic
-from composer.rendering.render import (
-    MASK,
-    VersionComparison,
-    render_both,
-    render_both_bodies,
-    render_both_many,
-)
+from composer.rendering.render import MASK, VersionComparison, render_both
 
 __all__ = ["UpgradeGroup", "UpgradeReport", "upgrade_check"]
 
@@ -49,9 +44,9 @@ class _Compare:
 
     When the URL and headers do not use the person (``fixed_head``), they are rendered
     in both versions once, with the first context, and only the body per context
-    (:func:`composer.rendering.render.render_both_bodies`); when the URL or a header
+    (:func:`composer.check.shared_render.render_both_bodies`); when the URL or a header
     already differs, that is the first difference for everybody and no body is rendered.
-    Otherwise whole requests are rendered (:func:`composer.rendering.render.render_both_many`).
+    Otherwise whole requests are rendered (:func:`composer.check.shared_render.render_both_many`).
     :meth:`many` takes a chunk of contexts at a time (:class:`composer.check.workers.Runner`
     hands them so), so that each engine renders a run of them before the other does.
     """
