@@ -13,18 +13,18 @@ from). Decisions:
   and moves its delivery on (``succeeded`` with its updates applied to the person,
   ``waiting_retry`` with its next time, or ``failed``) in one transaction. A run records
   the answers that ended together in one transaction (:meth:`Recorder.record_all`, up to
-  :data:`BATCH`; a thousand commits a second would cost more than the sends): all are
-  written or none, and the ones not written stay in memory, then in the journal, so a
-  workspace that refuses one never loses another. Recording is idempotent:
-  an attempt already recorded is left alone, so a journal read twice records nothing
-  twice.
+  :data:`composer.delivery.unrecorded.BATCH`; a thousand commits a second would cost more
+  than the sends): all are written or none, and the ones not written stay in memory, then
+  in the journal, so a workspace that refuses one never loses another. Recording is
+  idempotent: an attempt already recorded is left alone, so a journal read twice records
+  nothing twice.
 * **Honest late answers.** If an attempt was meanwhile closed as interrupted (only a
   run without a lock file can be mistaken for a crashed one), the real answer replaces
   the guess on the attempt, and the delivery, which has moved on, is left as it is.
-* **A busy workspace.** :class:`Unrecorded` keeps the answers a busy workspace will
-  not take yet and tries again with backoff; past its patience it writes them to the
-  journal beside the workspace (:mod:`composer.delivery.journal`), and
-  :meth:`Recorder.replay` records them before anything is taken for interrupted.
+* **A busy workspace.** The answers it will not take yet wait in memory, then in the
+  journal beside the workspace (:mod:`composer.delivery.unrecorded` says how);
+  :meth:`Recorder.replay` records journaled answers before anything is taken for
+  interrupted.
 * **The engine's log** (``logging.getLogger("composer.delivery")``, :func:`log_answer`,
   and the outbox for starts and recovery) says each attempt's outcome (status or error
   sentence, elapsed), the retries scheduled and when, final failures, and the names of
@@ -38,7 +38,6 @@ import dataclasses
 import datetime as dt
 import json
 import logging
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,9 +47,10 @@ from composer.delivery import journal
 from composer.delivery.attempt import AttemptResult
 from composer.delivery.mapping import MappingOutcome, apply_updates, evaluate
 from composer.delivery.masking import Masker, masker_for
-from composer.delivery.records import Deliveries, Delivery, DeliveryEvent, Progress
+from composer.delivery.records import Deliveries, Delivery, DeliveryEvent
 from composer.delivery.retry import is_retryable, is_success
-from composer.errors import NotFoundError, StoreError
+from composer.delivery.unrecorded import Unrecorded, UnrecordedAnswers
+from composer.errors import NotFoundError
 from composer.liquid import DEFAULT_VERSION
 from composer.store.database import Database
 
@@ -58,7 +58,7 @@ log = logging.getLogger("composer.delivery")
 """The engine's log: each attempt, its outcome, retries, failures, mappings, recovery (never a
 secret, a header value or a body)."""
 
-__all__ = [
+__all__ = [  # Unrecorded and UnrecordedAnswers live in composer.delivery.unrecorded
     "Answer",
     "Recorder",
     "Unrecorded",
@@ -375,149 +375,3 @@ def log_answer(delivery: Delivery, answer: Answer, events: Sequence[DeliveryEven
 
 def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
-
-
-BATCH = 64
-"""The most answers :class:`Unrecorded` writes in one transaction."""
-
-
-class UnrecordedAnswers(StoreError):
-    """The workspace stayed busy, or refused to be written: some answers are in the
-    journal, not yet in the workspace (``sqlite_error`` names the refusal, if any)."""
-
-    def __init__(
-        self, message: str, delivery_ids: Sequence[int], sqlite_error: str | None = None
-    ) -> None:
-        super().__init__(message, sqlite_error)
-        self.delivery_ids = tuple(delivery_ids)
-        """The deliveries whose answers were not recorded in the workspace."""
-
-
-class Unrecorded:
-    """Answers waiting in memory for the workspace to take them, and the journal when it
-    will not."""
-
-    def __init__(
-        self, recorder: Recorder, patience: float, lock: journal.RunLock, report: Progress
-    ) -> None:
-        self._recorder = recorder
-        self.patience = patience
-        """Seconds answers wait for a busy workspace before they are journaled."""
-        self._lock = lock
-        self._report = report
-        self._answers: list[Answer] = []
-        self._deliveries: dict[int, Delivery] = {}  # as claimed: spares a read per answer
-        self._busy_since: float | None = None
-        self._tries = 0
-        self._given_up = False
-        self.refusal: StoreError | None = None
-        """Why the workspace would not take an answer, when it was not merely busy (a
-        read-only, full or damaged file): answers are journaled at once, never retried."""
-        self.journaled: list[int] = []
-        """Deliveries whose answers went to the journal."""
-        self.lost: list[int] = []
-        """Deliveries whose answers could be kept nowhere (they will be sent again)."""
-
-    def __bool__(self) -> bool:
-        return bool(self._answers)
-
-    @property
-    def given_up(self) -> bool:
-        """Whether the workspace stayed busy past the patience (nothing more is sent)."""
-        return self._given_up
-
-    def add(self, answer: Answer, delivery: Delivery | None = None) -> None:
-        """Keep an answer until it is recorded (:meth:`try_to_record`); ``delivery``, the
-        delivery as it was claimed, spares reading it back to record the answer."""
-        self._answers.append(answer)
-        if delivery is not None:
-            self._deliveries[answer.delivery_id] = delivery
-
-    def try_to_record(self) -> None:
-        """Record every waiting answer the workspace takes, together in one transaction (at
-        most :data:`BATCH` at a time); once the run has given up on the workspace, journal
-        them instead."""
-        if self._given_up and self._answers:
-            self._write_journal()
-        while self._answers:
-            batch = self._answers[:BATCH]
-            tried_at = time.monotonic()
-            try:
-                recorded = self._recorder.record_all(
-                    [(a, self._deliveries.get(a.delivery_id)) for a in batch]
-                )
-            except StoreError as exc:
-                if not exc.busy:  # waiting would not help: keep the answers, end the run
-                    self.refusal = exc
-                    self._given_up = True
-                    self._write_journal()
-                    return
-                self._busy(tried_at)
-                return
-            del self._answers[: len(batch)]
-            for answer in batch:
-                self._deliveries.pop(answer.delivery_id, None)
-            self._busy_since, self._tries = None, 0
-            for events in recorded:
-                for event in events:
-                    self._report(event)
-
-    def pause(self) -> float:
-        """How long to wait before the next try: from 0.05 s, doubling to 1 s."""
-        return min(1.0, 0.05 * 2.0 ** min(self._tries, 5))
-
-    def _busy(self, tried_at: float) -> None:
-        self._tries += 1
-        if self._busy_since is None:
-            self._busy_since = tried_at
-        waited = time.monotonic() - self._busy_since
-        if waited >= self.patience:
-            self._given_up = True
-            self._write_journal()
-
-    def _write_journal(self) -> None:
-        answers, self._answers = self._answers, []
-        self._deliveries.clear()
-        ids = [a.delivery_id for a in answers]
-        try:
-            journal.write_journal(self._lock.next_journal(), [a.to_entry() for a in answers])
-        except OSError:
-            self.lost += ids
-        else:
-            self.journaled += ids
-
-    def raise_if_journaled(self) -> None:
-        """End the run with :class:`UnrecordedAnswers` if any answer was not recorded."""
-        if not self.journaled and not self.lost:
-            return
-        path = self._recorder.db.path
-        ids = sorted(set(self.journaled + self.lost))
-        if self.refusal is not None:
-            cause = str(self.refusal).rstrip(".")
-            message = (
-                f"{cause}, so the answers to deliveries {_listing(ids)} were not recorded in it."
-            )
-        else:
-            message = (
-                f"The workspace {path} stayed busy (another program held it) for more than "
-                f"{self.patience:g} s, so the answers to deliveries "
-                f"{_listing(ids)} were not recorded in it."
-            )
-        if self.journaled:
-            message += (
-                f" Those to {_listing(sorted(set(self.journaled)))} are kept in "
-                f"{journal.folder_for(path)} and are recorded by the next outbox run (or start of "
-                "the window), which does not send them again."
-            )
-        if self.lost:
-            message += (
-                f" Those to {_listing(sorted(set(self.lost)))} could not be kept anywhere "
-                "(the folder cannot be written), so those deliveries will be sent again."
-            )
-        refused = None if self.refusal is None else self.refusal.sqlite_error
-        raise UnrecordedAnswers(message, ids, refused)
-
-
-def _listing(ids: Sequence[int]) -> str:
-    shown = ", ".join(str(i) for i in ids[:20])
-    return shown + (f" and {len(ids) - 20} more" if len(ids) > 20 else "")
