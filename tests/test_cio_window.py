@@ -88,6 +88,7 @@ def _connect(qtbot: QtBot, actions: CioActions, server: CioServer, key: str = KE
 
 def _pull(qtbot: QtBot, actions: CioActions, campaign: int = 7) -> Any:
     _menu_action(actions.window, "&Pull from a campaign…").trigger()
+    qtbot.waitUntil(lambda: "pull" in actions.dialogs)  # once the keychain is open
     dialog = actions.dialogs["pull"]
     _idle(qtbot, dialog)
     assert dialog.choose_campaign(campaign)
@@ -100,6 +101,7 @@ def _pull(qtbot: QtBot, actions: CioActions, campaign: int = 7) -> Any:
 
 def _push_dialog(qtbot: QtBot, actions: CioActions) -> Any:
     _menu_action(actions.window, "Pu&sh to Customer.io…").trigger()
+    qtbot.waitUntil(lambda: "push" in actions.dialogs)  # once the keychain is open
     dialog = actions.dialogs["push"]
     _idle(qtbot, dialog)
     return dialog
@@ -380,6 +382,7 @@ def test_sample_people_are_pulled_with_a_notice_and_removed_in_one_action(
 @pytest.mark.usefixtures("no_real_keychain")
 def test_faults_are_named_plainly(qtbot: QtBot, actions: CioActions, cio: CioServer) -> None:
     _menu_action(actions.window, "&Pull from a campaign…").trigger()
+    qtbot.waitUntil(lambda: "pull" in actions.dialogs)
     pull = actions.dialogs["pull"]
     _idle(qtbot, pull)
     assert pull.message == (

@@ -263,20 +263,47 @@ def install_pages(window: MainWindow, db: Database) -> None:
         window.add_screenshot(picture, _picture_of(window, name))
 
     def secrets_dialog(picture: bool = False) -> Any:
-        store = window.wait_for_secret_store(10.0 if picture else 0.0)
-        if store is None:
-            window.show_problem("The keychain is still being opened; try again in a moment.")
-            return window
+        """Edit ▸ Secrets…: the dialog (window-modal) once the keychain is open. Not open
+        yet: "Opening the keychain…", the dialog when it is, and None returned now. The
+        picture (``--screenshots``) waits for the keychain and the dialog's first list."""
         from ui.dialogs.secrets import SecretsDialog
 
-        dialog = SecretsDialog(store, parent=window)
-        dialog.secretsChanged.connect(window.refresh_secrets)
-        if picture:
+        def show(store: Any) -> Any:
+            dialog = SecretsDialog(store, parent=window)
+            dialog.secretsChanged.connect(window.refresh_secrets)
+            if not picture:
+                dialog.finished.connect(dialog.deleteLater)
+                dialog.open()
+                return dialog
             dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             dialog.show()
+            if not dialog.loaded:
+                from PySide6.QtCore import QEventLoop, QTimer
+
+                loop = QEventLoop()
+                limit = QTimer(loop)
+                limit.setSingleShot(True)
+                limit.timeout.connect(loop.quit)
+                dialog.listed.connect(loop.quit)
+                limit.start(10_000)
+                loop.exec()
             return dialog
-        dialog.exec()
-        return dialog
+
+        if picture:
+            store = window.wait_for_secret_store(10.0)
+            if store is None:
+                window.show_problem("The keychain is still being opened; try again in a moment.")
+                return window
+            return show(store)
+        from ui.dialogs.keychain_wait import KeychainWait
+
+        keychain = window.findChild(KeychainWait, "secretsKeychainWait")
+        if keychain is None:
+            keychain = KeychainWait(window)
+            keychain.setObjectName("secretsKeychainWait")
+        shown: list[Any] = []
+        keychain.when_open(lambda: shown.append(show(window.secret_store)))
+        return shown[0] if shown else None
 
     def inbox() -> QWidget:
         from ui.pages.inbox import InboxPage

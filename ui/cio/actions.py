@@ -15,6 +15,10 @@ Decisions:
   a signal, a log or the screen (a password field; nothing shows it back).
 * **Off the GUI thread.** Every App API call, keychain read and check runs in a
   :class:`~ui.cio.tasks.CioJobs` op; the dialogs show progress and a Cancel button.
+* **The window's keychain.** Pull and Push read the app's secrets, so they need the
+  window's keychain open. They never wait for it on the GUI thread: until it is open the
+  status bar says "Opening the keychain…" and the dialog opens once it is, or the action
+  gives up after ten seconds with a message (:class:`ui.dialogs.keychain_wait.KeychainWait`).
 * **Retries.** The deliveries' rules (429, 5xx, timeouts and connection errors retried,
   ``Retry-After`` honoured), but three retries at most and a ``Retry-After`` capped at a
   minute (:data:`WINDOW_POLICY`): a person is waiting, and can cancel or try again.
@@ -37,6 +41,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from composer.delivery.retry import RetryPolicy
 from composer.store.database import Database
+from ui.dialogs.keychain_wait import KeychainWait
 from ui.ops import Changed, Op, OpChanges
 from ui.widgets.question import ask
 
@@ -89,6 +94,8 @@ class CioActions(QObject):
         """The open "Remove pulled people?" question, if any."""
         self.actions: dict[str, QAction] = {}
         """The menu's actions, by kind."""
+        self.keychain = KeychainWait(window, self)
+        """Pull and Push wait here for the window's keychain (never in a nested loop)."""
 
     # -- what the dialogs share ------------------------------------------------------
 
@@ -123,12 +130,12 @@ class CioActions(QObject):
         store = self.window.secret_store
         return {} if store is None else dict(store.all_values())
 
-    def secret_store_ready(self) -> bool:
-        """Wait briefly for the window's keychain; False (and a message) when not open yet."""
-        if self.window.wait_for_secret_store(5.0) is None:
-            self.window.show_problem("The keychain is still being opened; try again in a moment.")
-            return False
-        return True
+    def when_keychain_open(self, then: Callable[[], Any]) -> Any:
+        """``then()`` now when the window's keychain is open (its result), else None and
+        ``then()`` once it opens (see :mod:`ui.dialogs.keychain_wait`)."""
+        result: list[Any] = []
+        self.keychain.when_open(lambda: result.append(then()))
+        return result[0] if result else None
 
     # -- the menu's actions ----------------------------------------------------------
 
@@ -149,9 +156,11 @@ class CioActions(QObject):
         return dialog
 
     def open_pull(self) -> Any:
-        """Show Pull from a campaign… (its campaigns are listed at once)."""
-        if not self.secret_store_ready():
-            return None
+        """Show Pull from a campaign… (its campaigns are listed at once); the dialog, or
+        None when it opens once the keychain does."""
+        return self.when_keychain_open(self._open_pull)
+
+    def _open_pull(self) -> Any:
         self.window.save_now()
         from ui.cio.pull_dialog import PullDialog
 
@@ -170,12 +179,17 @@ class CioActions(QObject):
         return dialog
 
     def open_push(self) -> Any:
-        """Show Push to Customer.io… for the open request (its plan is made at once)."""
-        name = self.window.current_name
-        if name is None:
+        """Show Push to Customer.io… for the open request (its plan is made at once); the
+        dialog, or None when it opens once the keychain does (or no request is open)."""
+        if self.window.current_name is None:
             self.window.show_problem("Open a request pulled from Customer.io first.")
             return None
-        if not self.secret_store_ready():
+        return self.when_keychain_open(self._open_push)
+
+    def _open_push(self) -> Any:
+        name = self.window.current_name
+        if name is None:  # closed while the keychain was opening
+            self.window.show_problem("Open a request pulled from Customer.io first.")
             return None
         from ui.cio.push_dialog import PushDialog  # its plan begins once the edits are stored
 

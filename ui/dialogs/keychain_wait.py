@@ -1,0 +1,112 @@
+"""Open a dialog that needs the keychain once the window's keychain is open.
+
+The window opens its keychain off the GUI thread after its first preview
+(:class:`ui.ops.delivery_client.DeliveryClient`); until then ``window.secret_store`` is
+None. A menu action that needs it (Secrets…, Customer.io ▸ Pull and Push) does not wait
+for it: :meth:`KeychainWait.when_open` runs the action at once when the keychain is open,
+and otherwise says "Opening the keychain…" in the status bar, asks the window to open it,
+and runs the action when the window's ``secretsChanged`` signal says it is (a single-shot
+connection, armed again only if the signal came for another reason). After
+:data:`GIVE_UP_MS` it gives up with :data:`STILL_OPENING` (through
+``window.show_problem``). One action waits at a time: asking for another while waiting
+replaces it (the last one asked for is the one opened), so a second click never opens
+two dialogs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, Qt, QTimer
+
+if TYPE_CHECKING:
+    from ui.window.main_window import MainWindow
+
+__all__ = ["GIVE_UP_MS", "OPENING", "STILL_OPENING", "KeychainWait"]
+
+GIVE_UP_MS = 10_000
+"""How long an action waits for the keychain before it gives up."""
+OPENING = "Opening the keychain…"
+"""The status bar's message while an action waits."""
+STILL_OPENING = "The keychain is still being opened; try again in a moment."
+"""The message when the keychain did not open in time."""
+
+
+class KeychainWait(QObject):
+    """Runs one action once ``window``'s keychain is open (see the module docstring).
+
+    Signals: none of its own.
+    """
+
+    def __init__(self, window: MainWindow, parent: QObject | None = None) -> None:
+        super().__init__(parent if parent is not None else window)
+        self.window = window
+        self._then: Callable[[], Any] | None = None
+        self._armed = False
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(GIVE_UP_MS)
+        self._timer.timeout.connect(self._give_up)
+
+    @property
+    def give_up_ms(self) -> int:
+        """How long an action waits for the keychain (:data:`GIVE_UP_MS` unless changed)."""
+        return self._timer.interval()
+
+    @give_up_ms.setter
+    def give_up_ms(self, ms: int) -> None:
+        self._timer.setInterval(ms)
+
+    @property
+    def waiting(self) -> bool:
+        """Whether an action waits for the keychain."""
+        return self._then is not None
+
+    def when_open(self, then: Callable[[], Any]) -> bool:
+        """Run ``then`` now if the keychain is open (True), else once it opens (False)."""
+        if self.window.secret_store is not None:
+            self._stop()
+            then()
+            return True
+        self._then = then
+        self._arm()
+        if not self._timer.isActive():
+            self._timer.start()
+        self.window.statusBar().showMessage(OPENING, self.give_up_ms)
+        self.window.deliveries.start()  # opens the keychain (once; a no-op when under way)
+        return False
+
+    def _arm(self) -> None:
+        if not self._armed:
+            self._armed = True
+            self.window.secretsChanged.connect(
+                self._changed, Qt.ConnectionType.SingleShotConnection
+            )
+
+    def _changed(self) -> None:
+        self._armed = False  # the single-shot connection is gone
+        then = self._then
+        if then is None:
+            return
+        if self.window.secret_store is None:
+            self._arm()  # the signal was about something else: keep waiting
+            return
+        self._stop()
+        then()
+
+    def _give_up(self) -> None:
+        if self._then is None:
+            return
+        self._stop()
+        self.window.show_problem(STILL_OPENING)
+
+    def _stop(self) -> None:
+        self._then = None
+        self._timer.stop()
+        if self._armed:
+            self._armed = False
+            self.window.secretsChanged.disconnect(self._changed)
+        bar = self.window.statusBar()
+        if bar.currentMessage() == OPENING:
+            bar.clearMessage()
