@@ -1,6 +1,6 @@
 """The preview's URL is httpx's: the fast path that skips httpx agrees with ``httpx.URL``.
 
-:func:`composer.rendering.render.plain_wire_url` vouches for URLs that httpx sends unchanged, so
+:func:`composer.rendering.url.plain_wire_url` vouches for URLs that httpx sends unchanged, so
 rendering need not import httpx for them. A table of tricky URLs and thousands of
 generated ones (seeded, so a failure repeats) hold it to ``str(httpx.URL(url))``: the
 fast path either declines or gives exactly that. ``render`` itself is checked too.
