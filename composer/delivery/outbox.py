@@ -64,17 +64,12 @@ from typing import Any
 
 from composer.delivery import journal
 from composer.delivery.attempt import AttemptResult
-from composer.delivery.record import (
-    Answer,
-    Recorder,
-    Unrecorded,
-    UnrecordedAnswers,
-    scrub_result,
-)
+from composer.delivery.record import Answer, Recorder, scrub_result
 from composer.delivery.records import Deliveries, Delivery, DeliveryEvent, Progress
 from composer.delivery.recovery import recover
 from composer.delivery.retry import RetryPolicy
 from composer.delivery.sender import DEFAULT_TIMEOUT, Sender
+from composer.delivery.unrecorded import Unrecorded, UnrecordedAnswers
 from composer.delivery.wire import LazySecrets, Wire, scrub, wire_for
 from composer.errors import StoreError
 from composer.model import Person, Request

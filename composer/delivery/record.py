@@ -49,7 +49,6 @@ from composer.delivery.mapping import MappingOutcome, apply_updates, evaluate
 from composer.delivery.masking import Masker, masker_for
 from composer.delivery.records import Deliveries, Delivery, DeliveryEvent
 from composer.delivery.retry import is_retryable, is_success
-from composer.delivery.unrecorded import Unrecorded, UnrecordedAnswers
 from composer.errors import NotFoundError
 from composer.liquid import DEFAULT_VERSION
 from composer.store.database import Database
@@ -58,11 +57,9 @@ log = logging.getLogger("composer.delivery")
 """The engine's log: each attempt, its outcome, retries, failures, mappings, recovery (never a
 secret, a header value or a body)."""
 
-__all__ = [  # Unrecorded and UnrecordedAnswers live in composer.delivery.unrecorded
+__all__ = [
     "Answer",
     "Recorder",
-    "Unrecorded",
-    "UnrecordedAnswers",
     "last_response_body",
     "latest_delivery_id",
     "plain_error",

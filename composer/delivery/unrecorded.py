@@ -30,7 +30,7 @@ from composer.delivery import journal
 from composer.delivery.records import Delivery, Progress
 from composer.errors import StoreError
 
-if TYPE_CHECKING:  # record.py re-exports this module's names
+if TYPE_CHECKING:  # record.py imports nothing from here: no cycle at run time
     from composer.delivery.record import Answer, Recorder
 
 __all__ = ["BATCH", "Unrecorded", "UnrecordedAnswers"]
