@@ -17,15 +17,17 @@ import pytest
 from jaraco.classes import properties
 from keyring.backend import KeyringBackend
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 from ui_helpers import UI_MARKS, make_window, no_real_keychain, ui_settings, workspace
 
 from composer.errors import SecretStoreError
+from composer.model import Header, Request
 from composer.secrets import SERVICE, SecretStore
 from composer.store.database import Database
 from ui.app import install_pages
 from ui.cio.actions import CioActions, install_cio_menu
-from ui.dialogs.curl import CurlImportDialog
+from ui.dialogs.curl import CurlExportDialog, CurlImportDialog
 from ui.dialogs.keychain_wait import OPENING, STILL_OPENING
 from ui.dialogs.secrets import SecretsDialog
 
@@ -212,6 +214,41 @@ def test_a_refused_keychain_write_creates_no_request(
     assert _on_workers(store.asked_on)
     assert workspace.requests.names() == before
     assert dialog.created is None
+
+
+def test_copy_as_curl_reads_the_values_off_the_gui_thread(
+    qtbot: QtBot, workspace: Database, backend: RecordingKeychain
+) -> None:
+    store = SecretStore(workspace, backend)
+    store.set("token", "s3cr3t-value")
+    request = Request(
+        name="x",
+        url="https://api.example.com/x",
+        headers=(Header("Authorization", "Bearer {{ secrets.token }}"),),
+    )
+    dialog = CurlExportDialog(request, {}, store)
+    qtbot.addWidget(dialog)
+    backend.calls.clear()
+    backend.reads.clear()
+    dialog.reveal.click()
+    assert dialog.note.text() == "Reading the secret values from the keychain…"
+    qtbot.waitUntil(lambda: bool(backend.threads("get")))
+    with qtbot.waitSignal(dialog.shown):
+        dialog.reveal.click()  # unticked before the keychain answered: masked again
+    with qtbot.assertNotEmitted(dialog.shown, wait=100):
+        backend.reads.set()
+        qtbot.waitUntil(lambda: not _busy())
+    assert "s3cr3t-value" not in QApplication.clipboard().text()
+    with qtbot.waitSignal(dialog.shown):
+        dialog.reveal.click()
+    assert "Bearer s3cr3t-value" in QApplication.clipboard().text()
+    assert _on_workers(backend.threads("get"))
+
+
+def _busy() -> int:
+    from ui.ops import hub
+
+    return hub().busy
 
 
 @pytest.fixture

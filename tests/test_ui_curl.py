@@ -79,7 +79,8 @@ def test_copy_as_curl_masks_secrets_until_asked(qtbot: QtBot, workspace: Databas
     assert copied.startswith("curl")
     assert "https://api.example.com/people/7" in copied
     assert "s3cr3t-value" not in copied
-    dialog.reveal.click()
+    with qtbot.waitSignal(dialog.shown):  # the values are read off the GUI thread
+        dialog.reveal.click()
     assert "s3cr3t-value" in QApplication.clipboard().text()
     dialog.reveal.click()
     assert "s3cr3t-value" not in QApplication.clipboard().text()

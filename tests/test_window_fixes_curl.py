@@ -123,7 +123,8 @@ def test_a_masked_copy_says_it_will_not_authenticate(qtbot: QtBot, workspace: Da
     qtbot.addWidget(dialog)
     assert "will not authenticate" in dialog.note.text()
     assert "token" in dialog.note.text()
-    dialog.reveal.click()
+    with qtbot.waitSignal(dialog.shown):  # the values are read off the GUI thread
+        dialog.reveal.click()
     assert dialog.note.text() == "Copied to the clipboard, with the real secret values."
     plain = CurlExportDialog(Request(name="y", url="https://api.example.com/"), {}, store)
     qtbot.addWidget(plain)

@@ -23,7 +23,10 @@ box is off and says why. Editing the command afterwards asks again.
 :class:`CurlExportDialog` renders the request for the chosen person with
 :func:`composer.curl.export.export_curl` and puts the command on the clipboard at once.
 Secrets are masked; "Show secret values" reveals them only when the person ticks it, and
-the clipboard then holds the revealed command (the dialog says so). Unticking masks both
+the clipboard then holds the revealed command (the dialog says so). The values the request
+uses (:func:`composer.secrets.secrets_used`) are read from the keychain by an op, never on
+the GUI thread; the revealed command is shown and copied when they arrive (unticked
+meanwhile: the answer is dropped). Unticking masks both
 again. A masked command cannot authenticate, so the note under it says so in words, names
 the secrets it masks, and is drawn as a warning.
 """
@@ -51,14 +54,14 @@ from PySide6.QtWidgets import (
 
 from composer.curl.export import export_curl
 from composer.curl.parse import CurlImport, import_curl
-from composer.delivery.outbox import LazySecrets
 from composer.errors import KnownError
 from composer.model import Request
 from composer.rendering.render import MASK
+from composer.secrets import secrets_used
 from composer.store.database import Database
 from ui.ops import Op, OpError
 from ui.ops import requests as request_ops
-from ui.ops.engine import SecretsSource, resolve_store, secret_getter
+from ui.ops.engine import SecretsSource, resolve_store
 from ui.widgets.palette import mono
 
 __all__ = ["CurlExportDialog", "CurlImportDialog"]
@@ -244,8 +247,11 @@ class CurlImportDialog(QDialog):
 class CurlExportDialog(QDialog):
     """The current request as a cURL command, copied to the clipboard.
 
-    Signals: none of its own (QDialog's only).
+    Signals:
+        shown(): a command was shown and copied (masked, or with the values once read).
     """
+
+    shown = Signal()
 
     def __init__(
         self,
@@ -269,6 +275,7 @@ class CurlExportDialog(QDialog):
             "Off: the command has •••••• where a secret goes. On: the real values, in the "
             "command shown and on the clipboard"
         )
+        self._asked = 0
         self.reveal.toggled.connect(lambda _on: self.refresh())
         self.note = QLabel()
         self.note.setAccessibleName("Copy result")
@@ -289,9 +296,34 @@ class CurlExportDialog(QDialog):
         self.refresh()
 
     def refresh(self) -> str | None:
-        """Render the command again (masked unless "Show secret values" is ticked); copy it."""
-        reveal = self.reveal.isChecked()
-        values = LazySecrets(secret_getter(self.secrets)) if reveal else None
+        """Render the command again (masked unless "Show secret values" is ticked) and copy
+        it; the command, or None when it cannot be written or when the secret values are
+        first read from the keychain (an op; the command is shown and copied once they
+        are)."""
+        self._asked += 1
+        if not self.reveal.isChecked():
+            return self._show(None)
+        store = resolve_store(self.secrets)
+        if store is None:
+            return self._show({})
+        names, number = secrets_used(self.request), self._asked
+        self.note.setText("Reading the secret values from the keychain…")
+        self.note.setStyleSheet("")
+        read = Op[dict[str, str]](self, lambda _db: store.values_for(names))
+        read.success(lambda values: self._revealed(values, number))
+        read.failure(lambda error: self._unread(error, number)).run()
+        return None
+
+    def _revealed(self, values: dict[str, str], number: int) -> None:
+        if number == self._asked and self.reveal.isChecked():
+            self._show(values)
+
+    def _unread(self, error: OpError, number: int) -> None:
+        if number == self._asked:
+            self.note.setText(f"The secret values could not be read: {error.message}")
+
+    def _show(self, values: dict[str, str] | None) -> str | None:
+        reveal = values is not None
         try:
             exported = export_curl(self.request, self.context, secrets=values, reveal=reveal)
         except (KnownError, ValueError) as exc:
@@ -316,6 +348,7 @@ class CurlExportDialog(QDialog):
                 else "Copied to the clipboard."
             )
             self.note.setStyleSheet("")
+        self.shown.emit()
         return exported.command
 
     def copy(self) -> None:
