@@ -97,7 +97,7 @@ def test_the_window_menu_opens_the_check_and_a_person_click_previews(
     assert dialog.page.report is not None
     assert dialog.page.report.request_name == window.current_name
     dialog.page.personChosen.emit("3003")
-    assert window.context_bar.person().id == "3003"
+    qtbot.waitUntil(lambda: window.context_bar.person().id == "3003")  # read by an op
     window.close()
     assert not dialog.isVisible()
 

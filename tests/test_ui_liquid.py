@@ -362,33 +362,32 @@ def test_filter_and_tag_names_are_offered_where_they_are_typed(qtbot: Any, windo
 # -- the workspace default ---------------------------------------------------------------
 
 
-def test_the_workspace_default_is_chosen_in_the_edit_menu(
-    qtbot: Any, window: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_the_workspace_default_is_chosen_in_the_edit_menu(qtbot: Any, window: Any) -> None:
     from ui.dialogs.workspace import WorkspaceDialog
 
     edit = window.menu("&Edit")
     assert window.workspace_action in edit.actions()
     assert window.workspace_action.toolTip()
 
-    def choose_legacy(dialog: WorkspaceDialog) -> int:
-        for control in dialog.findChildren(QWidget):
-            if isinstance(control, QAbstractButton | QComboBox):
-                assert control.accessibleName() and control.toolTip()
-        assert dialog.chosen() == window.db.settings.liquid_version()
-        dialog.version.setCurrentIndex(dialog.version.findData("legacy"))
-        return 1
-
-    monkeypatch.setattr(WorkspaceDialog, "exec", choose_legacy)
-    window.workspace_action.trigger()
+    window.workspace_action.trigger()  # the version is read by an op, then the dialog opens
+    qtbot.waitUntil(lambda: window.findChild(WorkspaceDialog, "workspaceDialog") is not None)
+    dialog = window.findChild(WorkspaceDialog, "workspaceDialog")
+    assert dialog.isVisible() and dialog.isModal()
+    for control in dialog.findChildren(QWidget):
+        if isinstance(control, QAbstractButton | QComboBox):
+            assert control.accessibleName() and control.toolTip()
+    assert dialog.chosen() == window.db.settings.liquid_version()
+    dialog.version.setCurrentIndex(dialog.version.findData("legacy"))
+    dialog.accept()  # kept by a write op
+    qtbot.waitUntil(lambda: "legacy" in window.statusBar().currentMessage())
     assert window.db.settings.liquid_version() == "legacy"
-    assert "legacy" in window.statusBar().currentMessage()
     before = window.current_name
     window.new_request()
     qtbot.waitUntil(lambda: window.current_name not in (None, before))  # stored, then read
     assert window.composer.liquid_version() == "legacy"
     assert window.db.requests.get(window.current_name).liquid_version == "legacy"
-    assert window.set_default_liquid_version("latest")
+    window.set_default_liquid_version("latest")
+    qtbot.waitUntil(lambda: "latest" in window.statusBar().currentMessage())
     before = window.current_name
     window.new_request()
     qtbot.waitUntil(lambda: window.current_name not in (None, before))

@@ -71,21 +71,35 @@ def test_describe_where(where: str, shown: str) -> None:
     assert describe_where(where) == shown
 
 
-def test_people_combo_model_reads_a_page_at_a_time(qtmodeltester: Any) -> None:
-    people = [Person(str(i), f"p{i}@example.com", {"name": f"P {i}"}) for i in range(450)]
-    calls: list[tuple[int, int]] = []
-
-    def fetch(limit: int, offset: int) -> list[Person]:
-        calls.append((limit, offset))
-        return people[offset : offset + limit]
-
-    model = PeopleComboModel(fetch, lambda: len(people))
-    assert model.rowCount() == PAGE
-    assert calls == [(PAGE, 0)]
-    assert model.row_of("420") == 420
-    assert len(calls) == 3
-    assert model.index(5, 0).data() == "5 — P 5"
-    qtmodeltester.check(model)
+def test_people_combo_model_reads_a_page_at_a_time(
+    qtbot: Any, qtmodeltester: Any, tmp_path: Any
+) -> None:
+    with Database(tmp_path / "w.sqlite3") as db:
+        with db.transaction():
+            for i in range(450):
+                db.people.create(Person(str(i), f"p{i}@example.com", {"name": f"P {i}"}))
+        model = PeopleComboModel(db.path)
+        assert model.rowCount() == 0 and not model.canFetchMore()
+        model.set_start(db.people.count(), db.people.list(PAGE, 0))  # what the start op reads
+        assert model.rowCount() == PAGE and model.canFetchMore()
+        inserted: list[int] = []
+        model.rowsInserted.connect(lambda _p, first, last: inserted.append(last - first + 1))
+        model.fetchMore(QModelIndex())
+        model.fetchMore(QModelIndex())  # one page in flight: the second asks for nothing
+        assert model.asking and model.rowCount() == PAGE  # the rows come with the answer
+        qtbot.waitUntil(lambda: not model.asking)
+        assert inserted == [PAGE] and model.rowCount() == 2 * PAGE
+        assert model.row_of("420") == -1  # not read yet: nothing is read to find it
+        assert model.pin(db.people.get("420")) == 0
+        assert model.index(0, 0).data() == "420 — P 420" and model.index(1, 0).data() == "0 — P 0"
+        model.fetchMore(QModelIndex())
+        qtbot.waitUntil(lambda: not model.asking)
+        assert not model.canFetchMore()
+        ids = [model.person(row).id for row in range(model.rowCount())]
+        assert len(ids) == 450 and ids.count("420") == 1  # the pinned person is listed once
+        model.set_start(3, db.people.list(3, 0))  # reading again forgets the pin
+        assert model.pinned is None and model.rowCount() == 3 and not model.canFetchMore()
+        qtmodeltester.check(model)
 
 
 def test_request_list_model() -> None:

@@ -126,7 +126,7 @@ def test_the_request_menu_runs_it_and_a_click_previews_or_shows_the_place(
     assert dialog.page.report.request_name == "Times"
     assert dialog.page.report.source == "legacy"
     dialog.page.personChosen.emit("3003")
-    assert window.context_bar.person().id == "3003"
+    qtbot.waitUntil(lambda: window.context_bar.person().id == "3003")  # read by an op
     window.composer.show_response()
     dialog.page.placeChosen.emit(Diagnostic("warning", "body", 2, 3, "example"))
     assert window.composer.currentWidget() is window.composer.body_tab

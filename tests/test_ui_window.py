@@ -49,6 +49,7 @@ def test_settings_persist_across_two_windows(qtbot: Any, workspace: Database) ->
     first.request_list.select(names[2])
     qtbot.waitUntil(lambda: first.current_name == names[2])
     first.context_bar.choose("2002")
+    qtbot.waitUntil(lambda: first.context_bar.person().id == "2002")  # read by an op
     first.resize(760, 560)
     first.hsplit.setSizes([250, 500])
     sizes, size = first.hsplit.sizes(), first.size()
@@ -223,13 +224,20 @@ def test_other_pages_plug_in_and_choose_the_preview_person(qtbot: Any, window: A
     action.trigger()
     assert window.pages.current() is page
     with qtbot.waitSignal(window.previewShown, timeout=5000):
-        assert window.preview_for("2002")
+        window.preview_for("2002")  # returns at once; the person is read by an op
     assert window.pages.current() is window.hsplit
     assert window.context_bar.person().id == "2002"
-    assert not window.preview_for("no such person")
+    window.preview_for("no such person")
+    qtbot.waitUntil(lambda: "no such person" in window.statusBar().currentMessage())
+    assert window.statusBar().currentMessage() == (
+        'There is no person with id "no such person" in the workspace.'
+    )
+    assert window.context_bar.person().id == "2002"  # the choice stays
     window.db.people.delete("1001")
     window.reload_people()
+    qtbot.waitUntil(lambda: not window.context_bar.busy)
     assert window.context_bar.people.total == window.db.people.count()
+    assert window.context_bar.person().id == "2002"
 
 
 def test_a_rename_right_after_an_autosave_keeps_the_edit(qtbot: Any, window: Any) -> None:
@@ -321,7 +329,7 @@ def test_the_other_pages_plug_into_the_window(qtbot: Any, window: Any) -> None:
     assert type(people).__name__ == "PeoplePage"
     with qtbot.waitSignal(window.previewShown, timeout=5000):
         people.personChosen.emit("2002")
-    assert window.context_bar.person().id == "2002"
+    qtbot.waitUntil(lambda: window.context_bar.person().id == "2002")
     assert window.pages.current() is window.hsplit
     recipes = window.show_page("Recipes")
     window.db.requests.save(Request(name="From the gallery", url="https://example.com/"))

@@ -7,10 +7,16 @@ the OS keychain and the region (and an address, for a test server) in the worksp
 settings; without a usable keychain the banner says so first and the key is held for
 this session only. "Forget key" removes it from the keychain and the session. The key
 field is emptied once the key is kept, so it does not linger in the widget.
+
+The dialog reads nothing on the GUI thread: opening it reads the workspace's region,
+address and whether a key is stored (with the keychain's state) in one background job,
+and Connect and Forget key read them again in theirs; the dialog shows what the last job
+read (:attr:`ConnectDialog.stored`).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import (
@@ -25,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from composer.cioapi import (
+    Connection,
     KeyStore,
     check_key,
     load_connection,
@@ -39,7 +46,22 @@ from ui.cio.dialog_base import CioDialog, escape
 if TYPE_CHECKING:
     from ui.cio.actions import CioActions
 
-__all__ = ["ConnectDialog"]
+__all__ = ["ConnectDialog", "Stored", "read_stored"]
+
+
+@dataclass(frozen=True, slots=True)
+class Stored:
+    """What the workspace holds of the connection, as a background job read it."""
+
+    connection: Connection
+    """The region and API address."""
+    key_kept: bool
+    """Whether a key is kept in the keychain for this workspace."""
+
+
+def read_stored(db: Database) -> Stored:
+    """The workspace's connection settings (on the job's own connection)."""
+    return Stored(load_connection(db), bool(db.settings.get(KEY_ID_SETTING)))
 
 
 class ConnectDialog(CioDialog):
@@ -53,6 +75,8 @@ class ConnectDialog(CioDialog):
         super().__init__(cio, "Connect to Customer.io", parent)
         self.keychain_problem: str | None = None
         """Why the keychain cannot keep the key (then it is kept for the session), or None."""
+        self.stored: Stored | None = None
+        """The workspace's connection as the last job read it (None until the first)."""
         self.banner = QLabel()
         self.banner.setAccessibleName("Keychain problem")
         self.banner.setWordWrap(True)
@@ -111,15 +135,24 @@ class ConnectDialog(CioDialog):
         self.forget_button.setEnabled(self._has_key())
 
     def _has_key(self) -> bool:
-        return self.cio.session_key or bool(self.cio.db.settings.get(KEY_ID_SETTING))
+        return bool(self.cio.session_key) or (self.stored is not None and self.stored.key_kept)
 
     def start(self) -> None:
-        """Show the workspace's connection and ask the keychain (off the GUI thread)."""
-        connection = load_connection(self.cio.db)
+        """Read the workspace's connection and ask the keychain (off the GUI thread)."""
+        self.state.setText("Reading the workspace's connection…")
+
+        def work(_progress: Any, _cancelled: Any, db: Database) -> tuple[Stored, str | None]:
+            return read_stored(db), KeyStore(db).problem
+
+        self.run(work, self._opened, "Opening the keychain…")
+
+    def _opened(self, answer: tuple[Stored, str | None]) -> None:
+        stored, problem = answer
+        connection = stored.connection
         self.region.setCurrentIndex(1 if connection.region == "eu" else 0)
         self.address.setText(connection.api_url or "")
-        self._show_state()
-        self.run(lambda _p, _c, db: KeyStore(db).problem, self._probed, "Opening the keychain…")
+        self._show_state(stored)
+        self._probed(problem)
 
     def _probed(self, problem: Any) -> None:
         self.keychain_problem = problem if isinstance(problem, str) else None
@@ -131,11 +164,12 @@ class ConnectDialog(CioDialog):
         self.banner.setVisible(bool(self.keychain_problem))
         self.say("")
 
-    def _show_state(self) -> None:
-        connection = load_connection(self.cio.db)
+    def _show_state(self, stored: Stored) -> None:
+        self.stored = stored
+        connection = stored.connection
         if self.cio.session_key:
             where = "the key is held for this session only"
-        elif self.cio.db.settings.get(KEY_ID_SETTING):
+        elif stored.key_kept:
             where = "the key is in the keychain"
         else:
             self.state.setText("Not connected: type an App API key with workspace access.")
@@ -172,7 +206,7 @@ class ConnectDialog(CioDialog):
         policy, timeout = self.cio.policy, self.cio.timeout
         remember = self.keychain_problem is None
 
-        def work(_progress: Any, cancelled: Any, db: Database) -> str:
+        def work(_progress: Any, cancelled: Any, db: Database) -> tuple[str, Stored]:
             found = login(
                 db,
                 key,
@@ -183,14 +217,15 @@ class ConnectDialog(CioDialog):
                 cancelled=cancelled,
                 remember=remember,
             )
-            return workspaces_label(found)
+            return workspaces_label(found), read_stored(db)
 
-        def done(label: str) -> None:
+        def done(answer: tuple[str, Stored]) -> None:
+            label, stored = answer
             self.cio.keep_for_session(None if remember else key)
             self.key.clear()
             kept = "in the keychain" if remember else "for this session only"
             self.say(f"Connected: the key opens {label}. It is kept {kept}.")
-            self._show_state()
+            self._show_state(stored)
             self.cio.connected.emit(label)
 
         self.run(work, done, "Connecting…")
@@ -199,12 +234,13 @@ class ConnectDialog(CioDialog):
         """Forget the key (keychain and session); the region stays."""
         self.cio.keep_for_session(None)
 
-        def work(_progress: Any, _cancelled: Any, db: Database) -> None:
+        def work(_progress: Any, _cancelled: Any, db: Database) -> Stored:
             logout(db)
             db.settings.delete(KEY_ID_SETTING)
+            return read_stored(db)
 
-        def done(_value: Any) -> None:
+        def done(stored: Stored) -> None:
             self.say("Forgot the App API key.")
-            self._show_state()
+            self._show_state(stored)
 
         self.run(work, done, "Forgetting the key…")

@@ -2,9 +2,10 @@
 
 Customer.io gives every account created since 28 Nov 2023 the **latest** Liquid and
 older accounts **legacy**; a workspace's default stands for that account setting. It is
-the workspace's, not the window's, so it is kept in the workspace
-(``db.settings.set_liquid_version``, which the window calls with :meth:`WorkspaceDialog.chosen`);
-requests that exist keep their own version.
+the workspace's, not the window's, so it is kept in the workspace; requests that exist
+keep their own version. The dialog only shows and chooses: the window reads the current
+version before opening it and keeps :meth:`WorkspaceDialog.chosen` once it is accepted,
+both by ops (:mod:`ui.ops.settings`).
 """
 
 from __future__ import annotations

@@ -12,18 +12,21 @@ each file reads in one sitting. It
   while ``--screenshots`` takes its pictures (one of them, ``liquid-versions.png``,
   shows both renderings side by side);
 * edits the workspace's default Liquid version for new requests (Edit ▸ Workspace
-  settings…), stored in the workspace.
+  settings…), stored in the workspace: the version is read by an op before the
+  (window-modal) dialog opens and written by a write op (:mod:`ui.ops.settings`); the
+  status bar says so once it is stored, and a refusal is shown as a problem.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 
-from composer.errors import KnownError
 from composer.liquid import LiquidVersion
+from ui.ops import OpError
+from ui.ops import settings as settings_ops
 from ui.widgets.qt_settings import read_bool
 
 if TYPE_CHECKING:
@@ -117,21 +120,35 @@ class LiquidActions:
         self.add_screenshot("liquid-versions.png", prepare)
 
     def edit_workspace(self) -> None:
-        """Ask for the workspace's default Liquid version and keep it."""
+        """Ask for the workspace's default Liquid version (read first, by an op) and keep
+        it; returns at once, the dialog opens when the read answers."""
         from ui.dialogs.workspace import WorkspaceDialog
 
-        dialog = WorkspaceDialog(self.db.settings.liquid_version(), self)  # type: ignore[arg-type]
-        if dialog.exec():
-            self.set_default_liquid_version(dialog.chosen())
+        def ask(current: LiquidVersion) -> None:
+            dialog = WorkspaceDialog(current, self)  # type: ignore[arg-type]
+            dialog.setObjectName("workspaceDialog")
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            dialog.accepted.connect(lambda: self.set_default_liquid_version(dialog.chosen()))
+            dialog.open()  # window-modal, and the event loop keeps running
 
-    def set_default_liquid_version(self, version: LiquidVersion) -> bool:
-        """Make ``version`` the workspace's default for new requests; False if refused."""
-        try:
-            self.db.settings.set_liquid_version(version)
-        except KnownError as exc:
-            self.show_problem(f"Not saved: {exc}")
-            return False
-        self.statusBar().showMessage(
-            f"New requests in this workspace now use {version} Liquid.", 8000
-        )
-        return True
+        settings_ops.liquid_version(cast(QObject, self), self.db.path).success(ask).failure(
+            lambda error: self.show_problem(
+                f"The workspace settings could not be read: {error.message}"
+            )
+        ).run()
+
+    def set_default_liquid_version(self, version: LiquidVersion) -> None:
+        """Make ``version`` the workspace's default for new requests (a write op; the
+        status bar says so once it is stored, "Not saved: …" when it is refused)."""
+
+        def stored(kept: LiquidVersion) -> None:
+            self.statusBar().showMessage(
+                f"New requests in this workspace now use {kept} Liquid.", 8000
+            )
+
+        def refused(error: OpError) -> None:
+            self.show_problem(f"Not saved: {error.message}")
+
+        settings_ops.set_liquid_version(cast(QObject, self), self.db.path, version).success(
+            stored
+        ).failure(refused).run()

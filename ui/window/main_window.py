@@ -55,7 +55,7 @@ from PySide6.QtWidgets import (
 from composer.rendering.diagnostics import Diagnostic
 from composer.store.database import Database
 from composer.wording import counted
-from ui.editor.context_bar import ContextBar, PeopleComboModel, variable_paths
+from ui.editor.context_bar import ContextBar, variable_paths
 from ui.editor.preview import PreviewJob, PreviewResult, PreviewService
 from ui.editor.send_panel import SendPanel
 from ui.editor.tabs import ComposerTabs
@@ -131,10 +131,7 @@ class MainWindow(
         self.screenshots = Screenshots()
 
         self.request_list = RequestListPanel()
-        self.context_bar = ContextBar(
-            PeopleComboModel(lambda n, o: db.people.list(n, o), db.people.count),
-            lambda pid: [e.event for e in db.people.events(pid)],
-        )
+        self.context_bar = ContextBar(db.path)
         self.composer = ComposerTabs()
         self.send_panel = SendPanel()
         self.preview = PreviewService(self)
@@ -230,12 +227,20 @@ class MainWindow(
         """Bring a page (by name or widget) forward; returns it."""
         return self.pages.show_page(page)
 
-    def preview_for(self, person_id: str) -> bool:
-        """Preview for this person (a people page's "Use for preview"); False if unknown."""
-        found = self.context_bar.choose(person_id)
-        if found:
-            self.show_page(self.hsplit)
-        return found
+    def preview_for(self, person_id: str) -> None:
+        """Preview for this person (a people page's "Use for preview", a check's person
+        row). Returns at once: once the person is read the composer comes forward; a
+        person not in the workspace is said in the status bar."""
+
+        def done(found: bool) -> None:
+            if found:
+                self.show_page(self.hsplit)
+                return
+            message = f'There is no person with id "{person_id}" in the workspace.'
+            _log.warning("%s", message)
+            self.statusBar().showMessage(message, 8000)
+
+        self.context_bar.choose(person_id, done=done)
 
     def show_place(self, diagnostic: Diagnostic) -> None:
         """Bring the composer forward with the editor at a diagnostic's place."""
@@ -299,6 +304,7 @@ class MainWindow(
         loop = QEventLoop()  # an instance's processEvents (PySide 6.12.0's static one leaks)
         while time.monotonic() < deadline and (
             self.restoring
+            or self.context_bar.busy
             or self.opening is not None
             or self.preview.pending
             or self._shown_generation < self.preview.generation
@@ -314,8 +320,12 @@ class MainWindow(
         restore_layout(self.settings, self, self._splitters())
         self._restore_liquid_view()
         person = self.settings.value("preview/person")
-        if isinstance(person, str):
-            self.context_bar.choose(person, self.settings.value("preview/event") or None)
+        event = self.settings.value("preview/event")
+        # an op: the remembered person (else the first) is chosen when it answers
+        self.context_bar.start(
+            person if isinstance(person, str) and person else None,
+            event if isinstance(event, str) and event else None,
+        )
         self._context = self.context_bar.context()
         self._update_completions()
         tab = self.settings.value("window/tab")
