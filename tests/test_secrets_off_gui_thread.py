@@ -328,3 +328,27 @@ def test_edit_secrets_opens_the_dialog_once_the_keychain_opens(
         dialog.reject()
     finally:
         slow_keychain.reads.set()
+
+
+def test_the_recipes_gallery_marks_its_secrets_from_reads_off_the_gui_thread(
+    qtbot: QtBot, workspace: Database, backend: RecordingKeychain
+) -> None:
+    """The gallery paints each recipe's "set"/"missing" marks from what an op read, never
+    asking the keychain while painting: until the read answers they say "checking"."""
+    from ui.pages.recipes import RecipesPage
+
+    store = SecretStore(workspace, backend)
+    backend.reads.clear()  # the keychain is slow to answer
+    page = RecipesPage(workspace, lambda: store)
+    qtbot.addWidget(page)
+    row = next(r for r in range(page.model.rowCount()) if page.model.recipe(r).secrets)
+    name = page.model.recipe(row).secrets[0]
+    assert f"{name} (checking)" in page.model.data(page.model.index(row))
+    backend.reads.set()
+    qtbot.waitUntil(lambda: page.marks_read)
+    assert f"{name} (missing)" in page.model.data(page.model.index(row))
+    backend.values[(SERVICE, name)] = "x"  # set elsewhere: read again when asked
+    page.read_marks()
+    qtbot.waitUntil(lambda: f"{name} (set)" in page.model.data(page.model.index(row)))
+    page.grab()  # painting asks nothing
+    assert _on_workers(backend.threads("get"))

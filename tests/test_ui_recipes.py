@@ -53,6 +53,7 @@ def test_gallery_shows_description_and_needed_secrets(qtbot: QtBot, workspace: D
     store = SecretStore(workspace)
     page = RecipesPage(workspace, lambda: store)  # the window passes the store once open
     qtbot.addWidget(page)
+    qtbot.waitUntil(lambda: page.marks_read)  # the keychain is read off the GUI thread
     model = page.model
     for row in range(model.rowCount()):
         recipe = model.recipe(row)
@@ -64,7 +65,8 @@ def test_gallery_shows_description_and_needed_secrets(qtbot: QtBot, workspace: D
     row = next(r for r in range(model.rowCount()) if model.recipe(r).secrets)
     recipe = model.recipe(row)
     store.set(recipe.secrets[0], "x")
-    assert f"{recipe.secrets[0]} (set)" in model.data(model.index(row))
+    page.read_marks()
+    qtbot.waitUntil(lambda: f"{recipe.secrets[0]} (set)" in model.data(model.index(row)))
     page.list.setCurrentIndex(model.index(row))
     assert recipe.description == page.description.text()
     assert page.request_view.toPlainText().startswith(f"{recipe.request.method} ")

@@ -145,7 +145,7 @@ def test_a_recipes_missing_secret_opens_the_dialog(qtbot: QtBot, workspace: Data
     recipe = page.model.recipe(row)
     page.list.setCurrentIndex(page.model.index(row))
     name = recipe.secrets[-1]
-    assert f'href="secret:{name}"' in page.needs.text()
+    qtbot.waitUntil(lambda: f'href="secret:{name}"' in page.needs.text())  # read off the GUI
     page.needs.linkActivated.emit(f"secret:{name}")
     dialog = page.secrets_dialog
     assert dialog is not None and dialog.isVisible()
@@ -153,7 +153,7 @@ def test_a_recipes_missing_secret_opens_the_dialog(qtbot: QtBot, workspace: Data
     dialog.value_edit.setText("v")
     with qtbot.waitSignal(dialog.secretsChanged):
         dialog.save()
-    assert f"{name} (set)" in page.needs.text()
+    qtbot.waitUntil(lambda: f"{name} (set)" in page.needs.text())  # the marks are read again
 
 
 def test_the_auth_helper_keeps_basic_when_the_request_has_basic(qtbot: QtBot, window: Any) -> None:

@@ -12,6 +12,12 @@ with ``requestCreated`` (the window opens it) and, when some of its secrets have
 yet, opens the Secrets dialog on them; a refusal is shown in the page's status line. In
 the panel, each missing secret of "Needs the secrets: x (missing)" is a link that opens
 the Secrets dialog on that name.
+
+Which secrets have a value is read from the keychain by an op (a Secret Service lookup can
+take seconds, or wait on an unlock prompt), never while painting: once when the page is
+built, each time it is shown (the keychain may have opened, or a secret been set
+elsewhere) and after the Secrets dialog changed one. Until the first read answers each
+secret is marked "checking"; without an open keychain, "missing".
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, QSize, Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -85,9 +92,9 @@ def load_recipe_catalogue(resources: Path | None = None) -> list[Recipe]:
 class RecipesListModel(QAbstractListModel):
     """The recipes gallery's entries: name, description and needed secrets on each line.
 
-    ``missing`` (set by the page) names the secrets of a recipe that have no value yet, so
-    each entry can say which ones still have to be typed in. Signals: the standard model
-    signals only.
+    ``mark`` (set by the page) says of a secret name "set", "missing" or "checking" (not
+    read yet), so each entry can say which ones still have to be typed in. Signals: the
+    standard model signals only.
     """
 
     RecipeRole = Qt.ItemDataRole.UserRole + 1
@@ -95,7 +102,7 @@ class RecipesListModel(QAbstractListModel):
     def __init__(self, recipes: Sequence[Recipe]) -> None:
         super().__init__()
         self._recipes = list(recipes)
-        self.missing: Callable[[Recipe], list[str]] = lambda recipe: []
+        self.mark: Callable[[str], str] = lambda name: "set"
 
     def recipe(self, row: int) -> Recipe:
         """The recipe on ``row``."""
@@ -105,9 +112,7 @@ class RecipesListModel(QAbstractListModel):
         """``Needs: a (set), b (missing)`` or ``Needs no secrets``."""
         if not recipe.secrets:
             return "Needs no secrets"
-        missing = set(self.missing(recipe))
-        marks = [f"{n} ({'missing' if n in missing else 'set'})" for n in recipe.secrets]
-        return "Needs: " + ", ".join(marks)
+        return "Needs: " + ", ".join(f"{n} ({self.mark(n)})" for n in recipe.secrets)
 
     def rowCount(self, parent: Index = _ROOT) -> int:
         return 0 if parent.isValid() else len(self._recipes)
@@ -149,7 +154,11 @@ class RecipesPage(QWidget):
         self.model = RecipesListModel(
             list(recipes) if recipes is not None else load_recipe_catalogue()
         )
-        self.model.missing = self.missing_secrets
+        self.model.mark = self.mark
+        self._with_value: frozenset[str] | None = None
+        """The recipes' secrets that have a value, as last read (None: not read yet)."""
+        self._reading = 0
+        """The newest read of the marks (older answers are dropped)."""
         self.secrets_dialog: SecretsDialog | None = None
         self.list = QListView()
         self.list.setAccessibleName("Recipes")
@@ -206,13 +215,54 @@ class RecipesPage(QWidget):
         layout.addWidget(split, 1)
         if self.model.rowCount():
             self.list.setCurrentIndex(self.model.index(0))
+        self.read_marks()
 
-    def missing_secrets(self, recipe: Recipe) -> list[str]:
-        """The recipe's secrets that have no value yet."""
+    @property
+    def marks_read(self) -> bool:
+        """Whether the keychain has answered which secrets have a value."""
+        return self._with_value is not None
+
+    def read_marks(self) -> Op[frozenset[str]] | None:
+        """Ask the keychain (off the GUI thread) which of the recipes' secrets have a value;
+        the marks are redrawn when it answers. None without an open keychain."""
         store = resolve_store(self.secrets)
         if store is None:
-            return list(recipe.secrets)
-        return [name for name in recipe.secrets if store.get(name) is None]
+            return None
+        names = sorted(
+            {n for row in range(self.model.rowCount()) for n in self.model.recipe(row).secrets}
+        )
+        self._reading += 1
+        reading = self._reading
+
+        def read(_db: None) -> frozenset[str]:
+            return frozenset(name for name in names if store.get(name) is not None)
+
+        def answered(with_value: frozenset[str]) -> None:
+            if reading == self._reading:
+                self._with_value = with_value
+                self._marks_changed()
+                self._show(self.list.currentIndex())
+
+        op: Op[frozenset[str]] = Op(self, read).success(answered)
+        op.run()
+        return op
+
+    def mark(self, name: str) -> str:
+        """ "set", "missing" or "checking" for the secret ``name`` (as last read)."""
+        if resolve_store(self.secrets) is None:
+            return "missing"
+        if self._with_value is None:
+            return "checking"
+        return "set" if name in self._with_value else "missing"
+
+    def missing_secrets(self, recipe: Recipe) -> list[str]:
+        """The recipe's secrets that have no value yet, as last read (all of them until the
+        keychain answered: the Secrets dialog then says which are set)."""
+        return [name for name in recipe.secrets if self.mark(name) != "set"]
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.read_marks()
 
     def _show(self, index: QModelIndex) -> None:
         if not index.isValid():
@@ -221,12 +271,11 @@ class RecipesPage(QWidget):
         request = recipe.request
         self.name_label.setText(f"<b>{request.name}</b> — {recipe.file}")
         self.description.setText(recipe.description)
-        missing = set(self.missing_secrets(recipe))
         if recipe.secrets:
             marks = [
                 f'<a href="secret:{html.escape(n)}">{html.escape(n)} (missing)</a>'
-                if n in missing
-                else f"{html.escape(n)} (set)"
+                if self.mark(n) == "missing"
+                else f"{html.escape(n)} ({self.mark(n)})"
                 for n in recipe.secrets
             ]
             self.needs.setText("Needs the secrets: " + ", ".join(marks))
@@ -256,8 +305,7 @@ class RecipesPage(QWidget):
         dialog = SecretsDialog(
             store, list(recipe.secrets), self, focus=focus, needed_by=recipe.request.name
         )
-        dialog.secretsChanged.connect(lambda: self._show(self.list.currentIndex()))
-        dialog.secretsChanged.connect(self._marks_changed)
+        dialog.secretsChanged.connect(self.read_marks)
         self.secrets_dialog = dialog
         dialog.open()
         return dialog
@@ -280,7 +328,7 @@ class RecipesPage(QWidget):
         store = resolve_store(self.secrets)
         if missing and store is not None:
             self.secrets_dialog = SecretsDialog(store, missing, self)
-            self.secrets_dialog.secretsChanged.connect(lambda: self._show(self.list.currentIndex()))
+            self.secrets_dialog.secretsChanged.connect(self.read_marks)
             self.secrets_dialog.open()
         self.requestCreated.emit(name)
 
