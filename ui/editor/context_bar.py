@@ -299,7 +299,7 @@ class ContextBar(QWidget):
             self.people.set_start(start.total, start.page)
             self.person_combo.blockSignals(False)
             self.person_combo.setPlaceholderText("No people in this workspace")
-            self.count_label.setText(counted(start.total, "person", "people"))
+            self.count_label.setText(counted(start.total, "person", "people", grouped=True))
             self.count_label.setToolTip("How many people the workspace holds")
         if choice != self._choices:
             self._show_chosen()  # a newer choice answers for itself
@@ -352,12 +352,12 @@ class ContextBar(QWidget):
 
     def _show_chosen(self) -> None:
         """Put the combo on the chosen person (pinned first when not read yet)."""
+        self.person_combo.blockSignals(True)  # rows moving under the combo are no choice
         row = -1
         if self._person is not None:
             row = self.people.row_of(self._person.id)
             if row < 0:
                 row = self.people.pin(self._person)
-        self.person_combo.blockSignals(True)
         self.person_combo.setCurrentIndex(row)
         self.person_combo.blockSignals(False)
 
