@@ -66,6 +66,7 @@ __all__ = [
     "MAX_RECORD",
     "SecretMask",
     "close_logging",
+    "forget_secrets",
     "log_dir",
     "log_path",
     "remember_secrets",
@@ -182,6 +183,12 @@ _MINE = "_webhook_composer_handler"
 def remember_secrets(values: Iterable[str]) -> None:
     """Mask these secret values in every log line from now on."""
     _MASK.remember(values)
+
+
+def forget_secrets() -> None:
+    """Stop masking the values remembered so far (the forms of credentials still are): a
+    process that is done with one workspace's secrets, such as each test of the suite."""
+    _MASK.forget()
 
 
 class _LogFile(RotatingFileHandler):

@@ -35,6 +35,16 @@ def _isolated_home(
 
 
 @pytest.fixture(autouse=True)
+def _log_masks_only_this_tests_secrets() -> Iterator[None]:
+    """A secret one test stored is not masked in the next test's log lines (the mask is
+    process-wide: a value such as "v" would mask letters in every later line)."""
+    yield
+    from composer.logs import forget_secrets
+
+    forget_secrets()
+
+
+@pytest.fixture(autouse=True)
 def _no_leaked_tracebacks() -> Iterator[None]:
     """Fail the test if an exception reached an excepthook or the unraisable hook meanwhile."""
     leaked: list[str] = []
