@@ -41,6 +41,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from composer.delivery.retry import RetryPolicy
 from composer.store.database import Database
+from composer.wording import counted
 from ui.dialogs.keychain_wait import KeychainWait
 from ui.ops import Changed, Op, OpChanges
 from ui.widgets.question import ask
@@ -212,14 +213,14 @@ class CioActions(QObject):
                 "There are no people pulled from Customer.io in this workspace.", 8000
             )
             return
-        noun = "person" if count == 1 else "people"
+        who = counted(count, "person", "people")
         self.confirm_box = ask(
             self.window,
             "Remove pulled people?",
-            f"Remove the {count} {noun} pulled from Customer.io, and their events, from this "
+            f"Remove the {who} pulled from Customer.io, and their events, from this "
             "workspace? People made here stay. This cannot be undone; pull them again to get "
             "them back.",
-            f"Remove {count} {noun}",
+            f"Remove {who}",
             self._answered,
             destructive=True,
         )
@@ -244,9 +245,8 @@ class CioActions(QObject):
 
     def _removed(self, removed: int) -> None:
         self.window.reload_people()
-        noun = "person" if removed == 1 else "people"
         self.window.statusBar().showMessage(
-            f"Removed {removed} {noun} pulled from Customer.io.", 10000
+            f"Removed {counted(removed, 'person', 'people')} pulled from Customer.io.", 10000
         )
         self.peopleRemoved.emit(removed)
         people = self.dialogs.get("people")
