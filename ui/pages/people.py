@@ -7,9 +7,9 @@ asked for through signals. Decisions:
 
 * **People are a table**: one column per attribute (:class:`ui.pages.people_model.PeopleTableModel`,
   lazy, read a page at a time through ops), chosen, ordered, sorted and filtered from the
-  header (:class:`ui.pages.people_columns.ColumnChooser`). Typing in the search field
-  narrows it 150 ms after the last keystroke; the column filters apply on top, and a line
-  under the search says which are in use, with a button that clears them.
+  header (:class:`ui.pages.people_columns.ColumnChooser`), narrowed by the search bar above
+  it (:class:`ui.pages.people_search_bar.PeopleSearchBar`: the search, 150 ms after the
+  last keystroke, and the column filters in use).
 * **The GUI thread never reads the workspace.** Every read and write of the page is an op
   (:class:`ui.ops.Op` on ``db.path``); a write says people changed, and the page reads
   them again when another page changes them (the hub's ``changed`` signal).
@@ -18,8 +18,10 @@ asked for through signals. Decisions:
   :class:`PersonDialog`, which edits the attributes as JSON. Text that is not a JSON object
   is refused with its line and column, the cursor is put there, and nothing is saved.
 * **Every change can be undone** (Ctrl+Z on the page, Ctrl+Shift+Z redoes): a cell edit,
-  and a delete, whose people and events are put back in one upsert (the Undo button too).
-  In the table, Delete deletes and Enter opens the person; Ctrl+F goes to the search field.
+  and a delete, whose people and events are put back in one upsert (the Undo button too);
+  what each edit does in the workspace, and the undo of a delete, are
+  :mod:`ui.pages.people_edits`. In the table, Delete deletes and Enter opens the person;
+  Ctrl+F goes to the search field.
 * **Import and export run off the GUI thread** with a busy progress bar; an import is all
   or nothing (:mod:`composer.store.people_io`), and when a file is refused the page shows the
   reason and the offending row of the file, marked, under the table. A CSV or JSON file
@@ -35,21 +37,11 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-import shiboken6
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import (
-    QDragEnterEvent,
-    QDropEvent,
-    QKeySequence,
-    QShortcut,
-    QUndoCommand,
-    QUndoStack,
-)
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeySequence, QShortcut, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
-    QLabel,
-    QLineEdit,
     QMessageBox,
     QPushButton,
     QSplitter,
@@ -59,37 +51,26 @@ from PySide6.QtWidgets import (
 
 from composer.model import Person, Request
 from composer.store.database import Database
-from composer.store.people import StoredEvent
-from ui.ops import Changed, Op, OpChanges, OpError, hub
+from ui.ops import Op, OpChanges, hub
 from ui.ops.engine import SecretsSource
 from ui.pages.bulk_send import BulkSendDialog
 from ui.pages.people_columns import ColumnChooser
+from ui.pages.people_edits import (
+    DeleteCommand,
+    Kept,
+    PeopleWrites,
+    UndoDeleteBar,
+    delete_people,
+    restore_people,
+    save_person,
+)
 from ui.pages.people_files import PeopleFiles
-from ui.pages.people_model import PeopleTableModel, column_title
+from ui.pages.people_model import PeopleTableModel
+from ui.pages.people_search_bar import PeopleSearchBar
 from ui.pages.people_views import EventsPanel, KeyTable
 from ui.pages.person_dialog import EventDialog, PersonDialog
 
 __all__ = ["PeoplePage"]
-
-Kept = list[tuple[Person, list[StoredEvent]]]
-
-
-class _Delete(QUndoCommand):
-    """People deleted (already, when pushed); undone by putting them and their events back."""
-
-    def __init__(self, page: PeoplePage, kept: Kept) -> None:
-        names = kept[0][0].id if len(kept) == 1 else f"{len(kept)} people"
-        super().__init__(f"delete {names}")
-        self._page, self._kept, self._done = page, kept, True
-
-    def redo(self) -> None:
-        if self._done:  # the delete that was pushed has been written already
-            self._done = False
-            return
-        self._page.write_delete([person.id for person, _ in self._kept])
-
-    def undo(self) -> None:
-        self._page.write_restore(self._kept)
 
 
 class PeoplePage(QWidget):
@@ -128,22 +109,17 @@ class PeoplePage(QWidget):
         self.undo_stack = QUndoStack(self)
         self.model = PeopleTableModel(self.path)
         self.model.undo_stack = self.undo_stack
-        self._writes = 0
+        self.writes = PeopleWrites(self, self.path, lambda: self.peopleChanged.emit(), self._say)
         self._select_after: list[str] = []
         self.bulk_dialog: BulkSendDialog | None = None
         self._build()
         self.columns = ColumnChooser(self.table, self.model)
-        self._search_timer = QTimer(self)
-        self._search_timer.setSingleShot(True)
-        self._search_timer.setInterval(150)
-        self._search_timer.timeout.connect(lambda: self.search(self.search_edit.text()))
-        self.search_edit.textChanged.connect(lambda _t: self._search_timer.start())
+        self.search_bar.searched.connect(self.search)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._selection_changed())
         self.model.loaded.connect(self._loaded)
         self.model.refused.connect(self._say)
         self.model.failed.connect(lambda message: self._say(f"People could not be read: {message}"))
         self.model.written.connect(lambda _p: self.peopleChanged.emit())
-        self.undo_stack.indexChanged.connect(self._undo_changed)
         hub().changed.connect(self._changed_elsewhere)
         self.setAcceptDrops(True)
         self._selection_changed()
@@ -159,26 +135,14 @@ class PeoplePage(QWidget):
         return button
 
     def _build(self) -> None:
-        self.search_edit = QLineEdit()
-        self.search_edit.setPlaceholderText("Search id, email or any attribute value")
-        self.search_edit.setAccessibleName("Search people")
-        self.search_edit.setClearButtonEnabled(True)
-        self.count_label = QLabel()
-        self.count_label.setAccessibleName("People shown")
-        self.filter_label = QLabel()
-        self.filter_label.setAccessibleName("Column filters in use")
-        self.clear_filters_button = self._button(
-            "Clear filters",
-            "Clear column filters",
-            lambda: self.model.clear_filters(),
-            "Show everyone the search finds, whatever the columns hold",
-        )
-        self.filter_bar = QWidget()
-        filter_layout = QHBoxLayout(self.filter_bar)
-        filter_layout.setContentsMargins(0, 0, 0, 0)
-        filter_layout.addWidget(self.filter_label, 1)
-        filter_layout.addWidget(self.clear_filters_button)
-        self.filter_bar.hide()
+        self.search_bar = PeopleSearchBar()
+        self.search_bar.clearFilters.connect(lambda: self.model.clear_filters())
+        # the bar's parts, by the names the tests know them by
+        self.search_edit = self.search_bar.search_edit
+        self.count_label = self.search_bar.count_label
+        self.filter_label = self.search_bar.filter_label
+        self.clear_filters_button = self.search_bar.clear_filters_button
+        self.filter_bar = self.search_bar.filter_bar
         self.add_button = self._button("&Add…", "Add person", self.add_person)
         self.edit_button = self._button(
             "&Edit…", "Edit person", self.edit_selected, "Edit the person's attributes as JSON"
@@ -206,9 +170,6 @@ class PeoplePage(QWidget):
         self.progress = self.files.progress
         self.status_label = self.files.status_label
         self.error_view = self.files.error_view
-        top = QHBoxLayout()
-        top.addWidget(self.search_edit, 1)
-        top.addWidget(self.count_label)
         buttons = QHBoxLayout()
         for button in (
             self.add_button,
@@ -246,20 +207,11 @@ class PeoplePage(QWidget):
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 1)
 
-        self.undo_label = QLabel()
-        self.undo_label.setAccessibleName("Deleted")
-        self.undo_button = self._button(
-            "&Undo", "Undo delete", self.undo_delete, "Put the deleted people back (Ctrl+Z)"
-        )
-        self.undo_bar = QWidget()
-        undo_layout = QHBoxLayout(self.undo_bar)
-        undo_layout.setContentsMargins(0, 0, 0, 0)
-        undo_layout.addWidget(self.undo_label, 1)
-        undo_layout.addWidget(self.undo_button)
-        self.undo_bar.hide()
+        self.undo_bar = UndoDeleteBar(self.undo_stack)
+        self.undo_label = self.undo_bar.undo_label
+        self.undo_button = self.undo_bar.undo_button
         layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(self.filter_bar)
+        layout.addWidget(self.search_bar)
         layout.addLayout(buttons)
         layout.addWidget(split, 1)
         layout.addWidget(self.undo_bar)
@@ -281,15 +233,11 @@ class PeoplePage(QWidget):
     @property
     def busy(self) -> bool:
         """Whether a read or write of the page has not answered yet."""
-        return self.model.busy or bool(self._writes) or self.files.busy
+        return self.model.busy or bool(self.writes.pending) or self.files.busy
 
     def search(self, text: str) -> None:
         """Narrow the table to people matching ``text`` (at once, without the debounce)."""
-        self._search_timer.stop()
-        if self.search_edit.text() != text:
-            self.search_edit.blockSignals(True)
-            self.search_edit.setText(text)
-            self.search_edit.blockSignals(False)
+        self.search_bar.search_now(text)
         self.model.set_search(text)
 
     def selected_ids(self) -> list[str]:
@@ -318,11 +266,7 @@ class PeoplePage(QWidget):
         if self._select_after:
             ids, self._select_after = self._select_after, []
             self.select_ids(ids)
-        filters = self.model.filters()
-        self.filter_bar.setVisible(bool(filters))
-        self.filter_label.setText(
-            "Filtered: " + "; ".join(f"{column_title(c)} {t}" for c, t in filters.items())
-        )
+        self.search_bar.show_filters(self.model.filters())
         self._selection_changed()
 
     def _changed_elsewhere(self, changes: OpChanges, source: object) -> None:
@@ -332,9 +276,7 @@ class PeoplePage(QWidget):
 
     def _selection_changed(self) -> None:
         ids = self.selected_ids()
-        shown = self.model.rowCount()
-        more = "+" if self.model.canFetchMore() else ""
-        self.count_label.setText(f"{shown}{more} shown" + (f", {len(ids)} selected" if ids else ""))
+        self.search_bar.show_count(self.model.rowCount(), self.model.canFetchMore(), len(ids))
         for button in (self.delete_button, self.send_button):
             button.setEnabled(bool(ids))
         for button in (self.edit_button, self.preview_button):
@@ -349,37 +291,9 @@ class PeoplePage(QWidget):
 
     # -- changing ------------------------------------------------------------------
 
-    def _write(
-        self,
-        work: Callable[[Database], Any],
-        done: Callable[[Any], None],
-        failed: Callable[[OpError], None] | None = None,
-    ) -> None:
-        """Run ``work`` as a write op that changes people; ``done`` gets its value."""
-        self._writes += 1
-
-        def write(db: Database) -> Changed[Any]:
-            return Changed(work(db), OpChanges(people=True))
-
-        def answered(value: Any) -> None:
-            self._writes -= 1
-            done(value)
-            self.peopleChanged.emit()
-
-        def refused(error: OpError) -> None:
-            self._writes -= 1
-            (failed or (lambda e: self._say(f"Not changed: {e.message}")))(error)
-
-        Op[Any](self, write, path=self.path, write=True).success(answered).failure(refused).run()
-
     def _save(
         self, person: Person, old_id: str | None, finish: Callable[[str | None], None]
     ) -> None:
-        def work(db: Database) -> Person:
-            if old_id is None:
-                return db.people.create(person)
-            return db.people.update(person, old_id)
-
         def done(stored: Person) -> None:
             finish(None)
             row = self.model.row_of(old_id) if old_id is not None else -1
@@ -389,7 +303,9 @@ class PeoplePage(QWidget):
                 self._select_after = [stored.id]
                 self.model.refresh(names=True)
 
-        self._write(work, done, lambda error: finish(error.message))
+        self.writes.run(
+            lambda db: save_person(db, person, old_id), done, lambda error: finish(error.message)
+        )
 
     def person_dialog(self, person: Person | None = None) -> PersonDialog:
         """The add/edit dialog, saving into the workspace (shown by the caller)."""
@@ -429,49 +345,28 @@ class PeoplePage(QWidget):
     def write_delete(self, ids: list[str], first: bool = False) -> None:
         """Delete ``ids`` in one write op (``first``: a new delete, pushed on the undo stack)."""
 
-        def work(db: Database) -> Kept:
-            kept = [(db.people.get(pid), db.people.events(pid)) for pid in ids]
-            with db.transaction():
-                for person_id in ids:
-                    db.people.delete(person_id)
-            return kept
-
         def done(kept: Kept) -> None:
             if first:
-                self.undo_stack.push(_Delete(self, kept))
-                names = ids[0] if len(ids) == 1 else f"{len(ids)} people"
-                self.undo_label.setText(f"Deleted {names}.")
-                self.undo_bar.show()
+                self.undo_stack.push(DeleteCommand(self, kept))
+                self.undo_bar.deleted(ids)
             self.model.refresh()
 
-        self._write(work, done)
+        self.writes.run(lambda db: delete_people(db, ids), done)
 
     def write_restore(self, kept: Kept) -> None:
         """Put people deleted back, with their events, in one upsert."""
         ids = [person.id for person, _ in kept]
-
-        def work(db: Database) -> None:
-            db.people.upsert_many(
-                (person, [stored.event for stored in events]) for person, events in kept
-            )
 
         def done(_value: None) -> None:
             self.undo_bar.hide()
             self._select_after = ids
             self.model.refresh(names=True)
 
-        self._write(work, done)
+        self.writes.run(lambda db: restore_people(db, kept), done)
 
     def undo_delete(self) -> None:
         """Undo the last change (the Undo button of a delete, or Ctrl+Z)."""
         self.undo_stack.undo()
-
-    def _undo_changed(self, _index: int = 0) -> None:
-        if not shiboken6.isValid(self.undo_stack) or not shiboken6.isValid(self.undo_bar):
-            return  # the page is being deleted
-        top = self.undo_stack.command(self.undo_stack.index() - 1)
-        if not isinstance(top, _Delete):
-            self.undo_bar.hide()
 
     def event_dialog(self) -> EventDialog | None:
         """The add-event dialog for the one selected person (shown by the caller)."""
