@@ -17,7 +17,11 @@ base64 under ``"body_base64"``. A body is kept up to 1 MiB; one cut there adds
 must arrive whole within 30 s of its first byte (else ``408``). It answers
 ``--reply-status`` (default 200) with the ``--reply-body`` file's bytes (Content-Type
 ``application/json`` when they parse as JSON, else ``text/plain; charset=utf-8``, unless
-``--reply-header`` sets one). Ctrl+C or SIGTERM stops it cleanly with exit 0.
+``--reply-header`` sets one). Ctrl+C or SIGTERM stops it cleanly with exit 0. A
+``--reply-header`` that is not ``Name: value`` (no colon, no name, a name that is not an
+HTTP token, a control character such as CR or LF in the value) is bad usage (exit 2), named
+as ``header line N`` (the Nth ``--reply-header``) with what is wrong, in the words the
+Inbox page uses (:mod:`composer.http_headers`).
 
 ``curl`` prints the rendered request as a cURL command that sends the same bytes as the
 sender; secrets are ``••••••`` unless ``--reveal-secrets`` takes them from the keychain.
@@ -57,6 +61,7 @@ from composer.cli.render import add_liquid_option, render_inputs
 from composer.cli.store import group
 from composer.curl.parse import CurlExport, export_curl, import_curl
 from composer.delivery.outbox import LazySecrets
+from composer.http_headers import HeaderLineError, parse_header_line
 from composer.inbox.server import CaughtRequest, Inbox, Reply
 from composer.secrets import SecretStore
 from composer.store.seed import open_workspace
@@ -129,13 +134,11 @@ def _reply_of(args: argparse.Namespace) -> Reply:
                 f"webhook-composer inbox: {args.reply_body}: cannot be read ({exc.strerror})"
             ) from None
     headers = []
-    for line in args.reply_header:
-        name, colon, value = line.partition(":")
-        if not colon or not name.strip() or any(c in line for c in "\r\n"):
-            raise CommandError(
-                f"webhook-composer inbox: --reply-header {line!r} is not NAME: VALUE"
-            )
-        headers.append((name.strip(), value.strip()))
+    for number, line in enumerate(args.reply_header, 1):
+        try:
+            headers.append(parse_header_line(line, number))
+        except HeaderLineError as exc:
+            raise CommandError(f"webhook-composer inbox: --reply-header: {exc}") from None
     if body and not any(name.lower() == "content-type" for name, _ in headers):
         try:
             json.loads(body)

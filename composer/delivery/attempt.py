@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from composer.http_headers import header_value
+
 __all__ = ["BODY_LIMIT", "ERROR_KINDS", "AttemptResult"]
 
 BODY_LIMIT = 1024 * 1024
@@ -53,9 +55,11 @@ class AttemptResult:
     compressed stream ended early), or None."""
 
     def header(self, name: str) -> str | None:
-        """The first value of a response header (name case-insensitive)."""
-        wanted = name.lower()
-        return next((v for k, v in self.headers if k.lower() == wanted), None)
+        """The value of a response header (any case; the first of a repeated one).
+
+        See :func:`composer.http_headers.header_value`.
+        """
+        return header_value(self.headers, name)
 
     def text(self) -> str:
         """The kept body as text (UTF-8; invalid bytes shown as U+FFFD)."""

@@ -16,6 +16,7 @@ from typing import Any
 
 from composer.delivery.attempt import AttemptResult
 from composer.delivery.retry import RetryPolicy
+from composer.http_headers import header_value
 from composer.model import Request
 
 __all__ = ["Attempt", "Delivery", "DeliveryEvent", "Progress", "settled"]
@@ -52,11 +53,13 @@ class Attempt:
     """Why ``response_body`` is not the plain body (kept still encoded…), or None."""
 
     def location(self) -> str | None:
-        """Where a 3xx answer redirects to (redirects are not followed), or None."""
+        """Where a 3xx answer redirects to (redirects are not followed), or None.
+
+        The first Location header of a repeated one (:func:`composer.http_headers.header_value`).
+        """
         if self.status is None or not 300 <= self.status < 400:
             return None
-        wanted = "location"
-        return next((v for k, v in self.response_headers if k.lower() == wanted), None)
+        return header_value(self.response_headers, "Location")
 
     def summary(self) -> dict[str, Any]:
         """The shape the command line prints: ``{"n", "status", "error", "elapsed_ms"}``."""

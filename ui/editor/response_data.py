@@ -25,6 +25,8 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from composer.http_headers import header_value
+
 if TYPE_CHECKING:
     from composer.delivery.records import Attempt
     from ui.ops.engine import SendUpdate
@@ -111,13 +113,12 @@ class ResponseView:
         return len(self.body) if self.size is None else self.size
 
     def header(self, name: str) -> str | None:
-        """The last value of header ``name`` (any case), or None."""
-        wanted = name.lower()
-        found = None
-        for key, value in self.headers:
-            if key.lower() == wanted:
-                found = value
-        return found
+        """The value of header ``name`` (any case; the first of a repeated one), or None.
+
+        The same rule as the core's (:func:`composer.http_headers.header_value`), so the
+        viewer names the Location the outbox recorded and the command line printed.
+        """
+        return header_value(self.headers, name)
 
     def location(self) -> str | None:
         """Where a 3xx answer points (redirects are not followed), or None."""

@@ -9,7 +9,10 @@
 * :func:`raw_view` is a caught request exactly as received: the request line and headers in
   their order and case, then the body as text when it is UTF-8 (else its size).
 * :func:`parse_header_lines` reads the reply's headers, ``Name: value`` a line, and names the
-  lines without a colon (the page shows them and leaves them out).
+  lines that are not (the page leaves them out); :func:`header_lines_note` says why, in the
+  core's words (:func:`composer.http_headers.parse_header_lines`): the same rules and
+  messages as ``webhook-composer inbox --reply-header``. The note names at most
+  :data:`NOTE_PROBLEMS` lines and counts the rest, so pasted junk cannot flood the page.
 
 :mod:`ui.pages.inbox` is the page that uses them (and re-exports them).
 """
@@ -27,10 +30,22 @@ from PySide6.QtCore import (
     Signal,
 )
 
+from composer import http_headers
 from composer.inbox.server import CaughtRequest
+from composer.wording import counted
 from ui.pages.table_models import TitledTableModel
 
-__all__ = ["CaughtModel", "InboxBridge", "parse_header_lines", "raw_view"]
+__all__ = [
+    "NOTE_PROBLEMS",
+    "CaughtModel",
+    "InboxBridge",
+    "header_lines_note",
+    "parse_header_lines",
+    "raw_view",
+]
+
+NOTE_PROBLEMS = 3
+"""How many bad header lines the note names; the rest are counted."""
 
 Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()
@@ -121,15 +136,17 @@ def raw_view(request: CaughtRequest) -> str:
 
 
 def parse_header_lines(text: str) -> tuple[list[tuple[str, str]], list[int]]:
-    """``Name: value`` lines as pairs, and the 1-based numbers of lines without a colon."""
-    pairs: list[tuple[str, str]] = []
-    bad: list[int] = []
-    for number, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
-        name, colon, value = line.partition(":")
-        if not colon or not name.strip():
-            bad.append(number)
-            continue
-        pairs.append((name.strip(), value.strip()))
-    return pairs, bad
+    """``Name: value`` lines as pairs, and the 1-based numbers of the lines that are not."""
+    pairs, problems = http_headers.parse_header_lines(text)
+    return pairs, [p.number for p in problems]
+
+
+def header_lines_note(text: str) -> str:
+    """Why header lines are left out, one line each ("" when every line is good)."""
+    _pairs, problems = http_headers.parse_header_lines(text)
+    if not problems:
+        return ""
+    lines = [f"Left out: {p}" for p in problems[:NOTE_PROBLEMS]]
+    if len(problems) > NOTE_PROBLEMS:
+        lines.append(f"and {counted(len(problems) - NOTE_PROBLEMS, 'more bad line', grouped=True)}")
+    return "\n".join(lines)
