@@ -23,8 +23,9 @@ Decisions:
   (TAB excepted), which would split the header or be refused by HTTP, nor a lone surrogate
   (bytes that were not text), which cannot be encoded.
 * **Text is split into lines at LF only.** A CR left inside a line is refused like any
-  control character, so ``A: b\\r\\nInjected: x`` is the same mistake typed on the
-  command line or pasted into the window.
+  control character, so ``A: b\\r\\nInjected: x`` is the same mistake given to the
+  command line or found in the Inbox page's text (whose editor turns a CR typed or pasted
+  into a line break, so one reaches it only from elsewhere, such as its saved settings).
 * **A problem names its line**: ``header line 2 ('X Y: z'): <what is wrong>``, the line
   shown as a Python string literal (control characters escaped, one printable line), cut
   to :data:`SHOWN` characters so a hostile line cannot flood the message.
@@ -34,10 +35,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from composer.errors import KnownError
 
-__all__ = ["SHOWN", "HeaderLineError", "header_value", "parse_header_line", "parse_header_lines"]
+__all__ = [
+    "SHOWN",
+    "HeaderLineError",
+    "HeaderLineProblem",
+    "header_value",
+    "parse_header_line",
+    "parse_header_lines",
+]
 
 SHOWN = 60
 """A bad line is shown in its message cut to this many characters."""
@@ -61,59 +70,72 @@ def header_value(headers: Iterable[tuple[str, str]], name: str) -> str | None:
     return next((v for k, v in headers if k.lower() == wanted), None)
 
 
-class HeaderLineError(KnownError):
-    """A header line that is not ``Name: value``; ``str(error)`` names the line and why."""
+@dataclass(frozen=True, slots=True)
+class HeaderLineProblem:
+    """A header line that is not ``Name: value``; ``str(problem)`` names the line and why."""
 
-    def __init__(self, number: int, line: str, reason: str) -> None:
-        self.number = number
-        """The line's number, 1 for the first."""
-        self.line = line
-        """The line as given."""
-        self.reason = reason
-        """What is wrong with it, in words."""
-        shown = line if len(line) <= SHOWN else line[:SHOWN] + "…"
-        super().__init__(f"header line {number} ({shown!r}): {reason}")
+    number: int
+    """The line's number, 1 for the first."""
+    line: str
+    """The line as given."""
+    reason: str
+    """What is wrong with it, in words."""
+
+    def __str__(self) -> str:
+        shown = self.line if len(self.line) <= SHOWN else self.line[:SHOWN] + "…"
+        return f"header line {self.number} ({shown!r}): {self.reason}"
+
+
+class HeaderLineError(KnownError):
+    """Raised for a bad header line; ``problem`` says which and why, as does ``str()``."""
+
+    def __init__(self, problem: HeaderLineProblem) -> None:
+        self.problem = problem
+        super().__init__(str(problem))
 
 
 def parse_header_line(line: str, number: int = 1) -> tuple[str, str]:
     """``(name, value)`` of one ``Name: value`` line; raises :class:`HeaderLineError`."""
-    name, colon, value = line.partition(":")
-    if not colon:
-        raise HeaderLineError(number, line, "it has no colon (write it as Name: value)")
-    name, value = name.strip(_BLANKS), value.strip(_BLANKS)
-    if not name:
-        raise HeaderLineError(number, line, "it has no name before its colon")
-    if not _TOKEN.fullmatch(name):
-        bad = _NOT_TOKEN.search(name)
-        what = _describe(bad.group()) if bad else "a character it cannot hold"
-        raise HeaderLineError(
-            number,
-            line,
-            f"the name holds {what}; a header name is letters, digits and !#$%&'*+-.^_`|~ only",
-        )
-    found = _NOT_VALUE.search(value)
-    if found is not None:
-        raise HeaderLineError(
-            number, line, f"the value holds {_describe(found.group())}, which a header cannot"
-        )
-    return name, value
+    read = _read(line)
+    if isinstance(read, str):
+        raise HeaderLineError(HeaderLineProblem(number, line, read))
+    return read
 
 
-def parse_header_lines(text: str) -> tuple[list[tuple[str, str]], list[HeaderLineError]]:
-    """The good lines of ``text`` as pairs, and a :class:`HeaderLineError` for each bad one.
+def parse_header_lines(text: str) -> tuple[list[tuple[str, str]], list[HeaderLineProblem]]:
+    """The good lines of ``text`` as pairs, and a :class:`HeaderLineProblem` for each bad one.
 
     Lines are split at LF and numbered from 1; blank lines are skipped.
     """
     pairs: list[tuple[str, str]] = []
-    problems: list[HeaderLineError] = []
+    problems: list[HeaderLineProblem] = []
     for number, line in enumerate(text.split("\n"), 1):
         if not line.strip(_BLANKS):
             continue
-        try:
-            pairs.append(parse_header_line(line, number))
-        except HeaderLineError as problem:
-            problems.append(problem)
+        read = _read(line)
+        if isinstance(read, str):
+            problems.append(HeaderLineProblem(number, line, read))
+        else:
+            pairs.append(read)
     return pairs, problems
+
+
+def _read(line: str) -> tuple[str, str] | str:
+    """The pair of a good line, or what is wrong with a bad one."""
+    name, colon, value = line.partition(":")
+    if not colon:
+        return "it has no colon (write it as Name: value)"
+    name, value = name.strip(_BLANKS), value.strip(_BLANKS)
+    if not name:
+        return "it has no name before its colon"
+    if not _TOKEN.fullmatch(name):
+        bad = _NOT_TOKEN.search(name)
+        what = _describe(bad.group()) if bad else "a character it cannot hold"
+        return f"the name holds {what}; a header name is letters, digits and !#$%&'*+-.^_`|~ only"
+    found = _NOT_VALUE.search(value)
+    if found is not None:
+        return f"the value holds {_describe(found.group())}, which a header cannot"
+    return name, value
 
 
 def _describe(char: str) -> str:

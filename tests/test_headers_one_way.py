@@ -22,6 +22,7 @@ from composer.delivery.wire import Wire
 from composer.http_headers import (
     SHOWN,
     HeaderLineError,
+    HeaderLineProblem,
     header_value,
     parse_header_line,
     parse_header_lines,
@@ -130,7 +131,7 @@ BAD_LINES = [
 def test_a_bad_header_line_is_named_with_what_is_wrong(line: str, reason: str) -> None:
     with pytest.raises(HeaderLineError) as caught:
         parse_header_line(line, 2)
-    assert (caught.value.number, caught.value.line, caught.value.reason) == (2, line, reason)
+    assert caught.value.problem == HeaderLineProblem(2, line, reason)
     assert str(caught.value) == f"header line 2 ({line!r}): {reason}"
     assert str(caught.value).isprintable()
 
