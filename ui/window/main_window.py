@@ -28,6 +28,14 @@ failed keeps it open with "Not saved: …" (closing again closes, the edit given
 Other pages plug in with :meth:`MainWindow.add_page` (and their pictures with
 :meth:`MainWindow.add_screenshot`).
 
+The window reads nothing itself; its database is only the workspace's path for the ops.
+The preview's person (:class:`~ui.editor.context_bar.ContextBar`) is read by ops: the
+remembered person (``preview/person``, ``preview/event``) is chosen when the start-up read
+answers (the first preview may render with no person until then), and
+:meth:`MainWindow.preview_for` (the People page, the checks' person rows) returns at
+once, bringing the composer forward once the person is read or saying in the status bar
+that there is no such person.
+
 What the window says belongs to what it is about: the send panel shows the open request's
 newest delivery (read by an op when the request is opened, and followed when it is sent or
 retried from another page); a problem goes from the status bar and the panel once it no
