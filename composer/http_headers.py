@@ -41,6 +41,7 @@ from composer.errors import KnownError
 
 __all__ = [
     "SHOWN",
+    "TOKEN",
     "HeaderLineError",
     "HeaderLineProblem",
     "header_value",
@@ -51,7 +52,8 @@ __all__ = [
 SHOWN = 60
 """A bad line is shown in its message cut to this many characters."""
 
-_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+"""A valid HTTP header name (RFC 9110's token), for every place that checks one."""
 _NOT_TOKEN = re.compile(r"[^!#$%&'*+\-.^_`|~0-9A-Za-z]")
 _NOT_VALUE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f\ud800-\udfff]")
 _BLANKS = " \t"
@@ -128,7 +130,7 @@ def _read(line: str) -> tuple[str, str] | str:
     name, value = name.strip(_BLANKS), value.strip(_BLANKS)
     if not name:
         return "it has no name before its colon"
-    if not _TOKEN.fullmatch(name):
+    if not TOKEN.fullmatch(name):
         bad = _NOT_TOKEN.search(name)
         what = _describe(bad.group()) if bad else "a character it cannot hold"
         return f"the name holds {what}; a header name is letters, digits and !#$%&'*+-.^_`|~ only"

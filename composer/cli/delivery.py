@@ -76,6 +76,7 @@ from composer.delivery.retry import (
 )
 from composer.delivery.sender import DEFAULT_TIMEOUT, Sender
 from composer.delivery.wire import sensitive_values
+from composer.http_headers import header_value
 from composer.liquid import DEFAULT_VERSION
 from composer.model import Request, context_for, load_context
 from composer.rendering.render import render
@@ -209,7 +210,7 @@ def attempt_line(n: int, result: AttemptResult, prefix: str = "") -> str:
 def _location(status: int | None, headers: Sequence[tuple[str, str]]) -> str | None:
     if status is None or not 300 <= status < 400:
         return None
-    return next((v for k, v in headers if k.lower() == "location"), "(no Location header)")
+    return header_value(headers, "Location") or "(no Location header)"
 
 
 def _at(moment: float) -> str:

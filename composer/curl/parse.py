@@ -53,6 +53,7 @@ from urllib.parse import quote, urlsplit
 from composer.curl.export import CurlExport, export_curl, to_curl
 from composer.curl.shell import SOURCE, shell_quote, shell_words
 from composer.errors import InvalidFileError
+from composer.http_headers import TOKEN
 from composer.model import METHODS, Header, Request
 from composer.secrets import check_name
 
@@ -115,7 +116,6 @@ _OTHER_SCHEME = re.compile(
     re.IGNORECASE,
 )
 _SURROGATE = re.compile("[\ud800-\udfff]")
-_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")  # C0 but TAB, DEL, C1
 _SECRET_HEADERS = re.compile(r"authorization|cookie|x-api-key|api-key|x-auth-token|.*token", re.I)
 
@@ -257,7 +257,7 @@ def _check_header(header: Header) -> None:
             f"the {part} of the header {shown} holds {_control_name(bad.group())}, "
             "which can never be sent in a header"
         )
-    if not _TOKEN.fullmatch(header.name):
+    if not TOKEN.fullmatch(header.name):
         raise _fail(
             f"the header name {header.name!r} is not a valid HTTP header name (letters, "
             "digits and !#$%&'*+-.^_`|~ only)"

@@ -45,7 +45,6 @@ from __future__ import annotations
 import errno
 import functools
 import importlib.metadata
-import re
 import socket
 import ssl
 import threading
@@ -59,6 +58,7 @@ import httpx
 import composer
 from composer.delivery.attempt import BODY_LIMIT, AttemptResult
 from composer.delivery.content_coding import ACCEPT_ENCODING, BodyDecoder, coding_of
+from composer.http_headers import TOKEN
 
 __all__ = [
     "ACCEPT_ENCODING",
@@ -241,7 +241,7 @@ class Sender:
             url = url.copy_with(username=None, password=None)
         headers: list[tuple[bytes, bytes]] = []
         for name, value in request.headers:
-            if not _TOKEN.fullmatch(name):
+            if not TOKEN.fullmatch(name):
                 raise ValueError(f"{name!r} is not a valid header name")
             if any(c in value for c in "\r\n\0"):
                 raise ValueError(f"the value of the {name} header holds a line break")
@@ -309,7 +309,6 @@ class Sender:
         )
 
 
-_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 """A valid header name (RFC 9110 token)."""
 
 _SEND_ERRORS = (httpx.HTTPError, httpx.InvalidURL, httpx.StreamError, OSError, ValueError)

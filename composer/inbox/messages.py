@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
+from composer.http_headers import header_value
+
 __all__ = ["CaughtRequest", "Reply", "pretty_body"]
 
 _REASONS = {100: "Continue", 200: "OK", 201: "Created", 202: "Accepted", 204: "No Content",
@@ -98,8 +100,7 @@ class CaughtRequest:
 
     def header(self, name: str) -> str | None:
         """The first value of a header (name case-insensitive)."""
-        wanted = name.lower()
-        return next((v for k, v in self.headers if k.lower() == wanted), None)
+        return header_value(self.headers, name)
 
     def body_text(self) -> str | None:
         """The body as text when it is valid UTF-8, else None.

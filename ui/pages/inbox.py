@@ -55,7 +55,13 @@ from PySide6.QtWidgets import (
 from composer.errors import KnownError
 from composer.inbox.server import CaughtRequest, Inbox, Reply, points_at, pretty_body, with_origin
 from composer.wording import counted
-from ui.pages.inbox_models import CaughtModel, InboxBridge, parse_header_lines, raw_view
+from ui.pages.inbox_models import (
+    CaughtModel,
+    InboxBridge,
+    header_lines_note,
+    parse_header_lines,
+    raw_view,
+)
 from ui.pages.inbox_settings import SavedReply, remember, remembered_port, saved_reply
 from ui.widgets.palette import mono
 
@@ -231,7 +237,7 @@ class InboxPage(QWidget):
         return self.inbox is not None
 
     def reply(self) -> Reply:
-        """The reply the fields describe (header lines without a colon are left out)."""
+        """The reply the fields describe (bad header lines are left out: the note says which)."""
         headers, _bad = parse_header_lines(self.reply_headers.toPlainText())
         return Reply(
             status=self.reply_status.value(),
@@ -337,10 +343,7 @@ class InboxPage(QWidget):
     # -- showing ----------------------------------------------------------------------
 
     def _apply_reply(self) -> None:
-        _headers, bad = parse_header_lines(self.reply_headers.toPlainText())
-        self.reply_note.setText(
-            "Left out (no colon): header line " + ", ".join(map(str, bad)) if bad else ""
-        )
+        self.reply_note.setText(header_lines_note(self.reply_headers.toPlainText()))
         if self.inbox is not None:
             self.inbox.set_reply(self.reply())
         self._remember()
