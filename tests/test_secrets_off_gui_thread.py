@@ -14,7 +14,6 @@ from collections.abc import Iterator
 
 import keyring
 import pytest
-from jaraco.classes import properties
 from keyring.backend import KeyringBackend
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
@@ -38,12 +37,17 @@ pytestmark = UI_MARKS
 ZENDESK = "curl -u admin@example.com:hunter2 https://acme.zendesk.com/api/v2/tickets.json"
 
 
+class _NeverChosen:
+    """A backend priority that cannot be read: keyring never chooses the backend itself."""
+
+    def __get__(self, _obj: object, _owner: type | None = None) -> float:
+        raise RuntimeError("a test's keychain: keyring never chooses it by itself")
+
+
 class RecordingKeychain(KeyringBackend):
     """A keyring backend in memory that records which thread asked it what."""
 
-    @properties.classproperty
-    def priority(cls) -> float:
-        raise RuntimeError("a test's keychain: keyring never chooses it by itself")
+    priority = _NeverChosen()
 
     def __init__(self) -> None:
         super().__init__()
