@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 from typing import Any
 
+from command_runs import run_composer as run
 from store_keychain import keychain  # noqa: F401  (fixture)
 
 REQUEST = {
@@ -16,19 +16,6 @@ REQUEST = {
     "headers": [{"name": "Content-Type", "value": "application/json"}],
     "body": "{}",
 }
-
-
-def run(python: str, env: dict[str, str], *args: str, stdin: str | None = None) -> Any:
-    return subprocess.run(
-        [python, "-m", "composer", *args],
-        env=env,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=120,
-        check=False,
-    )
 
 
 def files(tmp_path: Path) -> tuple[str, str]:

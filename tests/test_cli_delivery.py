@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from command_runs import run_composer as run
 from servers import FaultServer, Reply
 from store_keychain import keychain
 
@@ -20,20 +21,6 @@ from composer.secrets import SecretStore
 from composer.store.seed import open_workspace
 
 __all__ = ["keychain"]  # a fixture used by name below
-
-
-def run(
-    python: str, env: dict[str, str], *args: str, timeout: float = 60
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [python, "-m", "composer", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=timeout,
-        check=False,
-    )
 
 
 def request_for(server: FaultServer, **changes: Any) -> Request:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from command_runs import run_composer as run
 
 from composer.inbox.server import Inbox
 from composer.model import Header, Request
@@ -22,21 +23,6 @@ QUOTED = '{"id": "{{ customer.id }}", "name": "{{ customer.name }}"}'
 NAME = 'Zoë "Z" O\'Neil'
 # In latest Liquid | json of a missing value writes nothing: the fallback keeps it JSON.
 JSONED = '{"id": {{ customer.id | json }}, "name": {{ customer.name | json | default: "null" }}}'
-
-
-def run(
-    python: str, env: dict[str, str], *args: str, stdin: str | None = None
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [python, "-m", "composer", *args],
-        env=env,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=120,
-        check=False,
-    )
 
 
 def one_line(stderr: str) -> None:
