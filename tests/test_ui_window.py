@@ -34,7 +34,7 @@ no_real_keychain = ui_helpers.no_real_keychain
 
 
 def test_a_newcomer_sees_a_recipe_with_its_preview(window: Any) -> None:
-    assert window.windowTitle() == "Webhook Composer"
+    assert window.windowTitle() == f"{window.current_name} — Webhook Composer"
     assert "secrets." not in window.current_request().to_json()  # no secret to set first
     assert window.composer.currentWidget() is window.composer.body_tab
     assert "error" not in window.composer.body_tab.summary.text()

@@ -215,11 +215,15 @@ def test_pasting_a_megabyte_into_the_body_logs_nothing(tmp_path: Path) -> None:
         # the body editor: the left half of the composer, which opens on the Body tab
         x = int(geometry["X"]) + int(int(geometry["WIDTH"]) * 0.43)
         y = int(geometry["Y"]) + int(int(geometry["HEIGHT"]) * 0.375)
-        deadline = time.monotonic() + 30
-        while _stored_body_length(data / "workspace.sqlite3", "Plain JSON: id and email") == 0:
-            assert time.monotonic() < deadline, "the sample workspace was not written"
-            time.sleep(0.2)
-        time.sleep(1.0)  # the first preview
+        opened = subprocess.run(  # the title names the request once it is open to edit
+            ["xdotool", "search", "--sync", "--onlyvisible", "--name", "Plain JSON: id and email"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert opened.returncode == 0, log_path.read_text()
+        time.sleep(0.5)  # the first preview
         subprocess.run(["xdotool", "mousemove", str(x), str(y), "click", "1"], env=env, check=True)
         subprocess.run(["xdotool", "key", "ctrl+a", "ctrl+v"], env=env, check=True)
         deadline = time.monotonic() + 60

@@ -80,12 +80,16 @@ from ui.window.requests import RequestActions
 from ui.window.requests_controller import RequestsController
 from ui.window.secret_actions import SecretActions
 
-__all__ = ["AUTOSAVE_MS", "LIST_WIDTH", "MainWindow"]
+__all__ = ["APP_TITLE", "AUTOSAVE_MS", "LIST_WIDTH", "MainWindow"]
 
 _log = logging.getLogger("ui.window")
 
 AUTOSAVE_MS = 500
 """Edits are saved this long after the last change."""
+
+
+APP_TITLE = "Webhook Composer"
+"""The window's title; with a request open, "NAME — Webhook Composer"."""
 
 
 class MainWindow(
@@ -114,7 +118,7 @@ class MainWindow(
 
     def __init__(self, db: Database, *, backoff_base: float | None = None) -> None:
         super().__init__()
-        self.setWindowTitle("Webhook Composer")
+        self.setWindowTitle(APP_TITLE)
         self.db = db
         self.settings = open_settings()
         self.requests = RequestsController(db, self)
@@ -405,12 +409,18 @@ class MainWindow(
         self.deliveryUpdated.emit(update)
 
     def _request_shown(self, name: str) -> None:
-        """The send panel describes the request now open: its last delivery, or nothing."""
+        """The title names the request now open; the send panel describes it: its last
+        delivery, or nothing."""
+        self._show_title(name)
         self._clear_problem()
         self.send_panel.show_request(name)
         delivery_ops.last_delivery(self, self.db.path, name).success(
             lambda delivery: self._show_last_delivery(name, delivery)
         ).run()
+
+    def _show_title(self, name: str | None) -> None:
+        """The title names the open request (``None``: none is open)."""
+        self.setWindowTitle(APP_TITLE if name is None else f"{name} — {APP_TITLE}")
 
     def _show_last_delivery(self, name: str, delivery: Any) -> None:
         if name == self.current_name and delivery is not None:
