@@ -21,6 +21,7 @@ written as Shopify Liquid 5 (``strip``, ``lstrip``, ``rstrip``, ``slice``,
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Callable
@@ -196,8 +197,14 @@ _CJK_RANGES = (
     "\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003134f"
 )
 """Han, Hiragana, Katakana and Hangul (close to Ruby's ``\\p{Han}\\p{Katakana}…``)."""
-_CJK = re.compile(f"[{_CJK_RANGES}]")
-_NOT_CJK_WORD = re.compile(f"[^{_CJK_RANGES} \t\n\v\f\r]+")
+
+
+@functools.cache
+def _cjk_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """A CJK character, and a run of anything else but white space. Compiled on first use:
+    their wide character classes take milliseconds to compile, which every start-up would
+    otherwise pay for a filter few templates use."""
+    return re.compile(f"[{_CJK_RANGES}]"), re.compile(f"[^{_CJK_RANGES} \t\n\v\f\r]+")
 
 
 def _number_of_words(call: Call, value: object, *args: object) -> int:
@@ -207,9 +214,10 @@ def _number_of_words(call: Call, value: object, *args: object) -> int:
     text = call.to_text(value)
     mode = call.to_text(args[0]) if args else ""
     if mode in ("cjk", "auto"):
-        cjk = len(_CJK.findall(text))
+        one_cjk, not_cjk = _cjk_patterns()
+        cjk = len(one_cjk.findall(text))
         if mode == "cjk" or cjk:
-            return cjk + len(_NOT_CJK_WORD.findall(text))
+            return cjk + len(not_cjk.findall(text))
     return len([word for word in _SPACE_RUN.split(text) if word])
 
 

@@ -12,6 +12,7 @@ their value back unchanged (not its text) when nothing needs cutting. ``append``
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from typing import TYPE_CHECKING, Any
@@ -44,8 +45,13 @@ _WORD = re.compile(f"[^{JS_SPACE_CLASS}]+")
 _ASCII_SPACE = " \t\n\v\f\r"
 _ASCII_SPACES = re.compile(r"[ \t\n\v\f\r]+")
 _CJK = "\u4e00-\u9fff\uf900-\ufaff\u3400-\u4dbf\u3040-\u309f\u30a0-\u30ff\uac00-\ud7af"
-_CJK_CHAR = re.compile(f"[{_CJK}]")
-_NON_CJK_WORD = re.compile(f"[^{_CJK}{JS_SPACE_CLASS}]+")
+
+
+@functools.cache
+def _cjk_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """A CJK character, and a run of anything else but JS white space: compiled on first
+    use (their wide character classes take milliseconds, paid otherwise at every start-up)."""
+    return re.compile(f"[{_CJK}]"), re.compile(f"[^{_CJK}{JS_SPACE_CLASS}]+")
 
 
 def check_list(items: list[Any]) -> list[Any]:
@@ -268,8 +274,10 @@ def number_of_words(ctx: Context, value: object, mode: object = UNDEFINED) -> fl
     text = stringify(value).strip(JS_SPACE)
     if not text:
         return 0
-    if mode == "cjk" or (mode == "auto" and _CJK_CHAR.search(text)):
-        return len(_CJK_CHAR.findall(text)) + len(_NON_CJK_WORD.findall(text))
+    if mode in ("cjk", "auto"):
+        cjk_char, non_cjk_word = _cjk_patterns()
+        if mode == "cjk" or cjk_char.search(text):
+            return len(cjk_char.findall(text)) + len(non_cjk_word.findall(text))
     return len(_SPACES.split(text))
 
 
