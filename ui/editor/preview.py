@@ -28,7 +28,9 @@ for at once (:meth:`PreviewService.render_now`: another request, person, version
 view, where a deliberate switch should show no passing "comparing…" state), the preview
 is drawn whole in one step. The window's very first preview is the exception: it also
 builds its version's engine, and the other version's engine (about as costly to import)
-is built by its comparison, after that preview is on the screen. In two steps, the job
+is built by its comparison, after that preview is on the screen; the default version's
+engine is built as soon as the service starts, while the window is still being built and
+its first request read, so the first render rarely waits for it. In two steps, the job
 renders the request's own version and its result is drawn at once, marked
 :attr:`PreviewResult.comparing`; on the next turn of the GUI thread's event loop (after
 that preview has been painted) the service sends the comparison to the same worker:
@@ -128,6 +130,14 @@ class RenderWorker(QObject):
             return
         self._finish(job.generation, lambda: render_own(job) if job.staged else render_job(job))
 
+    @Slot()
+    def warm(self) -> None:
+        """Build the default Liquid version's engine before the first job needs it."""
+        from composer.liquid import DEFAULT_VERSION, engine
+
+        with gc_paused():
+            engine(DEFAULT_VERSION)
+
     @Slot(object)
     def compare(self, asked: tuple[PreviewJob, PreviewResult]) -> None:
         """Complete ``asked`` (a job and its first result) with the comparison, unless a
@@ -168,12 +178,14 @@ class PreviewService(QObject):
         failed(str): rendering raised unexpectedly.
         submit(PreviewJob): internal; carries a job to the worker's thread.
         submitComparison(tuple): internal; carries a job and its first result to the worker.
+        warm(): internal; has the worker build the default version's engine.
     """
 
     ready = Signal(object)
     failed = Signal(str)
     submit = Signal(object)
     submitComparison = Signal(object)
+    warm = Signal()
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -190,6 +202,7 @@ class PreviewService(QObject):
         self._worker.skipped.connect(self._skipped)
         self.submit.connect(self._worker.run)
         self.submitComparison.connect(self._worker.compare)
+        self.warm.connect(self._worker.warm)
         self._comparison: tuple[PreviewJob, PreviewResult] | None = None
         """A drawn job whose comparison waits for the next turn of the event loop."""
         self._comparison_due = 0
@@ -212,6 +225,7 @@ class PreviewService(QObject):
         self.stage_after_ms = STAGE_AFTER_MS
         """:data:`STAGE_AFTER_MS` for this service (0: every edit's comparison after)."""
         self._thread = WorkerThread(self._worker, "preview-render")
+        self.warm.emit()  # while the window is built and its request read (module docstring)
         self.dropped = 0
         """How many stale results were dropped (for tests and the benchmark)."""
 

@@ -7,10 +7,11 @@ apart so each file reads in one sitting. Decisions:
 * **Start-up reads off the GUI thread.** One op (on the ordered write lane, so it sees
   any write asked for before) reads the request names, the shipped recipes' names (for
   the list's width) and which request to open: the one open when the window last closed,
-  or on a first start a JSON request that previews without any secret set. Its answer
-  fills the list and opens that request; :attr:`restoring` is True until then, the
-  composer is disabled until a request is shown, and ``restored`` says which request is
-  being opened ("" for an empty workspace).
+  or on a first start a JSON request that previews without any secret set, and that
+  request with its sample response. Its answer fills the list and shows that request
+  at once (no second read: a cold start waits for one op, not two); :attr:`restoring` is
+  True until then, the composer is disabled until a request is shown, and ``restored``
+  says which request is being opened ("" for an empty workspace).
 * **The list follows the controller.** ``listChanged`` puts the controller's names (read
   by the op that changed them, or again after another part's write) in the list and keeps
   the open request selected.
@@ -28,6 +29,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from composer.model import Request
 from ui.ops import Op, OpError
+from ui.window.requests_controller import SAMPLE_KEY, Loaded
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QObject, QSettings, QTimer, SignalInstance
@@ -55,6 +57,8 @@ class Start:
     """The shipped recipes' names (the list's width counts them too)."""
     choice: str | None
     """The request to open (None: the workspace has none)."""
+    loaded: Loaded | None = None
+    """That request and its sample response, as read (ticket 0)."""
 
 
 def first_choice(requests: list[Request]) -> str:
@@ -72,7 +76,11 @@ def _read_start(db: Database, last: str | None, recipes: Any) -> Start:
         choice = first_choice([db.requests.get(name) for name in names])
     else:
         choice = None
-    return Start(names, [name for name, _ in recipes()], choice)
+    loaded = None
+    if choice is not None:
+        sample = db.settings.get(SAMPLE_KEY + choice, "") or ""
+        loaded = Loaded(db.requests.get(choice), sample, 0)
+    return Start(names, [name for name, _ in recipes()], choice, loaded)
 
 
 class RequestListActions:
@@ -91,6 +99,7 @@ class RequestListActions:
     if TYPE_CHECKING:  # provided by MainWindow, RequestActions and QMainWindow
 
         def open_request(self, name: str) -> None: ...
+        def show_loaded(self, name: str, loaded: Loaded) -> None: ...
         def show_page(self, page: str | QWidget) -> QWidget: ...
         def _problem(self, message: str, box: bool = False) -> None: ...
 
@@ -117,8 +126,8 @@ class RequestListActions:
         self.requests.set_names(start.names)
         if fit:
             self._fit_request_list(start.names + start.recipe_names)
-        if start.choice is not None:
-            self.open_request(start.choice)
+        if start.choice is not None and start.loaded is not None:
+            self.show_loaded(start.choice, start.loaded)
         self.restored.emit(start.choice or "")
 
     def _restore_failed(self, error: OpError) -> None:

@@ -27,6 +27,7 @@ event loop (a nested loop re-enters slots mid-way). Decisions:
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, cast
 
@@ -95,6 +96,13 @@ class RequestActions(RequestFileActions):
         self._open_ticket += 1
         self.opening = name
         self.requests.load(name, self._open_ticket)
+
+    def show_loaded(self, name: str, loaded: Loaded) -> None:
+        """Show ``name`` as already read (start-up's one read brings it), as if an open of
+        it had just answered: any open still on its way no longer wins."""
+        self._open_ticket += 1
+        self.opening = name
+        self._request_loaded(name, dataclasses.replace(loaded, ticket=self._open_ticket))
 
     def after_shown(self, name: str, callback: Callable[[], Any]) -> None:
         """Call ``callback`` once the request ``name`` is next shown (an open answered)."""
