@@ -5,8 +5,8 @@ The window opens its keychain off the GUI thread after its first preview
 None. A menu action that needs it (Secrets…, Customer.io ▸ Pull and Push) does not wait
 for it: :meth:`KeychainWait.when_open` runs the action at once when the keychain is open,
 and otherwise says "Opening the keychain…" in the status bar, asks the window to open it,
-and runs the action when the window's ``secretsChanged`` signal says it is (a single-shot
-connection, armed again only if the signal came for another reason). After
+and runs the action when the window's ``secretsChanged`` signal comes with the keychain
+open (the signal also says other things; those are let pass). After
 :data:`GIVE_UP_MS` it gives up with :data:`STILL_OPENING` (through
 ``window.show_problem``). One action waits at a time: asking for another while waiting
 replaces it (the last one asked for is the one opened), so a second click never opens
@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtCore import QObject, QTimer
 
 if TYPE_CHECKING:
     from ui.window.main_window import MainWindow
@@ -43,7 +43,7 @@ class KeychainWait(QObject):
         super().__init__(parent if parent is not None else window)
         self.window = window
         self._then: Callable[[], Any] | None = None
-        self._armed = False
+        window.secretsChanged.connect(self._changed)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(GIVE_UP_MS)
@@ -70,28 +70,16 @@ class KeychainWait(QObject):
             then()
             return True
         self._then = then
-        self._arm()
         if not self._timer.isActive():
             self._timer.start()
         self.window.statusBar().showMessage(OPENING, self.give_up_ms)
         self.window.deliveries.start()  # opens the keychain (once; a no-op when under way)
         return False
 
-    def _arm(self) -> None:
-        if not self._armed:
-            self._armed = True
-            self.window.secretsChanged.connect(
-                self._changed, Qt.ConnectionType.SingleShotConnection
-            )
-
     def _changed(self) -> None:
-        self._armed = False  # the single-shot connection is gone
         then = self._then
-        if then is None:
-            return
-        if self.window.secret_store is None:
-            self._arm()  # the signal was about something else: keep waiting
-            return
+        if then is None or self.window.secret_store is None:
+            return  # nothing waits, or the signal was about something else
         self._stop()
         then()
 
@@ -104,9 +92,6 @@ class KeychainWait(QObject):
     def _stop(self) -> None:
         self._then = None
         self._timer.stop()
-        if self._armed:
-            self._armed = False
-            self.window.secretsChanged.disconnect(self._changed)
         bar = self.window.statusBar()
         if bar.currentMessage() == OPENING:
             bar.clearMessage()
