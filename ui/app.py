@@ -301,9 +301,7 @@ def install_pages(window: MainWindow, db: Database) -> None:
         if keychain is None:
             keychain = KeychainWait(window)
             keychain.setObjectName("secretsKeychainWait")
-        shown: list[Any] = []
-        keychain.when_open(lambda: shown.append(show(window.secret_store)))
-        return shown[0] if shown else None
+        return keychain.when_open(lambda: show(window.secret_store))
 
     def inbox() -> QWidget:
         from ui.pages.inbox import InboxPage

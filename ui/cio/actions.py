@@ -131,13 +131,6 @@ class CioActions(QObject):
         store = self.window.secret_store
         return {} if store is None else dict(store.all_values())
 
-    def when_keychain_open(self, then: Callable[[], Any]) -> Any:
-        """``then()`` now when the window's keychain is open (its result), else None and
-        ``then()`` once it opens (see :mod:`ui.dialogs.keychain_wait`)."""
-        result: list[Any] = []
-        self.keychain.when_open(lambda: result.append(then()))
-        return result[0] if result else None
-
     # -- the menu's actions ----------------------------------------------------------
 
     def _dialog(self, kind: str, build: Callable[[], QWidget]) -> Any:
@@ -159,7 +152,7 @@ class CioActions(QObject):
     def open_pull(self) -> Any:
         """Show Pull from a campaign… (its campaigns are listed at once); the dialog, or
         None when it opens once the keychain does."""
-        return self.when_keychain_open(self._open_pull)
+        return self.keychain.when_open(self._open_pull)
 
     def _open_pull(self) -> Any:
         self.window.save_now()
@@ -185,7 +178,7 @@ class CioActions(QObject):
         if self.window.current_name is None:
             self.window.show_problem("Open a request pulled from Customer.io first.")
             return None
-        return self.when_keychain_open(self._open_push)
+        return self.keychain.when_open(self._open_push)
 
     def _open_push(self) -> Any:
         name = self.window.current_name

@@ -63,18 +63,18 @@ class KeychainWait(QObject):
         """Whether an action waits for the keychain."""
         return self._then is not None
 
-    def when_open(self, then: Callable[[], Any]) -> bool:
-        """Run ``then`` now if the keychain is open (True), else once it opens (False)."""
+    def when_open(self, then: Callable[[], Any]) -> Any:
+        """Run ``then`` now if the keychain is open (and return what it returns), else once
+        it opens (and return None now)."""
         if self.window.secret_store is not None:
             self._stop()
-            then()
-            return True
+            return then()
         self._then = then
         if not self._timer.isActive():
             self._timer.start()
         self.window.statusBar().showMessage(OPENING, self.give_up_ms)
         self.window.deliveries.start()  # opens the keychain (once; a no-op when under way)
-        return False
+        return None
 
     def _changed(self) -> None:
         then = self._then
