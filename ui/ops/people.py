@@ -46,8 +46,6 @@ class Start:
     """The first page, in the order people were first stored."""
     chosen: Choice
     """The person asked for, else the first person (None in an empty workspace)."""
-    found: bool
-    """Whether the person asked for was found (True when none was asked for)."""
 
 
 def _choice(db: Database, person_id: str) -> Choice:
@@ -55,7 +53,11 @@ def _choice(db: Database, person_id: str) -> Choice:
         person = db.people.get(person_id)
     except NotFoundError:
         return Choice(None)
-    return Choice(person, [stored.event for stored in db.people.events(person_id)])
+    return _with_events(db, person)
+
+
+def _with_events(db: Database, person: Person) -> Choice:
+    return Choice(person, [stored.event for stored in db.people.events(person.id)])
 
 
 def _start(db: Database, size: int, wanted: str | None) -> Start:
@@ -64,10 +66,9 @@ def _start(db: Database, size: int, wanted: str | None) -> Start:
     total = db.people.count()
     first = db.people.list(size, 0)
     chosen = _choice(db, wanted) if wanted else Choice(None)
-    found = chosen.person is not None or not wanted
     if chosen.person is None and first:
-        chosen = _choice(db, first[0].id)
-    return Start(total, first, chosen, found)
+        chosen = _with_events(db, first[0])  # already read: only their events
+    return Start(total, first, chosen)
 
 
 def start(parent: QObject | None, path: Path, size: int, wanted: str | None) -> Op[Start]:
