@@ -159,6 +159,8 @@ class RecipesPage(QWidget):
         """The recipes' secrets that have a value, as last read (None: not read yet)."""
         self._reading = 0
         """The newest read of the marks (older answers are dropped)."""
+        self._answered = 0
+        """The newest read that has answered."""
         self.secrets_dialog: SecretsDialog | None = None
         self.list = QListView()
         self.list.setAccessibleName("Recipes")
@@ -238,12 +240,16 @@ class RecipesPage(QWidget):
             return frozenset(name for name in names if store.get(name) is not None)
 
         def answered(with_value: frozenset[str]) -> None:
+            self._answered = max(self._answered, reading)
             if reading == self._reading:
                 self._with_value = with_value
                 self._marks_changed()
                 self._show(self.list.currentIndex())
 
-        op: Op[frozenset[str]] = Op(self, read).success(answered)
+        def failed(_error: OpError) -> None:  # the marks stay as they were; showing asks again
+            self._answered = max(self._answered, reading)
+
+        op: Op[frozenset[str]] = Op(self, read).success(answered).failure(failed)
         op.run()
         return op
 
@@ -262,7 +268,8 @@ class RecipesPage(QWidget):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        self.read_marks()
+        if self._answered == self._reading:  # else the read on its way is fresh enough
+            self.read_marks()
 
     def _show(self, index: QModelIndex) -> None:
         if not index.isValid():
