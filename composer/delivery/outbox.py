@@ -307,9 +307,12 @@ class Outbox:
                 stopping = self._stopping.is_set() or waiting.given_up or refused is not None
                 if stopping and not in_flight and not waiting:
                     break
-                if serve and self._wake.is_set() and not stopping:
-                    self._wake.clear()  # something was made or released: look again
-                    pending |= self._unfinished(None)
+                if self._wake.is_set() and not stopping:
+                    # consumed here, before looking, and only here: a sleep that cleared it
+                    # would lose a stop or a change asked for since this check
+                    self._wake.clear()  # something was made, released or moved: look again
+                    if serve:
+                        pending |= self._unfinished(None)
                 room = 2 * self.workers - len(in_flight)
                 if room > 0 and not waiting and not stopping:
                     idle = pending - {d.id for d, _, _ in in_flight.values()}
@@ -368,8 +371,8 @@ class Outbox:
 
     def _sleep_until_due(self, ids: set[int] | None) -> None:
         """Wait until the first of ``ids`` (None: of all unfinished) is due, at most a
-        minute, or until :meth:`changed` or :meth:`stop`."""
-        self._wake.clear()
+        minute, or until :meth:`changed` or :meth:`stop` (a wake since the loop last looked
+        returns at once)."""
         now = self.clock()
         rows = self.db.fetchall(
             "SELECT id, state, next_attempt_at FROM deliveries WHERE state IN " + _UNFINISHED
