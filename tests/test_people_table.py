@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 import ui_helpers
-from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
-from PySide6.QtGui import QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QLineEdit
+from PySide6.QtCore import QEvent, QMimeData, QPoint, QPointF, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QHelpEvent
+from PySide6.QtWidgets import QApplication, QLineEdit, QToolTip
 from pytestqt.qtbot import QtBot
 
 from composer.model import Person, Request
@@ -23,7 +23,9 @@ from composer.store.people_table import TableQuery, attribute_names, parse_filte
 from ui.pages.people import PeoplePage
 from ui.pages.people_columns import HIDDEN_KEY, ORDER_KEY
 from ui.pages.people_model import MISSING, PeopleTableModel
+from ui.pages.people_views import CellDelegate, KeyTable
 from ui.pages.table_models import DeliveriesTableModel
+from ui.widgets.palette import accent, apply_theme, current_theme
 from ui.widgets.qt_settings import read_list
 
 pytestmark = ui_helpers.UI_MARKS
@@ -124,9 +126,8 @@ def test_columns_are_the_union_of_attributes(qtbot: QtBot, page: PeoplePage) -> 
     assert headers[:3] == ["ID", "Email", "plan"]
     row, n, vip, tags = model.row_of("a"), model.column_of("n"), model.column_of("vip"), 5
     assert model.data(model.index(row, n)) == "10"
-    assert model.data(model.index(row, vip), Qt.ItemDataRole.CheckStateRole) == (
-        Qt.CheckState.Checked
-    )
+    checked = model.data(model.index(row, vip), Qt.ItemDataRole.CheckStateRole)
+    assert Qt.CheckState(checked) == Qt.CheckState.Checked  # Qt's items hold it as a number
     assert model.data(model.index(row, tags)) == '["x"]'
     assert not model.flags(model.index(row, tags)) & Qt.ItemFlag.ItemIsEditable
     assert model.data(model.index(model.row_of("d"), n)) is None  # missing: empty
@@ -280,6 +281,91 @@ def test_the_gui_thread_reads_nothing_with_100000_people(qtbot: QtBot, tmp_path:
     assert model.rowCount() == 256 and model.canFetchMore()
     assert model.person(0).attributes["n"] == 976
     big.close()
+
+
+PAINTING = {
+    "data",
+    "multiData",
+    "itemData",
+    "flags",
+    "index",
+    "parent",
+    "sibling",
+    "rowCount",
+    "columnCount",
+    "hasChildren",
+    "headerData",
+}
+
+
+def test_the_table_is_painted_without_entering_python() -> None:
+    # what a repaint asks the model, the delegate and the view for stays in C++: a Python
+    # override of any of it would make every visible cell wait for the GIL during a send
+    for cls, asked in (
+        (PeopleTableModel, PAINTING),
+        (CellDelegate, {"paint", "sizeHint", "initStyleOption"}),
+        (KeyTable, {"paintEvent", "viewportEvent", "event", "drawRow"}),
+    ):
+        ours = [c for c in cls.__mro__ if c.__module__.startswith("ui.")]
+        assert ours and not {name for c in ours for name in vars(c)} & asked, cls
+
+
+def test_cells_tell_and_start_editing_from_the_person(qtbot: QtBot, page: PeoplePage) -> None:
+    page.show()
+    qtbot.waitExposed(page)
+    model, table = page.model, page.table
+    null = model.index(model.row_of("e"), model.column_of("plan"))
+    assert model.data(null) == "null"
+    assert model.data(null, Qt.ItemDataRole.ForegroundRole) == accent("muted")
+    table.setCurrentIndex(null)
+    table.edit(null)
+    (editor,) = table.viewport().findChildren(QLineEdit)
+    assert editor.text() == ""  # not the word it shows
+    qtbot.keyClick(editor, Qt.Key.Key_Escape)
+    tags = model.index(model.row_of("a"), model.column_of("tags"))
+    missing = model.index(model.row_of("d"), model.column_of("n"))
+    for index, text in (
+        (tags, '["x"]\n\nDouble-click to edit as JSON.'),
+        (missing, "No value. Type one to add it."),
+    ):
+        table.scrollTo(index)
+        spot = table.visualRect(index).center()
+        hover = QHelpEvent(QEvent.Type.ToolTip, spot, table.viewport().mapToGlobal(spot))
+        QApplication.sendEvent(table.viewport(), hover)
+        qtbot.waitUntil(lambda text=text: QToolTip.text() == text)
+    QToolTip.hideText()
+
+
+def test_a_null_takes_the_colour_of_a_new_theme(
+    qtbot: QtBot, page: PeoplePage, qapp: QApplication
+) -> None:
+    model = page.model
+    null = model.index(model.row_of("e"), model.column_of("plan"))
+    before, theme = model.data(null, Qt.ItemDataRole.ForegroundRole), current_theme()
+    apply_theme(qapp, "dark")
+    try:
+        shown = model.data(null, Qt.ItemDataRole.ForegroundRole)
+        assert shown == accent("muted") and shown != before
+    finally:
+        apply_theme(qapp, theme)
+
+
+def test_rows_read_while_a_column_was_added_are_drawn_in_their_columns(
+    qtbot: QtBot, db: Database
+) -> None:
+    model = PeopleTableModel(db, page=5)
+    settled(qtbot, model)
+    assert model.rowCount() == 5 and model.canFetchMore()
+    db.people.create(Person("f", "", {"late": "yes"}))  # a name the model has not seen
+    model.fetchMore()
+    a = model.row_of("a")
+    model.replace(a, Person("a", "a@example.com", {**PEOPLE[0].attributes, "zzz": 1}))
+    settled(qtbot, model)  # the page was encoded for columns without "zzz"
+    assert model.columns()[-2:] == ["zzz", "late"]
+    f = model.row_of("f")
+    assert model.data(model.index(f, model.column_of("late"))) == "yes"
+    assert model.data(model.index(f, model.column_of("zzz"))) is None
+    assert model.data(model.index(a, model.column_of("zzz"))) == "1"
 
 
 # -- drag and drop -----------------------------------------------------------------------

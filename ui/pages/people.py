@@ -67,7 +67,7 @@ from ui.pages.people_edits import (
 from ui.pages.people_files import PeopleFiles
 from ui.pages.people_model import PeopleTableModel
 from ui.pages.people_search_bar import PeopleSearchBar
-from ui.pages.people_views import EventsPanel, KeyTable
+from ui.pages.people_views import CellDelegate, EventsPanel, KeyTable
 from ui.pages.person_dialog import EventDialog, PersonDialog
 
 __all__ = ["PeoplePage"]
@@ -186,6 +186,7 @@ class PeoplePage(QWidget):
         self.table = KeyTable()
         self.table.setAccessibleName("People")
         self.table.setModel(self.model)
+        self.table.setItemDelegate(CellDelegate(self.model, self.table))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setEditTriggers(

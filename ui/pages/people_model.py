@@ -19,6 +19,20 @@ joined by the names of the rows fetched since). Decisions:
   JSON editor for them. Every edit is a step on :attr:`PeopleTableModel.undo_stack` when one
   is set (Ctrl+Z), and is written by one write op that reads the person afresh and changes
   only that value, so it never writes over another change.
+* **Painted without Python.** The model is a :class:`QStandardItemModel`: what a cell shows
+  (its text, check box, alignment, colour and flags) lives in its C++ item, so a repaint
+  never enters Python and never waits for the GIL while a bulk send's threads hold it
+  (:mod:`ui.widgets.item_blocks` says why that matters). The worker that reads a page also
+  encodes its cells (:func:`encode_rows`); the GUI thread appends them in one call. The
+  people themselves (:meth:`PeopleTableModel.person`, :meth:`~PeopleTableModel.value`) stay
+  the truth the items are drawn from: an edit changes the person and draws the row again.
+  Python overrides only what is called on a click or an edit: ``setData``, ``sort``,
+  ``canFetchMore`` and ``fetchMore``. A missing value has no item (Qt's default: an empty,
+  editable cell); its tooltip and an editor's starting text come from
+  :meth:`PeopleTableModel.tooltip` and :meth:`~PeopleTableModel.edit_text` through the
+  table's delegate (:class:`ui.pages.people_views.CellDelegate`). A text longer than
+  :data:`SHOWN` characters is shown cut (the editor and the JSON editor have all of it).
+  Each cell costs some 400 bytes of C++ items beside the person it is drawn from.
 """
 
 from __future__ import annotations
@@ -26,29 +40,36 @@ from __future__ import annotations
 import json
 import math
 import re
-from dataclasses import replace
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QPersistentModelIndex,
-    Qt,
-    Signal,
-)
-from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QStandardItemModel, QUndoCommand, QUndoStack
 
 from composer.model import Person
 from composer.store.database import Database
 from composer.store.people_table import TableQuery, attribute_names, table_page
 from ui.ops import Changed, Op, OpChanges, OpError
-from ui.widgets.palette import accent
+from ui.widgets.item_blocks import Block, Codec, Variant, load_block, standard_item, variant
+from ui.widgets.palette import accent, theme_notifier
 
-__all__ = ["MISSING", "PAGE", "PeopleTableModel", "column_title", "kind_of"]
+__all__ = [
+    "MISSING",
+    "PAGE",
+    "SHOWN",
+    "PeopleTableModel",
+    "column_title",
+    "encode_rows",
+    "kind_of",
+]
 
 PAGE = 256
 """Rows fetched at a time."""
+
+SHOWN = 4096
+"""The most characters of a text a cell shows."""
 
 MISSING: Any = object()
 """What a person who lacks an attribute holds in its column."""
@@ -84,6 +105,74 @@ def _compact(value: Any, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+_Flag = Qt.ItemFlag
+_ROLE = Qt.ItemDataRole
+_SHOWN_ONLY = (_Flag.ItemIsEnabled | _Flag.ItemIsSelectable).value
+_EDITABLE = _SHOWN_ONLY | _Flag.ItemIsEditable.value
+_CHECKABLE = _SHOWN_ONLY | _Flag.ItemIsUserCheckable.value
+_RIGHT = (Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter).value
+_DISPLAY, _CHECK = _ROLE.DisplayRole.value, _ROLE.CheckStateRole.value
+_ALIGN, _COLOUR = _ROLE.TextAlignmentRole.value, _ROLE.ForegroundRole.value
+_CHECKED, _UNCHECKED = Qt.CheckState.Checked.value, Qt.CheckState.Unchecked.value
+
+
+def _cell(key: str, value: Any, muted: Variant) -> tuple[dict[int, str | int | Variant], int]:
+    """What a cell holding ``value`` (not :data:`MISSING`) shows: values by role, flags."""
+    if isinstance(value, bool):
+        return {_CHECK: _CHECKED if value else _UNCHECKED}, _CHECKABLE
+    if isinstance(value, int | float):
+        return {_DISPLAY: str(value), _ALIGN: _RIGHT}, _EDITABLE
+    if isinstance(value, str):
+        shown = value if len(value) <= SHOWN else value[: SHOWN - 1] + "…"
+        return {_DISPLAY: shown}, _SHOWN_ONLY if key == "id" else _EDITABLE
+    if value is None:
+        return {_DISPLAY: "null", _COLOUR: muted}, _EDITABLE
+    return {_DISPLAY: _compact(value, 120)}, _SHOWN_ONLY  # nested: the JSON editor's
+
+
+def _joined(columns: Sequence[str], names: Sequence[str]) -> list[str]:
+    """``columns`` and then each of ``names`` not among them, in their first order."""
+    known = set(columns)
+    return [*columns, *(n for n in dict.fromkeys(names) if n not in known)]
+
+
+def _columns_for(columns: Sequence[str], rows: Sequence[Person]) -> list[str]:
+    return _joined(columns, [key for person in rows for key in person.attributes])
+
+
+def encode_rows(
+    rows: Sequence[Person], columns: Sequence[str], codec: Codec, muted: Variant
+) -> bytes:
+    """The cells of ``rows`` under ``columns`` (which hold every attribute of theirs), as one
+    block for :func:`ui.widgets.item_blocks.load_block`; a missing value has no cell."""
+    block = Block(codec)
+    where = {name: column for column, name in enumerate(columns)}
+    for row, person in enumerate(rows):
+        block.add(row, 0, *_cell("id", person.id, muted))
+        block.add(row, 1, *_cell("email", person.email, muted))
+        for key, value in person.attributes.items():
+            block.add(row, where[key], *_cell(key, value, muted))
+    return block.encoded()
+
+
+@dataclass(frozen=True)
+class _Page:
+    """Rows read on a worker, with the attribute names asked for and the rows' cells
+    encoded for ``columns`` (the model's columns then, joined by the names and the rows')."""
+
+    rows: list[Person]
+    names: list[str] | None
+    columns: list[str]
+    block: bytes
+
+
+def _read_page(
+    rows: list[Person], names: list[str] | None, columns: list[str], codec: Codec, muted: Variant
+) -> _Page:
+    joined = _columns_for(_joined(columns, names or []), rows)
+    return _Page(rows, names, joined, encode_rows(rows, joined, codec, muted))
+
+
 def _number(text: str) -> int | float | None:
     stripped = text.strip()
     if _INTEGER.match(stripped):
@@ -115,7 +204,7 @@ class _SetValue(QUndoCommand):
         self._model.write_value(self._id, self._column, self._old)
 
 
-class PeopleTableModel(QAbstractTableModel):
+class PeopleTableModel(QStandardItemModel):
     """The workspace's people, a page at a time, narrowed, sorted and filtered in the store.
 
     Signals:
@@ -131,7 +220,7 @@ class PeopleTableModel(QAbstractTableModel):
     written = Signal(object)
 
     def __init__(self, db: Database | Path, page: int = PAGE) -> None:
-        super().__init__()
+        super().__init__(0, 2)
         self.path = db.path if isinstance(db, Database) else Path(db)
         """The workspace file the ops open."""
         self._page = page
@@ -142,8 +231,11 @@ class PeopleTableModel(QAbstractTableModel):
         self._reading = 0
         self._writing = 0
         self._more = False
+        self._codec = Codec.qt()
         self.undo_stack: QUndoStack | None = None
         """Where edits are recorded as undoable steps (None: written without a step)."""
+        self._set_headers()
+        theme_notifier().changed.connect(self._recolour)
         self.refresh(names=True)
 
     # -- reading ---------------------------------------------------------------------
@@ -174,11 +266,13 @@ class PeopleTableModel(QAbstractTableModel):
         if text.strip():
             kept += ((column, text.strip()),)
         self._query = replace(self._query, filters=kept)
+        self._set_headers()
         self.refresh()
 
     def clear_filters(self) -> None:
         """Remove every column filter."""
         self._query = replace(self._query, filters=())
+        self._set_headers()
         self.refresh()
 
     def filters(self) -> dict[str, str]:
@@ -198,45 +292,79 @@ class PeopleTableModel(QAbstractTableModel):
         """Read the first page again (``names``: and the attribute names, after changes)."""
         self._generation += 1
         generation, query, size = self._generation, self._query, self._page
+        columns, codec, muted = list(self._columns), self._codec, variant(accent("muted"))
         self._reading += 1
 
-        def read(db: Database) -> tuple[list[Person], list[str] | None]:
+        def read(db: Database) -> _Page:
             rows = table_page(db, query, size, 0)
-            return rows, attribute_names(db) if names else None
+            return _read_page(rows, attribute_names(db) if names else None, columns, codec, muted)
 
         Op(self, read, path=self.path).success(
-            lambda value: self._first_page(generation, *value)
+            lambda page: self._first_page(generation, page)
         ).failure(self._read_failed).run()
 
-    def _first_page(self, generation: int, rows: list[Person], names: list[str] | None) -> None:
+    def _first_page(self, generation: int, page: _Page) -> None:
         self._reading -= 1
         if generation != self._generation:
             return
-        self._add_columns(names or [])
+        self._add_columns(page.names or [])
         if self._rows:
-            self.beginRemoveRows(_ROOT, 0, len(self._rows) - 1)
+            self.removeRows(0, len(self._rows))
             self._rows = []
-            self.endRemoveRows()
-        self._more = len(rows) == self._page
-        self._insert(rows)
+        self._more = len(page.rows) == self._page
+        self._insert(page)
         self.loaded.emit()
 
-    def _insert(self, rows: list[Person]) -> None:
-        self._add_columns([key for person in rows for key in person.attributes])
-        if rows:
-            start = len(self._rows)
-            self.beginInsertRows(_ROOT, start, start + len(rows) - 1)
-            self._rows.extend(rows)
-            self.endInsertRows()
+    def _insert(self, page: _Page) -> None:
+        self._add_columns(_columns_for(self._columns, page.rows))
+        if not page.rows:
+            return
+        block = page.block
+        if self._columns[: len(page.columns)] != page.columns:
+            # another column came first while the page was read: encode it here, for ours
+            block = encode_rows(page.rows, self._columns, self._codec, variant(accent("muted")))
+        start = len(self._rows)
+        self._rows.extend(page.rows)
+        if not load_block(self, block, start):  # pragma: no cover - Qt refused its own format
+            raise RuntimeError("the people's cells could not be loaded into the table")
 
     def _add_columns(self, names: list[str]) -> None:
-        known = set(self._columns)
-        new = [n for n in dict.fromkeys(names) if n not in known]
-        if new:
+        joined = _joined(self._columns, names)
+        if len(joined) > len(self._columns):
             start = len(self._columns)
-            self.beginInsertColumns(_ROOT, start, start + len(new) - 1)
-            self._columns.extend(new)
-            self.endInsertColumns()
+            self._columns = joined
+            self.insertColumns(start, len(joined) - start)
+            self._set_headers(start)
+
+    def _set_headers(self, start: int = 0) -> None:
+        filters = self.filters()
+        for section in range(start, len(self._columns)):
+            key = self._columns[section]
+            title = column_title(key) + (" ⧩" if key in filters else "")
+            tip = f"Filtered: {filters[key]}. " if key in filters else ""
+            tip += "Click to sort; right-click to choose, filter or reorder columns."
+            self.setHeaderData(section, Qt.Orientation.Horizontal, title)
+            self.setHeaderData(section, Qt.Orientation.Horizontal, tip, _ROLE.ToolTipRole)
+
+    def _draw_row(self, row: int) -> None:
+        """Make ``row``'s items again from its person (after it changed)."""
+        muted = variant(accent("muted"))
+        for column, key in enumerate(self._columns):
+            value = self.value(row, column)
+            if value is MISSING:
+                self.setItem(row, column, standard_item({}, _EDITABLE))
+            else:
+                self.setItem(row, column, standard_item(*_cell(key, value, muted)))
+
+    def _recolour(self, _dark: bool = False) -> None:
+        """Give every ``null`` the muted colour of the theme now in use."""
+        colour = accent("muted")
+        where = {name: column for column, name in enumerate(self._columns)}
+        for row, person in enumerate(self._rows):
+            for key, value in person.attributes.items():
+                item = self.item(row, where[key]) if value is None else None
+                if item is not None:
+                    item.setData(colour, _ROLE.ForegroundRole)
 
     def _read_failed(self, error: OpError) -> None:
         self._reading -= 1
@@ -254,19 +382,21 @@ class PeopleTableModel(QAbstractTableModel):
             self._page,
             len(self._rows),
         )
+        columns, codec, muted = list(self._columns), self._codec, variant(accent("muted"))
         self._reading += 1
 
-        def more(value: list[Person]) -> None:
+        def read(db: Database) -> _Page:
+            return _read_page(table_page(db, query, size, offset), None, columns, codec, muted)
+
+        def more(page: _Page) -> None:
             self._reading -= 1
             if generation != self._generation:
                 return
-            self._more = len(value) == size
-            self._insert(value)
+            self._more = len(page.rows) == size
+            self._insert(page)
             self.loaded.emit()
 
-        Op(self, lambda db: table_page(db, query, size, offset), path=self.path).success(
-            more
-        ).failure(self._read_failed).run()
+        Op(self, read, path=self.path).success(more).failure(self._read_failed).run()
 
     # -- rows and columns ---------------------------------------------------------------
 
@@ -293,7 +423,7 @@ class PeopleTableModel(QAbstractTableModel):
         """Show ``person`` on ``row`` (after an edit was saved)."""
         self._rows[row] = person
         self._add_columns(list(person.attributes))
-        self.dataChanged.emit(self.index(row, 0), self.index(row, len(self._columns) - 1))
+        self._draw_row(row)
 
     def value(self, row: int, column: int) -> Any:
         """What ``row`` holds in ``column`` (:data:`MISSING` when it lacks it)."""
@@ -401,68 +531,19 @@ class PeopleTableModel(QAbstractTableModel):
 
     # -- Qt ----------------------------------------------------------------------------
 
-    def rowCount(self, parent: Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self._columns)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self._columns):
-            return None
-        key = self._columns[section]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return column_title(key) + (" ⧩" if key in self.filters() else "")
-        if role == Qt.ItemDataRole.ToolTipRole:
-            shown = f"Filtered: {self.filters()[key]}. " if key in self.filters() else ""
-            return shown + "Click to sort; right-click to choose, filter or reorder columns."
+    def tooltip(self, row: int, column: int) -> str | None:
+        """What hovering a cell tells (its items hold none, to stay small)."""
+        value = self.value(row, column)
+        if kind_of(value) == "nested":
+            return _compact(value, 2000) + "\n\nDouble-click to edit as JSON."
+        if value is MISSING and self._columns[column] != "id":
+            return "No value. Type one to add it."
         return None
 
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        key = self._columns[index.column()]
-        if key == "id":
-            return base
-        kind = kind_of(self.value(index.row(), index.column()))
-        if kind == "nested":
-            return base
-        if kind == "boolean" or (kind is None and self.column_kind(index.column()) == "boolean"):
-            return base | Qt.ItemFlag.ItemIsUserCheckable
-        return base | Qt.ItemFlag.ItemIsEditable
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self._rows):
-            return None
-        value = self.value(index.row(), index.column())
-        kind = kind_of(value)
-        if role == Qt.ItemDataRole.UserRole:
-            return self._rows[index.row()].id
-        if role == Qt.ItemDataRole.DisplayRole:
-            if kind in (None, "boolean"):
-                return None
-            if kind == "nested":
-                return _compact(value, 120)
-            if kind == "null":
-                return "null"
-            return str(value)
-        if role == Qt.ItemDataRole.EditRole:
-            return "" if kind is None else value if kind != "number" else str(value)
-        if role == Qt.ItemDataRole.CheckStateRole and kind == "boolean":
-            return Qt.CheckState.Checked if value else Qt.CheckState.Unchecked
-        if role == Qt.ItemDataRole.TextAlignmentRole and kind == "number":
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ForegroundRole and kind == "null":
-            return accent("muted")
-        if role == Qt.ItemDataRole.ToolTipRole:
-            if kind == "nested":
-                return _compact(value, 2000) + "\n\nDouble-click to edit as JSON."
-            if kind is None and self._columns[index.column()] != "id":
-                return "No value. Type one to add it."
-        return None
+    def edit_text(self, row: int, column: int) -> str:
+        """The text an editor opened on a cell starts with (a ``null`` starts empty)."""
+        value = self.value(row, column)
+        return "" if value is MISSING or value is None else str(value)
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if not index.isValid():

@@ -1,8 +1,10 @@
 """The views of the People page: the people table and the events panel under it.
 
 :class:`KeyTable` is the people table; it reports Delete and Enter so the page can delete
-and edit with the keyboard. :class:`EventsPanel` shows, adds and deletes the events of the
-one person selected in that table. Decisions:
+and edit with the keyboard, and its :class:`CellDelegate` asks the model for what the
+cells' items do not hold (a tooltip, an editor's starting text), only when they are needed.
+:class:`EventsPanel` shows, adds and deletes the events of the one person selected in that
+table. Decisions:
 
 * **The panel follows the page, it does not watch the selection itself**: the page calls
   :meth:`EventsPanel.show_person` with the one selected id (or ``None``), so the people
@@ -17,15 +19,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QHelpEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QPushButton,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableView,
+    QToolTip,
     QVBoxLayout,
     QWidget,
 )
@@ -34,10 +40,41 @@ from composer.model import Event
 from composer.store.database import Database
 from composer.store.people import StoredEvent
 from ui.ops import Changed, Op, OpChanges, OpError
+from ui.pages.people_model import PeopleTableModel
 from ui.pages.person_dialog import EventDialog
 from ui.pages.table_models import EventsTableModel
 
-__all__ = ["EventsPanel", "KeyTable"]
+__all__ = ["CellDelegate", "EventsPanel", "KeyTable"]
+
+
+class CellDelegate(QStyledItemDelegate):
+    """Draws the people table's cells as Qt does, from their items (no Python while it
+    paints); asks :class:`PeopleTableModel` for a cell's tooltip when the pointer rests on
+    it, and for an editor's starting text when one opens."""
+
+    def __init__(self, model: PeopleTableModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._model = model
+
+    def helpEvent(
+        self,
+        event: QHelpEvent,
+        view: QAbstractItemView,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> bool:
+        if event.type() != QEvent.Type.ToolTip or not index.isValid():
+            return super().helpEvent(event, view, option, index)
+        text = self._model.tooltip(index.row(), index.column()) or ""
+        QToolTip.showText(event.globalPos(), text, view.viewport(), option.rect)  # "" hides
+        event.setAccepted(bool(text))
+        return bool(text)
+
+    def setEditorData(self, editor: QWidget, index: QModelIndex | QPersistentModelIndex) -> None:
+        if isinstance(editor, QLineEdit) and index.isValid():
+            editor.setText(self._model.edit_text(index.row(), index.column()))
+        else:
+            super().setEditorData(editor, index)
 
 
 class KeyTable(QTableView):
