@@ -47,6 +47,18 @@ def test_the_record_layer_does_not_load_the_http_client() -> None:
     assert done.stdout.strip() == "[]"
 
 
+def test_the_engine_loads_the_http_client_only_when_it_sends() -> None:
+    # the window imports the outbox and the engine at start-up; httpx, httpcore and TLS
+    # (some 9 MiB and tens of milliseconds) wait for the first send
+    code = (
+        "import sys, composer.delivery.outbox, ui.ops.engine\n"
+        "print(sorted(n for n in sys.modules if n in ('httpx', 'httpcore', 'ssl',"
+        " 'composer.delivery.sender')))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+
+
 def test_an_event_carries_the_attempt_result_type_at_run_time() -> None:
     result = AttemptResult(200, (("Content-Type", "text/plain"),), b"ok", 2, False, 1.5)
     event = DeliveryEvent(7, "attempt_finished", 1, result)

@@ -12,10 +12,12 @@ from dataclasses import dataclass
 
 from composer.http_headers import header_value
 
-__all__ = ["BODY_LIMIT", "ERROR_KINDS", "AttemptResult"]
+__all__ = ["BODY_LIMIT", "DEFAULT_TIMEOUT", "ERROR_KINDS", "AttemptResult"]
 
 BODY_LIMIT = 1024 * 1024
 """Response body bytes kept per attempt (1 MiB)."""
+DEFAULT_TIMEOUT = 4.0
+"""Seconds an attempt has from its start to the last byte of the response."""
 ERROR_KINDS: tuple[str, ...] = (
     "dns",
     "refused",

@@ -43,7 +43,9 @@ the recorder. Decisions:
 * **Throughput.** Attempts run on a small thread pool (each worker with its own
   :class:`~composer.delivery.sender.Sender`, so connections are kept alive); the calling thread
   renders and writes, and claims at most twice as many deliveries as there are workers,
-  so a crash leaves few in flight.
+  so a crash leaves few in flight. The sender (and with it httpx and TLS) is imported by
+  the first worker that sends: opening the outbox, as the window does at start-up, does
+  not load it.
 
 Progress is reported to a plain callable with :class:`~composer.delivery.records.DeliveryEvent`
 values, from the thread that runs :meth:`Outbox.run`: ``attempt_started`` and
@@ -60,20 +62,22 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from composer.delivery import journal
-from composer.delivery.attempt import AttemptResult
+from composer.delivery.attempt import DEFAULT_TIMEOUT, AttemptResult
 from composer.delivery.record import Answer, Recorder, scrub_result
 from composer.delivery.records import Deliveries, Delivery, DeliveryEvent, Progress
 from composer.delivery.recovery import recover
 from composer.delivery.retry import RetryPolicy
-from composer.delivery.sender import DEFAULT_TIMEOUT, Sender
 from composer.delivery.unrecorded import Unrecorded, UnrecordedAnswers
 from composer.delivery.wire import LazySecrets, Wire, scrub, wire_for
 from composer.errors import StoreError
 from composer.model import Person, Request
 from composer.store.database import Database
+
+if TYPE_CHECKING:
+    from composer.delivery.sender import Sender
 
 log = logging.getLogger("composer.delivery")
 
@@ -292,6 +296,8 @@ class Outbox:
         def attempt(wire: Wire) -> tuple[float, AttemptResult]:
             sender: Sender | None = getattr(local, "sender", None)
             if sender is None:
+                from composer.delivery.sender import Sender  # httpx: only once a send begins
+
                 sender = local.sender = Sender(self.timeout)
                 with senders_lock:
                     senders.append(sender)

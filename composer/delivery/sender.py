@@ -56,7 +56,7 @@ import httpcore
 import httpx
 
 import composer
-from composer.delivery.attempt import BODY_LIMIT, AttemptResult
+from composer.delivery.attempt import BODY_LIMIT, DEFAULT_TIMEOUT, AttemptResult
 from composer.delivery.content_coding import ACCEPT_ENCODING, BodyDecoder, coding_of
 from composer.http_headers import TOKEN
 
@@ -68,9 +68,6 @@ __all__ = [
     "implicit_headers",
     "user_agent",
 ]
-
-DEFAULT_TIMEOUT = 4.0
-"""Seconds an attempt has from its start to the last byte of the response."""
 
 
 class WireRequest(Protocol):
