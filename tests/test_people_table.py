@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import ui_helpers
 from PySide6.QtCore import QEvent, QMimeData, QPoint, QPointF, Qt, QUrl
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QHelpEvent
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QHelpEvent, QStandardItemModel
 from PySide6.QtWidgets import QApplication, QLineEdit, QToolTip
 from pytestqt.qtbot import QtBot
 
@@ -22,9 +22,10 @@ from composer.store.database import Database
 from composer.store.people_table import TableQuery, attribute_names, parse_filter, table_page
 from ui.pages.people import PeoplePage
 from ui.pages.people_columns import HIDDEN_KEY, ORDER_KEY
-from ui.pages.people_model import MISSING, PeopleTableModel
+from ui.pages.people_model import MISSING, PeopleTableModel, encode_rows
 from ui.pages.people_views import CellDelegate, KeyTable
 from ui.pages.table_models import DeliveriesTableModel
+from ui.widgets.item_blocks import Codec, load_block, variant
 from ui.widgets.palette import accent, apply_theme, current_theme
 from ui.widgets.qt_settings import read_list
 
@@ -281,6 +282,16 @@ def test_the_gui_thread_reads_nothing_with_100000_people(qtbot: QtBot, tmp_path:
     assert model.rowCount() == 256 and model.canFetchMore()
     assert model.person(0).attributes["n"] == 976
     big.close()
+
+
+def test_attributes_named_id_or_email_do_not_take_their_columns(qapp: QApplication) -> None:
+    # the store refuses such a person; the table's cells stay one row a person regardless
+    rows = [Person("g", "g@example.com", {"id": "other", "email": None, "n": 1})]
+    model = QStandardItemModel(0, 3)
+    block = encode_rows(rows, ["id", "email", "n"], Codec.qt(), variant(accent("muted")))
+    assert load_block(model, block, 0)
+    assert model.rowCount() == 1
+    assert [model.data(model.index(0, c)) for c in range(3)] == ["g", "g@example.com", "1"]
 
 
 PAINTING = {

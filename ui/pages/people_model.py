@@ -151,7 +151,8 @@ def encode_rows(
         block.add(row, 0, *_cell("id", person.id, muted))
         block.add(row, 1, *_cell("email", person.email, muted))
         for key, value in person.attributes.items():
-            block.add(row, where[key], *_cell(key, value, muted))
+            if key not in _TITLES:  # an attribute named "id" or "email" is not shown
+                block.add(row, where[key], *_cell(key, value, muted))
     return block.encoded()
 
 
@@ -362,7 +363,8 @@ class PeopleTableModel(QStandardItemModel):
         where = {name: column for column, name in enumerate(self._columns)}
         for row, person in enumerate(self._rows):
             for key, value in person.attributes.items():
-                item = self.item(row, where[key]) if value is None else None
+                shown = value is None and key not in _TITLES
+                item = self.item(row, where[key]) if shown else None
                 if item is not None:
                     item.setData(colour, _ROLE.ForegroundRole)
 
