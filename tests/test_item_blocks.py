@@ -9,9 +9,18 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QColor, QStandardItemModel
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QTableView
 
-from ui.widgets.item_blocks import MIME, Block, Codec, load_block, standard_item, variant
+from ui.widgets.item_blocks import (
+    MIME,
+    Block,
+    Codec,
+    load_block,
+    place_item,
+    redraw_item,
+    standard_item,
+    variant,
+)
 
 _FLAGS = Qt.ItemFlag
 SHOWN = (_FLAGS.ItemIsEnabled | _FLAGS.ItemIsSelectable).value
@@ -128,3 +137,47 @@ def test_integers_keep_their_value(qapp: QApplication, value: int) -> None:
     assert load_block(model, block.encoded(), 0)
     assert model.data(model.index(0, 0), ROLE.UserRole) == value
     assert model.index(0, 0).parent() == QModelIndex()
+
+
+def test_loading_under_a_selection_moves_nothing_and_keeps_it(qapp: QApplication) -> None:
+    # Qt places each decoded cell with a layout change of its own; a view answers each by
+    # saving and restoring its whole selection (seconds a page with every row selected)
+    model = by_block(Codec.qt())
+    view = QTableView()
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.selectAll()
+    heard: dict[str, list[Any]] = {"layout": [], "rows": [], "data": []}
+    model.layoutChanged.connect(lambda *a: heard["layout"].append(a))
+    model.rowsInserted.connect(lambda _p, first, last: heard["rows"].append((first, last)))
+    model.dataChanged.connect(
+        lambda tl, br, _r=None: heard["data"].append((tl.row(), tl.column(), br.row(), br.column()))
+    )
+    block = Block(Codec.qt())
+    for row in range(40):
+        for column in range(3):
+            block.add(row, column, {ROLE.DisplayRole.value: f"{row}.{column}"}, EDITABLE)
+    assert load_block(model, block.encoded(), 1)
+    assert heard == {"layout": [], "rows": [(1, 40)], "data": [(1, 0, 40, 2)]}
+    assert model.rowCount() == 43 and model.data(model.index(40, 2)) == "39.2"
+    selected = sorted(i.row() for i in view.selectionModel().selectedRows())
+    assert selected == [0, 41, 42]  # the rows selected before, where they are now
+    assert not model.signalsBlocked()
+
+
+def test_cells_change_in_place_without_a_layout_change(qapp: QApplication) -> None:
+    model = by_block(Codec.qt())
+    layouts: list[object] = []
+    changed: list[tuple[int, int]] = []
+    model.layoutChanged.connect(lambda *a: layouts.append(a))
+    model.dataChanged.connect(lambda tl, _br, _r=None: changed.append((tl.row(), tl.column())))
+    item = model.item(0, 1)
+    assert item is not None
+    redraw_item(item, {ROLE.CheckStateRole.value: 0}, SHOWN)
+    assert model.data(model.index(0, 1)) is None  # the text and alignment went
+    assert model.data(model.index(0, 1), ROLE.TextAlignmentRole) is None
+    assert model.data(model.index(0, 1), ROLE.CheckStateRole) == 0
+    assert model.flags(model.index(0, 1)).value == SHOWN
+    place_item(model, 2, 2, standard_item({ROLE.DisplayRole.value: "new"}, EDITABLE))
+    assert model.data(model.index(2, 2)) == "new" and not model.signalsBlocked()
+    assert layouts == [] and (0, 1) in changed and changed[-1] == (2, 2)

@@ -361,6 +361,51 @@ def test_a_null_takes_the_colour_of_a_new_theme(
         apply_theme(qapp, theme)
 
 
+def test_an_edit_redraws_only_its_cell_and_keeps_the_selection(
+    qtbot: QtBot, page: PeoplePage, db: Database
+) -> None:
+    model, table = page.model, page.table
+    table.selectAll()
+    layouts: list[object] = []
+    model.layoutChanged.connect(lambda *a: layouts.append(a))
+    d, n, tags = model.row_of("d"), model.column_of("n"), model.column_of("tags")
+    assert model.item(d, n) is None  # a missing value has no item
+    assert model.setData(model.index(d, n), "7")  # a value where there was none
+    settled(qtbot, page)
+    assert model.data(model.index(d, n)) == "7" and db.people.get("d").attributes["n"] == 7
+    a = model.row_of("a")
+    assert model.setData(model.index(a, n), "x") is False  # refused: a number column
+    model.replace(a, replace_person(model.person(a), tags="now text", vip=None))
+    assert model.data(model.index(a, tags)) == "now text"
+    assert model.flags(model.index(a, tags)) & Qt.ItemFlag.ItemIsEditable
+    vip = model.index(a, model.column_of("vip"))
+    assert model.data(vip) == "null" and model.data(vip, Qt.ItemDataRole.CheckStateRole) is None
+    model.replace(a, replace_person(model.person(a), tags=MISSING))
+    assert model.data(model.index(a, tags)) is None
+    assert layouts == []
+    assert len(table.selectionModel().selectedRows()) == model.rowCount()
+
+
+def replace_person(person: Person, **changes: Any) -> Person:
+    attributes = {**person.attributes, **changes}
+    kept = {k: v for k, v in attributes.items() if v is not MISSING}
+    return Person(person.id, person.email, kept)
+
+
+def test_a_page_read_while_the_theme_changed_takes_the_new_colour(
+    qtbot: QtBot, page: PeoplePage, qapp: QApplication
+) -> None:
+    model, theme = page.model, current_theme()
+    model.refresh()  # read with the light theme's colour for a null
+    apply_theme(qapp, "dark")
+    try:
+        settled(qtbot, page)
+        null = model.index(model.row_of("e"), model.column_of("plan"))
+        assert model.data(null, Qt.ItemDataRole.ForegroundRole) == accent("muted")
+    finally:
+        apply_theme(qapp, theme)
+
+
 def test_rows_read_while_a_column_was_added_are_drawn_in_their_columns(
     qtbot: QtBot, db: Database
 ) -> None:

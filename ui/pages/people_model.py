@@ -25,7 +25,9 @@ joined by the names of the rows fetched since). Decisions:
   (:mod:`ui.widgets.item_blocks` says why that matters). The worker that reads a page also
   encodes its cells (:func:`encode_rows`); the GUI thread appends them in one call. The
   people themselves (:meth:`PeopleTableModel.person`, :meth:`~PeopleTableModel.value`) stay
-  the truth the items are drawn from: an edit changes the person and draws the row again.
+  the truth the items are drawn from: an edit changes the person and draws again, in place,
+  only the cells that show otherwise (no layout change, which a view with many rows
+  selected pays for as for a relayout).
   Python overrides only what is called on a click or an edit: ``setData``, ``sort``,
   ``canFetchMore`` and ``fetchMore``. A missing value has no item (Qt's default: an empty,
   editable cell); its tooltip and an editor's starting text come from
@@ -52,7 +54,16 @@ from composer.model import Person
 from composer.store.database import Database
 from composer.store.people_table import TableQuery, attribute_names, table_page
 from ui.ops import Changed, Op, OpChanges, OpError
-from ui.widgets.item_blocks import Block, Codec, Variant, load_block, standard_item, variant
+from ui.widgets.item_blocks import (
+    Block,
+    Codec,
+    Variant,
+    load_block,
+    place_item,
+    redraw_item,
+    standard_item,
+    variant,
+)
 from ui.widgets.palette import accent, theme_notifier
 
 __all__ = [
@@ -130,6 +141,21 @@ def _cell(key: str, value: Any, muted: Variant) -> tuple[dict[int, str | int | V
     return {_DISPLAY: _compact(value, 120)}, _SHOWN_ONLY  # nested: the JSON editor's
 
 
+def _value_in(person: Person, key: str) -> Any:
+    """What ``person`` holds in the column ``key`` (:data:`MISSING` when it lacks it)."""
+    if key == "id":
+        return person.id
+    if key == "email":
+        return person.email
+    return person.attributes.get(key, MISSING)
+
+
+def _shown(person: Person, key: str, muted: Variant) -> tuple[dict[int, Any], int]:
+    """What ``person``'s cell in the column ``key`` shows (a missing value: nothing)."""
+    value = _value_in(person, key)
+    return ({}, _EDITABLE) if value is MISSING else _cell(key, value, muted)
+
+
 def _joined(columns: Sequence[str], names: Sequence[str]) -> list[str]:
     """``columns`` and then each of ``names`` not among them, in their first order."""
     known = set(columns)
@@ -159,11 +185,13 @@ def encode_rows(
 @dataclass(frozen=True)
 class _Page:
     """Rows read on a worker, with the attribute names asked for and the rows' cells
-    encoded for ``columns`` (the model's columns then, joined by the names and the rows')."""
+    encoded for ``columns`` (the model's columns then, joined by the names and the rows')
+    with the theme's colour for a ``null`` then (``muted``)."""
 
     rows: list[Person]
     names: list[str] | None
     columns: list[str]
+    muted: Variant
     block: bytes
 
 
@@ -171,7 +199,7 @@ def _read_page(
     rows: list[Person], names: list[str] | None, columns: list[str], codec: Codec, muted: Variant
 ) -> _Page:
     joined = _columns_for(_joined(columns, names or []), rows)
-    return _Page(rows, names, joined, encode_rows(rows, joined, codec, muted))
+    return _Page(rows, names, joined, muted, encode_rows(rows, joined, codec, muted))
 
 
 def _number(text: str) -> int | float | None:
@@ -320,10 +348,10 @@ class PeopleTableModel(QStandardItemModel):
         self._add_columns(_columns_for(self._columns, page.rows))
         if not page.rows:
             return
-        block = page.block
-        if self._columns[: len(page.columns)] != page.columns:
-            # another column came first while the page was read: encode it here, for ours
-            block = encode_rows(page.rows, self._columns, self._codec, variant(accent("muted")))
+        block, muted = page.block, variant(accent("muted"))
+        if self._columns[: len(page.columns)] != page.columns or muted != page.muted:
+            # another column came first, or the theme changed, while the page was read
+            block = encode_rows(page.rows, self._columns, self._codec, muted)
         start = len(self._rows)
         self._rows.extend(page.rows)
         if not load_block(self, block, start):  # pragma: no cover - Qt refused its own format
@@ -347,15 +375,19 @@ class PeopleTableModel(QStandardItemModel):
             self.setHeaderData(section, Qt.Orientation.Horizontal, title)
             self.setHeaderData(section, Qt.Orientation.Horizontal, tip, _ROLE.ToolTipRole)
 
-    def _draw_row(self, row: int) -> None:
-        """Make ``row``'s items again from its person (after it changed)."""
-        muted = variant(accent("muted"))
+    def _draw_row(self, row: int, before: Person) -> None:
+        """Draw again the cells of ``row`` that show otherwise than they did for ``before``
+        (in place: a changed item, or a new one in an empty cell; never a layout change)."""
+        muted, after = variant(accent("muted")), self._rows[row]
         for column, key in enumerate(self._columns):
-            value = self.value(row, column)
-            if value is MISSING:
-                self.setItem(row, column, standard_item({}, _EDITABLE))
-            else:
-                self.setItem(row, column, standard_item(*_cell(key, value, muted)))
+            now = _shown(after, key, muted)
+            if now == _shown(before, key, muted):
+                continue
+            item = self.item(row, column)
+            if item is not None:
+                redraw_item(item, *now)
+            elif now[0]:
+                place_item(self, row, column, standard_item(*now))
 
     def _recolour(self, _dark: bool = False) -> None:
         """Give every ``null`` the muted colour of the theme now in use."""
@@ -423,18 +455,13 @@ class PeopleTableModel(QStandardItemModel):
 
     def replace(self, row: int, person: Person) -> None:
         """Show ``person`` on ``row`` (after an edit was saved)."""
-        self._rows[row] = person
+        before, self._rows[row] = self._rows[row], person
         self._add_columns(list(person.attributes))
-        self._draw_row(row)
+        self._draw_row(row, before)
 
     def value(self, row: int, column: int) -> Any:
         """What ``row`` holds in ``column`` (:data:`MISSING` when it lacks it)."""
-        person, key = self._rows[row], self._columns[column]
-        if key == "id":
-            return person.id
-        if key == "email":
-            return person.email
-        return person.attributes.get(key, MISSING)
+        return _value_in(self._rows[row], self._columns[column])
 
     def column_kind(self, column: int) -> str | None:
         """The kind of the first value of ``column`` among the rows fetched (None: none)."""

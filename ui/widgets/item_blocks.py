@@ -26,7 +26,10 @@ own items hold.
 A cell left out of a block has no item: Qt shows it empty, and its flags are Qt's
 default for a cell with no item (enabled, selectable, editable, and drag and drop, which a
 view that neither drags nor accepts drops ignores). To change cells in place rather than
-insert rows, :func:`standard_item` makes the same item from Python.
+insert rows, :func:`redraw_item` makes an item hold what a block would have written, and
+:func:`place_item` puts one made by :func:`standard_item` in an empty cell. Neither
+announces a layout change (which Qt's ``setItem`` does, and which costs a view with a big
+selection as much as a relayout): only ``dataChanged``.
 """
 
 from __future__ import annotations
@@ -39,7 +42,17 @@ from typing import Any
 from PySide6.QtCore import QByteArray, QDataStream, QIODevice, QMimeData, QModelIndex, Qt
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 
-__all__ = ["MIME", "Block", "Codec", "Variant", "load_block", "standard_item", "variant"]
+__all__ = [
+    "MIME",
+    "Block",
+    "Codec",
+    "Variant",
+    "load_block",
+    "place_item",
+    "redraw_item",
+    "standard_item",
+    "variant",
+]
 
 MIME = "application/x-qstandarditemmodeldatalist"
 """The drop format :class:`QStandardItemModel` decodes its items from."""
@@ -121,16 +134,38 @@ class Block:
 
 def load_block(model: QStandardItemModel, block: bytes, row: int) -> bool:
     """Insert the rows of ``block`` at ``row`` of ``model`` (a table: no parent), decoded by
-    Qt in one call. Every row from 0 to the block's last must hold a cell (a row without
-    one is not inserted), and the model must have every column the block names. Returns
-    whether Qt took it."""
+    Qt in one call. Every row of the block must hold a cell in column 0 (Qt places a
+    block's cells from its leftmost column, and leaves out a row without a cell), and the
+    model must have every column the block names. Returns whether Qt took it.
+
+    Qt inserts the block's rows with one ``rowsInserted`` and then places each cell with a
+    layout change of its own, which views and selection models answer by saving and
+    restoring what they track, cell by cell (seconds for a page while every row is
+    selected). Placing an item in an empty cell moves nothing, so the model's signals are
+    held from the moment its rows are in (the views, connected before, have had
+    ``rowsInserted``) until its cells are, and one ``dataChanged`` then covers them."""
     if not block:
         return True
     mime = QMimeData()
     mime.setData(MIME, QByteArray(block))
-    return QStandardItemModel.dropMimeData(
-        model, mime, Qt.DropAction.CopyAction, row, 0, QModelIndex()
-    )
+    before = model.rowCount()
+
+    def rows_in(*_args: object) -> None:
+        model.blockSignals(True)
+
+    model.rowsInserted.connect(rows_in)
+    try:
+        taken = QStandardItemModel.dropMimeData(
+            model, mime, Qt.DropAction.CopyAction, row, 0, QModelIndex()
+        )
+    finally:
+        model.blockSignals(False)
+        model.rowsInserted.disconnect(rows_in)
+    added = model.rowCount() - before
+    if added:
+        last = model.index(row + added - 1, model.columnCount() - 1)
+        model.dataChanged.emit(model.index(row, 0), last)
+    return taken
 
 
 def standard_item(values: Mapping[int, str | int | Variant], flags: int) -> QStandardItem:
@@ -141,3 +176,23 @@ def standard_item(values: Mapping[int, str | int | Variant], flags: int) -> QSta
         item.setData(value.value if isinstance(value, Variant) else value, role)
     item.setFlags(Qt.ItemFlag(flags))
     return item
+
+
+def redraw_item(item: QStandardItem, values: Mapping[int, str | int | Variant], flags: int) -> None:
+    """Make ``item`` hold exactly what :func:`standard_item` would (its other values go)."""
+    item.clearData()
+    for role, value in values.items():
+        item.setData(value.value if isinstance(value, Variant) else value, role)
+    item.setFlags(Qt.ItemFlag(flags))
+
+
+def place_item(model: QStandardItemModel, row: int, column: int, item: QStandardItem) -> None:
+    """Put ``item`` in the empty cell at ``row`` and ``column`` of ``model`` (a table),
+    announced as a change of that cell's data: nothing moved, so no layout change."""
+    blocked = model.blockSignals(True)
+    try:
+        model.setItem(row, column, item)
+    finally:
+        model.blockSignals(blocked)
+    index = model.index(row, column)
+    model.dataChanged.emit(index, index)
