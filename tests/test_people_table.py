@@ -21,8 +21,9 @@ from composer.model import Person, Request
 from composer.store.database import Database
 from composer.store.people_table import TableQuery, attribute_names, parse_filter, table_page
 from ui.pages.people import PeoplePage
+from ui.pages.people_cells import MISSING, encode_rows
 from ui.pages.people_columns import HIDDEN_KEY, ORDER_KEY
-from ui.pages.people_model import MISSING, PeopleTableModel, encode_rows
+from ui.pages.people_model import PeopleTableModel
 from ui.pages.people_views import CellDelegate, KeyTable
 from ui.pages.table_models import DeliveriesTableModel
 from ui.widgets.item_blocks import Codec, load_block, variant

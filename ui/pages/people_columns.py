@@ -19,7 +19,8 @@ from PySide6.QtCore import QObject, QPoint, Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QHeaderView, QLineEdit, QMenu, QTableView, QWidgetAction
 
-from ui.pages.people_model import PeopleTableModel, column_title
+from ui.pages.people_cells import column_title
+from ui.pages.people_model import PeopleTableModel
 from ui.widgets.qt_settings import read_list, save_list
 
 __all__ = ["HIDDEN_KEY", "ORDER_KEY", "ColumnChooser"]

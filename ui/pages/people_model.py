@@ -23,27 +23,26 @@ joined by the names of the rows fetched since). Decisions:
   (its text, check box, alignment, colour and flags) lives in its C++ item, so a repaint
   never enters Python and never waits for the GIL while a bulk send's threads hold it
   (:mod:`ui.widgets.item_blocks` says why that matters). The worker that reads a page also
-  encodes its cells (:func:`encode_rows`); the GUI thread appends them in one call. The
-  people themselves (:meth:`PeopleTableModel.person`, :meth:`~PeopleTableModel.value`) stay
-  the truth the items are drawn from: an edit changes the person and draws again, in place,
-  only the cells that show otherwise (no layout change, which a view with many rows
-  selected pays for as for a relayout).
+  encodes its cells (:mod:`ui.pages.people_cells`); the GUI thread appends them in one
+  call. The people themselves (:meth:`PeopleTableModel.person`,
+  :meth:`~PeopleTableModel.value`) stay the truth the items are drawn from: an edit
+  changes the person and draws again, in place, only the cells that show otherwise (no
+  layout change, which a view with many rows selected pays for as for a relayout).
   Python overrides only what is called on a click or an edit: ``setData``, ``sort``,
   ``canFetchMore`` and ``fetchMore``. A missing value has no item (Qt's default: an empty,
   editable cell); its tooltip and an editor's starting text come from
   :meth:`PeopleTableModel.tooltip` and :meth:`~PeopleTableModel.edit_text` through the
   table's delegate (:class:`ui.pages.people_views.CellDelegate`). A text longer than
-  :data:`SHOWN` characters is shown cut (the editor and the JSON editor have all of it).
+  :data:`~ui.pages.people_cells.SHOWN` characters is shown cut (the editor and the JSON
+  editor have all of it).
   Each cell costs some 400 bytes of C++ items beside the person it is drawn from.
 """
 
 from __future__ import annotations
 
-import json
 import math
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -54,10 +53,22 @@ from composer.model import Person
 from composer.store.database import Database
 from composer.store.people_table import TableQuery, attribute_names, table_page
 from ui.ops import Changed, Op, OpChanges, OpError
+from ui.pages.people_cells import (
+    FIXED_COLUMNS,
+    MISSING,
+    Page,
+    column_title,
+    columns_for,
+    compact,
+    encode_rows,
+    joined,
+    kind_of,
+    read_page,
+    shown,
+    value_in,
+)
 from ui.widgets.item_blocks import (
-    Block,
     Codec,
-    Variant,
     load_block,
     place_item,
     redraw_item,
@@ -66,140 +77,14 @@ from ui.widgets.item_blocks import (
 )
 from ui.widgets.palette import accent, theme_notifier
 
-__all__ = [
-    "MISSING",
-    "PAGE",
-    "SHOWN",
-    "PeopleTableModel",
-    "column_title",
-    "encode_rows",
-    "kind_of",
-]
+__all__ = ["PAGE", "PeopleTableModel"]
 
 PAGE = 256
 """Rows fetched at a time."""
 
-SHOWN = 4096
-"""The most characters of a text a cell shows."""
-
-MISSING: Any = object()
-"""What a person who lacks an attribute holds in its column."""
-
 Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()
 _INTEGER = re.compile(r"^[+-]?\d{1,100}$")
-_TITLES = {"id": "ID", "email": "Email"}
-
-
-def column_title(column: str) -> str:
-    """The header of a column (``ID``, ``Email``, or the attribute's name)."""
-    return _TITLES.get(column, column)
-
-
-def kind_of(value: Any) -> str | None:
-    """``number``, ``boolean``, ``text``, ``nested`` or ``null`` (None: missing)."""
-    if value is MISSING:
-        return None
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int | float):
-        return "number"
-    if isinstance(value, str):
-        return "text"
-    if value is None:
-        return "null"
-    return "nested"
-
-
-def _compact(value: Any, limit: int) -> str:
-    text = json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-_Flag = Qt.ItemFlag
-_ROLE = Qt.ItemDataRole
-_SHOWN_ONLY = (_Flag.ItemIsEnabled | _Flag.ItemIsSelectable).value
-_EDITABLE = _SHOWN_ONLY | _Flag.ItemIsEditable.value
-_CHECKABLE = _SHOWN_ONLY | _Flag.ItemIsUserCheckable.value
-_RIGHT = (Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter).value
-_DISPLAY, _CHECK = _ROLE.DisplayRole.value, _ROLE.CheckStateRole.value
-_ALIGN, _COLOUR = _ROLE.TextAlignmentRole.value, _ROLE.ForegroundRole.value
-_CHECKED, _UNCHECKED = Qt.CheckState.Checked.value, Qt.CheckState.Unchecked.value
-
-
-def _cell(key: str, value: Any, muted: Variant) -> tuple[dict[int, str | int | Variant], int]:
-    """What a cell holding ``value`` (not :data:`MISSING`) shows: values by role, flags."""
-    if isinstance(value, bool):
-        return {_CHECK: _CHECKED if value else _UNCHECKED}, _CHECKABLE
-    if isinstance(value, int | float):
-        return {_DISPLAY: str(value), _ALIGN: _RIGHT}, _EDITABLE
-    if isinstance(value, str):
-        shown = value if len(value) <= SHOWN else value[: SHOWN - 1] + "…"
-        return {_DISPLAY: shown}, _SHOWN_ONLY if key == "id" else _EDITABLE
-    if value is None:
-        return {_DISPLAY: "null", _COLOUR: muted}, _EDITABLE
-    return {_DISPLAY: _compact(value, 120)}, _SHOWN_ONLY  # nested: the JSON editor's
-
-
-def _value_in(person: Person, key: str) -> Any:
-    """What ``person`` holds in the column ``key`` (:data:`MISSING` when it lacks it)."""
-    if key == "id":
-        return person.id
-    if key == "email":
-        return person.email
-    return person.attributes.get(key, MISSING)
-
-
-def _shown(person: Person, key: str, muted: Variant) -> tuple[dict[int, Any], int]:
-    """What ``person``'s cell in the column ``key`` shows (a missing value: nothing)."""
-    value = _value_in(person, key)
-    return ({}, _EDITABLE) if value is MISSING else _cell(key, value, muted)
-
-
-def _joined(columns: Sequence[str], names: Sequence[str]) -> list[str]:
-    """``columns`` and then each of ``names`` not among them, in their first order."""
-    known = set(columns)
-    return [*columns, *(n for n in dict.fromkeys(names) if n not in known)]
-
-
-def _columns_for(columns: Sequence[str], rows: Sequence[Person]) -> list[str]:
-    return _joined(columns, [key for person in rows for key in person.attributes])
-
-
-def encode_rows(
-    rows: Sequence[Person], columns: Sequence[str], codec: Codec, muted: Variant
-) -> bytes:
-    """The cells of ``rows`` under ``columns`` (which hold every attribute of theirs), as one
-    block for :func:`ui.widgets.item_blocks.load_block`; a missing value has no cell."""
-    block = Block(codec)
-    where = {name: column for column, name in enumerate(columns)}
-    for row, person in enumerate(rows):
-        block.add(row, 0, *_cell("id", person.id, muted))
-        block.add(row, 1, *_cell("email", person.email, muted))
-        for key, value in person.attributes.items():
-            if key not in _TITLES:  # an attribute named "id" or "email" is not shown
-                block.add(row, where[key], *_cell(key, value, muted))
-    return block.encoded()
-
-
-@dataclass(frozen=True)
-class _Page:
-    """Rows read on a worker, with the attribute names asked for and the rows' cells
-    encoded for ``columns`` (the model's columns then, joined by the names and the rows')
-    with the theme's colour for a ``null`` then (``muted``)."""
-
-    rows: list[Person]
-    names: list[str] | None
-    columns: list[str]
-    muted: Variant
-    block: bytes
-
-
-def _read_page(
-    rows: list[Person], names: list[str] | None, columns: list[str], codec: Codec, muted: Variant
-) -> _Page:
-    joined = _columns_for(_joined(columns, names or []), rows)
-    return _Page(rows, names, joined, muted, encode_rows(rows, joined, codec, muted))
 
 
 def _number(text: str) -> int | float | None:
@@ -324,15 +209,15 @@ class PeopleTableModel(QStandardItemModel):
         columns, codec, muted = list(self._columns), self._codec, variant(accent("muted"))
         self._reading += 1
 
-        def read(db: Database) -> _Page:
+        def read(db: Database) -> Page:
             rows = table_page(db, query, size, 0)
-            return _read_page(rows, attribute_names(db) if names else None, columns, codec, muted)
+            return read_page(rows, attribute_names(db) if names else None, columns, codec, muted)
 
         Op(self, read, path=self.path).success(
             lambda page: self._first_page(generation, page)
         ).failure(self._read_failed).run()
 
-    def _first_page(self, generation: int, page: _Page) -> None:
+    def _first_page(self, generation: int, page: Page) -> None:
         self._reading -= 1
         if generation != self._generation:
             return
@@ -344,8 +229,8 @@ class PeopleTableModel(QStandardItemModel):
         self._insert(page)
         self.loaded.emit()
 
-    def _insert(self, page: _Page) -> None:
-        self._add_columns(_columns_for(self._columns, page.rows))
+    def _insert(self, page: Page) -> None:
+        self._add_columns(columns_for(self._columns, page.rows))
         if not page.rows:
             return
         block, muted = page.block, variant(accent("muted"))
@@ -358,11 +243,11 @@ class PeopleTableModel(QStandardItemModel):
             raise RuntimeError("the people's cells could not be loaded into the table")
 
     def _add_columns(self, names: list[str]) -> None:
-        joined = _joined(self._columns, names)
-        if len(joined) > len(self._columns):
+        every = joined(self._columns, names)
+        if len(every) > len(self._columns):
             start = len(self._columns)
-            self._columns = joined
-            self.insertColumns(start, len(joined) - start)
+            self._columns = every
+            self.insertColumns(start, len(every) - start)
             self._set_headers(start)
 
     def _set_headers(self, start: int = 0) -> None:
@@ -373,15 +258,15 @@ class PeopleTableModel(QStandardItemModel):
             tip = f"Filtered: {filters[key]}. " if key in filters else ""
             tip += "Click to sort; right-click to choose, filter or reorder columns."
             self.setHeaderData(section, Qt.Orientation.Horizontal, title)
-            self.setHeaderData(section, Qt.Orientation.Horizontal, tip, _ROLE.ToolTipRole)
+            self.setHeaderData(section, Qt.Orientation.Horizontal, tip, Qt.ItemDataRole.ToolTipRole)
 
     def _draw_row(self, row: int, before: Person) -> None:
         """Draw again the cells of ``row`` that show otherwise than they did for ``before``
         (in place: a changed item, or a new one in an empty cell; never a layout change)."""
         muted, after = variant(accent("muted")), self._rows[row]
         for column, key in enumerate(self._columns):
-            now = _shown(after, key, muted)
-            if now == _shown(before, key, muted):
+            now = shown(after, key, muted)
+            if now == shown(before, key, muted):
                 continue
             item = self.item(row, column)
             if item is not None:
@@ -395,10 +280,10 @@ class PeopleTableModel(QStandardItemModel):
         where = {name: column for column, name in enumerate(self._columns)}
         for row, person in enumerate(self._rows):
             for key, value in person.attributes.items():
-                shown = value is None and key not in _TITLES
-                item = self.item(row, where[key]) if shown else None
+                null = value is None and key not in FIXED_COLUMNS
+                item = self.item(row, where[key]) if null else None
                 if item is not None:
-                    item.setData(colour, _ROLE.ForegroundRole)
+                    item.setData(colour, Qt.ItemDataRole.ForegroundRole)
 
     def _read_failed(self, error: OpError) -> None:
         self._reading -= 1
@@ -419,10 +304,10 @@ class PeopleTableModel(QStandardItemModel):
         columns, codec, muted = list(self._columns), self._codec, variant(accent("muted"))
         self._reading += 1
 
-        def read(db: Database) -> _Page:
-            return _read_page(table_page(db, query, size, offset), None, columns, codec, muted)
+        def read(db: Database) -> Page:
+            return read_page(table_page(db, query, size, offset), None, columns, codec, muted)
 
-        def more(page: _Page) -> None:
+        def more(page: Page) -> None:
             self._reading -= 1
             if generation != self._generation:
                 return
@@ -461,7 +346,7 @@ class PeopleTableModel(QStandardItemModel):
 
     def value(self, row: int, column: int) -> Any:
         """What ``row`` holds in ``column`` (:data:`MISSING` when it lacks it)."""
-        return _value_in(self._rows[row], self._columns[column])
+        return value_in(self._rows[row], self._columns[column])
 
     def column_kind(self, column: int) -> str | None:
         """The kind of the first value of ``column`` among the rows fetched (None: none)."""
@@ -564,7 +449,7 @@ class PeopleTableModel(QStandardItemModel):
         """What hovering a cell tells (its items hold none, to stay small)."""
         value = self.value(row, column)
         if kind_of(value) == "nested":
-            return _compact(value, 2000) + "\n\nDouble-click to edit as JSON."
+            return compact(value, 2000) + "\n\nDouble-click to edit as JSON."
         if value is MISSING and self._columns[column] != "id":
             return "No value. Type one to add it."
         return None

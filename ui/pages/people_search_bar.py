@@ -16,7 +16,7 @@ from __future__ import annotations
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
-from ui.pages.people_model import column_title
+from ui.pages.people_cells import column_title
 
 __all__ = ["PeopleSearchBar"]
 

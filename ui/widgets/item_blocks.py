@@ -172,9 +172,7 @@ def standard_item(values: Mapping[int, str | int | Variant], flags: int) -> QSta
     """One item holding what :meth:`Block.add` would write for a cell (to replace a cell
     in place, where a block would insert rows)."""
     item = QStandardItem()
-    for role, value in values.items():
-        item.setData(value.value if isinstance(value, Variant) else value, role)
-    item.setFlags(Qt.ItemFlag(flags))
+    redraw_item(item, values, flags)
     return item
 
 
