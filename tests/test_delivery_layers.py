@@ -3,11 +3,10 @@ that reads the engine's attempt results without loading the HTTP client."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import typing
 
 import pytest
+from command_runs import modules_loaded
 
 from composer.delivery.attempt import AttemptResult
 from composer.delivery.records import DeliveryEvent, settled
@@ -38,25 +37,21 @@ def test_one_rule_says_when_a_delivery_has_settled(
 
 
 def test_the_record_layer_does_not_load_the_http_client() -> None:
-    code = (
-        "import sys, composer.delivery.records, composer.delivery.record\n"
-        "print(sorted(n for n in sys.modules if n in ('httpx', 'httpcore',"
-        " 'composer.delivery.sender', 'composer.delivery.outbox')))\n"
+    loaded = modules_loaded(
+        ["composer.delivery.records", "composer.delivery.record"],
+        ["httpx", "httpcore", "composer.delivery.sender", "composer.delivery.outbox"],
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert done.stdout.strip() == "[]"
+    assert loaded == []
 
 
 def test_the_engine_loads_the_http_client_only_when_it_sends() -> None:
     # the window imports the outbox and the engine at start-up; httpx, httpcore and TLS
     # (some 9 MiB and tens of milliseconds) wait for the first send
-    code = (
-        "import sys, composer.delivery.outbox, ui.ops.engine\n"
-        "print(sorted(n for n in sys.modules if n in ('httpx', 'httpcore', 'ssl',"
-        " 'composer.delivery.sender')))\n"
+    loaded = modules_loaded(
+        ["composer.delivery.outbox", "ui.ops.engine"],
+        ["httpx", "httpcore", "ssl", "composer.delivery.sender"],
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert done.stdout.strip() == "[]"
+    assert loaded == []
 
 
 def test_an_event_carries_the_attempt_result_type_at_run_time() -> None:

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import httpx
 import pytest
 import ui_helpers
+from command_runs import modules_loaded
 from pytestqt.qtbot import QtBot
 from ui_helpers import UI_MARKS, make_window, no_real_keychain, open_request, ui_settings, workspace
 
@@ -123,6 +121,4 @@ def test_a_request_elsewhere_does_not_start_it(qtbot: QtBot, workspace: Database
 def test_the_composer_loads_the_inbox_code_only_where_an_inbox_ran() -> None:
     # start-up imports the composer's tabs; the inbox (its server, its tables) waits until
     # a port is remembered, the only case in which loading a request may start it
-    code = "import sys, ui.editor.tabs\nprint('ui.pages.inbox' in sys.modules)\n"
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert done.stdout.strip() == "False"
+    assert modules_loaded(["ui.editor.tabs"], ["ui.pages.inbox"]) == []
